@@ -1,0 +1,167 @@
+// `superpose toy`: train toy models of superposition and print what they learned.
+// Flags and JSON keys are a contract (issue 2); see `superpose toy --help`.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "core/kernels.hpp"
+#include "toy/readouts.hpp"
+#include "toy/toy_model.hpp"
+
+namespace superpose::cli {
+
+namespace {
+const char* kHelp = R"(usage: superpose toy [flags]
+Train toy models of superposition (Elhage et al. 2022): x' = ReLU(WᵀW x + b) and friends.
+  --features N=5            number of features n
+  --hidden M=2              hidden dimensions m, in [1, n]
+  --instances K=1           models trained side by side
+  --feature-prob P=0.05     feature probability; or P1,P2,... one value per instance
+  --importance-decay R=1.0  importance of feature i is R^i
+  --model relu|linear|relu-hidden|abs
+  --correlation none|correlated|anticorrelated   (features in consecutive pairs)
+  --steps S=10000  --batch B=1024  --lr LR=1e-3  --optimizer adam|adamw
+  --weight-decay WD=0.01 (adamw)  --schedule constant|warmup|cosine  --warmup W=0
+  --seed SEED=0
+  --json                    print one JSON object instead of the summary
+)";
+
+const std::vector<std::pair<std::string, std::string>> kFlagOfField = {
+    {"n_features", "features"},   {"n_hidden", "hidden"},
+    {"n_instances", "instances"}, {"feature_probability", "feature-prob"},
+    {"importance_decay", "importance-decay"}, {"model", "model"},
+    {"correlation", "correlation"}, {"batch_size", "batch"},
+    {"steps", "steps"},           {"lr", "lr"},
+    {"optimizer", "optimizer"},   {"weight_decay", "weight-decay"},
+    {"schedule", "schedule"},     {"warmup_steps", "warmup"},
+    {"seed", "seed"},             {"n_instances × n_features", "batch"},
+};
+
+ToyConfig config_from_flags(Args& a) {
+  Json j = Json::object();
+  if (auto v = a.take("features")) j["n_features"] = parse_int("features", *v);
+  if (auto v = a.take("hidden")) j["n_hidden"] = parse_int("hidden", *v);
+  if (auto v = a.take("instances")) j["n_instances"] = parse_int("instances", *v);
+  if (auto v = a.take("feature-prob")) j["feature_probability"] = parse_numbers("feature-prob", *v);
+  if (auto v = a.take("importance-decay")) j["importance_decay"] = parse_number("importance-decay", *v);
+  if (auto v = a.take("model"))
+    j["model"] = parse_choice("model", *v, {"relu", "linear", "relu-hidden", "abs"});
+  if (auto v = a.take("correlation"))
+    j["correlation"] = parse_choice("correlation", *v, {"none", "correlated", "anticorrelated"});
+  if (auto v = a.take("steps")) j["steps"] = parse_int("steps", *v);
+  if (auto v = a.take("batch")) j["batch_size"] = parse_int("batch", *v);
+  if (auto v = a.take("lr")) j["lr"] = parse_number("lr", *v);
+  if (auto v = a.take("optimizer")) j["optimizer"] = parse_choice("optimizer", *v, {"adam", "adamw"});
+  if (auto v = a.take("weight-decay")) j["weight_decay"] = parse_number("weight-decay", *v);
+  if (auto v = a.take("schedule"))
+    j["schedule"] = parse_choice("schedule", *v, {"constant", "warmup", "cosine"});
+  if (auto v = a.take("warmup")) j["warmup_steps"] = parse_int("warmup", *v);
+  if (auto v = a.take("seed")) j["seed"] = parse_int("seed", *v);
+  // One feature probability given for several instances applies to all of them.
+  try {
+    return ToyConfig::from_json(j);
+  } catch (const std::invalid_argument& e) {
+    rethrow_as_usage(e, kFlagOfField);
+  }
+}
+
+Json rows_json(const Eigen::Ref<const Mat>& M) {
+  Json rows = Json::array();
+  for (int r = 0; r < M.rows(); ++r) {
+    Json row = Json::array();
+    for (int c = 0; c < M.cols(); ++c) row.push_back(M(r, c));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Json vec_json(const Eigen::Ref<const Vec>& v) { return Json(std::vector<float>(v.data(), v.data() + v.size())); }
+}  // namespace
+
+int cmd_toy(int argc, char** argv) {
+  Args args(argc, argv, 2, {"json", "help"});
+  if (args.take_flag("help")) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  const bool json = args.take_flag("json");
+  const ToyConfig config = config_from_flags(args);
+  args.finish();
+
+  ToyModel model(config);
+  Progress progress(config.steps, !json);
+  const double t0 = now_seconds();
+  for (int64_t done = 0; done < config.steps;) {
+    const int64_t chunk = std::min<int64_t>(200, config.steps - done);
+    model.train(chunk);
+    done += chunk;
+    double total = 0;
+    for (float l : model.last_loss()) total += l;
+    progress.update(done, total);
+  }
+  const double seconds = now_seconds() - t0;
+  progress.finish();
+  const double steps_per_second = config.steps / std::max(seconds, 1e-9);
+
+  // Final loss on a large fresh batch from a fixed evaluation stream (less noisy than one step).
+  const int eval_batch = std::max(config.batch_size,
+      std::min(8192, static_cast<int>((1 << 24) / (config.n_instances * config.n_features))));
+  const std::vector<float> loss = model.evaluate(eval_batch);
+
+  if (json) {
+    Json out;
+    out["config"] = config.to_json();
+    out["steps_per_second"] = steps_per_second;
+    out["seconds"] = seconds;
+    out["simd"] = simd_arch_name();
+    Json instances = Json::array();
+    for (int k = 0; k < config.n_instances; ++k) {
+      const ToyReadouts r = compute_readouts(model.W(k));
+      Json inst;
+      inst["feature_probability"] = config.probability(k);
+      inst["loss"] = loss[k];
+      if (model.kind() == ToyModelKind::abs) {
+        inst["W1"] = rows_json(model.W(k));
+        inst["W2"] = rows_json(model.W2(k));
+      } else {
+        inst["W"] = rows_json(model.W(k));
+      }
+      inst["b"] = vec_json(model.b(k));
+      inst["feature_norms"] = vec_json(r.feature_norms);
+      inst["interference"] = vec_json(r.interference);
+      inst["dimensionality"] = vec_json(r.dimensionality);
+      inst["dims_per_feature"] = r.dims_per_feature;
+      instances.push_back(std::move(inst));
+    }
+    out["instances"] = std::move(instances);
+    std::cout << out.dump() << "\n";
+    return 0;
+  }
+
+  std::printf("toy models of superposition: %s model, n=%d features, m=%d hidden, %d instance%s\n",
+              config.model.c_str(), config.n_features, config.n_hidden, config.n_instances,
+              config.n_instances == 1 ? "" : "s");
+  std::printf("trained %lld steps of batch %d in %.2f s: %.0f steps/s (%s, lr %g, seed %lld, simd %s)\n\n",
+              static_cast<long long>(config.steps), config.batch_size, seconds, steps_per_second,
+              config.optimizer.c_str(), config.lr, static_cast<long long>(config.seed),
+              simd_arch_name());
+  std::printf("%-9s %-13s %-11s %-13s %-13s %s\n", "instance", "feature_prob", "loss",
+              "represented", "dims/feature", "feature norms ‖W_i‖");
+  for (int k = 0; k < config.n_instances; ++k) {
+    const ToyReadouts r = compute_readouts(model.W(k));
+    char rep[32];
+    std::snprintf(rep, sizeof rep, "%d/%d", r.represented, config.n_features);
+    std::printf("%-9d %-13.4g %-11.4g %-13s %-13.3f", k, config.probability(k), loss[k], rep,
+                r.dims_per_feature);
+    const int shown = std::min(config.n_features, 12);
+    for (int i = 0; i < shown; ++i) std::printf(" %.2f", r.feature_norms[i]);
+    if (shown < config.n_features) std::printf(" ...");
+    std::printf("\n");
+  }
+  std::printf("\n(represented: ‖W_i‖ > 0.5; dims/feature = m / ‖W‖_F²)\n");
+  return 0;
+}
+
+}  // namespace superpose::cli

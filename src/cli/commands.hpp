@@ -1,0 +1,35 @@
+// The `superpose` subcommands. Each returns the process exit code: 0 ok, 1 runtime failure
+// (e.g. divergence), 2 usage error (thrown as UsageError / std::invalid_argument, reported by
+// main as one line).
+#pragma once
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace superpose::cli {
+
+int cmd_toy(int argc, char** argv);
+
+// Rethrows a config error (std::invalid_argument from validate()) as a UsageError naming the
+// flag that sets the field the message starts with. flag_of_field: {field, flag} pairs.
+[[noreturn]] void rethrow_as_usage(const std::invalid_argument& e,
+                                   const std::vector<std::pair<std::string, std::string>>& flag_of_field);
+
+// Prints a progress line to stderr while a long run trains (at most every half second, after
+// the first second), and clears it at the end.
+class Progress {
+ public:
+  explicit Progress(long long total_steps, bool enabled);
+  void update(long long step, double loss);
+  void finish();
+
+ private:
+  long long total_;
+  bool enabled_, shown_ = false;
+  double start_, last_;
+};
+
+double now_seconds();
+
+}  // namespace superpose::cli

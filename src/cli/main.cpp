@@ -1,0 +1,56 @@
+// `superpose`: the native command-line front end. One subcommand per experiment; each lives in
+// its own cmd_*.cpp. Usage errors print one line and exit 2.
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "core/check.hpp"
+
+namespace {
+struct Command {
+  const char* name;
+  int (*run)(int, char**);
+  const char* summary;
+};
+const Command kCommands[] = {
+    {"toy", superpose::cli::cmd_toy, "train toy models of superposition (Elhage et al. 2022)"},
+};
+
+void usage(FILE* out) {
+  std::fprintf(out, "usage: superpose <command> [--flags]   (superpose <command> --help)\n\ncommands:\n");
+  for (const auto& c : kCommands) std::fprintf(out, "  %-12s %s\n", c.name, c.summary);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    usage(stdout);
+    return 0;
+  }
+  for (const auto& c : kCommands) {
+    if (std::strcmp(argv[1], c.name) != 0) continue;
+    try {
+      return c.run(argc, argv);
+    } catch (const superpose::cli::UsageError& e) {
+      std::fprintf(stderr, "superpose %s: %s\n", c.name, e.what());
+      return 2;
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "superpose %s: %s\n", c.name, e.what());
+      return 2;
+    } catch (const superpose::Diverged& e) {
+      std::fprintf(stderr, "superpose %s: %s\n", c.name, e.what());
+      return 1;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "superpose %s: error: %s\n", c.name, e.what());
+      return 1;
+    }
+  }
+  std::fprintf(stderr, "superpose: unknown command '%s' (try: superpose --help)\n", argv[1]);
+  return 2;
+}

@@ -1,0 +1,166 @@
+#include "core/kernels.hpp"
+
+#include <cmath>
+#include <xsimd/xsimd.hpp>
+
+namespace superpose {
+namespace {
+using B = xsimd::batch<float>;
+constexpr std::size_t W = B::size;
+}  // namespace
+
+const char* simd_arch_name() { return xsimd::default_arch::name(); }
+std::size_t simd_width() { return W; }
+
+float weighted_sq_error_grad(const float* o, const float* y, const float* w, float* grad,
+                             std::size_t n, float scale, bool relu) {
+  const std::size_t nv = n - n % W;
+  const B zero(0.f), two_scale(2.f * scale);
+  B acc(0.f);
+  std::size_t i = 0;
+  for (; i < nv; i += W) {
+    const B ov = B::load_unaligned(o + i), wv = B::load_unaligned(w + i);
+    const B yh = relu ? xsimd::max(ov, zero) : ov;
+    const B d = yh - B::load_unaligned(y + i);
+    const B wd = wv * d;
+    acc += wd * d;
+    B g = two_scale * wd;
+    if (relu) g = xsimd::select(ov > zero, g, zero);
+    g.store_unaligned(grad + i);
+  }
+  float loss = xsimd::hadd(acc);
+  for (; i < n; ++i) {
+    const float yh = relu ? std::max(o[i], 0.f) : o[i];
+    const float d = yh - y[i];
+    const float wd = w[i] * d;
+    loss += wd * d;
+    grad[i] = (relu && !(o[i] > 0.f)) ? 0.f : 2.f * scale * wd;
+  }
+  return loss;
+}
+
+float weighted_sq_error_grad_ref(const float* o, const float* y, const float* w, float* grad,
+                                 std::size_t n, float scale, bool relu) {
+  float loss = 0.f;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float yh = relu ? (o[i] > 0.f ? o[i] : 0.f) : o[i];
+    const float d = yh - y[i];
+    loss += w[i] * d * d;
+    grad[i] = (relu && o[i] <= 0.f) ? 0.f : 2.f * scale * w[i] * d;
+  }
+  return loss;
+}
+
+float weighted_sq_error(const float* o, const float* y, const float* w, std::size_t n, bool relu) {
+  const std::size_t nv = n - n % W;
+  const B zero(0.f);
+  B acc(0.f);
+  std::size_t i = 0;
+  for (; i < nv; i += W) {
+    const B ov = B::load_unaligned(o + i);
+    const B d = (relu ? xsimd::max(ov, zero) : ov) - B::load_unaligned(y + i);
+    acc += B::load_unaligned(w + i) * d * d;
+  }
+  float loss = xsimd::hadd(acc);
+  for (; i < n; ++i) {
+    const float d = (relu ? std::max(o[i], 0.f) : o[i]) - y[i];
+    loss += w[i] * d * d;
+  }
+  return loss;
+}
+
+float weighted_sq_error_ref(const float* o, const float* y, const float* w, std::size_t n,
+                            bool relu) {
+  float loss = 0.f;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float d = (relu ? (o[i] > 0.f ? o[i] : 0.f) : o[i]) - y[i];
+    loss += w[i] * d * d;
+  }
+  return loss;
+}
+
+void relu_inplace(float* x, std::size_t n) {
+  const std::size_t nv = n - n % W;
+  const B zero(0.f);
+  std::size_t i = 0;
+  for (; i < nv; i += W) xsimd::max(B::load_unaligned(x + i), zero).store_unaligned(x + i);
+  for (; i < n; ++i) x[i] = std::max(x[i], 0.f);
+}
+
+void relu_inplace_ref(float* x, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) x[i] = x[i] > 0.f ? x[i] : 0.f;
+}
+
+void relu_backward_inplace(const float* pre, float* g, std::size_t n) {
+  const std::size_t nv = n - n % W;
+  const B zero(0.f);
+  std::size_t i = 0;
+  for (; i < nv; i += W) {
+    xsimd::select(B::load_unaligned(pre + i) > zero, B::load_unaligned(g + i), zero)
+        .store_unaligned(g + i);
+  }
+  for (; i < n; ++i)
+    if (!(pre[i] > 0.f)) g[i] = 0.f;
+}
+
+void relu_backward_inplace_ref(const float* pre, float* g, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (pre[i] <= 0.f) g[i] = 0.f;
+}
+
+void adam_update(float* p, const float* g, float* m, float* v, std::size_t n, const AdamStep& s) {
+  const std::size_t nv = n - n % W;
+  const B b1(s.beta1), b2(s.beta2), omb1(1.f - s.beta1), omb2(1.f - s.beta2);
+  const B inv_bc1(1.f / s.bc1), inv_bc2(1.f / s.bc2), eps(s.eps), lr(s.lr), decay(s.decay);
+  std::size_t i = 0;
+  for (; i < nv; i += W) {
+    const B gv = B::load_unaligned(g + i);
+    const B mv = b1 * B::load_unaligned(m + i) + omb1 * gv;
+    const B vv = b2 * B::load_unaligned(v + i) + omb2 * gv * gv;
+    const B pv = B::load_unaligned(p + i);
+    const B upd = (mv * inv_bc1) / (xsimd::sqrt(vv * inv_bc2) + eps) + decay * pv;
+    (pv - lr * upd).store_unaligned(p + i);
+    mv.store_unaligned(m + i);
+    vv.store_unaligned(v + i);
+  }
+  for (; i < n; ++i) {
+    m[i] = s.beta1 * m[i] + (1.f - s.beta1) * g[i];
+    v[i] = s.beta2 * v[i] + (1.f - s.beta2) * g[i] * g[i];
+    const float upd = (m[i] * (1.f / s.bc1)) / (std::sqrt(v[i] * (1.f / s.bc2)) + s.eps) +
+                      s.decay * p[i];
+    p[i] = p[i] - s.lr * upd;
+  }
+}
+
+void adam_update_ref(float* p, const float* g, float* m, float* v, std::size_t n,
+                     const AdamStep& s) {
+  for (std::size_t i = 0; i < n; ++i) {
+    m[i] = s.beta1 * m[i] + (1.f - s.beta1) * g[i];
+    v[i] = s.beta2 * v[i] + (1.f - s.beta2) * g[i] * g[i];
+    const float m_hat = m[i] / s.bc1;
+    const float v_hat = v[i] / s.bc2;
+    p[i] -= s.lr * (m_hat / (std::sqrt(v_hat) + s.eps) + s.decay * p[i]);
+  }
+}
+
+bool all_finite(const float* x, std::size_t n) {
+  const std::size_t nv = n - n % W;
+  // x - x is 0 for finite x and NaN for inf/NaN; NaN propagates through the sum.
+  B acc(0.f);
+  std::size_t i = 0;
+  for (; i < nv; i += W) {
+    const B xv = B::load_unaligned(x + i);
+    acc += xv - xv;
+  }
+  float tail = 0.f;
+  for (; i < n; ++i) tail += x[i] - x[i];
+  return std::isfinite(xsimd::hadd(acc) + tail) && xsimd::hadd(acc) + tail == 0.f;
+}
+
+bool all_finite_ref(const float* x, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isfinite(x[i])) return false;
+  return true;
+}
+
+}  // namespace superpose

@@ -1,0 +1,53 @@
+// The hot loops, each an xsimd batch loop plus a scalar tail, with a plain `_ref` twin that the
+// tests hold the fast version to (on lengths that are and are not multiples of the SIMD width).
+// In wasm, xsimd runs through Emscripten's SSE -> SIMD128 emulation (-msimd128 -msse4.1).
+// Kernels avoid rcp/rsqrt so native and wasm results stay close (toolchain notes, item 9).
+#pragma once
+#include <cstddef>
+
+namespace superpose {
+
+// Name of the SIMD architecture the kernels were compiled for (e.g. "avx512bw", "sse4.1").
+const char* simd_arch_name();
+// Floats per SIMD register for that architecture.
+std::size_t simd_width();
+
+// Importance-weighted squared error of one sample and its gradient, fused.
+//   y_hat = relu ? max(o, 0) : o
+//   returns Σ_i w_i (y_hat_i - y_i)²
+//   grad_i = scale · 2 w_i (y_hat_i - y_i) · (relu ? [o_i > 0] : 1)
+// o: pre-activation outputs (n), y: targets (n), w: importance (n), grad: out (n).
+float weighted_sq_error_grad(const float* o, const float* y, const float* w, float* grad,
+                             std::size_t n, float scale, bool relu);
+float weighted_sq_error_grad_ref(const float* o, const float* y, const float* w, float* grad,
+                                 std::size_t n, float scale, bool relu);
+
+// Importance-weighted squared error only (evaluation, finite differences).
+float weighted_sq_error(const float* o, const float* y, const float* w, std::size_t n, bool relu);
+float weighted_sq_error_ref(const float* o, const float* y, const float* w, std::size_t n,
+                            bool relu);
+
+// In place: x_i = max(x_i, 0).
+void relu_inplace(float* x, std::size_t n);
+void relu_inplace_ref(float* x, std::size_t n);
+
+// In place: g_i = 0 where pre_i <= 0 (the ReLU's backward).
+void relu_backward_inplace(const float* pre, float* g, std::size_t n);
+void relu_backward_inplace_ref(const float* pre, float* g, std::size_t n);
+
+// One Adam/AdamW update over a flat buffer (Kingma & Ba 2015; Loshchilov & Hutter 2019):
+//   m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²
+//   p -= lr · ( (m / bc1) / (sqrt(v / bc2) + eps) + decay · p )
+// where bc1 = 1 - β1^t, bc2 = 1 - β2^t, and decay is the decoupled weight decay (0 for Adam).
+struct AdamStep {
+  float lr, beta1, beta2, eps, bc1, bc2, decay;
+};
+void adam_update(float* p, const float* g, float* m, float* v, std::size_t n, const AdamStep& s);
+void adam_update_ref(float* p, const float* g, float* m, float* v, std::size_t n,
+                     const AdamStep& s);
+
+// True when every value is finite.
+bool all_finite(const float* x, std::size_t n);
+bool all_finite_ref(const float* x, std::size_t n);
+
+}  // namespace superpose

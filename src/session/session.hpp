@@ -1,0 +1,50 @@
+// An experiment as the page (and any other driver) sees it: configure from JSON, step(k), read
+// named float buffers. Each experiment kind ("toy", later "sae", ...) implements Session and
+// registers a factory in registry.cpp; the wasm bindings expose only this interface, so adding
+// an experiment never touches the bindings.
+// Not here: anything browser-specific (the bindings turn these calls into JS values).
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/json_config.hpp"
+
+namespace superpose {
+
+struct Buffer {
+  std::vector<int> shape;   // row-major
+  std::vector<float> data;  // product(shape) values
+};
+
+class Session {
+ public:
+  virtual ~Session() = default;
+  // Validates and applies a config (throws std::invalid_argument naming the field); returns the
+  // full config with defaults filled in. Re-initialises the experiment.
+  virtual Json configure(const Json& config) = 0;
+  // Re-initialises with the current config and seed; returns the config.
+  virtual Json reset() = 0;
+  // Trains k steps (throws Diverged on NaN, keeping the state before the bad step); returns a
+  // small summary, at least {"step": N}.
+  virtual Json step(int64_t k) = 0;
+  // The named buffers, refreshed when the experiment changed since the last call.
+  const std::map<std::string, Buffer>& buffers();
+
+ protected:
+  // Fills buffers_ from the current state.
+  virtual void refresh_buffers(std::map<std::string, Buffer>& buffers) = 0;
+  // Call after anything that changes the state.
+  void invalidate() { fresh_ = false; }
+
+ private:
+  std::map<std::string, Buffer> buffers_;
+  bool fresh_ = false;
+};
+
+// The factory for an experiment kind; throws std::invalid_argument for an unknown kind.
+std::unique_ptr<Session> make_session(const std::string& kind);
+std::vector<std::string> session_kinds();
+
+}  // namespace superpose

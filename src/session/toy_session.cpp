@@ -1,0 +1,84 @@
+#include "session/toy_session.hpp"
+
+#include <numeric>
+
+#include "core/check.hpp"
+#include "toy/readouts.hpp"
+
+namespace superpose {
+
+void copy_row_major(const Eigen::Ref<const Mat>& M, float* out) {
+  RowMatMap(out, M.rows(), M.cols()) = M;
+}
+
+Json ToySession::configure(const Json& config) {
+  ToyConfig c = ToyConfig::from_json(config);
+  model_ = std::make_unique<ToyModel>(c);
+  invalidate();
+  return c.to_json();
+}
+
+ToyModel& ToySession::require_model() {
+  if (!model_) fail_config("the toy experiment is not configured yet: call configure first");
+  return *model_;
+}
+
+Json ToySession::reset() {
+  require_model().reset();
+  invalidate();
+  return model_->config().to_json();
+}
+
+Json ToySession::step(int64_t k) {
+  require_in_range("k", static_cast<double>(k), 0, 1e6);
+  ToyModel& model = require_model();
+  invalidate();
+  model.train(k);
+  const auto& loss = model.last_loss();
+  return Json{{"step", model.step()},
+              {"loss", loss},
+              {"loss_total", std::accumulate(loss.begin(), loss.end(), 0.0)}};
+}
+
+void ToySession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
+  buffers.clear();
+  if (!model_) return;
+  const ToyModel& model = *model_;
+  const int K = model.n_instances(), n = model.n_features(), m = model.n_hidden();
+  auto make = [&](const char* name, std::vector<int> shape) -> float* {
+    Buffer& buf = buffers[name];
+    buf.shape = std::move(shape);
+    buf.data.assign(std::accumulate(buf.shape.begin(), buf.shape.end(), std::size_t{1},
+                                    std::multiplies<std::size_t>()),
+                    0.f);
+    return buf.data.data();
+  };
+  float* W = make("W", {K, m, n});
+  float* W2 = model.kind() == ToyModelKind::abs ? make("W2", {K, n, m}) : nullptr;
+  float* b = make("b", {K, n});
+  float* WtW = make("WtW", {K, n, n});
+  float* norms = make("feature_norms", {K, n});
+  float* interference = make("interference", {K, n});
+  float* dimensionality = make("dimensionality", {K, n});
+  float* dpf = make("dims_per_feature", {K});
+  float* loss = make("loss", {K});
+  float* prob = make("feature_probability", {K});
+  float* importance = make("importance", {n});
+  for (int k = 0; k < K; ++k) {
+    copy_row_major(model.W(k), W + k * m * n);
+    if (W2) copy_row_major(model.W2(k), W2 + k * n * m);
+    Eigen::Map<Vec>(b + k * n, n) = model.b(k);
+    const ToyReadouts r = compute_readouts(model.W(k));
+    copy_row_major(r.WtW, WtW + k * n * n);
+    Eigen::Map<Vec>(norms + k * n, n) = r.feature_norms;
+    Eigen::Map<Vec>(interference + k * n, n) = r.interference;
+    Eigen::Map<Vec>(dimensionality + k * n, n) = r.dimensionality;
+    dpf[k] = r.dims_per_feature;
+    loss[k] = model.last_loss().empty() ? 0.f : model.last_loss()[k];
+    prob[k] = static_cast<float>(model.config().probability(k));
+  }
+  const auto imp = model.config().importance();
+  std::copy(imp.begin(), imp.end(), importance);
+}
+
+}  // namespace superpose

@@ -1,0 +1,28 @@
+// The toy-models experiment as a Session: the buffers listed in docs/wasm-api.md.
+#pragma once
+#include <memory>
+
+#include "session/session.hpp"
+#include "toy/toy_model.hpp"
+
+namespace superpose {
+
+class ToySession : public Session {
+ public:
+  Json configure(const Json& config) override;
+  Json reset() override;
+  Json step(int64_t k) override;
+  const ToyModel* model() const { return model_.get(); }
+
+ protected:
+  void refresh_buffers(std::map<std::string, Buffer>& buffers) override;
+
+ private:
+  std::unique_ptr<ToyModel> model_;
+  ToyModel& require_model();
+};
+
+// Copies a column-major Eigen matrix into a row-major buffer slice of rows × cols floats.
+void copy_row_major(const Eigen::Ref<const Mat>& M, float* out);
+
+}  // namespace superpose

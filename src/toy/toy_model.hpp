@@ -1,0 +1,86 @@
+// Toy models of superposition (Elhage et al. 2022), many independent instances trained at once.
+//
+// Legend:  n = n_features, m = n_hidden, K = n_instances, B = batch
+//   linear       h = W x                 x' = Wᵀh + b
+//   relu         h = W x                 x' = ReLU(Wᵀh + b)
+//   relu-hidden  h = ReLU(W x)           x' = ReLU(Wᵀh + b)
+//   abs          h = ReLU(W₁ x)          y  = ReLU(W₂h + b),  target |x|
+// Loss per instance: importance-weighted MSE Σ_i I_i (y_i − x'_i)², mean over the batch; the
+// trained objective is the sum over instances (instances share nothing, so each one's gradient
+// is its own).
+//
+// Parameters live in one flat buffer (for the shared Adam), instance after instance:
+//   W  (m, n) column-major: column i is feature i's direction   [W₁ for abs]
+//   W₂ (n, m) column-major                                      [abs only]
+//   b  (n)
+// Not here: the readouts (toy/readouts.hpp), the data (toy/toy_data.hpp).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "core/eigen.hpp"
+#include "core/optim.hpp"
+#include "core/rng.hpp"
+#include "toy/toy_config.hpp"
+#include "toy/toy_data.hpp"
+
+namespace superpose {
+
+class ToyModel {
+ public:
+  explicit ToyModel(const ToyConfig& config);  // validates, then initialises from the seed
+
+  const ToyConfig& config() const { return config_; }
+  ToyModelKind kind() const { return kind_; }
+  int n_features() const { return config_.n_features; }
+  int n_hidden() const { return config_.n_hidden; }
+  int n_instances() const { return config_.n_instances; }
+
+  std::size_t params_per_instance() const { return per_instance_; }
+  std::vector<float>& params() { return params_; }
+  const std::vector<float>& params() const { return params_; }
+  MatMap W(int k);    // (m, n); W₁ for the abs model
+  MatMap W2(int k);   // (n, m); abs model only
+  VecMap b(int k);    // (n)
+  ConstMatMap W(int k) const;
+  ConstMatMap W2(int k) const;
+  ConstVecMap b(int k) const;
+
+  // Forward (and backward when grad != nullptr, laid out like params()) on a given batch.
+  // Writes each instance's loss to instance_loss (if given); returns their sum.
+  double forward_backward(const ToyBatch& batch, float* grad, std::vector<float>* instance_loss);
+
+  // k training steps: sample a batch, forward, backward, Adam. Throws Diverged on a non-finite
+  // loss, gradient or parameter, leaving the parameters as they were before that step.
+  void train(int64_t k);
+  int64_t step() const { return adam_.steps_taken(); }
+  // Per-instance loss of the latest training step (empty before the first).
+  const std::vector<float>& last_loss() const { return last_loss_; }
+
+  // Per-instance loss on a fresh batch drawn from a fixed evaluation stream (same every call).
+  std::vector<float> evaluate(int batch_size) const;
+
+  void reset();  // re-initialise parameters, optimiser and data stream from the seed
+
+ private:
+  ToyConfig config_;
+  ToyModelKind kind_;
+  std::size_t per_instance_;
+  std::vector<float> params_, grads_;
+  std::vector<float> importance_;
+  Adam adam_;
+  ToyDataGenerator data_;
+  Rng data_rng_;
+  ToyBatch batch_;
+  std::vector<float> last_loss_;
+  // Workspace of one instance, reused across instances and steps (no allocation per step).
+  Mat h_, h_pre_, out_, g_out_, g_h_;  // (m,B) (m,B) (n,B) (n,B) (m,B)
+  // Snapshot for divergence recovery.
+  std::vector<float> saved_params_, saved_m_, saved_v_;
+  std::vector<float> step_loss_;
+
+  std::size_t offset_W2() const { return static_cast<std::size_t>(n_hidden()) * n_features(); }
+  std::size_t offset_b() const;
+};
+
+}  // namespace superpose
