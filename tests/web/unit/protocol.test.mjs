@@ -1,0 +1,236 @@
+// Unit tests for the worker protocol: web/protocol.js on its own, then web/worker.js run in a
+// node `vm` context (standing in for a classic Web Worker) over a fake `lab.js` that follows
+// docs/wasm-api.md, and web/client.js talking to that worker. No wasm and no browser needed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import { fileURLToPath } from 'node:url';
+
+const WEB = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../web');
+await import('../../../web/protocol.js');
+const P = globalThis.SuperposeProtocol;
+const { LabClient } = await import('../../../web/client.js');
+
+// A fake lab.js: the module API of docs/wasm-api.md, with a loss that decays with the step.
+const FAKE_LAB = `
+var createLab = function () {
+  function Lab() { this.cfg = null; this.t = 0; this.heap = new Float32Array(1 << 16); this.failAt = -1; }
+  Lab.prototype.configure = function (kind, json) {
+    if (kind !== 'toy') return JSON.stringify({ ok: false, error: 'unknown kind ' + kind });
+    var c = JSON.parse(json);
+    var d = { n_features: 5, n_hidden: 2, n_instances: 1, feature_probability: 0.05, importance_decay: 1,
+      model: 'relu', correlation: 'none', batch_size: 1024, lr: 1e-3, steps: 10000, seed: 0 };
+    for (var k in c) { if (!(k in d) && k !== 'schedule' && k !== 'warmup_steps' && k !== 'fail_at')
+      return JSON.stringify({ ok: false, error: 'unknown key ' + k }); d[k] = c[k]; }
+    if (d.n_hidden > d.n_features) return JSON.stringify({ ok: false, error: 'n_hidden must be in [1, n_features]' });
+    this.failAt = d.fail_at || -1; delete d.fail_at;
+    this.cfg = d; this.t = 0;
+    return JSON.stringify({ ok: true, config: d });
+  };
+  Lab.prototype.reset = function () { this.t = 0; return JSON.stringify({ ok: true, config: this.cfg }); };
+  Lab.prototype.step = function (k) {
+    if (!this.cfg) return JSON.stringify({ ok: false, error: 'not configured' });
+    this.t += k;
+    if (this.failAt >= 0 && this.t >= this.failAt) return JSON.stringify({ ok: false, error: 'diverged (NaN)' });
+    var K = this.cfg.n_instances, loss = [];
+    for (var i = 0; i < K; i++) loss.push(1 / (1 + this.t));
+    var spin = Date.now() + 0.2; while (Date.now() < spin) {}
+    return JSON.stringify({ ok: true, step: this.t, loss: loss, loss_total: K / (1 + this.t) });
+  };
+  Lab.prototype.shapes = function () {
+    var K = this.cfg.n_instances, n = this.cfg.n_features, m = this.cfg.n_hidden;
+    return { W: [K, m, n], b: [K, n], WtW: [K, n, n], feature_norms: [K, n], interference: [K, n],
+      dimensionality: [K, n], dims_per_feature: [K], loss: [K], feature_probability: [K], importance: [n] };
+  };
+  Lab.prototype.buffers = function () {
+    var s = this.shapes(), out = [];
+    for (var k in s) out.push({ name: k, shape: s[k] });
+    return JSON.stringify(out);
+  };
+  Lab.prototype.buffer = function (name) {
+    var s = this.shapes()[name];
+    if (!s) return new Float32Array(0);
+    var size = s.reduce(function (a, x) { return a * x; }, 1);
+    for (var i = 0; i < size; i++) this.heap[i] = name === 'loss' ? 1 / (1 + this.t) : this.t + i;
+    return this.heap.subarray(0, size); // a view into the "heap", like embind's typed_memory_view
+  };
+  Lab.prototype.delete = function () {};
+  return Promise.resolve({ Lab: Lab });
+};`;
+
+/** Start web/worker.js in a fresh vm context. Returns {send, messages, transfers, close}. */
+function startWorker() {
+  const messages = [];
+  const listeners = [];
+  const channels = [];
+  const ctx = vm.createContext({
+    performance, setTimeout, clearTimeout, console,
+    MessageChannel: class extends MessageChannel { constructor() { super(); channels.push(this); } },
+    importScripts(name) {
+      const src = name === 'lab.js' ? FAKE_LAB : fs.readFileSync(path.join(WEB, name), 'utf8');
+      vm.runInContext(src, ctx, { filename: name });
+    },
+    postMessage(msg, transfer) {
+      // What a real postMessage does: a structured clone that moves the transferred buffers.
+      const copy = structuredClone(msg, { transfer });
+      messages.push({ msg: copy, original: msg, transfer });
+      for (const f of listeners) f(copy);
+    },
+  });
+  ctx.self = vm.runInContext('globalThis', ctx);
+  vm.runInContext(fs.readFileSync(path.join(WEB, 'worker.js'), 'utf8'), ctx, { filename: 'worker.js' });
+  return {
+    ctx,
+    messages,
+    send(msg) { ctx.self.onmessage({ data: structuredClone(msg) }); },
+    listen(f) { listeners.push(f); },
+    close() { for (const c of channels) { c.port1.close(); c.port2.close(); } },
+  };
+}
+
+const waitFor = async (cond, ms = 5000) => {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+};
+const replyTo = (w, id) => w.messages.map((m) => m.msg).find((m) => m.type === 'reply' && m.id === id);
+const frames = (w) => w.messages.map((m) => m.msg).filter((m) => m.type === 'frame');
+
+test('validateRequest accepts the five requests and rejects malformed ones', () => {
+  assert.equal(P.validateRequest(P.request(1, 'configure', { config: {} })), null);
+  assert.equal(P.validateRequest(P.request(2, 'play')), null);
+  assert.equal(P.validateRequest(P.request(3, 'pause')), null);
+  assert.equal(P.validateRequest(P.request(4, 'step', { k: 10 })), null);
+  assert.equal(P.validateRequest(P.request(5, 'reset')), null);
+  for (const bad of [null, 3, 'play', {}, { id: 1 }, { id: -1, type: 'play' }, { id: 1.5, type: 'play' },
+    { id: 1, type: 'explode' }, { id: 1, type: 'configure' }, { id: 1, type: 'configure', config: [1] },
+    { id: 1, type: 'step' }, { id: 1, type: 'step', k: 0 }, { id: 1, type: 'step', k: 1e9 }, { id: 1, type: 'step', k: 2.5 }]) {
+    assert.equal(typeof P.validateRequest(bad), 'string', JSON.stringify(bad));
+  }
+});
+
+test('frames list every buffer for transfer and check shapes', () => {
+  const a = new Float32Array(6);
+  const b = new Float32Array(2);
+  const fr = P.frame({ step: 3, running: true, lossTotal: 0.5 }, { W: { shape: [1, 2, 3], data: a }, b: { shape: [2], data: b } });
+  assert.deepEqual(P.transferList(fr), [a.buffer, b.buffer]);
+  assert.equal(P.checkFrame(fr), null);
+  fr.buffers.b.shape = [3];
+  assert.match(P.checkFrame(fr), /buffer b/);
+});
+
+test('worker: configure answers the filled-in config and sends a step-0 frame of transferred copies', async () => {
+  const w = startWorker();
+  try {
+    w.send(P.request(1, 'configure', { config: { n_features: 5, n_hidden: 2, n_instances: 3 } }));
+    await waitFor(() => replyTo(w, 1));
+    const r = replyTo(w, 1);
+    assert.equal(r.ok, true);
+    assert.equal(r.config.n_instances, 3);
+    const [fr] = frames(w);
+    assert.equal(P.checkFrame(fr), null);
+    assert.equal(fr.step, 0);
+    assert.deepEqual(fr.buffers.W.shape, [3, 2, 5]);
+    assert.equal(fr.buffers.W.data.length, 30);
+    // Transferred, not cloned: the worker's copies were detached by postMessage...
+    const sent = w.messages.find((m) => m.msg.type === 'frame');
+    assert.equal(sent.transfer.length, Object.keys(fr.buffers).length);
+    for (const b of Object.values(sent.original.buffers)) assert.equal(b.data.byteLength, 0);
+    // ...and each was a copy out of the heap (an exact-size buffer), not the heap itself.
+    assert.equal(fr.buffers.W.data.buffer.byteLength, 30 * 4);
+  } finally { w.close(); }
+});
+
+test('worker: errors come back as {ok:false, error}, never as exceptions', async () => {
+  const w = startWorker();
+  try {
+    w.send(P.request(1, 'play'));
+    w.send({ id: 2, type: 'explode' });
+    w.send(P.request(3, 'configure', { config: { n_features: 2, n_hidden: 7 } }));
+    w.send(P.request(4, 'configure', { config: { bogus: 1 } }));
+    await waitFor(() => replyTo(w, 4));
+    assert.match(replyTo(w, 1).error, /not configured/);
+    assert.match(replyTo(w, 2).error, /unknown request type/);
+    assert.match(replyTo(w, 3).error, /n_hidden/);
+    assert.match(replyTo(w, 4).error, /bogus/);
+  } finally { w.close(); }
+});
+
+test('worker: play streams frames with growing step and falling loss; pause stops at once', async () => {
+  const w = startWorker();
+  try {
+    w.send(P.request(1, 'configure', { config: { n_instances: 2, steps: 1e8 } }));
+    w.send(P.request(2, 'play'));
+    await waitFor(() => frames(w).length >= 5);
+    const fs1 = frames(w);
+    for (let i = 1; i < fs1.length; i++) assert.ok(fs1[i].step >= fs1[i - 1].step);
+    const last = fs1[fs1.length - 1];
+    assert.ok(last.running && last.step > 0);
+    assert.ok(last.lossTotal < 2, 'loss went down');
+    w.send(P.request(3, 'pause'));
+    await waitFor(() => replyTo(w, 3));
+    const n = w.messages.length;
+    const stepAtPause = frames(w).at(-1).step;
+    assert.equal(frames(w).at(-1).running, false);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(w.messages.length, n, 'nothing arrives after the pause reply');
+    // A single step moves exactly k.
+    w.send(P.request(4, 'step', { k: 7 }));
+    await waitFor(() => replyTo(w, 4));
+    assert.equal(frames(w).at(-1).step, stepAtPause + 7);
+    // Reset returns to step 0.
+    w.send(P.request(5, 'reset'));
+    await waitFor(() => replyTo(w, 5));
+    assert.equal(frames(w).at(-1).step, 0);
+  } finally { w.close(); }
+});
+
+test('worker: training stops at config.steps with done=true; a failure stops it with an error event', async () => {
+  const w = startWorker();
+  try {
+    w.send(P.request(1, 'configure', { config: { steps: 300 } }));
+    w.send(P.request(2, 'play'));
+    await waitFor(() => frames(w).some((f) => f.done));
+    const end = frames(w).find((f) => f.done);
+    assert.equal(end.step, 300);
+    assert.equal(end.running, false);
+    w.send(P.request(3, 'play'));
+    await waitFor(() => replyTo(w, 3));
+    assert.equal(replyTo(w, 3).ok, false);
+    w.send(P.request(4, 'configure', { config: { steps: 1e6, fail_at: 50 } }));
+    w.send(P.request(5, 'play'));
+    await waitFor(() => w.messages.some((m) => m.msg.type === 'error'));
+    assert.match(w.messages.find((m) => m.msg.type === 'error').msg.error, /diverged/);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(frames(w).at(-1).running, false);
+  } finally { w.close(); }
+});
+
+test('client: promises resolve and reject by request id over the worker', async () => {
+  const w = startWorker();
+  class FakeWorker {
+    constructor() { w.listen((m) => this.onmessage && this.onmessage({ data: m })); }
+    postMessage(m) { setTimeout(() => w.send(m), 0); }
+    terminate() {}
+  }
+  const c = new LabClient('worker.js', FakeWorker);
+  try {
+    const got = [];
+    c.onFrame((f) => got.push(f));
+    const r = await c.configure({ n_features: 4, n_hidden: 2 });
+    assert.equal(r.config.n_features, 4);
+    await assert.rejects(c.configure({ n_features: 1, n_hidden: 2 }), /n_hidden/);
+    await assert.rejects(c.step(5), /not configured/); // a failed configure leaves no model
+    await c.configure({ n_features: 4, n_hidden: 2 });
+    await c.step(5);
+    assert.equal(got.at(-1).step, 5);
+    const [a, b] = await Promise.all([c.step(1), c.reset()]);
+    assert.ok(a.ok && b.ok);
+    assert.equal(got.at(-1).step, 0);
+    assert.equal(c.pending.size, 0);
+  } finally { w.close(); }
+});

@@ -1,0 +1,80 @@
+// client.js: the page's side of the worker protocol (protocol.js): promises over request ids.
+//
+// What it is: starts worker.js, sends requests and resolves each with the worker's reply
+// (rejects with an Error carrying the worker's message), and hands frames and errors to
+// listeners. What it is not: it keeps no training state and draws nothing.
+import './protocol.js';
+
+const P = globalThis.SuperposeProtocol;
+
+export class LabClient {
+  /** @param {string|URL} workerUrl  @param {typeof Worker} [WorkerImpl] (tests pass a fake) */
+  constructor(workerUrl = 'worker.js', WorkerImpl = globalThis.Worker) {
+    this.worker = new WorkerImpl(workerUrl);
+    this.nextId = 1;
+    this.pending = new Map();
+    this.frameListeners = [];
+    this.errorListeners = [];
+    this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
+    this.worker.onmessage = (e) => this.receive(e.data);
+    this.worker.onerror = (e) => {
+      const msg = `the training worker failed: ${e && e.message ? e.message : 'unknown error'}`;
+      if (e && e.preventDefault) e.preventDefault();
+      this.failAll(msg);
+    };
+  }
+
+  receive(msg) {
+    if (!msg || typeof msg !== 'object') return;
+    switch (msg.type) {
+      case P.EVENT.READY:
+        this.resolveReady();
+        break;
+      case P.EVENT.REPLY: {
+        const p = this.pending.get(msg.id);
+        if (!p) break;
+        this.pending.delete(msg.id);
+        if (msg.ok) p.resolve(msg);
+        else p.reject(new Error(msg.error || 'request failed'));
+        break;
+      }
+      case P.EVENT.FRAME:
+        for (const f of this.frameListeners) f(msg);
+        break;
+      case P.EVENT.ERROR:
+        for (const f of this.errorListeners) f(msg.error);
+        break;
+      default:
+        break;
+    }
+  }
+
+  failAll(message) {
+    for (const p of this.pending.values()) p.reject(new Error(message));
+    this.pending.clear();
+    for (const f of this.errorListeners) f(message);
+  }
+
+  /** Send one request; resolves with the reply ({ok: true, ...}), rejects on {ok: false}. */
+  request(type, payload) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage(P.request(id, type, payload));
+    });
+  }
+
+  configure(config) { return this.request(P.REQUEST.CONFIGURE, { config }); }
+  play() { return this.request(P.REQUEST.PLAY); }
+  pause() { return this.request(P.REQUEST.PAUSE); }
+  step(k = 1) { return this.request(P.REQUEST.STEP, { k }); }
+  reset() { return this.request(P.REQUEST.RESET); }
+
+  onFrame(f) { this.frameListeners.push(f); }
+  onError(f) { this.errorListeners.push(f); }
+
+  terminate() {
+    this.worker.terminate();
+    this.failAll('the worker was stopped');
+  }
+}

@@ -1,0 +1,118 @@
+// protocol.js: the messages between the page (client.js) and the training worker (worker.js).
+//
+// What it is: the message type names, constructors for requests/replies/frames, a validator for
+// requests arriving at the worker, and the transfer list of a frame. One file for both sides.
+// What it is not: no transport and no training. It is written as a plain script (no import or
+// export) because the worker is a *classic* Web Worker (Emscripten 3.1.6's MODULARIZE output
+// needs `importScripts`, see ../shared/notes/toolchain.md §7), which cannot load ES modules.
+// The worker loads it with importScripts('protocol.js'); the page with `import './protocol.js'`;
+// both then read `globalThis.SuperposeProtocol`.
+//
+// Page → worker, each with a numeric request id; the worker answers each with exactly one reply:
+//   {id, type: 'configure', config}   -> reply {ok, config} (the lab's filled-in config)
+//   {id, type: 'play'}                -> reply {ok}; then frames stream until pause/done/error
+//   {id, type: 'pause'}               -> reply {ok}; no frame of the old run follows the reply
+//   {id, type: 'step', k}             -> reply {ok}; one frame
+//   {id, type: 'reset'}               -> reply {ok, config}; one frame at step 0
+// Worker → page, unsolicited:
+//   {type: 'ready', simd}             the module is loaded
+//   {type: 'frame', step, running, done, lossTotal, stepsPerSec, buffers: {name: {shape, data}}}
+//   {type: 'error', error}            training stopped (diverged, ...), or the worker failed
+(function (root) {
+  'use strict';
+
+  const REQUEST = Object.freeze({
+    CONFIGURE: 'configure',
+    PLAY: 'play',
+    PAUSE: 'pause',
+    STEP: 'step',
+    RESET: 'reset',
+  });
+
+  const EVENT = Object.freeze({
+    READY: 'ready',
+    REPLY: 'reply',
+    FRAME: 'frame',
+    ERROR: 'error',
+  });
+
+  /** The buffers a frame carries (docs/wasm-api.md); the worker sends those the model has. */
+  const FRAME_BUFFERS = Object.freeze(['W', 'W2', 'b', 'WtW', 'feature_norms', 'interference',
+    'dimensionality', 'dims_per_feature', 'loss', 'feature_probability', 'importance']);
+
+  /** Largest k a single `step` request may ask for (one call must stay short, toolchain §11). */
+  const MAX_STEP_K = 100000;
+
+  function request(id, type, payload) {
+    return Object.assign({ id, type }, payload || {});
+  }
+
+  function reply(id, ok, payload) {
+    return Object.assign({ type: EVENT.REPLY, id, ok }, payload || {});
+  }
+
+  /**
+   * Check a message arriving at the worker. Returns null if it is a well-formed request, else a
+   * short error string (the worker answers with {ok: false, error}).
+   */
+  function validateRequest(msg) {
+    if (msg === null || typeof msg !== 'object') return 'a request must be an object';
+    if (!Number.isSafeInteger(msg.id) || msg.id < 0) return 'a request needs a non-negative integer id';
+    const types = Object.values(REQUEST);
+    if (!types.includes(msg.type)) return `unknown request type ${JSON.stringify(String(msg.type)).slice(0, 40)}`;
+    if (msg.type === REQUEST.CONFIGURE) {
+      if (msg.config === null || typeof msg.config !== 'object' || Array.isArray(msg.config)) {
+        return 'configure needs a config object';
+      }
+    }
+    if (msg.type === REQUEST.STEP) {
+      if (!Number.isSafeInteger(msg.k) || msg.k < 1 || msg.k > MAX_STEP_K) {
+        return `step needs an integer k in [1, ${MAX_STEP_K}]`;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Build a frame. `buffers` maps a name to {shape, data: Float32Array}; each data must be a copy
+   * owning its ArrayBuffer (it is transferred, so the sender loses it).
+   */
+  function frame(fields, buffers) {
+    return {
+      type: EVENT.FRAME,
+      step: fields.step,
+      running: !!fields.running,
+      done: !!fields.done,
+      lossTotal: fields.lossTotal,
+      stepsPerSec: fields.stepsPerSec || 0,
+      buffers,
+    };
+  }
+
+  /** The ArrayBuffers of a frame, for postMessage's transfer list (moved, not cloned). */
+  function transferList(fr) {
+    const out = [];
+    for (const name of Object.keys(fr.buffers || {})) {
+      const d = fr.buffers[name].data;
+      if (d && d.buffer && !out.includes(d.buffer)) out.push(d.buffer);
+    }
+    return out;
+  }
+
+  /** Check a frame's buffers against their shapes (used by tests and by the page, defensively). */
+  function checkFrame(fr) {
+    if (!fr || fr.type !== EVENT.FRAME) return 'not a frame';
+    if (!Number.isSafeInteger(fr.step) || fr.step < 0) return 'frame.step must be a non-negative integer';
+    for (const [name, b] of Object.entries(fr.buffers || {})) {
+      if (!(b.data instanceof Float32Array)) return `buffer ${name} is not a Float32Array`;
+      const size = b.shape.reduce((a, x) => a * x, 1);
+      if (size !== b.data.length) return `buffer ${name} has ${b.data.length} values for shape [${b.shape}]`;
+    }
+    return null;
+  }
+
+  root.SuperposeProtocol = Object.freeze({
+    REQUEST, EVENT, FRAME_BUFFERS, MAX_STEP_K,
+    request, reply, validateRequest, frame, transferList, checkFrame,
+  });
+})(typeof globalThis !== 'undefined' ? globalThis : self);

@@ -1,0 +1,198 @@
+// worker.js: the training loop, in a classic Web Worker that owns the wasm module.
+//
+// What it is: loads lab.js (Emscripten MODULARIZE build, docs/wasm-api.md), answers the page's
+// requests (protocol.js) in order, and while playing runs `lab.step(k)` in short chunks of
+// ~12 ms, adapting k to the measured time, so that pause/reset messages are handled between two
+// chunks (at once, from the user's point of view) and V8 optimises the hot wasm functions
+// (no on-stack replacement for wasm: many short calls beat one long one, toolchain §11).
+// Every ~50 ms it posts a frame: step, loss and a copy of each named buffer, taken out of the
+// wasm heap with one `.slice()` and *transferred* (not cloned) to the page.
+// What it is not: no drawing and no DOM; no state of its own beyond the run loop.
+'use strict';
+
+importScripts('protocol.js');
+const P = self.SuperposeProtocol;
+
+const CHUNK_MS = 12;      // target duration of one lab.step(k) call
+const FRAME_MS = 50;      // at most one frame per 50 ms while running (20 frames/s)
+const MAX_K = 100000;
+
+let lab = null;           // the C++ Lab object
+let config = null;        // the lab's filled-in config (from configure's answer)
+let names = [];           // buffers this model has, intersected with P.FRAME_BUFFERS
+let shapes = {};          // name -> shape
+let step = 0;
+let lossTotal = NaN;
+let running = false;
+let done = false;
+let k = 4;                // steps per chunk, adapted
+let runToken = 0;         // bumps on every start/stop: a stale scheduled chunk does nothing
+let lastFrameAt = -Infinity;
+let stepsPerSec = 0;
+
+const now = () => performance.now();
+
+function post(msg, transfer) {
+  self.postMessage(msg, transfer || []);
+}
+
+function parse(json) {
+  try {
+    return JSON.parse(json);
+  } catch (e) {
+    return { ok: false, error: `the module answered malformed JSON: ${String(json).slice(0, 80)}` };
+  }
+}
+
+// ---- loading the module -----------------------------------------------------------------
+const ready = (async () => {
+  importScripts('lab.js');
+  const Module = await self.createLab();
+  lab = new Module.Lab();
+  post({ type: P.EVENT.READY });
+})();
+ready.catch((e) => post({ type: P.EVENT.ERROR, error: `could not load the wasm module: ${e && e.message ? e.message : e}` }));
+
+// ---- frames -----------------------------------------------------------------------------
+function sendFrame() {
+  const buffers = {};
+  for (const name of names) {
+    // A view into the wasm heap, valid until the next call into the module: copy at once.
+    const data = lab.buffer(name).slice();
+    buffers[name] = { shape: shapes[name], data };
+  }
+  const fr = P.frame({ step, running, done, lossTotal, stepsPerSec }, buffers);
+  post(fr, P.transferList(fr));
+  lastFrameAt = now();
+}
+
+// ---- the run loop -----------------------------------------------------------------------
+// A MessageChannel schedules the next chunk as a fresh task with no timer clamping; the page's
+// messages are tasks too, so they are handled between chunks.
+const channel = typeof MessageChannel === 'function' ? new MessageChannel() : null;
+let scheduled = null;
+if (channel) channel.port1.onmessage = () => { const f = scheduled; scheduled = null; if (f) f(); };
+function later(f) {
+  if (channel) { scheduled = f; channel.port2.postMessage(0); } else setTimeout(f, 0);
+}
+
+function stop() {
+  running = false;
+  runToken++;
+}
+
+function chunk(token) {
+  if (!running || token !== runToken) return;
+  const kk = Math.max(1, Math.min(k, config.steps - step));
+  const t0 = now();
+  const r = parse(lab.step(kk));
+  const dt = now() - t0;
+  if (!r.ok) {
+    stop();
+    post({ type: P.EVENT.ERROR, error: r.error || 'training failed' });
+    sendFrame();
+    return;
+  }
+  step = r.step;
+  lossTotal = r.loss_total;
+  // Adapt k towards CHUNK_MS per call; at most double per chunk so a slow outlier cannot explode it.
+  if (dt < 0.5) k = Math.min(MAX_K, k * 2);
+  else k = Math.max(1, Math.min(MAX_K, k * 2, Math.round((kk * CHUNK_MS) / dt)));
+  const sps = (kk * 1000) / Math.max(dt, 0.01);
+  stepsPerSec = stepsPerSec ? 0.8 * stepsPerSec + 0.2 * sps : sps;
+  if (step >= config.steps) {
+    stop();
+    done = true;
+    sendFrame();
+    return;
+  }
+  if (now() - lastFrameAt >= FRAME_MS) sendFrame();
+  later(() => chunk(token));
+}
+
+// ---- requests ---------------------------------------------------------------------------
+function adopt(answer) {
+  config = answer.config;
+  step = 0;
+  lossTotal = NaN;
+  done = false;
+  const listed = parse(lab.buffers());
+  const list = Array.isArray(listed) ? listed : [];
+  shapes = {};
+  for (const b of list) shapes[b.name] = b.shape;
+  names = P.FRAME_BUFFERS.filter((n) => n in shapes);
+}
+
+function handle(msg) {
+  const bad = P.validateRequest(msg);
+  if (bad) return P.reply(msg && Number.isSafeInteger(msg.id) ? msg.id : -1, false, { error: bad });
+  const R = P.REQUEST;
+  switch (msg.type) {
+    case R.CONFIGURE: {
+      stop();
+      const a = parse(lab.configure('toy', JSON.stringify(msg.config)));
+      if (!a.ok) { config = null; names = []; return P.reply(msg.id, false, { error: a.error }); }
+      adopt(a);
+      sendFrame();
+      return P.reply(msg.id, true, { config });
+    }
+    case R.RESET: {
+      stop();
+      if (!config) return P.reply(msg.id, false, { error: 'not configured' });
+      const a = parse(lab.reset());
+      if (!a.ok) return P.reply(msg.id, false, { error: a.error });
+      adopt(a);
+      sendFrame();
+      return P.reply(msg.id, true, { config });
+    }
+    case R.PLAY: {
+      if (!config) return P.reply(msg.id, false, { error: 'not configured' });
+      if (done) return P.reply(msg.id, false, { error: `already trained ${config.steps} steps: reset first` });
+      if (!running) {
+        running = true;
+        runToken++;
+        const token = runToken;
+        later(() => chunk(token));
+      }
+      return P.reply(msg.id, true);
+    }
+    case R.PAUSE: {
+      const was = running;
+      stop();
+      if (was) sendFrame();
+      return P.reply(msg.id, true);
+    }
+    case R.STEP: {
+      if (!config) return P.reply(msg.id, false, { error: 'not configured' });
+      stop();
+      const r = parse(lab.step(msg.k));
+      if (!r.ok) return P.reply(msg.id, false, { error: r.error });
+      step = r.step;
+      lossTotal = r.loss_total;
+      done = step >= config.steps;
+      sendFrame();
+      return P.reply(msg.id, true);
+    }
+    default:
+      return P.reply(msg.id, false, { error: 'unhandled request' });
+  }
+}
+
+// Requests are handled strictly in order, after the module has loaded.
+let queue = ready;
+self.onmessage = (e) => {
+  const msg = e.data;
+  queue = queue.then(() => {
+    let answer;
+    try {
+      answer = handle(msg);
+    } catch (err) {
+      answer = P.reply(msg && Number.isSafeInteger(msg.id) ? msg.id : -1, false,
+        { error: `worker error: ${err && err.message ? err.message : err}` });
+    }
+    post(answer);
+  }, (err) => {
+    post(P.reply(msg && Number.isSafeInteger(msg.id) ? msg.id : -1, false,
+      { error: `the wasm module did not load: ${err && err.message ? err.message : err}` }));
+  });
+};
