@@ -1,0 +1,103 @@
+// Every xsimd kernel against its scalar twin, on lengths that are and are not multiples of the
+// SIMD width (0 .. 4·width + 3), with values that hit both sides of every ReLU.
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "core/kernels.hpp"
+#include "core/rng.hpp"
+#include "tolerance.hpp"
+
+using namespace superpose;
+using superpose::test::close;
+
+namespace {
+std::vector<float> random_vec(Rng& rng, std::size_t n, float lo, float hi) {
+  std::vector<float> v(n);
+  for (auto& x : v) x = lo + (hi - lo) * rng.uniform();
+  return v;
+}
+std::vector<std::size_t> lengths() {
+  std::vector<std::size_t> out;
+  for (std::size_t n = 0; n <= 4 * simd_width() + 3; ++n) out.push_back(n);
+  out.push_back(1000);
+  out.push_back(1023);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("weighted_sq_error_grad matches its scalar twin") {
+  Rng rng(1);
+  for (bool relu : {true, false})
+    for (std::size_t n : lengths()) {
+      auto o = random_vec(rng, n, -1, 1), y = random_vec(rng, n, 0, 1), w = random_vec(rng, n, 0, 2);
+      std::vector<float> g(n, 7.f), g_ref(n, -7.f);
+      const float loss = weighted_sq_error_grad(o.data(), y.data(), w.data(), g.data(), n, 0.25f, relu);
+      const float loss_ref = weighted_sq_error_grad_ref(o.data(), y.data(), w.data(), g_ref.data(), n, 0.25f, relu);
+      CHECK(close(loss, loss_ref, 1e-5, 1e-7));
+      for (std::size_t i = 0; i < n; ++i) CHECK(close(g[i], g_ref[i], 1e-6, 1e-9));
+      CHECK(close(weighted_sq_error(o.data(), y.data(), w.data(), n, relu),
+                  weighted_sq_error_ref(o.data(), y.data(), w.data(), n, relu), 1e-5, 1e-7));
+    }
+}
+
+TEST_CASE("the fused loss kernel computes the importance-weighted error and its gradient") {
+  // o = (-1, 0.5, 2), y = (0.5, 0.5, 1), w = (1, 2, 3), ReLU: y_hat = (0, 0.5, 2)
+  const float o[] = {-1.f, 0.5f, 2.f}, y[] = {0.5f, 0.5f, 1.f}, w[] = {1.f, 2.f, 3.f};
+  float g[3];
+  const float loss = weighted_sq_error_grad_ref(o, y, w, g, 3, 1.f, true);
+  CHECK(loss == doctest::Approx(1 * 0.25 + 0 + 3 * 1.0));
+  CHECK(g[0] == 0.f);                         // ReLU inactive: no gradient
+  CHECK(g[1] == 0.f);                         // exact
+  CHECK(g[2] == doctest::Approx(2 * 3 * 1.0));
+}
+
+TEST_CASE("relu kernels match their scalar twins") {
+  Rng rng(2);
+  for (std::size_t n : lengths()) {
+    auto x = random_vec(rng, n, -1, 1);
+    auto a = x, b = x;
+    relu_inplace(a.data(), n);
+    relu_inplace_ref(b.data(), n);
+    CHECK(a == b);
+    auto g1 = random_vec(rng, n, -1, 1);
+    auto g2 = g1;
+    relu_backward_inplace(x.data(), g1.data(), n);
+    relu_backward_inplace_ref(x.data(), g2.data(), n);
+    CHECK(g1 == g2);
+  }
+}
+
+TEST_CASE("adam_update matches its scalar twin, with and without decoupled decay") {
+  Rng rng(3);
+  for (float decay : {0.f, 0.1f})
+    for (std::size_t n : lengths()) {
+      auto p = random_vec(rng, n, -1, 1), g = random_vec(rng, n, -1, 1);
+      auto m = random_vec(rng, n, -0.1f, 0.1f), v = random_vec(rng, n, 0, 0.01f);
+      auto p2 = p, m2 = m, v2 = v;
+      const AdamStep s{1e-2f, 0.9f, 0.999f, 1e-8f, 0.271f, 0.00299f, decay};
+      adam_update(p.data(), g.data(), m.data(), v.data(), n, s);
+      adam_update_ref(p2.data(), g.data(), m2.data(), v2.data(), n, s);
+      for (std::size_t i = 0; i < n; ++i) {
+        CHECK(close(p[i], p2[i], 1e-6, 1e-7));
+        CHECK(close(m[i], m2[i], 1e-6, 1e-9));
+        CHECK(close(v[i], v2[i], 1e-6, 1e-12));
+      }
+    }
+}
+
+TEST_CASE("all_finite matches its scalar twin and finds a NaN or an inf anywhere") {
+  for (std::size_t n : lengths()) {
+    std::vector<float> x(n, 1.5f);
+    CHECK(all_finite(x.data(), n) == all_finite_ref(x.data(), n));
+    CHECK(all_finite(x.data(), n));
+    for (std::size_t i = 0; i < n; i += 3) {
+      for (float bad : {NAN, INFINITY, -INFINITY}) {
+        auto y = x;
+        y[i] = bad;
+        CHECK_FALSE(all_finite(y.data(), n));
+        CHECK_FALSE(all_finite_ref(y.data(), n));
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// The toy models' backward passes against central finite differences, for every model kind.
+// Kinks: a ReLU crossing inside ±eps spoils a few entries, so the check is on the whole gradient
+// vector (relative error of the difference) plus a large majority of entries individually.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "toy/toy_model.hpp"
+#include "tolerance.hpp"
+
+using namespace superpose;
+
+namespace {
+void check_gradient(const std::string& model_kind, const std::string& correlation = "none") {
+  ToyConfig c;
+  c.n_features = 6;
+  c.n_hidden = 3;
+  c.n_instances = 2;
+  c.feature_probability = {0.6, 0.3};
+  c.importance_decay = 0.8;
+  c.model = model_kind;
+  c.correlation = correlation;
+  c.batch_size = 32;
+  c.seed = 5;
+  ToyModel model(c);
+  // A non-trivial point: a few training steps away from the init, and a non-zero bias.
+  model.train(20);
+  for (int k = 0; k < c.n_instances; ++k) model.b(k).setConstant(0.05f);
+
+  Rng rng(99, 3);
+  ToyBatch batch;
+  ToyDataGenerator(c).sample(rng, batch, c.batch_size);
+  std::vector<float> grad(model.params().size());
+  model.forward_backward(batch, grad.data(), nullptr);
+
+  std::vector<float>& p = model.params();
+  const float eps = 1e-3f;
+  double diff2 = 0, norm2 = 0;
+  int close_entries = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const float saved = p[i];
+    p[i] = saved + eps;
+    const double up = model.forward_backward(batch, nullptr, nullptr);
+    p[i] = saved - eps;
+    const double down = model.forward_backward(batch, nullptr, nullptr);
+    p[i] = saved;
+    const double fd = (up - down) / (2.0 * eps);
+    diff2 += (fd - grad[i]) * (fd - grad[i]);
+    norm2 += fd * fd;
+    if (superpose::test::close(fd, grad[i], 2e-2, 2e-4)) ++close_entries;
+  }
+  INFO("model " << model_kind << ", correlation " << correlation);
+  CHECK(norm2 > 0);
+  CHECK(std::sqrt(diff2 / norm2) < 1e-2);
+  CHECK(close_entries >= static_cast<int>(0.97 * p.size()));
+}
+}  // namespace
+
+TEST_CASE("gradients of the linear model match finite differences") { check_gradient("linear"); }
+TEST_CASE("gradients of the ReLU-output model match finite differences") { check_gradient("relu"); }
+TEST_CASE("gradients of the ReLU-hidden model match finite differences") { check_gradient("relu-hidden"); }
+TEST_CASE("gradients of the abs model match finite differences") { check_gradient("abs"); }
+TEST_CASE("gradients with correlated inputs match finite differences") {
+  check_gradient("relu", "correlated");
+  check_gradient("relu", "anticorrelated");
+}
