@@ -1,0 +1,74 @@
+// The toy data: feature probabilities, value ranges, correlated and anticorrelated pairs.
+#include <doctest/doctest.h>
+
+#include "toy/toy_data.hpp"
+
+using namespace superpose;
+
+namespace {
+ToyBatch sample(const ToyConfig& c, int batch, uint64_t seed = 1) {
+  Rng rng(seed);
+  ToyBatch b;
+  ToyDataGenerator(c).sample(rng, b, batch);
+  return b;
+}
+}  // namespace
+
+TEST_CASE("each feature is active with its instance's probability, with values in [0, 1)") {
+  ToyConfig c;
+  c.n_features = 7;
+  c.n_instances = 3;
+  c.feature_probability = {1.0, 0.3, 0.01};
+  const ToyBatch b = sample(c, 20000);
+  REQUIRE(b.x.size() == 3);
+  CHECK(b.y.empty());
+  for (int k = 0; k < 3; ++k) {
+    const Mat& x = b.x[k];
+    CHECK(x.rows() == 7);
+    CHECK(x.cols() == 20000);
+    CHECK(x.minCoeff() >= 0.f);
+    CHECK(x.maxCoeff() < 1.f);
+    const double active = static_cast<double>((x.array() > 0.f).count()) / x.size();
+    CHECK(active == doctest::Approx(c.probability(k)).epsilon(0.05));
+  }
+  CHECK((b.x[0].array() > 0.f).count() > 0.99 * b.x[0].size());  // p = 1: dense
+}
+
+TEST_CASE("correlated pairs fire together; anticorrelated pairs never do") {
+  ToyConfig c;
+  c.n_features = 5;  // pairs (0,1), (2,3) and an independent feature 4
+  c.feature_probability = {0.2};
+  c.correlation = "correlated";
+  Mat x = sample(c, 20000).x[0];
+  for (int s = 0; s < x.cols(); ++s) {
+    REQUIRE((x(0, s) > 0) == (x(1, s) > 0));
+    REQUIRE((x(2, s) > 0) == (x(3, s) > 0));
+  }
+  CHECK((x.row(4).array() > 0).count() == doctest::Approx(0.2 * 20000).epsilon(0.05));
+  c.correlation = "anticorrelated";
+  x = sample(c, 20000).x[0];
+  for (int s = 0; s < x.cols(); ++s) {
+    REQUIRE(!(x(0, s) > 0 && x(1, s) > 0));
+    REQUIRE(!(x(2, s) > 0 && x(3, s) > 0));
+  }
+  for (int i = 0; i < 4; ++i)  // marginals stay p
+    CHECK((x.row(i).array() > 0).count() == doctest::Approx(0.2 * 20000).epsilon(0.06));
+}
+
+TEST_CASE("the abs model's inputs are signed and its targets are |x|") {
+  ToyConfig c;
+  c.model = "abs";
+  c.feature_probability = {0.5};
+  const ToyBatch b = sample(c, 5000);
+  REQUIRE(b.y.size() == 1);
+  CHECK(b.x[0].minCoeff() < -0.5f);
+  CHECK(b.x[0].maxCoeff() > 0.5f);
+  CHECK(b.y[0] == b.x[0].cwiseAbs());
+}
+
+TEST_CASE("the same seed gives the same batch") {
+  ToyConfig c;
+  c.feature_probability = {0.1};
+  CHECK(sample(c, 512, 3).x[0] == sample(c, 512, 3).x[0]);
+  CHECK(sample(c, 512, 3).x[0] != sample(c, 512, 4).x[0]);
+}
