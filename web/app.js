@@ -1,0 +1,402 @@
+// app.js: the page controller shared by index.html (the lab) and embed.html (the iframe).
+//
+// What it is: reads the URL hash into the state (state.js), builds the controls from the state
+// table and the panels from panels.js, talks to the training worker (client.js), keeps the loss
+// history, and redraws the views with the latest frame once per animation frame.
+// What it is not: no training (worker.js) and no drawing (views/). Nothing from the URL or the
+// worker is ever inserted as HTML: every string goes through textContent.
+// For tests it exposes `window.superpose` (state, config, lastFrame, firstFrameMs, ...).
+import {
+  FIELDS, FIELD_BY_NAME, defaults, parseHash, toHash, parseValue, formatValue, describe, applyPreset,
+  featureProbabilities, toLabConfig, needsReconfigure,
+} from './state.js';
+import { PRESETS } from './presets.js';
+import { PANELS, defaultEmbedPanels, modelFormula } from './panels.js';
+import { LabClient } from './client.js';
+import { fmt } from './views/canvas.js';
+
+const embed = document.body.dataset.mode === 'embed';
+const $ = (id) => document.getElementById(id);
+
+function el(tag, props = {}, children = []) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'text') e.textContent = v;
+    else if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.appendChild(c);
+  return e;
+}
+
+// ---- state --------------------------------------------------------------------------------
+const parsed = parseHash(location.hash);
+let state = parsed.state;
+// A first visit (no hash) opens on the paper's first figure rather than on bare defaults.
+if (location.hash.replace(/^#/, '') === '') state = applyPreset(state, 'intro');
+let writtenHash = '';
+
+const S = {
+  state, notes: parsed.notes, config: null, lastFrame: null, firstFrameMs: null, frameCount: 0,
+  running: false, done: false, errors: [], ready: false, client: null,
+};
+window.superpose = S;
+
+function writeHash() {
+  writtenHash = toHash(state);
+  if (location.hash !== writtenHash) history.replaceState(null, '', writtenHash);
+  const open = $('open-lab');
+  if (open) open.href = `index.html${writtenHash}`;
+}
+
+// ---- notes and errors (always textContent) ------------------------------------------------
+function showNotes(notes) {
+  const box = $('notes');
+  if (!box) return;
+  box.replaceChildren();
+  if (notes.length === 0) { box.hidden = true; return; }
+  box.appendChild(el('strong', { text: 'Some settings in the link were not understood and use their defaults: ' }));
+  const ul = el('ul');
+  for (const n of notes) ul.appendChild(el('li', { text: n }));
+  box.appendChild(ul);
+  box.appendChild(el('button', { type: 'button', class: 'dismiss', text: 'dismiss', onclick: () => { box.hidden = true; } }));
+  box.hidden = false;
+}
+
+function showError(message) {
+  S.errors.push(message);
+  const box = $('error');
+  if (!box) return;
+  box.textContent = message;
+  box.hidden = false;
+}
+
+function clearError() {
+  const box = $('error');
+  if (box) box.hidden = true;
+}
+
+// ---- controls -----------------------------------------------------------------------------
+const GROUPS = [
+  { id: 'data', title: 'Data' },
+  { id: 'model', title: 'Model' },
+  { id: 'train', title: 'Training' },
+];
+const inputs = new Map();
+
+function buildControls() {
+  const root = $('controls');
+  if (!root) return;
+  root.replaceChildren();
+  for (const g of GROUPS) {
+    const box = el('fieldset', { class: `group group-${g.id}` }, [el('legend', { text: g.title })]);
+    for (const f of FIELDS.filter((x) => x.group === g.id)) {
+      const id = `ctl-${f.name}`;
+      let input;
+      if (f.type === 'enum') {
+        input = el('select', { id });
+        for (const v of f.values) input.appendChild(el('option', { value: v, text: v }));
+      } else if (f.type === 'floats') {
+        input = el('input', { id, type: 'text', placeholder: 'e.g. 1, 0.1, 0.01', spellcheck: 'false' });
+      } else {
+        input = el('input', { id, type: 'number', min: String(f.minOpen ? f.min : f.min), max: String(f.max),
+          step: f.type === 'int' ? '1' : 'any' });
+      }
+      input.dataset.field = f.name;
+      input.addEventListener('change', () => onControl(f, input));
+      const row = el('div', { class: 'control' }, [el('label', { for: id, text: f.label }), input]);
+      if (f.name === 'seed') {
+        row.appendChild(el('button', { type: 'button', class: 'icon', title: 'new random seed', 'aria-label': 'new random seed', text: 'new',
+          onclick: () => setFields({ seed: Math.floor(Math.random() * 100000) }) }));
+      }
+      row.appendChild(el('small', { text: f.help || '' }));
+      box.appendChild(row);
+      inputs.set(f.name, input);
+    }
+    root.appendChild(box);
+  }
+  root.appendChild(el('p', { id: 'p-list', class: 'derived' }));
+}
+
+function syncControls() {
+  for (const [name, input] of inputs) {
+    const f = FIELD_BY_NAME.get(name);
+    const v = formatValue(f, state[name]);
+    if (input.value !== v && document.activeElement !== input) input.value = v;
+    input.classList.remove('invalid');
+  }
+  const pl = $('p-list');
+  if (pl) pl.textContent = `Feature probability per instance: ${featureProbabilities(state).map((p) => fmt(p, 2)).join(', ')}`;
+  const k = inputs.get('k');
+  if (k) k.disabled = state.pList.length > 0;
+  for (const b of document.querySelectorAll('[data-preset]')) {
+    b.setAttribute('aria-pressed', b.dataset.preset === state.preset ? 'true' : 'false');
+  }
+  const card = $('model-formula');
+  if (card) card.textContent = modelFormula(state.model);
+  const info = $('preset-info');
+  if (info) {
+    const p = PRESETS.find((q) => q.id === state.preset);
+    info.replaceChildren();
+    if (p) {
+      info.appendChild(el('h3', { text: p.title }));
+      info.appendChild(el('p', { text: p.blurb }));
+      info.appendChild(el('p', { class: 'formula', text: p.formula }));
+    }
+  }
+}
+
+function onControl(f, input) {
+  const r = parseValue(f, input.value);
+  if (!r.ok) {
+    input.classList.add('invalid');
+    showNotes([`${f.label} must be ${describe(f)}`]);
+    return;
+  }
+  setFields({ [f.name]: r.value });
+}
+
+/** Change some fields; reconfigure the model only if its config changed. */
+function setFields(changes, { restart = false } = {}) {
+  const before = state;
+  const next = { ...state, ...changes };
+  if (next.m > next.n) next.m = next.n;
+  if (next.pList.length > 0) next.k = next.pList.length;
+  if (next.sel >= next.k) next.sel = 0;
+  state = next;
+  S.state = state;
+  writeHash();
+  syncControls();
+  if (restart || needsReconfigure(before, state)) {
+    configure(S.running || state.autoplay);
+  } else {
+    dirty = true;
+  }
+}
+
+// ---- presets ------------------------------------------------------------------------------
+function buildPresets() {
+  const root = $('presets');
+  if (!root) return;
+  root.replaceChildren();
+  for (const p of PRESETS) {
+    root.appendChild(el('button', { type: 'button', class: 'preset', 'data-preset': p.id, title: p.blurb, text: p.title,
+      onclick: () => choosePreset(p.id) }));
+  }
+}
+
+function choosePreset(id) {
+  const keep = { autoplay: state.autoplay, controls: state.controls, views: state.views };
+  const next = applyPreset(defaults(), id);
+  Object.assign(next, keep);
+  state = next;
+  S.state = state;
+  writeHash();
+  syncControls();
+  buildPanels();
+  configure(true);
+}
+
+// ---- panels -------------------------------------------------------------------------------
+let panels = [];
+
+function visiblePanels() {
+  if (!embed) return PANELS;
+  const names = state.views.length > 0 ? state.views : defaultEmbedPanels(state);
+  return PANELS.filter((p) => names.includes(p.id));
+}
+
+function buildPanels() {
+  const root = $('panels');
+  if (!root) return;
+  root.replaceChildren();
+  panels = [];
+  for (const p of visiblePanels()) {
+    const body = el('div', { class: 'panel-body' });
+    const note = el('p', { class: 'panel-note', hidden: '' });
+    const head = el('header', {}, [el('h2', { text: p.title })]);
+    const box = el('section', { class: `panel panel-${p.id}${p.wide ? ' wide' : ''}`, id: `panel-${p.id}` }, [head]);
+    // Full explanations on the lab page; the compact embed keeps the title and the formula.
+    if (!embed) box.appendChild(el('p', { class: 'explain', text: p.explain }));
+    box.appendChild(el('p', { class: 'formula', text: p.formula }));
+    box.appendChild(note);
+    box.appendChild(body);
+    root.appendChild(box);
+    const view = p.make(body, { select, embed });
+    panels.push({ p, view, body, note, box });
+  }
+  dirty = true;
+}
+
+function select(k) {
+  if (k === state.sel) return;
+  setFields({ sel: k });
+}
+
+// ---- loss history -------------------------------------------------------------------------
+const MAX_POINTS = 1200;
+let lossHistory = { steps: [], losses: [] };
+
+function recordLoss(frame) {
+  const loss = frame.buffers.loss;
+  if (!loss) return;
+  const K = loss.data.length;
+  const h = lossHistory;
+  if (h.losses.length !== K || (h.steps.length > 0 && frame.step < h.steps[h.steps.length - 1])) {
+    lossHistory = { steps: [], losses: Array.from({ length: K }, () => []) };
+  }
+  if (frame.step === 0) return; // the loss buffer is 0 before the first step
+  if (lossHistory.steps.length > 0 && lossHistory.steps[lossHistory.steps.length - 1] === frame.step) return;
+  lossHistory.steps.push(frame.step);
+  for (let k = 0; k < K; k++) lossHistory.losses[k].push(loss.data[k]);
+  if (lossHistory.steps.length > MAX_POINTS) {
+    // Keep every other point: the curve stays smooth and the cost bounded.
+    lossHistory.steps = lossHistory.steps.filter((_, i) => i % 2 === 0 || i === lossHistory.steps.length - 1);
+    lossHistory.losses = lossHistory.losses.map((r) => r.filter((_, i) => i % 2 === 0 || i === r.length - 1));
+  }
+}
+
+// ---- frames and drawing -------------------------------------------------------------------
+let dirty = false;
+
+function onFrame(frame) {
+  S.lastFrame = frame;
+  S.frameCount++;
+  S.running = frame.running;
+  S.done = frame.done;
+  if (S.firstFrameMs === null && frame.step > 0) S.firstFrameMs = performance.now();
+  recordLoss(frame);
+  updateBar();
+  dirty = true;
+}
+
+function updateBar() {
+  const f = S.lastFrame;
+  const play = $('play');
+  if (play) {
+    play.textContent = S.running ? '❚❚ pause' : (S.done ? '↻ train again' : '▶ play');
+    play.setAttribute('aria-pressed', S.running ? 'true' : 'false');
+    play.classList.toggle('running', S.running);
+  }
+  if (!f) return;
+  const set = (id, t) => { const e = $(id); if (e && e.textContent !== t) e.textContent = t; };
+  set('step-count', String(f.step));
+  set('loss', fmt(f.lossTotal, 4));
+  set('speed', f.running && f.stepsPerSec > 0 ? `${fmt(f.stepsPerSec, 2)} steps/s` : '');
+  const prog = $('progress');
+  if (prog && S.config) { prog.max = S.config.steps; prog.value = Math.min(f.step, S.config.steps); }
+}
+
+function draw() {
+  if (dirty && S.lastFrame && S.lastFrame.buffers.W) {
+    dirty = false;
+    const f = S.lastFrame;
+    const [K, m, n] = f.buffers.W.shape;
+    const sel = Math.min(state.sel, K - 1);
+    const shapeState = { ...state, sel, m, n, k: K, model: S.config ? S.config.model : state.model };
+    for (const { p, view, note, body } of panels) {
+      const why = p.applies ? p.applies(shapeState) : null;
+      note.hidden = !why;
+      body.hidden = !!why;
+      if (why) { if (note.textContent !== why) note.textContent = why; continue; }
+      if (p.id === 'loss') view.update({ ...lossHistory, K, sel });
+      else view.update(p.data(f, shapeState));
+    }
+  }
+  requestAnimationFrame(draw);
+}
+
+// ---- talking to the worker ----------------------------------------------------------------
+const client = new LabClient('worker.js');
+S.client = client;
+client.onFrame(onFrame);
+client.onError((e) => { S.running = false; updateBar(); showError(e); });
+
+let configuring = Promise.resolve();
+
+function configure(thenPlay) {
+  clearError();
+  lossHistory = { steps: [], losses: [] };
+  const cfg = toLabConfig(state);
+  configuring = configuring.then(async () => {
+    try {
+      const r = await client.configure(cfg);
+      S.config = r.config;
+      S.done = false;
+      for (const { view } of panels) view.reset();
+      dirty = true;
+      if (thenPlay) await client.play();
+    } catch (e) {
+      showError(`Could not start this experiment: ${e.message}`);
+    }
+    updateBar();
+  });
+  return configuring;
+}
+
+async function togglePlay() {
+  try {
+    if (S.running) {
+      S.running = false;
+      updateBar();
+      await client.pause();
+    } else {
+      if (S.done) await client.reset();
+      S.running = true;
+      S.done = false;
+      updateBar();
+      await client.play();
+    }
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
+function wireBar() {
+  const on = (id, f) => { const e = $(id); if (e) e.addEventListener('click', f); };
+  on('play', togglePlay);
+  on('step', async () => { try { S.running = false; await client.step(1); } catch (e) { showError(e.message); } });
+  on('reset', async () => {
+    try { S.running = false; lossHistory = { steps: [], losses: [] }; await client.reset(); S.done = false; updateBar(); } catch (e) { showError(e.message); }
+  });
+  on('copy-link', async () => {
+    const b = $('copy-link');
+    try { await navigator.clipboard.writeText(location.href); b.textContent = 'link copied'; } catch { b.textContent = 'copy the address bar'; }
+    setTimeout(() => { b.textContent = 'copy link'; }, 1500);
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === ' ' && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLButtonElement)) {
+      e.preventDefault();
+      togglePlay();
+    }
+  });
+}
+
+// The user edits the URL (or goes back): apply it as a new experiment.
+window.addEventListener('hashchange', () => {
+  if (location.hash === writtenHash) return;
+  const r = parseHash(location.hash);
+  state = r.state;
+  S.state = state;
+  S.notes = r.notes;
+  showNotes(r.notes);
+  writeHash();
+  syncControls();
+  buildPanels();
+  configure(state.autoplay);
+});
+
+// ---- start --------------------------------------------------------------------------------
+if (embed && !state.controls) document.body.classList.add('no-controls');
+showNotes(parsed.notes);
+buildPresets();
+buildControls();
+buildPanels();
+writeHash();
+syncControls();
+wireBar();
+updateBar();
+requestAnimationFrame(draw);
+client.ready.then(() => { S.ready = true; });
+configure(state.autoplay);

@@ -1,0 +1,77 @@
+// views/arrows.js: the geometry of a model with m = 2 (or 1) hidden dimensions: each feature's
+// column W_i drawn as an arrow from the origin, coloured by importance (yellow = most important).
+// Digons (antipodal pairs), triangles and pentagons appear as training goes (paper Figure 1, §4).
+// Dumb view: constructor(parent, {size, small}), update({W, n, m}), reset(). W row-major (m, n).
+import { makeCanvas, clear, featureColor, text } from './canvas.js';
+
+export class ArrowsView {
+  constructor(parent, { size = 220, small = false } = {}) {
+    this.small = small;
+    this.c = makeCanvas(parent, size, small ? size : size, 'feature directions as arrows');
+    this.reset();
+  }
+
+  reset() {
+    clear(this.c);
+    if (!this.small) text(this.c, 'waiting for the first frame…', 4, 14);
+  }
+
+  update({ W, n, m }) {
+    const c = this.c;
+    const ctx = c.ctx;
+    clear(c);
+    if (m > 2) {
+      text(c, `m = ${m}: arrows need m ≤ 2`, c.w / 2, c.h / 2, { align: 'center', size: this.small ? 9 : 11 });
+      return;
+    }
+    const cx = c.w / 2;
+    const cy = c.h / 2;
+    let maxNorm = 1;
+    for (let i = 0; i < n; i++) {
+      const x = W[i];
+      const y = m === 2 ? W[n + i] : 0;
+      maxNorm = Math.max(maxNorm, Math.hypot(x, y));
+    }
+    const R = (Math.min(c.w, c.h) / 2 - (this.small ? 4 : 14)) / maxNorm;
+    // Guides: the unit circle and the axes.
+    ctx.strokeStyle = '#e3e3e3';
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    if (m === 2) ctx.arc(cx, cy, R, 0, 2 * Math.PI);
+    ctx.moveTo(cx - R * maxNorm, cy); ctx.lineTo(cx + R * maxNorm, cy);
+    if (m === 2) { ctx.moveTo(cx, cy - R * maxNorm); ctx.lineTo(cx, cy + R * maxNorm); }
+    ctx.stroke();
+    // Least important first, so the important ones are drawn on top.
+    for (let i = n - 1; i >= 0; i--) {
+      const x = W[i];
+      const y = m === 2 ? W[n + i] : 0;
+      const off = m === 1 ? (i - (n - 1) / 2) * (this.small ? 3 : 6) : 0;
+      const px = cx + R * x;
+      const py = cy - R * y + off;
+      const col = featureColor(i, n);
+      ctx.strokeStyle = col;
+      ctx.fillStyle = col;
+      ctx.lineWidth = this.small ? 1.5 : 2.5;
+      ctx.beginPath();
+      ctx.moveTo(cx, cy + off);
+      ctx.lineTo(px, py);
+      ctx.stroke();
+      const len = Math.hypot(px - cx, py - cy - off);
+      if (len > 2) {
+        const ux = (px - cx) / len;
+        const uy = (py - cy - off) / len;
+        const h = this.small ? 4 : 8;
+        ctx.beginPath();
+        ctx.moveTo(px, py);
+        ctx.lineTo(px - h * ux - (h / 2) * uy, py - h * uy + (h / 2) * ux);
+        ctx.lineTo(px - h * ux + (h / 2) * uy, py - h * uy - (h / 2) * ux);
+        ctx.closePath();
+        ctx.fill();
+      }
+      if (!this.small && len > 12 && n <= 12) {
+        text(c, String(i), px + 10 * (px - cx) / len, py + 10 * (py - cy - off) / len,
+          { align: 'center', baseline: 'middle', size: 10, color: '#333' });
+      }
+    }
+  }
+}

@@ -1,0 +1,123 @@
+// views/canvas.js: what every view shares: a crisp (device-pixel) canvas, colour scales, and a
+// pixel-exact heatmap blit. Not a view itself; no state.
+// Colours follow the paper's figures: a diverging blue–white–red scale for WᵀW, and a
+// dark-to-yellow scale for "superposition" (interference).
+
+/** A canvas of CSS size w×h drawn at device resolution. Returns {canvas, ctx, w, h}. */
+export function makeCanvas(parent, w, h, label) {
+  const canvas = document.createElement('canvas');
+  if (label) {
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', label);
+  }
+  parent.appendChild(canvas);
+  const c = { canvas, ctx: canvas.getContext('2d'), w: 0, h: 0 };
+  resize(c, w, h);
+  return c;
+}
+
+/** Resize (clears the canvas). */
+export function resize(c, w, h) {
+  const dpr = Math.min(2, window.devicePixelRatio || 1);
+  c.canvas.width = Math.round(w * dpr);
+  c.canvas.height = Math.round(h * dpr);
+  c.canvas.style.width = `${w}px`;
+  c.canvas.style.height = `${h}px`;
+  c.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  c.w = w;
+  c.h = h;
+}
+
+export function clear(c) {
+  c.ctx.clearRect(0, 0, c.w, c.h);
+}
+
+const clamp = (x, a, b) => (x < a ? a : x > b ? b : x);
+
+/** Diverging scale for v in [−1, 1]: blue (−) · white (0) · red (+). Returns [r, g, b]. */
+export function divergingRGB(v) {
+  const t = clamp(Number.isFinite(v) ? v : 0, -1, 1);
+  const neg = [33, 102, 172];
+  const pos = [178, 24, 43];
+  const mid = [247, 247, 247];
+  const end = t < 0 ? neg : pos;
+  const a = Math.abs(t);
+  return [0, 1, 2].map((i) => Math.round(mid[i] + (end[i] - mid[i]) * a));
+}
+
+export function diverging(v) {
+  const [r, g, b] = divergingRGB(v);
+  return `rgb(${r},${g},${b})`;
+}
+
+// A compact viridis-like ramp (5 stops), t in [0, 1].
+const RAMP = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+function ramp(t) {
+  const x = clamp(Number.isFinite(t) ? t : 0, 0, 1) * (RAMP.length - 1);
+  const i = Math.min(RAMP.length - 2, Math.floor(x));
+  const f = x - i;
+  const c = RAMP[i].map((v, j) => Math.round(v + (RAMP[i + 1][j] - v) * f));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+/** Colour of feature i of n: the most important (i = 0) is yellow, the least purple (paper). */
+export function featureColor(i, n) {
+  return ramp(n <= 1 ? 1 : 1 - i / (n - 1));
+}
+
+/** "Superposition" colour of a feature: black (0: a dedicated dimension) to yellow (≥ 1). */
+export function interferenceColor(x) {
+  const t = clamp(Number.isFinite(x) ? x : 0, 0, 1);
+  const stops = [[20, 20, 30], [120, 40, 110], [230, 110, 40], [250, 220, 60]];
+  const y = t * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(y));
+  const f = y - i;
+  const c = stops[i].map((v, j) => Math.round(v + (stops[i + 1][j] - v) * f));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+/**
+ * Draw a rows×cols grid of values (row-major, from `offset`) as a heatmap into the rectangle
+ * (x, y, w, h), one image pixel per cell scaled without smoothing (fast for large n).
+ */
+export function blitHeatmap(c, values, offset, rows, cols, x, y, w, h, scale = 1) {
+  if (!c.scratch) c.scratch = document.createElement('canvas');
+  const s = c.scratch;
+  if (s.width !== cols || s.height !== rows) { s.width = cols; s.height = rows; }
+  const sctx = s.getContext('2d');
+  const img = sctx.createImageData(cols, rows);
+  for (let i = 0; i < rows * cols; i++) {
+    const [r, g, b] = divergingRGB(values[offset + i] / scale);
+    img.data[4 * i] = r;
+    img.data[4 * i + 1] = g;
+    img.data[4 * i + 2] = b;
+    img.data[4 * i + 3] = 255;
+  }
+  sctx.putImageData(img, 0, 0);
+  c.ctx.imageSmoothingEnabled = false;
+  c.ctx.drawImage(s, x, y, w, h);
+}
+
+/** Small text helper (canvas text is never HTML). */
+export function text(c, str, x, y, { align = 'left', baseline = 'alphabetic', color = '#555', size = 11, bold = false } = {}) {
+  const ctx = c.ctx;
+  ctx.fillStyle = color;
+  ctx.font = `${bold ? '600 ' : ''}${size}px system-ui, -apple-system, "Segoe UI", sans-serif`;
+  ctx.textAlign = align;
+  ctx.textBaseline = baseline;
+  ctx.fillText(str, x, y);
+}
+
+/** The "sticky" fractions of §5 of the paper: dimensionalities features tend to settle on. */
+export const STICKY = [
+  { v: 1, label: '1' }, { v: 3 / 4, label: '3/4' }, { v: 2 / 3, label: '2/3' },
+  { v: 1 / 2, label: '1/2' }, { v: 2 / 5, label: '2/5' },
+];
+
+export function fmt(x, digits = 3) {
+  if (!Number.isFinite(x)) return '–';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e4 || a < 1e-3) return x.toExponential(2);
+  return Number(x.toPrecision(digits)).toString();
+}

@@ -1,0 +1,46 @@
+// views/heatmap.js: WᵀW as an n×n heatmap (diverging scale, −1 blue · 0 white · +1 red) with the
+// bias b as a column beside it, like the paper's Figure 2/3.
+// Dumb view: constructor(parent), update({WtW, b, n}), reset(). WtW is row-major (n, n), b (n).
+import { makeCanvas, clear, blitHeatmap, diverging, text } from './canvas.js';
+
+export class HeatmapView {
+  constructor(parent, { size = 200 } = {}) {
+    this.size = size;
+    this.c = makeCanvas(parent, size + 52, size + 34, 'heatmap of W transpose W and bias b');
+    this.reset();
+  }
+
+  reset() {
+    clear(this.c);
+    text(this.c, 'waiting for the first frame…', 4, 14);
+  }
+
+  update({ WtW, b, n }) {
+    const c = this.c;
+    const S = this.size;
+    clear(c);
+    const x0 = 2;
+    const y0 = 14;
+    text(c, 'WᵀW', x0 + S / 2, 10, { align: 'center', bold: true });
+    text(c, 'b', x0 + S + 20, 10, { align: 'center', bold: true });
+    blitHeatmap(c, WtW, 0, n, n, x0, y0, S, S);
+    c.ctx.strokeStyle = '#bbb';
+    c.ctx.strokeRect(x0 + 0.5, y0 + 0.5, S - 1, S - 1);
+    // Bias column: one cell per feature, same scale.
+    const cell = S / n;
+    for (let i = 0; i < n; i++) {
+      c.ctx.fillStyle = diverging(b[i]);
+      c.ctx.fillRect(x0 + S + 14, y0 + i * cell, 12, Math.max(cell, 1));
+    }
+    c.ctx.strokeRect(x0 + S + 14.5, y0 + 0.5, 11, S - 1);
+    // Legend.
+    const ly = y0 + S + 6;
+    for (let i = 0; i <= 40; i++) {
+      c.ctx.fillStyle = diverging(-1 + i / 20);
+      c.ctx.fillRect(x0 + (S * i) / 41, ly, S / 41 + 0.5, 7);
+    }
+    text(c, '−1', x0, ly + 18, { size: 10 });
+    text(c, '0', x0 + S / 2, ly + 18, { align: 'center', size: 10 });
+    text(c, '+1', x0 + S, ly + 18, { align: 'right', size: 10 });
+  }
+}
