@@ -128,8 +128,11 @@ function syncControls() {
   }
   const pl = $('p-list');
   if (pl) pl.textContent = `Feature probability per instance: ${featureProbabilities(state).map((p) => fmt(p, 2)).join(', ')}`;
-  const k = inputs.get('k');
-  if (k) k.disabled = state.pList.length > 0;
+  // An explicit p list overrides the range and the instance count.
+  for (const name of ['k', 'pMax', 'pMin']) {
+    const i = inputs.get(name);
+    if (i) i.disabled = state.pList.length > 0;
+  }
   for (const b of document.querySelectorAll('[data-preset]')) {
     b.setAttribute('aria-pressed', b.dataset.preset === state.preset ? 'true' : 'false');
   }
@@ -239,21 +242,24 @@ const MAX_POINTS = 1200;
 let lossHistory = { steps: [], losses: [] };
 
 function recordLoss(frame) {
-  const loss = frame.buffers.loss;
-  if (!loss) return;
-  const K = loss.data.length;
+  const K = frame.buffers.loss ? frame.buffers.loss.data.length : 0;
   const h = lossHistory;
   if (h.losses.length !== K || (h.steps.length > 0 && frame.step < h.steps[h.steps.length - 1])) {
     lossHistory = { steps: [], losses: Array.from({ length: K }, () => []) };
   }
-  if (frame.step === 0) return; // the loss buffer is 0 before the first step
-  if (lossHistory.steps.length > 0 && lossHistory.steps[lossHistory.steps.length - 1] === frame.step) return;
-  lossHistory.steps.push(frame.step);
-  for (let k = 0; k < K; k++) lossHistory.losses[k].push(loss.data[k]);
+  // Every chunk's loss since the previous frame (protocol.js: frame.trace).
+  const { steps, loss } = frame.trace || { steps: [], loss: [] };
+  for (let t = 0; t < steps.length; t++) {
+    const last = lossHistory.steps.length ? lossHistory.steps[lossHistory.steps.length - 1] : -1;
+    if (steps[t] <= last) continue;
+    lossHistory.steps.push(steps[t]);
+    for (let k = 0; k < K; k++) lossHistory.losses[k].push(loss[t * K + k]);
+  }
   if (lossHistory.steps.length > MAX_POINTS) {
     // Keep every other point: the curve stays smooth and the cost bounded.
-    lossHistory.steps = lossHistory.steps.filter((_, i) => i % 2 === 0 || i === lossHistory.steps.length - 1);
-    lossHistory.losses = lossHistory.losses.map((r) => r.filter((_, i) => i % 2 === 0 || i === r.length - 1));
+    const keep = (_, i, a) => i % 2 === 0 || i === a.length - 1;
+    lossHistory.steps = lossHistory.steps.filter(keep);
+    lossHistory.losses = lossHistory.losses.map((r) => r.filter(keep));
   }
 }
 

@@ -16,7 +16,9 @@
 //   {id, type: 'reset'}               -> reply {ok, config}; one frame at step 0
 // Worker → page, unsolicited:
 //   {type: 'ready', simd}             the module is loaded
-//   {type: 'frame', step, running, done, lossTotal, stepsPerSec, buffers: {name: {shape, data}}}
+//   {type: 'frame', step, running, done, lossTotal, stepsPerSec, buffers: {name: {shape, data}},
+//    trace: {steps: Float64Array(T), loss: Float32Array(T·K)}}   (the loss after every chunk
+//    since the previous frame, so the page's loss curve has every point, not one per frame)
 //   {type: 'error', error}            training stopped (diverged, ...), or the worker failed
 (function (root) {
   'use strict';
@@ -77,7 +79,7 @@
    * Build a frame. `buffers` maps a name to {shape, data: Float32Array}; each data must be a copy
    * owning its ArrayBuffer (it is transferred, so the sender loses it).
    */
-  function frame(fields, buffers) {
+  function frame(fields, buffers, trace) {
     return {
       type: EVENT.FRAME,
       step: fields.step,
@@ -86,6 +88,7 @@
       lossTotal: fields.lossTotal,
       stepsPerSec: fields.stepsPerSec || 0,
       buffers,
+      trace: trace || { steps: new Float64Array(0), loss: new Float32Array(0) },
     };
   }
 
@@ -96,6 +99,7 @@
       const d = fr.buffers[name].data;
       if (d && d.buffer && !out.includes(d.buffer)) out.push(d.buffer);
     }
+    if (fr.trace) for (const a of [fr.trace.steps, fr.trace.loss]) if (a && a.buffer && !out.includes(a.buffer)) out.push(a.buffer);
     return out;
   }
 
@@ -107,6 +111,10 @@
       if (!(b.data instanceof Float32Array)) return `buffer ${name} is not a Float32Array`;
       const size = b.shape.reduce((a, x) => a * x, 1);
       if (size !== b.data.length) return `buffer ${name} has ${b.data.length} values for shape [${b.shape}]`;
+    }
+    if (fr.trace) {
+      const T = fr.trace.steps.length;
+      if (T > 0 && fr.trace.loss.length % T !== 0) return 'trace.loss must hold T·K values';
     }
     return null;
   }

@@ -29,6 +29,7 @@ let k = 4;                // steps per chunk, adapted
 let runToken = 0;         // bumps on every start/stop: a stale scheduled chunk does nothing
 let lastFrameAt = -Infinity;
 let stepsPerSec = 0;
+let trace = [];           // [step, loss per instance] after each chunk since the last frame
 
 const now = () => performance.now();
 
@@ -61,7 +62,12 @@ function sendFrame() {
     const data = lab.buffer(name).slice();
     buffers[name] = { shape: shapes[name], data };
   }
-  const fr = P.frame({ step, running, done, lossTotal, stepsPerSec }, buffers);
+  const K = trace.length > 0 ? trace[0][1].length : 0;
+  const steps = new Float64Array(trace.length);
+  const loss = new Float32Array(trace.length * K);
+  trace.forEach(([s, l], t) => { steps[t] = s; loss.set(l, t * K); });
+  trace = [];
+  const fr = P.frame({ step, running, done, lossTotal, stepsPerSec }, buffers, { steps, loss });
   post(fr, P.transferList(fr));
   lastFrameAt = now();
 }
@@ -95,6 +101,7 @@ function chunk(token) {
   }
   step = r.step;
   lossTotal = r.loss_total;
+  if (Array.isArray(r.loss)) trace.push([step, r.loss]);
   // Adapt k towards CHUNK_MS per call; at most double per chunk so a slow outlier cannot explode it.
   if (dt < 0.5) k = Math.min(MAX_K, k * 2);
   else k = Math.max(1, Math.min(MAX_K, k * 2, Math.round((kk * CHUNK_MS) / dt)));
@@ -116,6 +123,7 @@ function adopt(answer) {
   step = 0;
   lossTotal = NaN;
   done = false;
+  trace = [];
   const listed = parse(lab.buffers());
   const list = Array.isArray(listed) ? listed : [];
   shapes = {};
@@ -169,6 +177,7 @@ function handle(msg) {
       if (!r.ok) return P.reply(msg.id, false, { error: r.error });
       step = r.step;
       lossTotal = r.loss_total;
+      if (Array.isArray(r.loss)) trace.push([step, r.loss]);
       done = step >= config.steps;
       sendFrame();
       return P.reply(msg.id, true);

@@ -117,7 +117,9 @@ test('frames list every buffer for transfer and check shapes', () => {
   const a = new Float32Array(6);
   const b = new Float32Array(2);
   const fr = P.frame({ step: 3, running: true, lossTotal: 0.5 }, { W: { shape: [1, 2, 3], data: a }, b: { shape: [2], data: b } });
-  assert.deepEqual(P.transferList(fr), [a.buffer, b.buffer]);
+  const list = P.transferList(fr);
+  assert.deepEqual(list.slice(0, 2), [a.buffer, b.buffer]);
+  assert.deepEqual(list.slice(2), [fr.trace.steps.buffer, fr.trace.loss.buffer]);
   assert.equal(P.checkFrame(fr), null);
   fr.buffers.b.shape = [3];
   assert.match(P.checkFrame(fr), /buffer b/);
@@ -138,7 +140,7 @@ test('worker: configure answers the filled-in config and sends a step-0 frame of
     assert.equal(fr.buffers.W.data.length, 30);
     // Transferred, not cloned: the worker's copies were detached by postMessage...
     const sent = w.messages.find((m) => m.msg.type === 'frame');
-    assert.equal(sent.transfer.length, Object.keys(fr.buffers).length);
+    assert.equal(sent.transfer.length, Object.keys(fr.buffers).length + 2); // + the trace's two arrays
     for (const b of Object.values(sent.original.buffers)) assert.equal(b.data.byteLength, 0);
     // ...and each was a copy out of the heap (an exact-size buffer), not the heap itself.
     assert.equal(fr.buffers.W.data.buffer.byteLength, 30 * 4);
@@ -171,6 +173,12 @@ test('worker: play streams frames with growing step and falling loss; pause stop
     const last = fs1[fs1.length - 1];
     assert.ok(last.running && last.step > 0);
     assert.ok(last.lossTotal < 2, 'loss went down');
+    // The trace carries the loss after every chunk, in step order, K values per point.
+    const steps = fs1.flatMap((f) => Array.from(f.trace.steps));
+    assert.ok(steps.length >= fs1.length - 1, 'at least one trace point per running frame');
+    for (let i = 1; i < steps.length; i++) assert.ok(steps[i] > steps[i - 1], 'trace steps increase');
+    for (const f of fs1) assert.equal(f.trace.loss.length, 2 * f.trace.steps.length);
+    assert.equal(steps.at(-1), last.step);
     w.send(P.request(3, 'pause'));
     await waitFor(() => replyTo(w, 3));
     const n = w.messages.length;
