@@ -217,17 +217,15 @@ function buildPanels() {
   panels = [];
   for (const p of visiblePanels()) {
     const body = el('div', { class: 'panel-body' });
-    const note = el('p', { class: 'panel-note', hidden: '' });
     const head = el('header', {}, [el('h2', { text: p.title })]);
     const box = el('section', { class: `panel panel-${p.id}${p.wide ? ' wide' : ''}`, id: `panel-${p.id}` }, [head]);
     // Full explanations on the lab page; the compact embed keeps the title and the formula.
     if (!embed) box.appendChild(el('p', { class: 'explain', text: p.explain }));
     box.appendChild(el('p', { class: 'formula', text: p.formula }));
-    box.appendChild(note);
     box.appendChild(body);
     root.appendChild(box);
     const view = p.make(body, { select, embed });
-    panels.push({ p, view, body, note, box });
+    panels.push({ p, view, box });
   }
   dirty = true;
 }
@@ -301,11 +299,12 @@ function draw() {
     const [K, m, n] = f.buffers.W.shape;
     const sel = Math.min(state.sel, K - 1);
     const shapeState = { ...state, sel, m, n, k: K, model: S.config ? S.config.model : state.model };
-    for (const { p, view, note, body } of panels) {
+    for (const { p, view, box } of panels) {
+      // A panel that does not apply to this model (arrows for m > 2, neurons without a hidden
+      // ReLU) is hidden; the grid's explanation says where to find it.
       const why = p.applies ? p.applies(shapeState) : null;
-      note.hidden = !why;
-      body.hidden = !!why;
-      if (why) { if (note.textContent !== why) note.textContent = why; continue; }
+      if (box.hidden !== !!why) box.hidden = !!why;
+      if (why) continue;
       if (p.id === 'loss') view.update({ ...lossHistory, K, sel });
       else view.update(p.data(f, shapeState));
     }

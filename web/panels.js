@@ -31,7 +31,7 @@ export const PANELS = [
   {
     id: 'grid',
     title: 'Every instance, dense → sparse',
-    explain: 'Each tile is an independent model trained with its own feature probability p (its features are rarer to the right). For m ≤ 2 a tile shows the feature arrows, otherwise WᵀW. Click a tile to inspect it below.',
+    explain: 'Each tile is an independent model trained with its own feature probability p (its features are rarer to the right). For m ≤ 2 a tile shows the feature arrows, otherwise WᵀW. Click a tile to inspect it below. The arrow view appears for m ≤ 2, the neuron view for the relu-hidden and abs models.',
     formula: 'p_k log-spaced from p_first to p_last',
     wide: true,
     make: (el, ctx) => new SmallMultiplesView(el, { onSelect: ctx.select, tile: ctx.embed ? 76 : 92 }),
@@ -58,6 +58,14 @@ export const PANELS = [
     applies: (s) => (s.model === 'relu-hidden' || s.model === 'abs' ? null : 'The neuron view is for models with a ReLU on the hidden layer (relu-hidden, abs): try the “Neurons” preset.'),
     make: (el) => new NeuronStackView(el, { width: 300, height: 200 }),
     data: (f, s) => instance(f, s.sel),
+  },
+  {
+    id: 'loss',
+    title: 'Loss',
+    explain: 'Importance-weighted reconstruction error on fresh random batches, one line per instance (the selected one in black). Sparser instances have less to reconstruct, so their loss is lower.',
+    formula: 'L = E_x Σ_i I_i (x_i − x′_i)²,  I_i = decay^i',
+    make: (el) => new LossChartView(el, { width: 300, height: 170 }),
+    data: null, // fed from the page's loss history
   },
   {
     id: 'heatmap',
@@ -94,14 +102,6 @@ export const PANELS = [
       return { K, n, p: f.buffers.feature_probability.data, dpf: f.buffers.dims_per_feature.data,
         D: f.buffers.dimensionality.data, sel: s.sel };
     },
-  },
-  {
-    id: 'loss',
-    title: 'Loss',
-    explain: 'Importance-weighted reconstruction error on fresh random batches, one line per instance (the selected one in black). Sparser instances have less to reconstruct, so their loss is lower.',
-    formula: 'L = E_x Σ_i I_i (x_i − x′_i)²,  I_i = decay^i',
-    make: (el) => new LossChartView(el, { width: 300, height: 170 }),
-    data: null, // fed from the page's loss history
   },
 ];
 

@@ -36,10 +36,10 @@ export const PRESETS = [
   {
     id: 'phase',
     title: 'Phase change: two features, one dimension',
-    blurb: 'The second feature matters half as much as the first. Dense: the hidden neuron stores feature 0 only. Sparse: both share it, pointing in opposite directions (an antipodal pair). Read the small multiples left to right: a phase change.',
+    blurb: 'The second feature matters half as much as the first. Dense: the hidden neuron stores feature 0 only. Sparse: both share it, pointing in opposite directions (an antipodal pair). Read the small multiples left to right: a phase change. (A model can also stall in a local minimum with feature 1 short and beside feature 0: try another seed.)',
     formula: 'h = W₀x₀ + W₁x₁,  I = (1, 0.5)',
     state: { n: 2, m: 1, k: 12, pMax: 1, pMin: 0.01, pList: [], decay: 0.5, model: 'relu', corr: 'none',
-      lr: 3e-3, batch: 1024, steps: 6000, schedule: 'cosine', sel: 11 },
+      lr: 3e-3, batch: 1024, steps: 6000, schedule: 'cosine', seed: 4, sel: 11 },
   },
   {
     id: 'dims',

@@ -52,7 +52,9 @@ export class SmallMultiplesView {
       if (mode === 'arrows') t.view.update({ W: W.subarray(k * m * n, (k + 1) * m * n), n, m });
       else {
         clear(t.view.c);
-        blitHeatmap(t.view.c, WtW, k * n * n, n, n, 0, 0, this.tile, this.tile);
+        let max = 1;
+        for (let i = k * n * n; i < (k + 1) * n * n; i++) max = Math.max(max, Math.abs(WtW[i]));
+        blitHeatmap(t.view.c, WtW, k * n * n, n, n, 0, 0, this.tile, this.tile, max <= 1.5 ? 1 : max);
       }
       const s = `p = ${fmt(p[k], 2)} · ${fmt(dpf[k], 2)} dims/feature`;
       if (s !== t.text) { t.cap.textContent = s; t.text = s; }

@@ -1,5 +1,5 @@
-// views/heatmap.js: WᵀW as an n×n heatmap (diverging scale, −1 blue · 0 white · +1 red) with the
-// bias b as a column beside it, like the paper's Figure 2/3.
+// views/heatmap.js: WᵀW as an n×n heatmap (diverging scale, −s blue · 0 white · +s red, s = 1
+// unless some entry is larger) with the bias b as a column beside it, like the paper's Figure 2/3.
 // Dumb view: constructor(parent), update({WtW, b, n}), reset(). WtW is row-major (n, n), b (n).
 import { makeCanvas, clear, blitHeatmap, diverging, text } from './canvas.js';
 
@@ -23,13 +23,19 @@ export class HeatmapView {
     const y0 = 14;
     text(c, 'WᵀW', x0 + S / 2, 10, { align: 'center', bold: true });
     text(c, 'b', x0 + S + 20, 10, { align: 'center', bold: true });
-    blitHeatmap(c, WtW, 0, n, n, x0, y0, S, S);
+    // Symmetric scale: ±1 as in the paper (clipping the usual slight excess), widened to a round
+    // value when entries are much larger (relu-hidden and abs models grow large weights).
+    let max = 1;
+    for (let i = 0; i < n * n; i++) max = Math.max(max, Math.abs(WtW[i]));
+    for (let i = 0; i < n; i++) max = Math.max(max, Math.abs(b[i]));
+    const scale = max <= 1.5 ? 1 : Math.ceil(max * 2) / 2;
+    blitHeatmap(c, WtW, 0, n, n, x0, y0, S, S, scale);
     c.ctx.strokeStyle = '#bbb';
     c.ctx.strokeRect(x0 + 0.5, y0 + 0.5, S - 1, S - 1);
     // Bias column: one cell per feature, same scale.
     const cell = S / n;
     for (let i = 0; i < n; i++) {
-      c.ctx.fillStyle = diverging(b[i]);
+      c.ctx.fillStyle = diverging(b[i] / scale);
       c.ctx.fillRect(x0 + S + 14, y0 + i * cell, 12, Math.max(cell, 1));
     }
     c.ctx.strokeRect(x0 + S + 14.5, y0 + 0.5, 11, S - 1);
@@ -39,8 +45,8 @@ export class HeatmapView {
       c.ctx.fillStyle = diverging(-1 + i / 20);
       c.ctx.fillRect(x0 + (S * i) / 41, ly, S / 41 + 0.5, 7);
     }
-    text(c, '−1', x0, ly + 18, { size: 10 });
+    text(c, `−${scale}`, x0, ly + 18, { size: 10 });
     text(c, '0', x0 + S / 2, ly + 18, { align: 'center', size: 10 });
-    text(c, '+1', x0 + S, ly + 18, { align: 'right', size: 10 });
+    text(c, `+${scale}`, x0 + S, ly + 18, { align: 'right', size: 10 });
   }
 }

@@ -28,6 +28,7 @@ export class LossChartView {
     let hi = -Infinity;
     for (const row of losses) for (const v of row) if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     if (!(hi > 0)) return;
+    lo = Math.max(lo, hi * 1e-4); // at most four decades: the noise floor of sparse instances is not the story
     let a = Math.floor(Math.log10(lo));
     let b = Math.ceil(Math.log10(hi));
     if (b <= a) b = a + 1;
@@ -38,7 +39,7 @@ export class LossChartView {
     ctx.strokeStyle = '#eee';
     for (let d = a; d <= b; d++) {
       ctx.beginPath(); ctx.moveTo(left, y(10 ** d) + 0.5); ctx.lineTo(left + W, y(10 ** d) + 0.5); ctx.stroke();
-      text(c, fmt(10 ** d), left - 4, y(10 ** d), { align: 'right', baseline: 'middle', size: 10 });
+      text(c, d < -3 ? `1e${d}` : fmt(10 ** d), left - 4, y(10 ** d), { align: 'right', baseline: 'middle', size: 10 });
     }
     const draw = (k, width, color) => {
       ctx.strokeStyle = color;

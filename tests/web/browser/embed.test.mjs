@@ -39,3 +39,25 @@ test('embed.html with controls: play/pause work and the link opens the same expe
   noProblems(page);
   await page.close();
 });
+
+test('the <superpose-lab> element embeds the same experiment from its attributes', async () => {
+  const page = await lab.open('index.html#autoplay=0');
+  await page.evaluate(async () => {
+    await import('./superpose-lab.js');
+    const e = document.createElement('superpose-lab');
+    e.setAttribute('preset', 'pentagon');
+    e.setAttribute('views', 'arrows');
+    e.setAttribute('controls', '0');
+    e.setAttribute('height', '300');
+    document.body.prepend(e);
+  });
+  const frame = page.frameLocator('superpose-lab iframe');
+  await frame.locator('#panel-arrows').waitFor({ timeout: 30000 });
+  const inner = page.frames().find((f) => f.url().includes('embed.html'));
+  assert.ok(inner, 'the iframe loads embed.html');
+  assert.match(inner.url(), /#preset=pentagon&/);
+  await inner.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step > 0, null, { timeout: 30000 });
+  assert.equal((await inner.evaluate(() => window.superpose.config.n_features)), 5);
+  noProblems(page);
+  await page.close();
+});
