@@ -86,12 +86,16 @@ export function blitHeatmap(c, values, offset, rows, cols, x, y, w, h, scale = 1
   if (s.width !== cols || s.height !== rows) { s.width = cols; s.height = rows; }
   const sctx = s.getContext('2d');
   const img = sctx.createImageData(cols, rows);
+  const px = img.data;
+  // divergingRGB inlined: this loop runs for every cell of every tile at every frame.
   for (let i = 0; i < rows * cols; i++) {
-    const [r, g, b] = divergingRGB(values[offset + i] / scale);
-    img.data[4 * i] = r;
-    img.data[4 * i + 1] = g;
-    img.data[4 * i + 2] = b;
-    img.data[4 * i + 3] = 255;
+    let t = values[offset + i] / scale;
+    t = t > 1 ? 1 : t < -1 ? -1 : t === t ? t : 0;
+    const a = t < 0 ? -t : t;
+    const o = 4 * i;
+    if (t < 0) { px[o] = 247 - 214 * a; px[o + 1] = 247 - 145 * a; px[o + 2] = 247 - 75 * a; }
+    else { px[o] = 247 - 69 * a; px[o + 1] = 247 - 223 * a; px[o + 2] = 247 - 204 * a; }
+    px[o + 3] = 255;
   }
   sctx.putImageData(img, 0, 0);
   c.ctx.imageSmoothingEnabled = false;
