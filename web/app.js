@@ -100,7 +100,7 @@ function buildControls() {
       } else if (f.type === 'floats') {
         input = el('input', { id, type: 'text', placeholder: 'e.g. 1, 0.1, 0.01', spellcheck: 'false' });
       } else {
-        input = el('input', { id, type: 'number', min: String(f.minOpen ? f.min : f.min), max: String(f.max),
+        input = el('input', { id, type: 'number', min: String(f.min), max: String(f.max),
           step: f.type === 'int' ? '1' : 'any' });
       }
       input.dataset.field = f.name;
