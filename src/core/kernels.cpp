@@ -143,6 +143,78 @@ void adam_update_ref(float* p, const float* g, float* m, float* v, std::size_t n
   }
 }
 
+void matvec_add(const float* D, const float* h, const float* b, float* o, std::size_t n,
+                std::size_t m) {
+  const std::size_t nv = n - n % W;
+  std::size_t i = 0;
+  for (; i < nv; i += W) {  // one register of o at a time, all m columns
+    B acc = B::load_unaligned(b + i);
+    for (std::size_t k = 0; k < m; ++k) acc += B(h[k]) * B::load_unaligned(D + k * n + i);
+    acc.store_unaligned(o + i);
+  }
+  for (; i < n; ++i) {
+    float acc = b[i];
+    for (std::size_t k = 0; k < m; ++k) acc += h[k] * D[k * n + i];
+    o[i] = acc;
+  }
+}
+
+void matvec_add_ref(const float* D, const float* h, const float* b, float* o, std::size_t n,
+                    std::size_t m) {
+  for (std::size_t i = 0; i < n; ++i) {
+    float acc = b[i];
+    for (std::size_t k = 0; k < m; ++k) acc += D[k * n + i] * h[k];
+    o[i] = acc;
+  }
+}
+
+void matvec_t_outer(const float* D, const float* g, const float* h, float* dD, float* dh,
+                    std::size_t n, std::size_t m) {
+  const std::size_t nv = n - n % W;
+  for (std::size_t k = 0; k < m; ++k) {
+    const float* d = D + k * n;
+    float* dd = dD + k * n;
+    const B hk(h[k]);
+    B dot(0.f);
+    std::size_t i = 0;
+    for (; i < nv; i += W) {
+      const B gv = B::load_unaligned(g + i);
+      dot += B::load_unaligned(d + i) * gv;
+      (B::load_unaligned(dd + i) + hk * gv).store_unaligned(dd + i);
+    }
+    float s = xsimd::hadd(dot);
+    for (; i < n; ++i) {
+      s += d[i] * g[i];
+      dd[i] += h[k] * g[i];
+    }
+    dh[k] = s;
+  }
+}
+
+void matvec_t_outer_ref(const float* D, const float* g, const float* h, float* dD, float* dh,
+                        std::size_t n, std::size_t m) {
+  for (std::size_t k = 0; k < m; ++k) {
+    float s = 0.f;
+    for (std::size_t i = 0; i < n; ++i) {
+      s += D[k * n + i] * g[i];
+      dD[k * n + i] += h[k] * g[i];
+    }
+    dh[k] = s;
+  }
+}
+
+void axpy(float a, const float* x, float* y, std::size_t n) {
+  const std::size_t nv = n - n % W;
+  const B av(a);
+  std::size_t i = 0;
+  for (; i < nv; i += W) (B::load_unaligned(y + i) + av * B::load_unaligned(x + i)).store_unaligned(y + i);
+  for (; i < n; ++i) y[i] += a * x[i];
+}
+
+void axpy_ref(float a, const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
 bool all_finite(const float* x, std::size_t n) {
   const std::size_t nv = n - n % W;
   // x - x is 0 for finite x and NaN for inf/NaN; NaN propagates through the sum.

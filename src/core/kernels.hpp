@@ -46,6 +46,23 @@ void adam_update(float* p, const float* g, float* m, float* v, std::size_t n, co
 void adam_update_ref(float* p, const float* g, float* m, float* v, std::size_t n,
                      const AdamStep& s);
 
+// Small matrix-vector products of a decoder D, stored as m columns of length n (column-major
+// (n, m)), as used per sample by the toy models:
+//   matvec_add:     o = b + D h                        o, b: (n)   h: (m)
+//   matvec_t_outer: dh = Dᵀ g  and  dD += g hᵀ         g: (n)   dh: (m) (overwritten)   dD: (n, m)
+void matvec_add(const float* D, const float* h, const float* b, float* o, std::size_t n,
+                std::size_t m);
+void matvec_add_ref(const float* D, const float* h, const float* b, float* o, std::size_t n,
+                    std::size_t m);
+void matvec_t_outer(const float* D, const float* g, const float* h, float* dD, float* dh,
+                    std::size_t n, std::size_t m);
+void matvec_t_outer_ref(const float* D, const float* g, const float* h, float* dD, float* dh,
+                        std::size_t n, std::size_t m);
+
+// y += a x
+void axpy(float a, const float* x, float* y, std::size_t n);
+void axpy_ref(float a, const float* x, float* y, std::size_t n);
+
 // True when every value is finite.
 bool all_finite(const float* x, std::size_t n);
 bool all_finite_ref(const float* x, std::size_t n);

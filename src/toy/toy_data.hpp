@@ -1,12 +1,15 @@
 // The synthetic data of the toy models (Elhage et al. 2022, section "Demonstrating
 // Superposition"; correlated features: section "Superposition with correlated features").
 // Each feature is active with probability p (its instance's feature probability), with value
-// U[0,1] (U[-1,1] for the abs model, whose target is |x|); otherwise 0.
-// Sparse entries are found by skipping geometric gaps along the batch, so the cost is the number
-// of active entries, not n_features × batch.
+// U[0,1) (U[-1,1) for the abs model, whose target is |x|); otherwise 0.
 // Correlated pairs (2i, 2i+1) are active together with probability p; anticorrelated pairs are
 // active as a set with probability min(1, 2p), then exactly one member (uniformly) fires, so each
 // feature's marginal probability stays p (for p ≤ 1/2). An odd last feature stays independent.
+//
+// A batch is stored sparse, as each sample's list of active features, because at the paper's
+// sparsities almost every entry is zero: the models then pay only for active entries. Sparse
+// instances are sampled by skipping geometric gaps, so the cost is the number of active entries,
+// not n_features × batch.
 #pragma once
 #include <vector>
 
@@ -16,25 +19,42 @@
 
 namespace superpose {
 
+// The active entries of one instance's batch: sample s holds index/value[start[s], start[s+1]),
+// features ascending.
+struct SparseBatch {
+  std::vector<int> start;    // (batch + 1)
+  std::vector<int> index;    // (nnz) feature of each active entry
+  std::vector<float> value;  // (nnz)
+  int batch_size() const { return static_cast<int>(start.size()) - 1; }
+  std::size_t nnz() const { return index.size(); }
+};
+
 struct ToyBatch {
-  std::vector<Mat> x;  // per instance: (n_features, batch)
-  std::vector<Mat> y;  // per instance targets (n_features, batch); empty when the target is x
-  const Mat& target(int k) const { return y.empty() ? x[k] : y[k]; }
+  int n_features = 0;
+  bool abs_target = false;  // the target is |x| (abs model), else x
+  std::vector<SparseBatch> x;  // per instance
+
+  int batch_size() const { return x.empty() ? 0 : x[0].batch_size(); }
+  Mat dense(int k) const;         // (n_features, batch): the inputs of instance k
+  Mat dense_target(int k) const;  // (n_features, batch): the targets of instance k
+  // The inverse of dense(): builds the sparse batch of given dense inputs (tests, imports).
+  static ToyBatch from_dense(const std::vector<Mat>& x, bool abs_target);
 };
 
 class ToyDataGenerator {
  public:
   explicit ToyDataGenerator(const ToyConfig& config);
-  // Fills batch (resized as needed) with a fresh sample of batch_size inputs per instance.
+  // Fills batch with a fresh sample of batch_size inputs per instance (reusing its memory).
   void sample(Rng& rng, ToyBatch& batch, int batch_size) const;
 
  private:
   int n_features_, n_instances_;
   Correlation correlation_;
-  bool signed_values_;  // abs model: values in [-1, 1], target |x|
+  bool signed_values_;  // abs model: values in [-1, 1), target |x|
   std::vector<double> probability_;
-  // Fills one row set: the features [first, first+size) of instance k as one group.
-  void sample_group(Rng& rng, Mat& x, int first, int size, double p, int batch_size) const;
+  float value(Rng& rng) const { return signed_values_ ? 2.f * rng.uniform() - 1.f : rng.uniform(); }
+  void sample_by_gaps(Rng& rng, SparseBatch& x, double p, int batch_size) const;
+  void sample_by_draws(Rng& rng, SparseBatch& x, double p, int batch_size) const;
 };
 
 }  // namespace superpose

@@ -64,54 +64,72 @@ void ToyModel::reset() {
 
 double ToyModel::forward_backward(const ToyBatch& batch, float* grad,
                                   std::vector<float>* instance_loss) {
-  const int n = n_features(), m = n_hidden(), B = static_cast<int>(batch.x[0].cols());
-  const bool hidden_relu = kind_ == ToyModelKind::relu_hidden || kind_ == ToyModelKind::abs;
+  const int n = n_features(), m = n_hidden(), B = batch.batch_size();
+  const bool abs = kind_ == ToyModelKind::abs;
+  const bool hidden_relu = kind_ == ToyModelKind::relu_hidden || abs;
   const bool out_relu = kind_ != ToyModelKind::linear;
   const float inv_B = 1.f / static_cast<float>(B);
-  h_.resize(m, B);
-  out_.resize(n, B);
-  g_out_.resize(n, B);
+  h_.resize(m);
+  h_pre_.resize(m);
+  dh_.resize(m);
+  out_.resize(n);
+  g_out_.resize(n);
+  target_.setZero(n);  // kept all-zero between samples: only active entries are written
   if (instance_loss) instance_loss->assign(n_instances(), 0.f);
   double total = 0;
 
   for (int k = 0; k < n_instances(); ++k) {
-    const Mat& x = batch.x[k];
-    const Mat& y = batch.target(k);
-    auto Wk = W(k);
-    // ---- forward: h = W x (ReLU'd for the hidden-ReLU models), out = Wᵀh + b (W₂h + b) ----
-    h_.noalias() = Wk * x;
-    if (hidden_relu) {
-      h_pre_ = h_;
-      relu_inplace(h_.data(), h_.size());
+    const SparseBatch& x = batch.x[k];
+    const auto Wk = W(k);  // (m, n)
+    // The decoder as n×m with contiguous columns: Wᵀ for the tied models, W₂ for abs.
+    if (!abs) decoder_ = Wk.transpose();
+    const float* D = abs ? W2(k).data() : decoder_.data();
+    const float* bias = b(k).data();
+    float* gW = nullptr;
+    float* gD = nullptr;
+    float* gb = nullptr;
+    if (grad) {
+      float* gk = grad + k * per_instance_;
+      std::fill(gk, gk + per_instance_, 0.f);
+      gW = gk;
+      gb = gk + offset_b();
+      if (abs) {
+        gD = gk + offset_W2();
+      } else {
+        g_decoder_.setZero(n, m);
+        gD = g_decoder_.data();
+      }
     }
-    if (kind_ == ToyModelKind::abs) out_.noalias() = W2(k) * h_;
-    else out_.noalias() = Wk.transpose() * h_;
-    out_.colwise() += b(k);
-    // ---- loss and dL/d(out), fused; the 1/B of the batch mean is folded into the gradient ----
     float loss = 0.f;
-    for (int s = 0; s < B; ++s)
-      loss += weighted_sq_error_grad(out_.col(s).data(), y.col(s).data(), importance_.data(),
-                                     g_out_.col(s).data(), n, inv_B, out_relu);
+    for (int s = 0; s < B; ++s) {
+      const int first = x.start[s], last = x.start[s + 1];
+      // ---- forward: h = W x over the active entries only; ReLU for the hidden-ReLU models ----
+      h_.setZero();
+      for (int e = first; e < last; ++e) axpy(x.value[e], &Wk(0, x.index[e]), h_.data(), m);
+      if (hidden_relu) {
+        h_pre_ = h_;
+        relu_inplace(h_.data(), m);
+      }
+      // ---- out = b + D h; loss and dL/d(out) fused (the batch mean's 1/B folded in) ----
+      matvec_add(D, h_.data(), bias, out_.data(), n, m);
+      for (int e = first; e < last; ++e)
+        target_[x.index[e]] = batch.abs_target ? std::fabs(x.value[e]) : x.value[e];
+      const float l = weighted_sq_error_grad(out_.data(), target_.data(), importance_.data(),
+                                             g_out_.data(), n, inv_B, out_relu);
+      for (int e = first; e < last; ++e) target_[x.index[e]] = 0.f;
+      loss += l;
+      // A zero loss means every w_i·d_i is zero, so the whole gradient of this sample is zero.
+      if (!grad || l == 0.f) continue;
+      // ---- backward, mirroring the forward in reverse ----
+      axpy(1.f, g_out_.data(), gb, n);                                   // db += g
+      matvec_t_outer(D, g_out_.data(), h_.data(), gD, dh_.data(), n, m);  // dh = Dᵀg, dD += g hᵀ
+      if (hidden_relu) relu_backward_inplace(h_pre_.data(), dh_.data(), m);
+      for (int e = first; e < last; ++e) axpy(x.value[e], dh_.data(), gW + x.index[e] * m, m);
+    }
+    if (grad && !abs) MatMap(gW, m, n) += g_decoder_.transpose();  // W is also the decoder (Wᵀ)
     loss *= inv_B;
     if (instance_loss) (*instance_loss)[k] = loss;
     total += loss;
-    if (!grad) continue;
-    // ---- backward, mirroring the forward in reverse ----
-    float* gk = grad + k * per_instance_;
-    MatMap gW(gk, m, n);
-    VecMap gb(gk + offset_b(), n);
-    gb.noalias() = g_out_.rowwise().sum();
-    if (kind_ == ToyModelKind::abs) {
-      MatMap gW2(gk + offset_W2(), n, m);
-      gW2.noalias() = g_out_ * h_.transpose();
-      g_h_.noalias() = W2(k).transpose() * g_out_;
-      gW.setZero();
-    } else {
-      gW.noalias() = h_ * g_out_.transpose();  // W as the decoder (Wᵀ)
-      g_h_.noalias() = Wk * g_out_;
-    }
-    if (hidden_relu) relu_backward_inplace(h_pre_.data(), g_h_.data(), g_h_.size());
-    gW.noalias() += g_h_ * x.transpose();  // W as the encoder
   }
   return total;
 }

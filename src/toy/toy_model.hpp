@@ -47,6 +47,8 @@ class ToyModel {
   ConstVecMap b(int k) const;
 
   // Forward (and backward when grad != nullptr, laid out like params()) on a given batch.
+  // One pass per sample: encode the active entries, decode, loss and dL/d(out) fused, and the
+  // backward only where that gradient is not exactly zero (most samples of a sparse instance).
   // Writes each instance's loss to instance_loss (if given); returns their sum.
   double forward_backward(const ToyBatch& batch, float* grad, std::vector<float>* instance_loss);
 
@@ -73,8 +75,10 @@ class ToyModel {
   Rng data_rng_;
   ToyBatch batch_;
   std::vector<float> last_loss_;
-  // Workspace of one instance, reused across instances and steps (no allocation per step).
-  Mat h_, h_pre_, out_, g_out_, g_h_;  // (m,B) (m,B) (n,B) (n,B) (m,B)
+  // Workspace of one sample, reused across samples, instances and steps (no allocation per step).
+  Vec h_, h_pre_, dh_;         // (m)
+  Vec out_, target_, g_out_;   // (n)
+  Mat decoder_, g_decoder_;    // (n, m): Wᵀ (or W₂) and its gradient, columns contiguous
   // Snapshot for divergence recovery.
   std::vector<float> saved_params_, saved_m_, saved_v_;
   std::vector<float> step_loss_;

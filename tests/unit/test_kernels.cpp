@@ -101,3 +101,28 @@ TEST_CASE("all_finite matches its scalar twin and finds a NaN or an inf anywhere
     }
   }
 }
+
+TEST_CASE("matvec_add, matvec_t_outer and axpy match their scalar twins") {
+  Rng rng(4);
+  for (std::size_t n : lengths())
+    for (std::size_t m : {std::size_t{1}, std::size_t{2}, std::size_t{5}, std::size_t{7}}) {
+      auto D = random_vec(rng, n * m, -1, 1), h = random_vec(rng, m, -1, 1);
+      auto b = random_vec(rng, n, -1, 1), g = random_vec(rng, n, -1, 1);
+      std::vector<float> o(n), o_ref(n);
+      matvec_add(D.data(), h.data(), b.data(), o.data(), n, m);
+      matvec_add_ref(D.data(), h.data(), b.data(), o_ref.data(), n, m);
+      for (std::size_t i = 0; i < n; ++i) CHECK(close(o[i], o_ref[i], 1e-5, 1e-6));
+      auto dD = random_vec(rng, n * m, -1, 1);
+      auto dD_ref = dD;
+      std::vector<float> dh(m, 9.f), dh_ref(m, -9.f);
+      matvec_t_outer(D.data(), g.data(), h.data(), dD.data(), dh.data(), n, m);
+      matvec_t_outer_ref(D.data(), g.data(), h.data(), dD_ref.data(), dh_ref.data(), n, m);
+      for (std::size_t k = 0; k < m; ++k) CHECK(close(dh[k], dh_ref[k], 1e-5, 1e-5));
+      for (std::size_t i = 0; i < n * m; ++i) CHECK(close(dD[i], dD_ref[i], 1e-6, 1e-6));
+      auto y = random_vec(rng, n, -1, 1);
+      auto y_ref = y;
+      axpy(0.7f, g.data(), y.data(), n);
+      axpy_ref(0.7f, g.data(), y_ref.data(), n);
+      for (std::size_t i = 0; i < n; ++i) CHECK(close(y[i], y_ref[i], 1e-6, 1e-7));
+    }
+}

@@ -21,9 +21,10 @@ TEST_CASE("each feature is active with its instance's probability, with values i
   c.feature_probability = {1.0, 0.3, 0.01};
   const ToyBatch b = sample(c, 20000);
   REQUIRE(b.x.size() == 3);
-  CHECK(b.y.empty());
+  CHECK_FALSE(b.abs_target);
   for (int k = 0; k < 3; ++k) {
-    const Mat& x = b.x[k];
+    const Mat x = b.dense(k);
+    CHECK(b.dense_target(k) == x);
     CHECK(x.rows() == 7);
     CHECK(x.cols() == 20000);
     CHECK(x.minCoeff() >= 0.f);
@@ -31,7 +32,7 @@ TEST_CASE("each feature is active with its instance's probability, with values i
     const double active = static_cast<double>((x.array() > 0.f).count()) / x.size();
     CHECK(active == doctest::Approx(c.probability(k)).epsilon(0.05));
   }
-  CHECK((b.x[0].array() > 0.f).count() > 0.99 * b.x[0].size());  // p = 1: dense
+  CHECK(b.x[0].nnz() > 0.99 * 7 * 20000);  // p = 1: dense
 }
 
 TEST_CASE("correlated pairs fire together; anticorrelated pairs never do") {
@@ -39,14 +40,14 @@ TEST_CASE("correlated pairs fire together; anticorrelated pairs never do") {
   c.n_features = 5;  // pairs (0,1), (2,3) and an independent feature 4
   c.feature_probability = {0.2};
   c.correlation = "correlated";
-  Mat x = sample(c, 20000).x[0];
+  Mat x = sample(c, 20000).dense(0);
   for (int s = 0; s < x.cols(); ++s) {
     REQUIRE((x(0, s) > 0) == (x(1, s) > 0));
     REQUIRE((x(2, s) > 0) == (x(3, s) > 0));
   }
   CHECK((x.row(4).array() > 0).count() == doctest::Approx(0.2 * 20000).epsilon(0.05));
   c.correlation = "anticorrelated";
-  x = sample(c, 20000).x[0];
+  x = sample(c, 20000).dense(0);
   for (int s = 0; s < x.cols(); ++s) {
     REQUIRE(!(x(0, s) > 0 && x(1, s) > 0));
     REQUIRE(!(x(2, s) > 0 && x(3, s) > 0));
@@ -60,15 +61,32 @@ TEST_CASE("the abs model's inputs are signed and its targets are |x|") {
   c.model = "abs";
   c.feature_probability = {0.5};
   const ToyBatch b = sample(c, 5000);
-  REQUIRE(b.y.size() == 1);
-  CHECK(b.x[0].minCoeff() < -0.5f);
-  CHECK(b.x[0].maxCoeff() > 0.5f);
-  CHECK(b.y[0] == b.x[0].cwiseAbs());
+  CHECK(b.abs_target);
+  CHECK(b.dense(0).minCoeff() < -0.5f);
+  CHECK(b.dense(0).maxCoeff() > 0.5f);
+  CHECK(b.dense_target(0) == b.dense(0).cwiseAbs());
 }
 
 TEST_CASE("the same seed gives the same batch") {
   ToyConfig c;
   c.feature_probability = {0.1};
-  CHECK(sample(c, 512, 3).x[0] == sample(c, 512, 3).x[0]);
-  CHECK(sample(c, 512, 3).x[0] != sample(c, 512, 4).x[0]);
+  CHECK(sample(c, 512, 3).dense(0) == sample(c, 512, 3).dense(0));
+  CHECK(sample(c, 512, 3).dense(0) != sample(c, 512, 4).dense(0));
+}
+
+TEST_CASE("sparse and dense batches convert both ways, for gap-sampled and drawn instances") {
+  ToyConfig c;
+  c.n_features = 9;
+  c.n_instances = 2;
+  c.feature_probability = {0.01, 0.4};  // below and above the gap-sampling threshold
+  const ToyBatch b = sample(c, 3000);
+  const ToyBatch back = ToyBatch::from_dense({b.dense(0), b.dense(1)}, false);
+  for (int k = 0; k < 2; ++k) {
+    CHECK(back.x[k].start == b.x[k].start);
+    CHECK(back.x[k].index == b.x[k].index);
+    CHECK(back.x[k].value == b.x[k].value);
+    for (int s = 0; s < b.batch_size(); ++s)  // features ascending within each sample
+      for (int e = b.x[k].start[s] + 1; e < b.x[k].start[s + 1]; ++e)
+        REQUIRE(b.x[k].index[e - 1] < b.x[k].index[e]);
+  }
 }

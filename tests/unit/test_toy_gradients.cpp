@@ -1,6 +1,8 @@
 // The toy models' backward passes against central finite differences, for every model kind.
-// Kinks: a ReLU crossing inside ±eps spoils a few entries, so the check is on the whole gradient
-// vector (relative error of the difference) plus a large majority of entries individually.
+// Kinks: where a ReLU switches inside ±eps the loss is not differentiable and the central
+// difference means nothing. Such entries are recognised by their one-sided differences
+// disagreeing, and stepped around; every other entry must match, and kinked entries must stay
+// a small minority (so a broken backward cannot hide behind them).
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -35,9 +37,10 @@ void check_gradient(const std::string& model_kind, const std::string& correlatio
   model.forward_backward(batch, grad.data(), nullptr);
 
   std::vector<float>& p = model.params();
-  const float eps = 1e-3f;
+  const float eps = 5e-4f;
+  const double f0 = model.forward_backward(batch, nullptr, nullptr);
   double diff2 = 0, norm2 = 0;
-  int close_entries = 0;
+  int kinked = 0;
   for (std::size_t i = 0; i < p.size(); ++i) {
     const float saved = p[i];
     p[i] = saved + eps;
@@ -45,15 +48,20 @@ void check_gradient(const std::string& model_kind, const std::string& correlatio
     p[i] = saved - eps;
     const double down = model.forward_backward(batch, nullptr, nullptr);
     p[i] = saved;
-    const double fd = (up - down) / (2.0 * eps);
+    const double right = (up - f0) / eps, left = (f0 - down) / eps, fd = (up - down) / (2.0 * eps);
+    if (!superpose::test::close(right, left, 0.05, 1.5e-3)) {
+      ++kinked;
+      continue;
+    }
+    INFO("model " << model_kind << ", correlation " << correlation << ", parameter " << i);
+    CHECK(superpose::test::close(fd, grad[i], 2e-2, 3e-4));
     diff2 += (fd - grad[i]) * (fd - grad[i]);
     norm2 += fd * fd;
-    if (superpose::test::close(fd, grad[i], 2e-2, 2e-4)) ++close_entries;
   }
-  INFO("model " << model_kind << ", correlation " << correlation);
+  INFO("model " << model_kind << ", correlation " << correlation << ", kinked " << kinked);
   CHECK(norm2 > 0);
   CHECK(std::sqrt(diff2 / norm2) < 1e-2);
-  CHECK(close_entries >= static_cast<int>(0.97 * p.size()));
+  CHECK(kinked <= static_cast<int>(0.15 * p.size()));
 }
 }  // namespace
 
