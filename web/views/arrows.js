@@ -2,16 +2,29 @@
 // column W_i drawn as an arrow from the origin, coloured by importance (yellow = most important).
 // Digons (antipodal pairs), triangles and pentagons appear as training goes (paper Figure 1, §4).
 // Dumb view: constructor(parent, {size, small}), update({W, n, m}), reset(). W row-major (m, n).
-import { makeCanvas, clear, featureColor, text } from './canvas.js';
+import { makeCanvas, clear, featureColor, text, hover, fmt } from './canvas.js';
 
 export class ArrowsView {
   constructor(parent, { size = 220, small = false } = {}) {
     this.small = small;
-    this.c = makeCanvas(parent, size, small ? size : size, 'feature directions as arrows');
+    this.c = makeCanvas(parent, size, size, 'feature directions as arrows');
+    this.tips = []; // [x, y, text] of each arrow head, for the hover readout
+    if (!small) {
+      hover(this.c, (x, y) => {
+        let best = '';
+        let bd = 15 * 15;
+        for (const [px, py, s] of this.tips) {
+          const d = (px - x) ** 2 + (py - y) ** 2;
+          if (d < bd) { bd = d; best = s; }
+        }
+        return best;
+      });
+    }
     this.reset();
   }
 
   reset() {
+    this.tips = [];
     clear(this.c);
     if (!this.small) text(this.c, 'waiting for the first frame…', 4, 14);
   }
@@ -42,6 +55,7 @@ export class ArrowsView {
     if (m === 2) { ctx.moveTo(cx, cy - R * maxNorm); ctx.lineTo(cx, cy + R * maxNorm); }
     ctx.stroke();
     // Least important first, so the important ones are drawn on top.
+    this.tips = [];
     for (let i = n - 1; i >= 0; i--) {
       const x = W[i];
       const y = m === 2 ? W[n + i] : 0;
@@ -49,6 +63,8 @@ export class ArrowsView {
       const px = cx + R * x;
       const py = cy - R * y + off;
       const col = featureColor(i, n);
+      const ang = m === 2 ? ` at ${fmt((Math.atan2(y, x) * 180) / Math.PI, 3)}°` : '';
+      this.tips.push([px, py, `feature ${i}: ‖W_${i}‖ = ${fmt(Math.hypot(x, y))}${ang}`]);
       ctx.strokeStyle = col;
       ctx.fillStyle = col;
       ctx.lineWidth = this.small ? 1.5 : 2.5;

@@ -125,3 +125,29 @@ export function fmt(x, digits = 3) {
   if (a >= 1e4 || a < 1e-3) return x.toExponential(2);
   return Number(x.toPrecision(digits)).toString();
 }
+
+// ---- hover readouts -------------------------------------------------------------------------
+let tip = null;
+
+/**
+ * Show a small text tooltip over a canvas: `describe(x, y)` maps CSS pixel coordinates to a
+ * string (or '' for nothing). Text only (textContent), one shared tooltip for the page.
+ */
+export function hover(c, describe) {
+  const move = (e) => {
+    const r = c.canvas.getBoundingClientRect();
+    const s = describe(e.clientX - r.left, e.clientY - r.top);
+    if (!tip) {
+      tip = document.createElement('div');
+      tip.className = 'tooltip';
+      document.body.appendChild(tip);
+    }
+    if (!s) { tip.hidden = true; return; }
+    tip.textContent = s;
+    tip.hidden = false;
+    tip.style.left = `${e.clientX + 12}px`;
+    tip.style.top = `${e.clientY + 12}px`;
+  };
+  c.canvas.addEventListener('mousemove', move);
+  c.canvas.addEventListener('mouseleave', () => { if (tip) tip.hidden = true; });
+}

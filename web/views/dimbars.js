@@ -2,20 +2,29 @@
 // the "sticky" fractions marked (1, 3/4, 2/3, 1/2, 2/5: paper §5). A feature with its own
 // dimension has D_i = 1; each of a pentagon's five has 2/5; an unlearned feature has 0.
 // Dumb view: constructor(parent), update({D, n}), reset().
-import { makeCanvas, clear, featureColor, text, STICKY } from './canvas.js';
+import { makeCanvas, clear, featureColor, text, STICKY, hover, fmt } from './canvas.js';
 
 export class DimBarsView {
   constructor(parent, { width = 260, height = 150 } = {}) {
     this.c = makeCanvas(parent, width, height, 'bars of per-feature dimensionality');
+    this.last = null;
+    hover(this.c, (x) => {
+      if (!this.last) return '';
+      const { D, n } = this.last;
+      const i = Math.floor(((x - 30) / (this.c.w - 34)) * n);
+      return i >= 0 && i < n ? `feature ${i}: D_${i} = ${fmt(D[i])}` : '';
+    });
     this.reset();
   }
 
   reset() {
+    this.last = null;
     clear(this.c);
     text(this.c, 'waiting for the first frame…', 4, 14);
   }
 
   update({ D, n }) {
+    this.last = { D, n };
     const c = this.c;
     const ctx = c.ctx;
     clear(c);

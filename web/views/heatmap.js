@@ -1,21 +1,34 @@
 // views/heatmap.js: WᵀW as an n×n heatmap (diverging scale, −s blue · 0 white · +s red, s = 1
 // unless some entry is larger) with the bias b as a column beside it, like the paper's Figure 2/3.
 // Dumb view: constructor(parent), update({WtW, b, n}), reset(). WtW is row-major (n, n), b (n).
-import { makeCanvas, clear, blitHeatmap, diverging, text } from './canvas.js';
+import { makeCanvas, clear, blitHeatmap, diverging, text, hover, fmt } from './canvas.js';
 
 export class HeatmapView {
   constructor(parent, { size = 200 } = {}) {
     this.size = size;
     this.c = makeCanvas(parent, size + 52, size + 34, 'heatmap of W transpose W and bias b');
+    this.last = null;
+    hover(this.c, (x, y) => {
+      if (!this.last) return '';
+      const { WtW, b, n } = this.last;
+      const i = Math.floor(((y - 14) / size) * n);
+      const j = Math.floor(((x - 2) / size) * n);
+      if (i < 0 || i >= n) return '';
+      if (j >= 0 && j < n) return `W_${i} · W_${j} = ${fmt(WtW[i * n + j])}`;
+      if (x >= size + 16 && x <= size + 28) return `b_${i} = ${fmt(b[i])}`;
+      return '';
+    });
     this.reset();
   }
 
   reset() {
+    this.last = null;
     clear(this.c);
     text(this.c, 'waiting for the first frame…', 4, 14);
   }
 
   update({ WtW, b, n }) {
+    this.last = { WtW, b, n };
     const c = this.c;
     const S = this.size;
     clear(c);

@@ -1,17 +1,25 @@
 // views/normbars.js: one bar per feature, length ‖W_i‖, coloured by its superposition
 // Σ_{j≠i} (Ŵ_i·W_j)² (black: a dimension of its own; yellow: shares its dimension), as in the
 // paper's Figure 3. Dumb view: constructor(parent), update({norms, interference, n}), reset().
-import { makeCanvas, resize, clear, interferenceColor, text, fmt } from './canvas.js';
+import { makeCanvas, resize, clear, interferenceColor, text, fmt, hover } from './canvas.js';
 
 export class NormBarsView {
   constructor(parent, { width = 240, rowMax = 14 } = {}) {
     this.width = width;
     this.rowMax = rowMax;
     this.c = makeCanvas(parent, width, 120, 'bars of feature norms coloured by interference');
+    this.last = null;
+    hover(this.c, (x, y) => {
+      if (!this.last) return '';
+      const { norms, interference, n, row } = this.last;
+      const i = Math.floor((y - 16) / row);
+      return i >= 0 && i < n ? `feature ${i}: ‖W_${i}‖ = ${fmt(norms[i])}, superposition ${fmt(interference[i])}` : '';
+    });
     this.reset();
   }
 
   reset() {
+    this.last = null;
     clear(this.c);
     text(this.c, 'waiting for the first frame…', 4, 14);
   }
@@ -21,6 +29,7 @@ export class NormBarsView {
     const row = Math.max(3, Math.min(this.rowMax, Math.floor(220 / n)));
     const H = 16 + n * row + 26;
     if (c.h !== H) resize(c, this.width, H); // only when n changes (resizing re-allocates)
+    this.last = { norms, interference, n, row };
     clear(c);
     const left = 34;
     const W = this.width - left - 36;

@@ -178,6 +178,11 @@ test('the n=5/m=2 sparse preset ends with five arrows of similar length about 72
   const D = s.frame.buffers.dimensionality.data.slice(k * n, (k + 1) * n);
   for (const d of D) assert.ok(Math.abs(d - 0.4) < 0.05, `D_i ≈ 2/5: ${D}`);
   assert.equal(await page.locator('#play').textContent(), '↻ train again');
+  // Hover readouts give the numbers behind the pictures (as text).
+  await page.hover('#panel-heatmap canvas', { position: { x: 30, y: 40 } });
+  assert.match(await page.locator('.tooltip').textContent(), /^W_\d · W_\d = -?[\d.]+/);
+  await page.hover('#panel-dims canvas', { position: { x: 60, y: 120 } });
+  assert.match(await page.locator('.tooltip').textContent(), /^feature \d: D_\d = 0\.4/);
   await page.screenshot({ path: screenshotPath('pentagon.png'), fullPage: true });
   noProblems(page);
   await page.close();
