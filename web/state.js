@@ -268,7 +268,8 @@ export function toHash(state) {
     if (f.name === 'preset' && v === '') continue;
     if (f.type === 'floats' && v.length === 0) continue;
     if (f.type === 'enums' && v.length === 0) continue;
-    parts.push(`${f.key}=${encodeURIComponent(formatValue(f, v))}`);
+    // Commas are legal in a fragment: keep lists readable (p=1,0.1,0.01) in shared links.
+    parts.push(`${f.key}=${encodeURIComponent(formatValue(f, v)).replace(/%2C/g, ',')}`);
   }
   return `#${parts.join('&')}`;
 }

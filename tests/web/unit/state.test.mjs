@@ -34,6 +34,8 @@ test('state -> hash -> state round-trips every field, including awkward numbers'
   assert.deepEqual(back.notes, []);
   assert.deepEqual(back.state, s);
   s.pList = [1, 0.1, 1e-3, 0.0003];
+  assert.match(toHash(s), /&p=1,0\.1,0\.001,0\.0003&/, 'lists stay readable in the URL');
+  assert.deepEqual(parseHash('#p=1%2C0.1').state.pList, [1, 0.1], 'an escaped comma works too');
   const back2 = parseHash(toHash(s));
   assert.deepEqual(back2.notes, []);
   assert.deepEqual(back2.state, s);
