@@ -161,7 +161,7 @@ function onControl(f, input) {
 }
 
 /** Change some fields; reconfigure the model only if its config changed. */
-function setFields(changes, { restart = false } = {}) {
+function setFields(changes) {
   const before = state;
   const next = { ...state, ...changes };
   if (next.m > next.n) next.m = next.n;
@@ -171,7 +171,7 @@ function setFields(changes, { restart = false } = {}) {
   S.state = state;
   writeHash();
   syncControls();
-  if (restart || needsReconfigure(before, state)) {
+  if (needsReconfigure(before, state)) {
     configure(S.running || state.autoplay);
   } else {
     dirty = true;

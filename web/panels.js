@@ -34,7 +34,7 @@ export const PANELS = [
     explain: 'Each tile is an independent model trained with its own feature probability p (its features are rarer to the right). For m ≤ 2 a tile shows the feature arrows, otherwise WᵀW. Click a tile to inspect it below. The arrow view appears for m ≤ 2, the neuron view for the relu-hidden and abs models.',
     formula: 'p_k log-spaced from p_first to p_last',
     wide: true,
-    make: (el, ctx) => new SmallMultiplesView(el, { onSelect: ctx.select, tile: ctx.embed ? 76 : 92 }),
+    make: (el, ctx) => new SmallMultiplesView(el, { onSelect: ctx.select, tile: ctx.embed ? 72 : 92 }),
     data: (f, s) => {
       const [K, m, n] = f.buffers.W.shape;
       return { K, m, n, W: f.buffers.W.data, WtW: f.buffers.WtW.data, p: f.buffers.feature_probability.data,

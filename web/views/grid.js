@@ -35,6 +35,7 @@ export class SmallMultiplesView {
       b.appendChild(box);
       const cap = document.createElement('span');
       cap.className = 'tile-caption';
+      cap.style.maxWidth = `${this.tile + 4}px`;
       b.appendChild(cap);
       const view = mode === 'arrows'
         ? new ArrowsView(box, { size: this.tile, small: true })
