@@ -7,33 +7,8 @@ namespace superpose {
 
 namespace {
 // Below this probability an instance is sampled by geometric gaps (one log per active entry);
-// above it, one 32-bit Bernoulli draw per entry is cheaper.
-constexpr double kGapSamplingBelow = 0.05;
-
-// Bernoulli draws from 32-bit halves of the generator's 64-bit outputs.
-class Bernoulli32 {
- public:
-  explicit Bernoulli32(Rng& rng) : rng_(rng) {}
-  static uint32_t threshold(double p) {
-    return p >= 1.0 ? UINT32_MAX : static_cast<uint32_t>(p * 4294967296.0);
-  }
-  bool draw(uint32_t thr) {
-    if (thr == UINT32_MAX) return true;
-    if (!left_) {
-      bits_ = rng_.next_u64();
-      left_ = 2;
-    }
-    const uint32_t u = static_cast<uint32_t>(bits_);
-    bits_ >>= 32;
-    --left_;
-    return u < thr;
-  }
-
- private:
-  Rng& rng_;
-  uint64_t bits_ = 0;
-  int left_ = 0;
-};
+// above it, one vectorised uniform draw per entry is cheaper.
+constexpr double kGapSamplingBelow = 0.03;
 }  // namespace
 
 Mat ToyBatch::dense(int k) const {
@@ -83,55 +58,79 @@ void ToyDataGenerator::sample_by_gaps(Rng& rng, SparseBatch& x, double p, int ba
     const int s = static_cast<int>(u / n_features_);
     while (sample < s) x.start[++sample] = static_cast<int>(x.index.size());
     x.index.push_back(static_cast<int>(u % n_features_));
-    x.value.push_back(value(rng));
   }
   while (sample < batch_size) x.start[++sample] = static_cast<int>(x.index.size());
 }
 
-void ToyDataGenerator::sample_by_draws(Rng& rng, SparseBatch& x, double p, int batch_size) const {
-  Bernoulli32 bernoulli(rng);
-  const int group = correlation_ == Correlation::none ? 1 : 2;
-  const uint32_t thr_single = Bernoulli32::threshold(p);
-  const uint32_t thr_group = Bernoulli32::threshold(
+namespace {
+// Grows v to at least n elements (never shrinks, so steady-state batches do not allocate).
+template <class T>
+void ensure_size(std::vector<T>& v, std::size_t n) {
+  if (v.size() < n) v.resize(std::max(n, v.size() * 2));
+}
+}  // namespace
+
+void ToyDataGenerator::sample_by_draws(ToyRng& rng, SparseBatch& x, double p, int batch_size) const {
+  // Units: single features, or the pairs (2i, 2i+1) of the correlated modes.
+  const bool pairs = correlation_ != Correlation::none;
+  const int n_pairs = pairs ? n_features_ / 2 : 0;
+  const int n_units = n_pairs + (n_features_ - 2 * n_pairs);
+  const float p_single = static_cast<float>(p);
+  const float p_pair = static_cast<float>(
       correlation_ == Correlation::anticorrelated ? std::min(1.0, 2.0 * p) : p);
-  const int paired = correlation_ == Correlation::none ? 0 : n_features_ - n_features_ % 2;
+  const bool all_active = p >= 1.0 && !pairs;
+  if (!all_active) {
+    draws_.resize(static_cast<std::size_t>(n_units) * batch_size);
+    rng.uniforms.fill(draws_.data(), draws_.size());
+  }
+  const float* u = draws_.data();
+  // Every sample has at most n_features entries: size once, then write without checks. The
+  // independent case is branch-free: write the index, advance only if the draw fired.
+  ensure_size(x.index, static_cast<std::size_t>(n_features_) * batch_size);
+  int* idx = x.index.data();
+  int c = 0;
   for (int s = 0; s < batch_size; ++s) {
-    int i = 0;
-    for (; i < paired; i += group) {
-      if (!bernoulli.draw(thr_group)) continue;
-      if (correlation_ == Correlation::anticorrelated) {
-        x.index.push_back(i + static_cast<int>(rng.below(2)));
-        x.value.push_back(value(rng));
-      } else {
-        for (int j = i; j < i + group; ++j) {
-          x.index.push_back(j);
-          x.value.push_back(value(rng));
+    if (all_active) {
+      for (int i = 0; i < n_features_; ++i) idx[c++] = i;
+    } else {
+      for (int q = 0; q < n_pairs; ++q, ++u) {
+        if (!(*u < p_pair)) continue;
+        if (correlation_ == Correlation::anticorrelated) {
+          idx[c++] = 2 * q + static_cast<int>(rng.bits.below(2));
+        } else {
+          idx[c++] = 2 * q;
+          idx[c++] = 2 * q + 1;
         }
       }
-    }
-    for (; i < n_features_; ++i)
-      if (bernoulli.draw(thr_single)) {
-        x.index.push_back(i);
-        x.value.push_back(value(rng));
+      for (int i = 2 * n_pairs; i < n_features_; ++i, ++u) {
+        idx[c] = i;
+        c += *u < p_single;
       }
-    x.start[s + 1] = static_cast<int>(x.index.size());
+    }
+    x.start[s + 1] = c;
   }
 }
 
-void ToyDataGenerator::sample(Rng& rng, ToyBatch& batch, int batch_size) const {
+void ToyDataGenerator::sample(ToyRng& rng, ToyBatch& batch, int batch_size) const {
   batch.n_features = n_features_;
   batch.abs_target = signed_values_;
   batch.x.resize(n_instances_);
   for (int k = 0; k < n_instances_; ++k) {
     SparseBatch& x = batch.x[k];
     x.start.assign(batch_size + 1, 0);
-    x.index.clear();
-    x.value.clear();
     const double p = probability_[k];
-    if (correlation_ == Correlation::none && p < kGapSamplingBelow)
-      sample_by_gaps(rng, x, p, batch_size);
-    else
+    if (correlation_ == Correlation::none && p < kGapSamplingBelow) {
+      x.index.clear();
+      sample_by_gaps(rng.bits, x, p, batch_size);
+    } else {
       sample_by_draws(rng, x, p, batch_size);
+    }
+    // Values: U[0,1), or U[-1,1) for the abs model.
+    const std::size_t nnz = x.nnz();
+    ensure_size(x.value, nnz);
+    rng.uniforms.fill(x.value.data(), nnz);
+    if (signed_values_)
+      for (std::size_t e = 0; e < nnz; ++e) x.value[e] = 2.f * x.value[e] - 1.f;
   }
 }
 

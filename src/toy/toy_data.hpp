@@ -15,18 +15,20 @@
 
 #include "core/eigen.hpp"
 #include "core/rng.hpp"
+#include "core/uniform_block.hpp"
 #include "toy/toy_config.hpp"
 
 namespace superpose {
 
 // The active entries of one instance's batch: sample s holds index/value[start[s], start[s+1]),
-// features ascending.
+// features ascending. index and value may be longer than nnz() (their memory is reused across
+// batches and only grows); entries past nnz() mean nothing.
 struct SparseBatch {
   std::vector<int> start;    // (batch + 1)
-  std::vector<int> index;    // (nnz) feature of each active entry
-  std::vector<float> value;  // (nnz)
+  std::vector<int> index;    // (≥ nnz) feature of each active entry
+  std::vector<float> value;  // (≥ nnz)
   int batch_size() const { return static_cast<int>(start.size()) - 1; }
-  std::size_t nnz() const { return index.size(); }
+  std::size_t nnz() const { return start.empty() ? 0 : static_cast<std::size_t>(start.back()); }
 };
 
 struct ToyBatch {
@@ -41,20 +43,29 @@ struct ToyBatch {
   static ToyBatch from_dense(const std::vector<Mat>& x, bool abs_target);
 };
 
+// The random streams of the data: bits for gaps and choices, a vectorised block of uniforms for
+// the many Bernoulli draws and values.
+struct ToyRng {
+  ToyRng(uint64_t seed, uint64_t stream) : bits(seed, stream), uniforms(seed, stream) {}
+  Rng bits;
+  UniformBlock uniforms;
+};
+
 class ToyDataGenerator {
  public:
   explicit ToyDataGenerator(const ToyConfig& config);
   // Fills batch with a fresh sample of batch_size inputs per instance (reusing its memory).
-  void sample(Rng& rng, ToyBatch& batch, int batch_size) const;
+  void sample(ToyRng& rng, ToyBatch& batch, int batch_size) const;
 
  private:
   int n_features_, n_instances_;
   Correlation correlation_;
   bool signed_values_;  // abs model: values in [-1, 1), target |x|
   std::vector<double> probability_;
-  float value(Rng& rng) const { return signed_values_ ? 2.f * rng.uniform() - 1.f : rng.uniform(); }
+  mutable std::vector<float> draws_;  // scratch: one uniform per (sample, unit)
+  // Each fills x.start and x.index (the active positions); sample() then draws the values.
   void sample_by_gaps(Rng& rng, SparseBatch& x, double p, int batch_size) const;
-  void sample_by_draws(Rng& rng, SparseBatch& x, double p, int batch_size) const;
+  void sample_by_draws(ToyRng& rng, SparseBatch& x, double p, int batch_size) const;
 };
 
 }  // namespace superpose

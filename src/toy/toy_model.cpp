@@ -21,9 +21,14 @@ ToyModel::ToyModel(const ToyConfig& config)
     : config_(validated(config)),
       kind_(config_.model_kind()),
       importance_(config_.importance()),
-      data_(config_) {
+      data_(config_),
+      data_rng_(static_cast<uint64_t>(config_.seed), kDataStream) {
   const std::size_t n = n_features(), m = n_hidden();
   per_instance_ = m * n + (kind_ == ToyModelKind::abs ? n * m : 0) + n;
+  const std::size_t w = simd_width();
+  n_pad_ = static_cast<int>((n + w - 1) / w * w);
+  importance_pad_.setZero(n_pad_);
+  for (std::size_t i = 0; i < n; ++i) importance_pad_[i] = importance_[i];
   params_.assign(per_instance_ * n_instances(), 0.f);
   grads_.assign(params_.size(), 0.f);
   reset();
@@ -58,13 +63,13 @@ void ToyModel::reset() {
     for (std::size_t i = 0; i < offset_b(); ++i) p[i] = static_cast<float>(std_dev * init.normal());
   }
   adam_ = Adam(config_.optimizer_config(), params_.size());
-  data_rng_ = Rng(static_cast<uint64_t>(config_.seed), kDataStream);
+  data_rng_ = ToyRng(static_cast<uint64_t>(config_.seed), kDataStream);
   last_loss_.clear();
 }
 
 double ToyModel::forward_backward(const ToyBatch& batch, float* grad,
                                   std::vector<float>* instance_loss) {
-  const int n = n_features(), m = n_hidden(), B = batch.batch_size();
+  const int n = n_features(), m = n_hidden(), np = n_pad_, B = batch.batch_size();
   const bool abs = kind_ == ToyModelKind::abs;
   const bool hidden_relu = kind_ == ToyModelKind::relu_hidden || abs;
   const bool out_relu = kind_ != ToyModelKind::linear;
@@ -72,61 +77,72 @@ double ToyModel::forward_backward(const ToyBatch& batch, float* grad,
   h_.resize(m);
   h_pre_.resize(m);
   dh_.resize(m);
-  out_.resize(n);
-  g_out_.resize(n);
-  target_.setZero(n);  // kept all-zero between samples: only active entries are written
+  out_.resize(np);
+  g_out_.resize(np);
+  target_.setZero(np);  // kept all-zero between samples: only active entries are written
+  bias_.setZero(np);
+  decoder_.setZero(np, m);
   if (instance_loss) instance_loss->assign(n_instances(), 0.f);
   double total = 0;
 
   for (int k = 0; k < n_instances(); ++k) {
     const SparseBatch& x = batch.x[k];
-    const auto Wk = W(k);  // (m, n)
-    // The decoder as n×m with contiguous columns: Wᵀ for the tied models, W₂ for abs.
-    if (!abs) decoder_ = Wk.transpose();
-    const float* D = abs ? W2(k).data() : decoder_.data();
-    const float* bias = b(k).data();
-    float* gW = nullptr;
-    float* gD = nullptr;
-    float* gb = nullptr;
+    const float* Wk = W(k).data();  // (m, n): column i = feature i's direction
+    // The decoder as (n_pad, m) with contiguous columns: Wᵀ for the tied models, W₂ for abs.
+    if (abs) decoder_.topRows(n) = W2(k);
+    else decoder_.topRows(n) = W(k).transpose();
+    bias_.head(n) = b(k);
+    const float* D = decoder_.data();
     if (grad) {
-      float* gk = grad + k * per_instance_;
-      std::fill(gk, gk + per_instance_, 0.f);
-      gW = gk;
-      gb = gk + offset_b();
-      if (abs) {
-        gD = gk + offset_W2();
-      } else {
-        g_decoder_.setZero(n, m);
-        gD = g_decoder_.data();
-      }
+      g_decoder_.setZero(np, m);
+      g_bias_.setZero(np);
     }
+    float* gW = grad ? grad + k * per_instance_ : nullptr;  // (m, n)
+    if (gW) std::fill(gW, gW + static_cast<std::size_t>(m) * n, 0.f);
     float loss = 0.f;
     for (int s = 0; s < B; ++s) {
       const int first = x.start[s], last = x.start[s + 1];
       // ---- forward: h = W x over the active entries only; ReLU for the hidden-ReLU models ----
-      h_.setZero();
-      for (int e = first; e < last; ++e) axpy(x.value[e], &Wk(0, x.index[e]), h_.data(), m);
+      // (Loop order: each h_j accumulates in a register over the few active entries.)
+      float* h = h_.data();
+      const int* idx = x.index.data();
+      const float* val = x.value.data();
+      for (int j = 0; j < m; ++j) {
+        float acc = 0.f;
+        for (int e = first; e < last; ++e) acc += val[e] * Wk[idx[e] * m + j];
+        h[j] = acc;
+      }
       if (hidden_relu) {
         h_pre_ = h_;
-        relu_inplace(h_.data(), m);
+        relu_inplace(h, m);
       }
       // ---- out = b + D h; loss and dL/d(out) fused (the batch mean's 1/B folded in) ----
-      matvec_add(D, h_.data(), bias, out_.data(), n, m);
+      matvec_add(D, h, bias_.data(), out_.data(), np, m);
       for (int e = first; e < last; ++e)
         target_[x.index[e]] = batch.abs_target ? std::fabs(x.value[e]) : x.value[e];
-      const float l = weighted_sq_error_grad(out_.data(), target_.data(), importance_.data(),
-                                             g_out_.data(), n, inv_B, out_relu);
+      const float l = weighted_sq_error_grad(out_.data(), target_.data(), importance_pad_.data(),
+                                             g_out_.data(), np, inv_B, out_relu);
       for (int e = first; e < last; ++e) target_[x.index[e]] = 0.f;
       loss += l;
       // A zero loss means every w_i·d_i is zero, so the whole gradient of this sample is zero.
       if (!grad || l == 0.f) continue;
       // ---- backward, mirroring the forward in reverse ----
-      axpy(1.f, g_out_.data(), gb, n);                                   // db += g
-      matvec_t_outer(D, g_out_.data(), h_.data(), gD, dh_.data(), n, m);  // dh = Dᵀg, dD += g hᵀ
+      axpy(1.f, g_out_.data(), g_bias_.data(), np);  // db += g
+      matvec_t_outer(D, g_out_.data(), h, g_decoder_.data(), dh_.data(), np, m);  // dh = Dᵀg, dD += g hᵀ
       if (hidden_relu) relu_backward_inplace(h_pre_.data(), dh_.data(), m);
-      for (int e = first; e < last; ++e) axpy(x.value[e], dh_.data(), gW + x.index[e] * m, m);
+      const float* __restrict dh = dh_.data();
+      for (int e = first; e < last; ++e) {  // dW[:, i] += x_i dh (W as the encoder)
+        const float v = val[e];
+        float* __restrict gw = gW + idx[e] * m;
+        for (int j = 0; j < m; ++j) gw[j] += v * dh[j];
+      }
     }
-    if (grad && !abs) MatMap(gW, m, n) += g_decoder_.transpose();  // W is also the decoder (Wᵀ)
+    if (grad) {
+      float* gk = grad + k * per_instance_;
+      VecMap(gk + offset_b(), n) = g_bias_.head(n);
+      if (abs) MatMap(gk + offset_W2(), n, m) = g_decoder_.topRows(n);
+      else MatMap(gW, m, n) += g_decoder_.topRows(n).transpose();  // W is also the decoder (Wᵀ)
+    }
     loss *= inv_B;
     if (instance_loss) (*instance_loss)[k] = loss;
     total += loss;
@@ -161,7 +177,7 @@ void ToyModel::train(int64_t k) {
 }
 
 std::vector<float> ToyModel::evaluate(int batch_size) const {
-  Rng rng(static_cast<uint64_t>(config_.seed), kEvalStream);
+  ToyRng rng(static_cast<uint64_t>(config_.seed), kEvalStream);
   ToyBatch batch;
   data_.sample(rng, batch, batch_size);
   std::vector<float> loss;

@@ -72,13 +72,18 @@ class ToyModel {
   std::vector<float> importance_;
   Adam adam_;
   ToyDataGenerator data_;
-  Rng data_rng_;
+  ToyRng data_rng_;
   ToyBatch batch_;
   std::vector<float> last_loss_;
   // Workspace of one sample, reused across samples, instances and steps (no allocation per step).
+  // Output-side vectors are padded to n_pad, a multiple of the SIMD width, with zero importance
+  // and zero decoder rows in the padding, so the kernels never run a scalar tail.
+  int n_pad_;
+  Vec importance_pad_;         // (n_pad)
   Vec h_, h_pre_, dh_;         // (m)
-  Vec out_, target_, g_out_;   // (n)
-  Mat decoder_, g_decoder_;    // (n, m): Wᵀ (or W₂) and its gradient, columns contiguous
+  Vec out_, target_, g_out_;   // (n_pad)
+  Vec bias_, g_bias_;          // (n_pad)
+  Mat decoder_, g_decoder_;    // (n_pad, m): Wᵀ (or W₂) and its gradient, columns contiguous
   // Snapshot for divergence recovery.
   std::vector<float> saved_params_, saved_m_, saved_v_;
   std::vector<float> step_loss_;

@@ -1,8 +1,9 @@
 // The toy models' backward passes against central finite differences, for every model kind.
 // Kinks: where a ReLU switches inside ±eps the loss is not differentiable and the central
 // difference means nothing. Such entries are recognised by their one-sided differences
-// disagreeing, and stepped around; every other entry must match, and kinked entries must stay
-// a small minority (so a broken backward cannot hide behind them).
+// disagreeing; there the analytic gradient must equal one of them (the side without the kink).
+// Every other entry must match the central difference, and kinked entries must stay a small
+// minority.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -30,7 +31,7 @@ void check_gradient(const std::string& model_kind, const std::string& correlatio
   model.train(20);
   for (int k = 0; k < c.n_instances; ++k) model.b(k).setConstant(0.05f);
 
-  Rng rng(99, 3);
+  ToyRng rng(99, 3);
   ToyBatch batch;
   ToyDataGenerator(c).sample(rng, batch, c.batch_size);
   std::vector<float> grad(model.params().size());
@@ -49,11 +50,15 @@ void check_gradient(const std::string& model_kind, const std::string& correlatio
     const double down = model.forward_backward(batch, nullptr, nullptr);
     p[i] = saved;
     const double right = (up - f0) / eps, left = (f0 - down) / eps, fd = (up - down) / (2.0 * eps);
-    if (!superpose::test::close(right, left, 0.05, 1.5e-3)) {
+    INFO("model " << model_kind << ", correlation " << correlation << ", parameter " << i
+                  << ": right " << right << ", left " << left << ", analytic " << grad[i]);
+    if (!superpose::test::close(right, left, 0.05, 5e-4)) {
+      // A kink within ±eps: the side without it still gives the derivative at the point.
       ++kinked;
+      CHECK((superpose::test::close(right, grad[i], 2e-2, 3e-4) ||
+             superpose::test::close(left, grad[i], 2e-2, 3e-4)));
       continue;
     }
-    INFO("model " << model_kind << ", correlation " << correlation << ", parameter " << i);
     CHECK(superpose::test::close(fd, grad[i], 2e-2, 3e-4));
     diff2 += (fd - grad[i]) * (fd - grad[i]);
     norm2 += fd * fd;
