@@ -100,8 +100,13 @@ double ToyModel::forward_backward(const ToyBatch& batch, float* grad,
     float* gW = grad ? grad + k * per_instance_ : nullptr;  // (m, n)
     if (gW) std::fill(gW, gW + static_cast<std::size_t>(m) * n, 0.f);
     float loss = 0.f;
+    int empty = 0;  // samples with no active feature: all give out = b (see below)
     for (int s = 0; s < B; ++s) {
       const int first = x.start[s], last = x.start[s + 1];
+      if (first == last) {
+        ++empty;
+        continue;
+      }
       // ---- forward: h = W x over the active entries only; ReLU for the hidden-ReLU models ----
       // (Loop order: each h_j accumulates in a register over the few active entries.)
       float* h = h_.data();
@@ -136,6 +141,14 @@ double ToyModel::forward_backward(const ToyBatch& batch, float* grad,
         float* __restrict gw = gW + idx[e] * m;
         for (int j = 0; j < m; ++j) gw[j] += v * dh[j];
       }
+    }
+    if (empty > 0) {
+      // x = 0 gives h = 0 and out = b for every model: one loss and one gradient, counted
+      // `empty` times; with h = 0 and x = 0 only the bias receives gradient.
+      const float l = weighted_sq_error_grad(bias_.data(), target_.data(), importance_pad_.data(),
+                                             g_out_.data(), np, inv_B, out_relu);
+      loss += static_cast<float>(empty) * l;
+      if (grad) axpy(static_cast<float>(empty), g_out_.data(), g_bias_.data(), np);
     }
     if (grad) {
       float* gk = grad + k * per_instance_;
