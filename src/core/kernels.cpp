@@ -203,6 +203,36 @@ void matvec_t_outer_ref(const float* D, const float* g, const float* h, float* d
   }
 }
 
+void matvec_t(const float* E, const float* x, float* h, std::size_t n, std::size_t m) {
+  const std::size_t nv = n - n % W;
+  for (std::size_t k = 0; k < m; ++k) {
+    const float* e = E + k * n;
+    B dot(0.f);
+    std::size_t i = 0;
+    for (; i < nv; i += W) dot += B::load_unaligned(e + i) * B::load_unaligned(x + i);
+    float s = xsimd::hadd(dot);
+    for (; i < n; ++i) s += e[i] * x[i];
+    h[k] = s;
+  }
+}
+
+void matvec_t_ref(const float* E, const float* x, float* h, std::size_t n, std::size_t m) {
+  for (std::size_t k = 0; k < m; ++k) {
+    float s = 0.f;
+    for (std::size_t i = 0; i < n; ++i) s += E[k * n + i] * x[i];
+    h[k] = s;
+  }
+}
+
+void outer_add(float* dE, const float* x, const float* dh, std::size_t n, std::size_t m) {
+  for (std::size_t k = 0; k < m; ++k) axpy(dh[k], x, dE + k * n, n);
+}
+
+void outer_add_ref(float* dE, const float* x, const float* dh, std::size_t n, std::size_t m) {
+  for (std::size_t k = 0; k < m; ++k)
+    for (std::size_t i = 0; i < n; ++i) dE[k * n + i] += dh[k] * x[i];
+}
+
 void axpy(float a, const float* x, float* y, std::size_t n) {
   const std::size_t nv = n - n % W;
   const B av(a);

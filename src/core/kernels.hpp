@@ -59,6 +59,14 @@ void matvec_t_outer(const float* D, const float* g, const float* h, float* dD, f
 void matvec_t_outer_ref(const float* D, const float* g, const float* h, float* dD, float* dh,
                         std::size_t n, std::size_t m);
 
+// The encoder side of the same layout, E (n, m) with contiguous columns:
+//   matvec_t:  h = Eᵀ x           h: (m) (overwritten)   x: (n)
+//   outer_add: dE += x dhᵀ        dE: (n, m)   x: (n)   dh: (m)
+void matvec_t(const float* E, const float* x, float* h, std::size_t n, std::size_t m);
+void matvec_t_ref(const float* E, const float* x, float* h, std::size_t n, std::size_t m);
+void outer_add(float* dE, const float* x, const float* dh, std::size_t n, std::size_t m);
+void outer_add_ref(float* dE, const float* x, const float* dh, std::size_t n, std::size_t m);
+
 // y += a x
 void axpy(float a, const float* x, float* y, std::size_t n);
 void axpy_ref(float a, const float* x, float* y, std::size_t n);

@@ -74,31 +74,46 @@ double ToyModel::forward_backward(const ToyBatch& batch, float* grad,
   const bool hidden_relu = kind_ == ToyModelKind::relu_hidden || abs;
   const bool out_relu = kind_ != ToyModelKind::linear;
   const float inv_B = 1.f / static_cast<float>(B);
+  // A sample with more active entries than this encodes by SIMD dots over all n_pad features;
+  // sparser samples gather their few active entries.
+  const int dense_from = std::max(2, np / static_cast<int>(simd_width()));
   h_.resize(m);
   h_pre_.resize(m);
   dh_.resize(m);
   out_.resize(np);
   g_out_.resize(np);
-  target_.setZero(np);  // kept all-zero between samples: only active entries are written
+  x_.setZero(np);
+  target_.setZero(np);
   bias_.setZero(np);
   decoder_.setZero(np, m);
+  if (abs) encoder_.setZero(np, m);
   if (instance_loss) instance_loss->assign(n_instances(), 0.f);
   double total = 0;
 
   for (int k = 0; k < n_instances(); ++k) {
     const SparseBatch& x = batch.x[k];
-    const float* Wk = W(k).data();  // (m, n): column i = feature i's direction
-    // The decoder as (n_pad, m) with contiguous columns: Wᵀ for the tied models, W₂ for abs.
-    if (abs) decoder_.topRows(n) = W2(k);
-    else decoder_.topRows(n) = W(k).transpose();
+    if (abs) {
+      decoder_.topRows(n) = W2(k);
+      encoder_.topRows(n) = W(k).transpose();
+    } else {
+      decoder_.topRows(n) = W(k).transpose();
+    }
     bias_.head(n) = b(k);
     const float* D = decoder_.data();
+    const float* E = abs ? encoder_.data() : D;
+    float* gD = nullptr;
+    float* gE = nullptr;
     if (grad) {
       g_decoder_.setZero(np, m);
       g_bias_.setZero(np);
+      gD = g_decoder_.data();
+      if (abs) g_encoder_.setZero(np, m);
+      gE = abs ? g_encoder_.data() : gD;
     }
-    float* gW = grad ? grad + k * per_instance_ : nullptr;  // (m, n)
-    if (gW) std::fill(gW, gW + static_cast<std::size_t>(m) * n, 0.f);
+    const int* idx = x.index.data();
+    const float* val = x.value.data();
+    float* h = h_.data();
+    float* dh = dh_.data();
     float loss = 0.f;
     int empty = 0;  // samples with no active feature: all give out = b (see below)
     for (int s = 0; s < B; ++s) {
@@ -107,15 +122,20 @@ double ToyModel::forward_backward(const ToyBatch& batch, float* grad,
         ++empty;
         continue;
       }
-      // ---- forward: h = W x over the active entries only; ReLU for the hidden-ReLU models ----
-      // (Loop order: each h_j accumulates in a register over the few active entries.)
-      float* h = h_.data();
-      const int* idx = x.index.data();
-      const float* val = x.value.data();
-      for (int j = 0; j < m; ++j) {
-        float acc = 0.f;
-        for (int e = first; e < last; ++e) acc += val[e] * Wk[idx[e] * m + j];
-        h[j] = acc;
+      const bool dense = last - first >= dense_from;
+      for (int e = first; e < last; ++e) {
+        x_[idx[e]] = val[e];
+        target_[idx[e]] = batch.abs_target ? std::fabs(val[e]) : val[e];
+      }
+      // ---- forward: h = Eᵀx (= W x); ReLU for the hidden-ReLU models ----
+      if (dense) {
+        matvec_t(E, x_.data(), h, np, m);
+      } else {  // each h_j accumulates in a register over the few active entries
+        for (int j = 0; j < m; ++j) {
+          float acc = 0.f;
+          for (int e = first; e < last; ++e) acc += val[e] * E[j * np + idx[e]];
+          h[j] = acc;
+        }
       }
       if (hidden_relu) {
         h_pre_ = h_;
@@ -123,24 +143,23 @@ double ToyModel::forward_backward(const ToyBatch& batch, float* grad,
       }
       // ---- out = b + D h; loss and dL/d(out) fused (the batch mean's 1/B folded in) ----
       matvec_add(D, h, bias_.data(), out_.data(), np, m);
-      for (int e = first; e < last; ++e)
-        target_[x.index[e]] = batch.abs_target ? std::fabs(x.value[e]) : x.value[e];
       const float l = weighted_sq_error_grad(out_.data(), target_.data(), importance_pad_.data(),
                                              g_out_.data(), np, inv_B, out_relu);
-      for (int e = first; e < last; ++e) target_[x.index[e]] = 0.f;
       loss += l;
       // A zero loss means every w_i·d_i is zero, so the whole gradient of this sample is zero.
-      if (!grad || l == 0.f) continue;
-      // ---- backward, mirroring the forward in reverse ----
-      axpy(1.f, g_out_.data(), g_bias_.data(), np);  // db += g
-      matvec_t_outer(D, g_out_.data(), h, g_decoder_.data(), dh_.data(), np, m);  // dh = Dᵀg, dD += g hᵀ
-      if (hidden_relu) relu_backward_inplace(h_pre_.data(), dh_.data(), m);
-      const float* __restrict dh = dh_.data();
-      for (int e = first; e < last; ++e) {  // dW[:, i] += x_i dh (W as the encoder)
-        const float v = val[e];
-        float* __restrict gw = gW + idx[e] * m;
-        for (int j = 0; j < m; ++j) gw[j] += v * dh[j];
+      if (grad && l != 0.f) {
+        // ---- backward, mirroring the forward in reverse ----
+        axpy(1.f, g_out_.data(), g_bias_.data(), np);            // db += g
+        matvec_t_outer(D, g_out_.data(), h, gD, dh, np, m);      // dh = Dᵀg, dD += g hᵀ
+        if (hidden_relu) relu_backward_inplace(h_pre_.data(), dh, m);
+        if (dense) {
+          outer_add(gE, x_.data(), dh, np, m);                   // dE += x dhᵀ
+        } else {
+          for (int e = first; e < last; ++e)
+            for (int j = 0; j < m; ++j) gE[j * np + idx[e]] += val[e] * dh[j];
+        }
       }
+      for (int e = first; e < last; ++e) x_[idx[e]] = target_[idx[e]] = 0.f;
     }
     if (empty > 0) {
       // x = 0 gives h = 0 and out = b for every model: one loss and one gradient, counted
@@ -153,8 +172,8 @@ double ToyModel::forward_backward(const ToyBatch& batch, float* grad,
     if (grad) {
       float* gk = grad + k * per_instance_;
       VecMap(gk + offset_b(), n) = g_bias_.head(n);
+      MatMap(gk, m, n) = (abs ? g_encoder_ : g_decoder_).topRows(n).transpose();
       if (abs) MatMap(gk + offset_W2(), n, m) = g_decoder_.topRows(n);
-      else MatMap(gW, m, n) += g_decoder_.topRows(n).transpose();  // W is also the decoder (Wᵀ)
     }
     loss *= inv_B;
     if (instance_loss) (*instance_loss)[k] = loss;

@@ -80,10 +80,14 @@ class ToyModel {
   // and zero decoder rows in the padding, so the kernels never run a scalar tail.
   int n_pad_;
   Vec importance_pad_;         // (n_pad)
+  // The encoder and decoder share one layout, (n_pad, m) with contiguous columns: the encoder
+  // is Eᵀ (h = Eᵀx) and the decoder D (out = D h + b). For the tied models E = D = Wᵀ, and both
+  // gradient terms accumulate in one buffer; for abs, E = W₁ᵀ and D = W₂.
   Vec h_, h_pre_, dh_;         // (m)
-  Vec out_, target_, g_out_;   // (n_pad)
+  Vec x_, out_, target_, g_out_;  // (n_pad); x_ and target_ are kept all-zero between samples
   Vec bias_, g_bias_;          // (n_pad)
-  Mat decoder_, g_decoder_;    // (n_pad, m): Wᵀ (or W₂) and its gradient, columns contiguous
+  Mat decoder_, g_decoder_;    // (n_pad, m): D and dL/dD (+ dL/dE for the tied models)
+  Mat encoder_, g_encoder_;    // (n_pad, m): abs only
   // Snapshot for divergence recovery.
   std::vector<float> saved_params_, saved_m_, saved_v_;
   std::vector<float> step_loss_;

@@ -126,3 +126,20 @@ TEST_CASE("matvec_add, matvec_t_outer and axpy match their scalar twins") {
       for (std::size_t i = 0; i < n; ++i) CHECK(close(y[i], y_ref[i], 1e-6, 1e-7));
     }
 }
+
+TEST_CASE("matvec_t and outer_add match their scalar twins") {
+  Rng rng(6);
+  for (std::size_t n : lengths())
+    for (std::size_t m : {std::size_t{1}, std::size_t{3}, std::size_t{5}, std::size_t{8}}) {
+      auto E = random_vec(rng, n * m, -1, 1), x = random_vec(rng, n, -1, 1);
+      std::vector<float> h(m, 3.f), h_ref(m, -3.f);
+      matvec_t(E.data(), x.data(), h.data(), n, m);
+      matvec_t_ref(E.data(), x.data(), h_ref.data(), n, m);
+      for (std::size_t k = 0; k < m; ++k) CHECK(close(h[k], h_ref[k], 1e-5, 1e-5));
+      auto dE = random_vec(rng, n * m, -1, 1);
+      auto dE_ref = dE;
+      outer_add(dE.data(), x.data(), h_ref.data(), n, m);
+      outer_add_ref(dE_ref.data(), x.data(), h_ref.data(), n, m);
+      for (std::size_t i = 0; i < n * m; ++i) CHECK(close(dE[i], dE_ref[i], 1e-6, 1e-6));
+    }
+}
