@@ -233,6 +233,64 @@ void outer_add_ref(float* dE, const float* x, const float* dh, std::size_t n, st
     for (std::size_t i = 0; i < n; ++i) dE[k * n + i] += dh[k] * x[i];
 }
 
+void rows_combine(const float* A, const float* bias, const float* X, float* Out, std::size_t r,
+                  std::size_t k, std::size_t len, std::size_t ld) {
+  const std::size_t nv = len - len % W;
+  for (std::size_t row = 0; row < r; ++row) {
+    const float* a = A + row * k;
+    const float b0 = bias ? bias[row] : 0.f;
+    float* out = Out + row * ld;
+    std::size_t c = 0;
+    for (; c < nv; c += W) {  // one register of the output row, all k inputs
+      B acc(b0);
+      for (std::size_t j = 0; j < k; ++j) acc += B(a[j]) * B::load_unaligned(X + j * ld + c);
+      acc.store_unaligned(out + c);
+    }
+    for (; c < len; ++c) {
+      float acc = b0;
+      for (std::size_t j = 0; j < k; ++j) acc += a[j] * X[j * ld + c];
+      out[c] = acc;
+    }
+  }
+}
+
+void rows_combine_ref(const float* A, const float* bias, const float* X, float* Out,
+                      std::size_t r, std::size_t k, std::size_t len, std::size_t ld) {
+  for (std::size_t row = 0; row < r; ++row)
+    for (std::size_t c = 0; c < len; ++c) {
+      float acc = bias ? bias[row] : 0.f;
+      for (std::size_t j = 0; j < k; ++j) acc += A[row * k + j] * X[j * ld + c];
+      Out[row * ld + c] = acc;
+    }
+}
+
+void rows_dot_add(const float* P, const float* Q, float* Out, std::size_t p, std::size_t q,
+                  std::size_t len, std::size_t ld) {
+  const std::size_t nv = len - len % W;
+  for (std::size_t a = 0; a < p; ++a) {
+    const float* pa = P + a * ld;
+    for (std::size_t b = 0; b < q; ++b) {
+      const float* qb = Q + b * ld;
+      B acc(0.f);
+      std::size_t c = 0;
+      for (; c < nv; c += W) acc += B::load_unaligned(pa + c) * B::load_unaligned(qb + c);
+      float s = xsimd::hadd(acc);
+      for (; c < len; ++c) s += pa[c] * qb[c];
+      Out[a * q + b] += s;
+    }
+  }
+}
+
+void rows_dot_add_ref(const float* P, const float* Q, float* Out, std::size_t p, std::size_t q,
+                      std::size_t len, std::size_t ld) {
+  for (std::size_t a = 0; a < p; ++a)
+    for (std::size_t b = 0; b < q; ++b) {
+      float s = 0.f;
+      for (std::size_t c = 0; c < len; ++c) s += P[a * ld + c] * Q[b * ld + c];
+      Out[a * q + b] += s;
+    }
+}
+
 void axpy(float a, const float* x, float* y, std::size_t n) {
   const std::size_t nv = n - n % W;
   const B av(a);

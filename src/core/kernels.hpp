@@ -67,6 +67,18 @@ void matvec_t_ref(const float* E, const float* x, float* h, std::size_t n, std::
 void outer_add(float* dE, const float* x, const float* dh, std::size_t n, std::size_t m);
 void outer_add_ref(float* dE, const float* x, const float* dh, std::size_t n, std::size_t m);
 
+// Batch-major products for dense batches, rows contiguous over samples (row stride ld):
+//   rows_combine: Out (r, len) = bias ⊕ A (r, k) · X (k, len)      A row-major, bias (r) or null
+//   rows_dot_add: Out (p, q) += P (p, len) · Q (q, len)ᵀ            Out row-major
+void rows_combine(const float* A, const float* bias, const float* X, float* Out, std::size_t r,
+                  std::size_t k, std::size_t len, std::size_t ld);
+void rows_combine_ref(const float* A, const float* bias, const float* X, float* Out,
+                      std::size_t r, std::size_t k, std::size_t len, std::size_t ld);
+void rows_dot_add(const float* P, const float* Q, float* Out, std::size_t p, std::size_t q,
+                  std::size_t len, std::size_t ld);
+void rows_dot_add_ref(const float* P, const float* Q, float* Out, std::size_t p, std::size_t q,
+                      std::size_t len, std::size_t ld);
+
 // y += a x
 void axpy(float a, const float* x, float* y, std::size_t n);
 void axpy_ref(float a, const float* x, float* y, std::size_t n);

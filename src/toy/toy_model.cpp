@@ -69,14 +69,8 @@ void ToyModel::reset() {
 
 double ToyModel::forward_backward(const ToyBatch& batch, float* grad,
                                   std::vector<float>* instance_loss) {
-  const int n = n_features(), m = n_hidden(), np = n_pad_, B = batch.batch_size();
+  const int n = n_features(), m = n_hidden(), np = n_pad_;
   const bool abs = kind_ == ToyModelKind::abs;
-  const bool hidden_relu = kind_ == ToyModelKind::relu_hidden || abs;
-  const bool out_relu = kind_ != ToyModelKind::linear;
-  const float inv_B = 1.f / static_cast<float>(B);
-  // A sample with more active entries than this encodes by SIMD dots over all n_pad features;
-  // sparser samples gather their few active entries.
-  const int dense_from = std::max(2, np / static_cast<int>(simd_width()));
   h_.resize(m);
   h_pre_.resize(m);
   dh_.resize(m);
@@ -99,87 +93,163 @@ double ToyModel::forward_backward(const ToyBatch& batch, float* grad,
       decoder_.topRows(n) = W(k).transpose();
     }
     bias_.head(n) = b(k);
-    const float* D = decoder_.data();
-    const float* E = abs ? encoder_.data() : D;
     float* gD = nullptr;
     float* gE = nullptr;
+    float* gb = nullptr;
     if (grad) {
       g_decoder_.setZero(np, m);
       g_bias_.setZero(np);
       gD = g_decoder_.data();
+      gb = g_bias_.data();
       if (abs) g_encoder_.setZero(np, m);
       gE = abs ? g_encoder_.data() : gD;
     }
-    const int* idx = x.index.data();
-    const float* val = x.value.data();
-    float* h = h_.data();
-    float* dh = dh_.data();
-    float loss = 0.f;
-    int empty = 0;  // samples with no active feature: all give out = b (see below)
-    for (int s = 0; s < B; ++s) {
-      const int first = x.start[s], last = x.start[s + 1];
-      if (first == last) {
-        ++empty;
-        continue;
-      }
-      const bool dense = last - first >= dense_from;
-      for (int e = first; e < last; ++e) {
-        x_[idx[e]] = val[e];
-        target_[idx[e]] = batch.abs_target ? std::fabs(val[e]) : val[e];
-      }
-      // ---- forward: h = Eᵀx (= W x); ReLU for the hidden-ReLU models ----
-      if (dense) {
-        matvec_t(E, x_.data(), h, np, m);
-      } else {  // each h_j accumulates in a register over the few active entries
-        for (int j = 0; j < m; ++j) {
-          float acc = 0.f;
-          for (int e = first; e < last; ++e) acc += val[e] * E[j * np + idx[e]];
-          h[j] = acc;
-        }
-      }
-      if (hidden_relu) {
-        h_pre_ = h_;
-        relu_inplace(h, m);
-      }
-      // ---- out = b + D h; loss and dL/d(out) fused (the batch mean's 1/B folded in) ----
-      matvec_add(D, h, bias_.data(), out_.data(), np, m);
-      const float l = weighted_sq_error_grad(out_.data(), target_.data(), importance_pad_.data(),
-                                             g_out_.data(), np, inv_B, out_relu);
-      loss += l;
-      // A zero loss means every w_i·d_i is zero, so the whole gradient of this sample is zero.
-      if (grad && l != 0.f) {
-        // ---- backward, mirroring the forward in reverse ----
-        axpy(1.f, g_out_.data(), g_bias_.data(), np);            // db += g
-        matvec_t_outer(D, g_out_.data(), h, gD, dh, np, m);      // dh = Dᵀg, dD += g hᵀ
-        if (hidden_relu) relu_backward_inplace(h_pre_.data(), dh, m);
-        if (dense) {
-          outer_add(gE, x_.data(), dh, np, m);                   // dE += x dhᵀ
-        } else {
-          for (int e = first; e < last; ++e)
-            for (int j = 0; j < m; ++j) gE[j * np + idx[e]] += val[e] * dh[j];
-        }
-      }
-      for (int e = first; e < last; ++e) x_[idx[e]] = target_[idx[e]] = 0.f;
-    }
-    if (empty > 0) {
-      // x = 0 gives h = 0 and out = b for every model: one loss and one gradient, counted
-      // `empty` times; with h = 0 and x = 0 only the bias receives gradient.
-      const float l = weighted_sq_error_grad(bias_.data(), target_.data(), importance_pad_.data(),
-                                             g_out_.data(), np, inv_B, out_relu);
-      loss += static_cast<float>(empty) * l;
-      if (grad) axpy(static_cast<float>(empty), g_out_.data(), g_bias_.data(), np);
-    }
+    const double density =
+        static_cast<double>(x.nnz()) / (static_cast<double>(n) * std::max(1, x.batch_size()));
+    const float loss = density >= batched_from_
+                           ? instance_batched(x, batch.abs_target, gE, gD, gb)
+                           : instance_per_sample(x, batch.abs_target, gE, gD, gb);
     if (grad) {
       float* gk = grad + k * per_instance_;
       VecMap(gk + offset_b(), n) = g_bias_.head(n);
       MatMap(gk, m, n) = (abs ? g_encoder_ : g_decoder_).topRows(n).transpose();
       if (abs) MatMap(gk + offset_W2(), n, m) = g_decoder_.topRows(n);
     }
-    loss *= inv_B;
     if (instance_loss) (*instance_loss)[k] = loss;
     total += loss;
   }
   return total;
+}
+
+float ToyModel::instance_per_sample(const SparseBatch& x, bool abs_target, float* gE, float* gD,
+                                    float* gb) {
+  const int m = n_hidden(), np = n_pad_, B = x.batch_size();
+  const bool hidden_relu = kind_ == ToyModelKind::relu_hidden || kind_ == ToyModelKind::abs;
+  const bool out_relu = kind_ != ToyModelKind::linear;
+  const float inv_B = 1.f / static_cast<float>(B);
+  const float* D = decoder_.data();
+  const float* E = kind_ == ToyModelKind::abs ? encoder_.data() : D;
+  // A sample with more active entries than this encodes by SIMD dots over all n_pad features;
+  // sparser samples gather their few active entries.
+  const int dense_from = std::max(2, np / static_cast<int>(simd_width()));
+  const int* idx = x.index.data();
+  const float* val = x.value.data();
+  float* h = h_.data();
+  float* dh = dh_.data();
+  float loss = 0.f;
+  int empty = 0;  // samples with no active feature: all give out = b (see below)
+  for (int s = 0; s < B; ++s) {
+    const int first = x.start[s], last = x.start[s + 1];
+    if (first == last) {
+      ++empty;
+      continue;
+    }
+    const bool dense = last - first >= dense_from;
+    for (int e = first; e < last; ++e) {
+      x_[idx[e]] = val[e];
+      target_[idx[e]] = abs_target ? std::fabs(val[e]) : val[e];
+    }
+    // ---- forward: h = Eᵀx (= W x); ReLU for the hidden-ReLU models ----
+    if (dense) {
+      matvec_t(E, x_.data(), h, np, m);
+    } else {  // each h_j accumulates in a register over the few active entries
+      for (int j = 0; j < m; ++j) {
+        float acc = 0.f;
+        for (int e = first; e < last; ++e) acc += val[e] * E[j * np + idx[e]];
+        h[j] = acc;
+      }
+    }
+    if (hidden_relu) {
+      h_pre_ = h_;
+      relu_inplace(h, m);
+    }
+    // ---- out = b + D h; loss and dL/d(out) fused (the batch mean's 1/B folded in) ----
+    matvec_add(D, h, bias_.data(), out_.data(), np, m);
+    const float l = weighted_sq_error_grad(out_.data(), target_.data(), importance_pad_.data(),
+                                           g_out_.data(), np, inv_B, out_relu);
+    loss += l;
+    // A zero loss means every w_i·d_i is zero, so the whole gradient of this sample is zero.
+    if (gD && l != 0.f) {
+      // ---- backward, mirroring the forward in reverse ----
+      axpy(1.f, g_out_.data(), gb, np);                        // db += g
+      matvec_t_outer(D, g_out_.data(), h, gD, dh, np, m);      // dh = Dᵀg, dD += g hᵀ
+      if (hidden_relu) relu_backward_inplace(h_pre_.data(), dh, m);
+      if (dense) {
+        outer_add(gE, x_.data(), dh, np, m);                   // dE += x dhᵀ
+      } else {
+        for (int e = first; e < last; ++e)
+          for (int j = 0; j < m; ++j) gE[j * np + idx[e]] += val[e] * dh[j];
+      }
+    }
+    for (int e = first; e < last; ++e) x_[idx[e]] = target_[idx[e]] = 0.f;
+  }
+  if (empty > 0) {
+    // x = 0 gives h = 0 and out = b for every model: one loss and one gradient, counted
+    // `empty` times; with h = 0 and x = 0 only the bias receives gradient.
+    const float l = weighted_sq_error_grad(bias_.data(), target_.data(), importance_pad_.data(),
+                                           g_out_.data(), np, inv_B, out_relu);
+    loss += static_cast<float>(empty) * l;
+    if (gb) axpy(static_cast<float>(empty), g_out_.data(), gb, np);
+  }
+  return loss * inv_B;
+}
+
+float ToyModel::instance_batched(const SparseBatch& x, bool abs_target, float* gE, float* gD,
+                                 float* gb) {
+  const int n = n_features(), m = n_hidden(), np = n_pad_, B = x.batch_size(), L = kBlock;
+  const bool hidden_relu = kind_ == ToyModelKind::relu_hidden || kind_ == ToyModelKind::abs;
+  const bool out_relu = kind_ != ToyModelKind::linear;
+  const float inv_B = 1.f / static_cast<float>(B);
+  if (xb_.rows() != np || hb_.rows() != m) {  // sized once per shape; padding rows stay zero
+    xb_.setZero(np, L);
+    yb_.setZero(np, L);
+    ob_.setZero(np, L);
+    gb_.setZero(np, L);
+    hb_.setZero(m, L);
+    hb_pre_.setZero(m, L);
+    dhb_.setZero(m, L);
+    ones_.setOnes(L);
+    importance_rows_.setZero(np, L);
+    for (int i = 0; i < n; ++i) importance_rows_.row(i).setConstant(importance_pad_[i]);
+  }
+  decoder_rows_ = decoder_;  // (n_pad, m) row-major: row i = D[i, :]
+  // Row-major views: the encoder E as (m, n_pad) rows W[j, :]; the decoder D as (n_pad, m);
+  // Dᵀ as (m, n_pad), which is D's column-major storage.
+  const float* E_rows = kind_ == ToyModelKind::abs ? encoder_.data() : decoder_.data();
+  const float* D_rows = decoder_rows_.data();
+  const float* Dt_rows = decoder_.data();
+  float loss = 0.f;
+  for (int s0 = 0; s0 < B; s0 += L) {
+    const int len = std::min(L, B - s0);
+    // ---- inputs and targets of this block, dense (n_pad, len) ----
+    xb_.setZero();
+    for (int s = s0; s < s0 + len; ++s)
+      for (int e = x.start[s]; e < x.start[s + 1]; ++e) xb_(x.index[e], s - s0) = x.value[e];
+    if (abs_target) yb_ = xb_.cwiseAbs();
+    const RowMat& yb = abs_target ? yb_ : xb_;
+    // ---- forward: H = W X (ReLU'd for the hidden-ReLU models); O = D H + b ----
+    rows_combine(E_rows, nullptr, xb_.data(), hb_.data(), m, np, len, L);
+    if (hidden_relu) {
+      hb_pre_ = hb_;
+      relu_inplace(hb_.data(), hb_.size());
+    }
+    rows_combine(D_rows, bias_.data(), hb_.data(), ob_.data(), n, m, len, L);
+    // ---- loss and dL/dO, fused, row by row (importance is constant along a row) ----
+    for (int i = 0; i < n; ++i)
+      loss += weighted_sq_error_grad(ob_.row(i).data(), yb.row(i).data(),
+                                     importance_rows_.row(i).data(), gb_.row(i).data(), len,
+                                     inv_B, out_relu);
+    if (!gD) continue;
+    // ---- backward ----
+    // (G's padding rows are zero, so the n_pad-wide products below add nothing there; with
+    // q = n_pad, Out[j·n_pad + i] is exactly the column-major (n_pad, m) layout of dD and dE.)
+    rows_dot_add(ones_.data(), gb_.data(), gb, 1, np, len, L);  // db += G 1
+    rows_dot_add(hb_.data(), gb_.data(), gD, m, np, len, L);    // dD[i, j] += G_i · H_j
+    rows_combine(Dt_rows, nullptr, gb_.data(), dhb_.data(), m, np, len, L);  // dH = Dᵀ G
+    if (hidden_relu) relu_backward_inplace(hb_pre_.data(), dhb_.data(), dhb_.size());
+    rows_dot_add(dhb_.data(), xb_.data(), gE, m, np, len, L);   // dE[i, j] += X_i · dH_j
+  }
+  return loss * inv_B;
 }
 
 void ToyModel::train(int64_t k) {

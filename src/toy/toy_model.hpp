@@ -64,6 +64,9 @@ class ToyModel {
 
   void reset();  // re-initialise parameters, optimiser and data stream from the seed
 
+  // The density from which an instance trains batched instead of per sample (tests).
+  void set_batched_from(double density) { batched_from_ = density; }
+
  private:
   ToyConfig config_;
   ToyModelKind kind_;
@@ -88,9 +91,23 @@ class ToyModel {
   Vec bias_, g_bias_;          // (n_pad)
   Mat decoder_, g_decoder_;    // (n_pad, m): D and dL/dD (+ dL/dE for the tied models)
   Mat encoder_, g_encoder_;    // (n_pad, m): abs only
+  // Batched strategy (dense instances): blocks of kBlock samples, rows contiguous over samples.
+  static constexpr int kBlock = 128;
+  RowMat decoder_rows_;        // (n_pad, m): D row-major
+  RowMat xb_, yb_, ob_, gb_, importance_rows_;  // (n_pad, kBlock)
+  RowMat hb_, hb_pre_, dhb_;   // (m, kBlock)
+  Vec ones_;                   // (kBlock)
+  // Instances at least this dense (active entries / (n·B)) train batched, the rest per sample;
+  // tests lower or raise it to check that both strategies give the same result.
+  double batched_from_ = 0.2;
   // Snapshot for divergence recovery.
   std::vector<float> saved_params_, saved_m_, saved_v_;
   std::vector<float> step_loss_;
+
+  // One instance's loss (mean over the batch) and, when gE/gD/gb are given, its gradients
+  // accumulated into the padded layouts. Two strategies, same result:
+  float instance_per_sample(const SparseBatch& x, bool abs_target, float* gE, float* gD, float* gb);
+  float instance_batched(const SparseBatch& x, bool abs_target, float* gE, float* gD, float* gb);
 
   std::size_t offset_W2() const { return static_cast<std::size_t>(n_hidden()) * n_features(); }
   std::size_t offset_b() const;

@@ -143,3 +143,26 @@ TEST_CASE("matvec_t and outer_add match their scalar twins") {
       for (std::size_t i = 0; i < n * m; ++i) CHECK(close(dE[i], dE_ref[i], 1e-6, 1e-6));
     }
 }
+
+TEST_CASE("rows_combine and rows_dot_add match their scalar twins (strided rows)") {
+  Rng rng(7);
+  for (std::size_t len : lengths())
+    for (auto [r, k] : {std::pair<std::size_t, std::size_t>{1, 1}, {5, 20}, {20, 5}, {3, 7}}) {
+      const std::size_t ld = len + 3;
+      auto A = random_vec(rng, r * k, -1, 1), bias = random_vec(rng, r, -1, 1);
+      auto X = random_vec(rng, k * ld, -1, 1);
+      std::vector<float> out(r * ld, 5.f), out_ref(r * ld, 5.f);
+      rows_combine(A.data(), bias.data(), X.data(), out.data(), r, k, len, ld);
+      rows_combine_ref(A.data(), bias.data(), X.data(), out_ref.data(), r, k, len, ld);
+      for (std::size_t i = 0; i < out.size(); ++i) CHECK(close(out[i], out_ref[i], 1e-5, 1e-5));
+      rows_combine(A.data(), nullptr, X.data(), out.data(), r, k, len, ld);
+      rows_combine_ref(A.data(), nullptr, X.data(), out_ref.data(), r, k, len, ld);
+      for (std::size_t i = 0; i < out.size(); ++i) CHECK(close(out[i], out_ref[i], 1e-5, 1e-5));
+      auto P = random_vec(rng, r * ld, -1, 1);
+      auto acc = random_vec(rng, r * k, -1, 1);
+      auto acc_ref = acc;
+      rows_dot_add(P.data(), X.data(), acc.data(), r, k, len, ld);
+      rows_dot_add_ref(P.data(), X.data(), acc_ref.data(), r, k, len, ld);
+      for (std::size_t i = 0; i < acc.size(); ++i) CHECK(close(acc[i], acc_ref[i], 1e-5, 1e-4));
+    }
+}

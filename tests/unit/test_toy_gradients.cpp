@@ -15,18 +15,22 @@
 using namespace superpose;
 
 namespace {
-void check_gradient(const std::string& model_kind, const std::string& correlation = "none") {
+// batched_from: the density from which an instance trains batched (0: every instance batched,
+// 2: every instance per sample); both strategies must give the same gradients.
+void check_gradient(const std::string& model_kind, const std::string& correlation = "none",
+                    double batched_from = 0.2) {
   ToyConfig c;
   c.n_features = 6;
   c.n_hidden = 3;
   c.n_instances = 2;
-  c.feature_probability = {0.6, 0.3};
+  c.feature_probability = {0.6, 0.05};
   c.importance_decay = 0.8;
   c.model = model_kind;
   c.correlation = correlation;
   c.batch_size = 32;
   c.seed = 5;
   ToyModel model(c);
+  model.set_batched_from(batched_from);
   // A non-trivial point: a few training steps away from the init, and a non-zero bias.
   model.train(20);
   for (int k = 0; k < c.n_instances; ++k) model.b(k).setConstant(0.05f);
@@ -63,7 +67,8 @@ void check_gradient(const std::string& model_kind, const std::string& correlatio
     diff2 += (fd - grad[i]) * (fd - grad[i]);
     norm2 += fd * fd;
   }
-  INFO("model " << model_kind << ", correlation " << correlation << ", kinked " << kinked);
+  INFO("model " << model_kind << ", correlation " << correlation << ", kinked " << kinked
+                 << ", batched from " << batched_from);
   CHECK(norm2 > 0);
   CHECK(std::sqrt(diff2 / norm2) < 1e-2);
   CHECK(kinked <= static_cast<int>(0.15 * p.size()));
@@ -77,4 +82,38 @@ TEST_CASE("gradients of the abs model match finite differences") { check_gradien
 TEST_CASE("gradients with correlated inputs match finite differences") {
   check_gradient("relu", "correlated");
   check_gradient("relu", "anticorrelated");
+}
+
+TEST_CASE("gradients match finite differences with every instance batched, and per sample") {
+  for (const char* kind : {"linear", "relu", "relu-hidden", "abs"}) {
+    check_gradient(kind, "none", 0.0);
+    check_gradient(kind, "none", 2.0);
+  }
+}
+
+TEST_CASE("the batched and per-sample strategies give the same loss and gradient") {
+  for (const char* kind : {"linear", "relu", "relu-hidden", "abs"}) {
+    ToyConfig c;
+    c.n_features = 11;  // not a multiple of any SIMD width
+    c.n_hidden = 4;
+    c.n_instances = 3;
+    c.feature_probability = {1.0, 0.3, 0.02};
+    c.model = kind;
+    c.batch_size = 300;  // not a multiple of the block
+    c.seed = 2;
+    ToyModel a(c), b(c);
+    a.train(10);
+    b.params() = a.params();
+    a.set_batched_from(0.0);
+    b.set_batched_from(2.0);
+    ToyRng rng(5, 7);
+    ToyBatch batch;
+    ToyDataGenerator(c).sample(rng, batch, c.batch_size);
+    std::vector<float> ga(a.params().size()), gb(b.params().size()), la, lb;
+    a.forward_backward(batch, ga.data(), &la);
+    b.forward_backward(batch, gb.data(), &lb);
+    INFO("model " << kind);
+    for (int k = 0; k < 3; ++k) CHECK(superpose::test::close(la[k], lb[k], 1e-5, 1e-7));
+    for (std::size_t i = 0; i < ga.size(); ++i) CHECK(superpose::test::close(ga[i], gb[i], 1e-4, 1e-6));
+  }
 }
