@@ -1,0 +1,51 @@
+// Configuration of one feature-suppression run (issue 4): a sparse autoencoder trained with
+// loss ‖y − x‖²/d + c·|f(x)|₁ on features that are each active with probability p, and the
+// two fixes of its shrinkage (a scale vector fitted afterwards, a gated encoder). Documented
+// defaults and one validate() that every front end goes through; JSON keys are the field names
+// (docs/wasm-api.md, kind "suppression").
+// Not here: the model (suppression_encoder.hpp), the run and its phases (suppression_run.hpp).
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "core/json_config.hpp"
+#include "core/optim.hpp"
+
+namespace superpose {
+
+enum class SuppressionMagnitude {
+  binary,  // an active feature has value 1 (the analytic case: a = 1 − c/2)
+  uniform  // an active feature has value U[0, 1) (the transfer curve)
+};
+
+enum class SuppressionFix {
+  none,   // the plain L1-trained ReLU encoder: suppressed activations
+  scale,  // Wright & Sharkey 2024: after the L1 training, fit s in f_s = s ⊙ f on reconstruction
+  gated   // Rajamanoharan et al. 2024: gate and magnitude paths, L1 on the gate only
+};
+
+struct SuppressionConfig {
+  double l1 = 0.4;                   // c, the L1 coefficient, in [0, 10]
+  double feature_probability = 0.5;  // p, in (0, 1]
+  std::string magnitude = "binary";  // binary | uniform
+  std::string fix = "none";          // none | scale | gated
+  int n_features = 1;                // n = d: features (one per input dimension) and latents
+  bool decoder_bias = false;         // train b_dec (the derivation has none; it moves the optimum)
+  int64_t steps = 5000;              // training steps of the encoder (cosine decay to 0)
+  int64_t scale_steps = 1000;        // fix = scale: steps fitting s afterwards (cosine decay)
+  int batch_size = 1024;
+  double lr = 1e-2;                  // Adam
+  int64_t seed = 0;
+
+  // Throws std::invalid_argument naming the field, the allowed range and the value.
+  void validate() const;
+  static SuppressionConfig from_json(const Json& j);  // validates
+  Json to_json() const;
+
+  SuppressionMagnitude magnitude_kind() const;
+  SuppressionFix fix_kind() const;
+  // Adam with a cosine schedule over `total` steps (lr → 0, so the last steps settle).
+  OptimizerConfig optimizer_config(int64_t total) const;
+};
+
+}  // namespace superpose

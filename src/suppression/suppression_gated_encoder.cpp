@@ -1,0 +1,111 @@
+#include "suppression/suppression_gated_encoder.hpp"
+
+namespace superpose {
+
+SuppressionGatedEncoder::SuppressionGatedEncoder(int n, int d, bool decoder_bias, double l1)
+    : SuppressionEncoder(n, d, decoder_bias), c_(static_cast<float>(l1)) {
+  dec_offset_ = static_cast<std::size_t>(n) * d + 3 * n;
+  params_.assign(dec_offset_ + static_cast<std::size_t>(d) * n + d, 0.f);
+}
+
+void SuppressionGatedEncoder::init(Rng& rng) {
+  init_decoder(rng);
+  W_gate() = W_dec().transpose();
+  b_gate().setZero();
+  r_mag().setZero();
+  b_mag().setZero();
+}
+
+Mat SuppressionGatedEncoder::W_mag() const {
+  return r_mag().array().exp().matrix().asDiagonal() * W_gate();
+}
+
+void SuppressionGatedEncoder::preactivations(const Mat& X, Mat& xc, Mat& pi_gate,
+                                             Mat& pi_mag) const {
+  xc = X;
+  xc.colwise() -= b_dec();
+  pi_gate.noalias() = W_gate() * xc;  // (n, B)
+  pi_gate.colwise() += b_gate();
+  pi_mag.noalias() = W_mag() * xc;    // (n, B)
+  pi_mag.colwise() += b_mag();
+}
+
+void SuppressionGatedEncoder::latents(const Mat& X, Mat& F) const {
+  Mat xc, pi_gate;
+  preactivations(X, xc, pi_gate, F);
+  F = (pi_gate.array() > 0.f && F.array() > 0.f).select(F, 0.f);
+}
+
+void SuppressionGatedEncoder::sparse_latents(const Mat& X, Mat& F) const {
+  Mat xc, pi_mag;
+  preactivations(X, xc, F, pi_mag);
+  F = F.cwiseMax(0.f);
+}
+
+double SuppressionGatedEncoder::forward_backward(const Mat& X, float* grad,
+                                                 SuppressionObjective obj) {
+  const float B = static_cast<float>(X.cols()), d = static_cast<float>(d_);
+  const bool with_l1 = obj == SuppressionObjective::l1;  // the scale objective: reconstruction only
+  // ---- forward: both paths, the decoded reconstruction, and the gate's own (aux) one ----
+  W_mag_ = W_mag();
+  xc_ = X;
+  xc_.colwise() -= b_dec();
+  pi_gate_.noalias() = W_gate() * xc_;
+  pi_gate_.colwise() += b_gate();
+  pi_mag_.noalias() = W_mag_ * xc_;
+  pi_mag_.colwise() += b_mag();
+  f_ = (pi_gate_.array() > 0.f && pi_mag_.array() > 0.f).select(pi_mag_, 0.f);  // f̃ (n, B)
+  g_relu_ = pi_gate_.cwiseMax(0.f);                                              // (n, B)
+  decode(f_, y_);
+  y_ -= X;
+  double loss = static_cast<double>(y_.squaredNorm()) / (d * B);
+  if (with_l1) {
+    decode(g_relu_, y_aux_);
+    y_aux_ -= X;
+    loss += c_ * static_cast<double>(g_relu_.sum()) / B +
+            static_cast<double>(y_aux_.squaredNorm()) / (d * B);
+  }
+  if (!grad) return loss;
+  // ---- backward, in reverse ----
+  MatMap gW_gate(grad, n_, d_);
+  VecMap gb_gate(grad + off_b_gate(), n_), gr_mag(grad + off_b_gate() + n_, n_),
+      gb_mag(grad + off_b_gate() + 2 * n_, n_);
+  MatMap gW_dec(grad + dec_offset_, d_, n_);
+  VecMap gb_dec(grad + dec_offset_ + d_ * n_, d_);
+  // reconstruction: y = W_dec f̃ + b_dec
+  dy_ = y_ * (2.f / (d * B));
+  gW_dec.noalias() = dy_ * f_.transpose();
+  gb_dec = dy_.rowwise().sum();
+  df_.noalias() = W_dec().transpose() * dy_;  // dL/df̃ (n, B)
+  // f̃ = f_gate ⊙ ReLU(π_mag): gradient to the magnitude path where both are open
+  dpi_mag_ = (pi_gate_.array() > 0.f && pi_mag_.array() > 0.f).select(df_, 0.f);
+  gW_mag_.noalias() = dpi_mag_ * xc_.transpose();  // (n, d)
+  gb_mag = dpi_mag_.rowwise().sum();
+  dxc_.noalias() = W_mag_.transpose() * dpi_mag_;  // (d, B)
+  // W_mag = exp(r_mag) ⊙ W_gate
+  gr_mag = (gW_mag_.array() * W_mag_.array()).rowwise().sum();
+  gW_gate = r_mag().array().exp().matrix().asDiagonal() * gW_mag_;
+  gb_gate.setZero();
+  if (with_l1) {
+    // L1 on ReLU(π_gate), and the aux reconstruction through the frozen decoder
+    dy_ = y_aux_ * (2.f / (d * B));
+    dpi_gate_.noalias() = W_dec().transpose() * dy_;  // no gradient to W_dec, b_dec here
+    dpi_gate_.array() += c_ / B;
+    dpi_gate_ = (pi_gate_.array() > 0.f).select(dpi_gate_, 0.f);
+    gW_gate.noalias() += dpi_gate_ * xc_.transpose();
+    gb_gate = dpi_gate_.rowwise().sum();
+    dxc_.noalias() += W_gate().transpose() * dpi_gate_;
+  }
+  gb_dec -= dxc_.rowwise().sum();  // x_c = x − b_dec
+  return loss;
+}
+
+void SuppressionGatedEncoder::mask_gradient(float* grad, SuppressionObjective obj) const {
+  const std::size_t b_dec_begin = dec_offset_ + static_cast<std::size_t>(d_) * n_;
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    const bool trained = obj == SuppressionObjective::l1 && (i < b_dec_begin || decoder_bias_);
+    if (!trained) grad[i] = 0.f;
+  }
+}
+
+}  // namespace superpose

@@ -1,0 +1,120 @@
+#include "suppression/suppression_run.hpp"
+
+#include <cmath>
+
+#include "core/check.hpp"
+#include "core/kernels.hpp"
+#include "suppression/analytic.hpp"
+#include "suppression/readouts.hpp"
+#include "suppression/suppression_gated_encoder.hpp"
+#include "suppression/suppression_relu_encoder.hpp"
+
+namespace superpose {
+
+namespace {
+SuppressionConfig validated(const SuppressionConfig& c) {
+  c.validate();
+  return c;
+}
+// Streams of the seeded RNG: parameter init, training data, evaluation data.
+constexpr uint64_t kInitStream = 0, kDataStream = 1, kEvalStream = 2;
+constexpr int kEvalBatch = 4096;
+}  // namespace
+
+SuppressionRun::SuppressionRun(const SuppressionConfig& config)
+    : config_(validated(config)), fix_(config_.fix_kind()), data_(config_) {
+  const int n = config_.n_features;
+  if (fix_ == SuppressionFix::gated)
+    encoder_ = std::make_unique<SuppressionGatedEncoder>(n, n, config_.decoder_bias, config_.l1);
+  else
+    encoder_ = std::make_unique<SuppressionReluEncoder>(n, n, config_.decoder_bias, config_.l1);
+  grads_.assign(encoder_->params().size(), 0.f);
+  reset();
+}
+
+void SuppressionRun::reset() {
+  Rng init(static_cast<uint64_t>(config_.seed), kInitStream);
+  encoder_->init(init);
+  data_rng_ = Rng(static_cast<uint64_t>(config_.seed), kDataStream);
+  step_ = 0;
+  last_loss_ = 0;
+  start_phase();
+}
+
+int64_t SuppressionRun::total_steps() const {
+  return config_.steps + (fix_ == SuppressionFix::scale ? config_.scale_steps : 0);
+}
+
+SuppressionObjective SuppressionRun::objective() const {
+  return step_ >= config_.steps ? SuppressionObjective::scale : SuppressionObjective::l1;
+}
+
+const char* SuppressionRun::phase() const {
+  if (done()) return "done";
+  if (fix_ == SuppressionFix::gated) return "gated";
+  return objective() == SuppressionObjective::scale ? "scale" : "l1";
+}
+
+void SuppressionRun::start_phase() {
+  const bool scale = objective() == SuppressionObjective::scale;
+  adam_ = Adam(config_.optimizer_config(scale ? config_.scale_steps : config_.steps),
+               encoder_->params().size());
+}
+
+void SuppressionRun::train(int64_t k) {
+  std::vector<float>& params = encoder_->params();
+  for (int64_t i = 0; i < k && !done(); ++i) {
+    const SuppressionObjective obj = objective();
+    data_.sample(data_rng_, X_, config_.batch_size);
+    const double loss = encoder_->forward_backward(X_, grads_.data(), obj);
+    encoder_->mask_gradient(grads_.data(), obj);
+    encoder_->project_decoder_gradient(grads_.data());
+    if (!std::isfinite(loss) || !all_finite(grads_.data(), grads_.size()))
+      throw Diverged("training diverged at step " + std::to_string(step_ + 1) +
+                     ": the loss or its gradient is not finite; try a smaller learning rate (lr=" +
+                     format_number(config_.lr) + ")");
+    saved_params_ = params;
+    saved_m_ = adam_.m();
+    saved_v_ = adam_.v();
+    const int64_t saved_t = adam_.steps_taken();
+    adam_.step(params.data(), grads_.data());
+    encoder_->normalize_decoder();
+    // exp(r_mag) of the gated encoder can overflow on a huge step: check what the model computes.
+    probe_.setOnes(encoder_->dims(), 1);
+    encoder_->latents(probe_, probe_latents_);
+    if (!all_finite(params.data(), params.size()) || !probe_latents_.allFinite()) {
+      params = saved_params_;
+      adam_.restore(saved_m_, saved_v_, saved_t);
+      throw Diverged("training diverged at step " + std::to_string(step_ + 1) +
+                     ": a parameter is not finite; try a smaller learning rate (lr=" +
+                     format_number(config_.lr) + ")");
+    }
+    last_loss_ = loss;
+    ++step_;
+    if (step_ == config_.steps && !done()) start_phase();  // the scale fit starts afresh
+  }
+}
+
+double SuppressionRun::analytic_activation() const {
+  return superpose::analytic_activation(config_.l1, config_.feature_probability,
+                                        config_.n_features, config_.decoder_bias,
+                                        config_.magnitude_kind() == SuppressionMagnitude::uniform);
+}
+
+Vec SuppressionRun::trained_activations() const { return feature_activations(*encoder_, false); }
+Vec SuppressionRun::effective_activations() const { return feature_activations(*encoder_, true); }
+
+Vec SuppressionRun::transfer_curve(int points, int feature) const {
+  return superpose::transfer_curve(*encoder_, feature, points, true);
+}
+
+double SuppressionRun::relative_reconstruction_bias() const {
+  Rng rng(static_cast<uint64_t>(config_.seed), kEvalStream);
+  Mat X, F, Y;
+  data_.sample(rng, X, kEvalBatch);
+  encoder_->latents(X, F);
+  encoder_->decode(F, Y);
+  return superpose::relative_reconstruction_bias(Y, X);
+}
+
+}  // namespace superpose
