@@ -10,6 +10,8 @@
 namespace superpose::cli {
 
 int cmd_toy(int argc, char** argv);
+int cmd_steer(int argc, char** argv);   // issue 6
+int cmd_ablate(int argc, char** argv);  // issue 6
 
 // Rethrows a config error (std::invalid_argument from validate()) as a UsageError naming the
 // flag that sets the field the message starts with. flag_of_field: {field, flag} pairs.
