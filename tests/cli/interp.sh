@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The `superpose steer` / `superpose ablate` contract (issue 6): flags, JSON keys and shapes,
+# one-line usage errors with exit code 2, seeded reproducibility.
+# Usage: tests/cli/interp.sh path/to/superpose
+set -uo pipefail
+bin=$1
+fails=0
+pass() { echo "ok   $1"; }
+fail() { echo "FAIL $1"; fails=$((fails + 1)); }
+toy=(--features 5 --hidden 2 --feature-prob 0.03 --steps 3000 --lr 1e-2)
+
+expect_usage_error() {  # name, expected substring, args...
+  local name=$1 want=$2
+  shift 2
+  local err code
+  err=$("$bin" "$@" 2>&1 >/dev/null)
+  code=$?
+  if [ "$code" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ "$err" == *"$want"* ]]; then
+    pass "$name"
+  else
+    fail "$name: exit $code, stderr: $err"
+  fi
+}
+
+expect_usage_error "steer needs a direction" "--latent I or --direction feature:I|unit:J is required" steer --strength 1
+expect_usage_error "steer: both" "give --latent or --direction, not both" steer --latent 0 --direction unit:0
+expect_usage_error "steer: bad direction" "--direction: direction must be latent:I, feature:I or unit:J" steer --direction neuron:1
+expect_usage_error "steer: unit out of range" "unit:2 is out of range (n_hidden=2)" steer --direction unit:2
+expect_usage_error "steer: bad input" "--input must be one of zero|sample (got 'ones')" steer --latent 0 --input ones
+expect_usage_error "steer: toy flag error" "--hidden: n_hidden must be in [1, n_features=5] (got 7)" steer --latent 0 --hidden 7
+expect_usage_error "steer: strength" "--strength expects a finite number (got 'big')" steer --latent 0 --strength big
+expect_usage_error "ablate: bad mode" "--mode must be one of zero|mean|resample (got 'half')" ablate --mode half
+expect_usage_error "ablate: index and all" "give --index or --all, not both" ablate --all --index 1
+expect_usage_error "ablate: index range" "--index: index must be in [0, n_hidden-1=1] (got 3)" ablate --target unit --index 3
+expect_usage_error "ablate: unknown flag" "unknown flag --bogus" ablate --bogus 1
+
+# steering along the latent matched to feature k switches output k on (perfect SAE, pentagon)
+out=$("$bin" steer "${toy[@]}" --latent 3 --strength 1.5 --json)
+if [ $? -eq 0 ] && printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert set(d) >= {"config", "before", "after", "switched_on", "matched_feature"}, d.keys()
+assert len(d["before"]) == 5 and len(d["after"]) == 5
+assert d["config"]["direction"] == "latent:3" and d["config"]["strength"] == 1.5
+assert d["config"]["toy"]["n_features"] == 5
+k = d["matched_feature"]
+assert k == 3, k
+assert d["after"][k] > d["before"][k] + 0.5, (d["before"], d["after"])
+assert max(range(5), key=lambda i: d["after"][i]) == k
+assert k in d["switched_on"]
+'; then pass "steer --json: matched output rises"; else fail "steer --json: matched output rises"; fi
+
+out=$("$bin" steer "${toy[@]}" --direction unit:1 --strength 0 --input sample --json)
+if printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["before"] == d["after"]
+assert max(d["input"]) > 0
+'; then pass "steer strength 0 changes nothing"; else fail "steer strength 0 changes nothing"; fi
+
+# ablate: one row without --all, one row per latent/unit with --all; latents more diagonal
+one=$("$bin" ablate "${toy[@]}" --target latent --index 2 --mode zero --json)
+if printf '%s' "$one" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert set(d) >= {"config", "effects"}
+assert len(d["effects"]) == 1 and len(d["effects"][0]) == 5
+assert d["config"]["index"] == 2 and d["config"]["mode"] == "zero"
+row = d["effects"][0]
+assert max(range(5), key=lambda j: abs(row[j])) == d["matched_feature"][2]
+'; then pass "ablate --index: one row"; else fail "ablate --index: one row"; fi
+
+lat=$("$bin" ablate "${toy[@]}" --target latent --all --mode mean --json)
+unit=$("$bin" ablate "${toy[@]}" --target unit --all --mode mean --json)
+if python3 -c '
+import json, sys
+lat, unit = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+assert len(lat["effects"]) == 5 and all(len(r) == 5 for r in lat["effects"])
+assert len(unit["effects"]) == 2 and all(len(r) == 5 for r in unit["effects"])
+assert lat["diagonality"] > unit["diagonality"] + 0.3, (lat["diagonality"], unit["diagonality"])
+' "$lat" "$unit"; then pass "ablate --all: latents more diagonal than units"; else fail "ablate --all: latents more diagonal than units"; fi
+
+a=$("$bin" ablate "${toy[@]}" --target unit --all --mode resample --seed 3 --json)
+b=$("$bin" ablate "${toy[@]}" --target unit --all --mode resample --seed 3 --json)
+[ "$a" = "$b" ] && pass "resample ablation: same seed, same effects" || fail "resample ablation: same seed, same effects"
+
+"$bin" steer "${toy[@]}" --latent 0 >/dev/null && pass "steer summary" || fail "steer summary"
+"$bin" ablate "${toy[@]}" --all >/dev/null && pass "ablate summary" || fail "ablate summary"
+"$bin" steer --help | grep -q -- "--direction" && pass "steer --help" || fail "steer --help"
+
+[ "$fails" -eq 0 ] && echo "all interp CLI checks passed" || echo "$fails interp CLI check(s) failed"
+exit $((fails > 0))
