@@ -3,6 +3,7 @@
 
 #include "core/check.hpp"
 #include "session/session.hpp"
+#include "session/steer_session.hpp"
 #include "session/toy_session.hpp"
 
 namespace superpose {
@@ -12,6 +13,7 @@ using Factory = std::function<std::unique_ptr<Session>()>;
 const std::vector<std::pair<std::string, Factory>>& registry() {
   static const std::vector<std::pair<std::string, Factory>> kinds = {
       {"toy", [] { return std::unique_ptr<Session>(new ToySession()); }},
+      {"steer", [] { return std::unique_ptr<Session>(new SteerSession()); }},
   };
   return kinds;
 }

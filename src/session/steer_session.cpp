@@ -1,0 +1,181 @@
+#include "session/steer_session.hpp"
+
+#include <numeric>
+
+#include "core/check.hpp"
+#include "interp/effects.hpp"
+#include "interp/perfect_sae.hpp"
+#include "session/toy_session.hpp"
+
+namespace superpose {
+
+namespace {
+// The page's defaults: the pentagon (n=5 in m=2, sparse), trained in well under a second.
+Json toy_defaults() {
+  return Json{{"n_features", 5}, {"n_hidden", 2}, {"feature_probability", 0.03}, {"lr", 1e-2},
+              {"steps", 3000}, {"batch_size", 512}};
+}
+
+const Json& object_or_empty(const Json& config, const char* key) {
+  static const Json empty = Json::object();
+  if (!config.is_object() || !config.contains(key) || config.at(key).is_null()) return empty;
+  const Json& v = config.at(key);
+  if (!v.is_object()) fail_config(std::string(key) + " must be an object");
+  return v;
+}
+}  // namespace
+
+Json SteerSession::configure(const Json& config) {
+  // toy: the toy model's keys (docs/wasm-api.md, kind "toy") over this page's defaults.
+  Json toy_json = toy_defaults();
+  for (const auto& [key, value] : object_or_empty(config, "toy").items()) toy_json[key] = value;
+  ToyConfig toy = ToyConfig::from_json(toy_json);
+  // sae: {"kind": "perfect"} (the hand-built SAE of interp/perfect_sae.hpp).
+  const Json& sae_in = object_or_empty(config, "sae");
+  JsonConfigReader sr(sae_in);
+  std::string sae_kind = "perfect";
+  sr.read("kind", sae_kind);
+  sr.finish();
+  if (sae_kind != "perfect") fail_config("sae.kind must be one of perfect (got \"" + sae_kind + "\")");
+  Json sae = Json{{"kind", sae_kind}};
+  // the rest: the intervention fields ("steps" is read-only: the total training length).
+  Json rest = config.is_null() ? Json::object() : config;
+  if (rest.is_object()) {
+    rest.erase("toy");
+    rest.erase("sae");
+    rest.erase("steps");
+  }
+  JsonConfigReader r(rest);
+  InterventionConfig iv;
+  iv.read(r);
+  r.finish();
+  iv.validate();
+  require_in_range("instance", iv.instance, 0, toy.n_instances - 1, false, false, nullptr,
+                   "n_instances-1");
+  const SteerTarget target = parse_steer_target(iv.direction);
+  const int rows = target.kind == SteerKind::unit ? toy.n_hidden : toy.n_features;
+  const char* what = target.kind == SteerKind::unit ? "n_hidden-1" : target.kind == SteerKind::latent ? "n_latents-1" : "n_features-1";
+  require_in_range("direction index", target.index, 0, rows - 1, false, false, nullptr, what);
+
+  const bool same_models = model_ && toy.to_json() == toy_.to_json() && sae == sae_ &&
+                           iv.instance == iv_.instance && iv.eval_batch == iv_.eval_batch &&
+                           iv.seed == iv_.seed;
+  toy_ = toy;
+  sae_ = sae;
+  iv_ = iv;
+  if (!same_models) {
+    model_ = std::make_unique<ToyModel>(toy_);
+    interventions_.reset();
+  }
+  invalidate();
+  return config_json();
+}
+
+Json SteerSession::config_json() const {
+  Json j;
+  j["toy"] = toy_.to_json();
+  j["sae"] = sae_;
+  iv_.write(j);
+  j["steps"] = total_steps();
+  return j;
+}
+
+Json SteerSession::reset() {
+  if (!model_) fail_config("the steer experiment is not configured yet: call configure first");
+  model_ = std::make_unique<ToyModel>(toy_);
+  interventions_.reset();
+  invalidate();
+  return config_json();
+}
+
+void SteerSession::prepare() {
+  std::optional<SaeView> sae = perfect_sae(SplitToyModel::from(*model_, iv_.instance));
+  interventions_ = std::make_unique<Interventions>(*model_, iv_.instance, std::move(sae),
+                                                   static_cast<uint64_t>(iv_.seed), iv_.eval_batch,
+                                                   iv_.eval_batch);
+}
+
+Json SteerSession::step(int64_t k) {
+  require_in_range("k", static_cast<double>(k), 0, 1e6);
+  if (!model_) fail_config("the steer experiment is not configured yet: call configure first");
+  invalidate();
+  const int64_t todo = std::min<int64_t>(k, total_steps() - model_->step());
+  if (todo > 0) model_->train(todo);
+  if (model_->step() >= total_steps() && !interventions_) prepare();
+  const auto& loss = model_->last_loss();
+  const float l = loss.empty() ? 0.f : loss[iv_.instance];
+  return Json{{"step", model_->step()},
+              {"loss", std::vector<float>{l}},
+              {"loss_total", l},
+              {"ready", interventions_ != nullptr}};
+}
+
+void SteerSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
+  buffers.clear();
+  if (!model_) return;
+  const int n = toy_.n_features, m = toy_.n_hidden, L = n_latents();
+  const SteerTarget target = parse_steer_target(iv_.direction);
+  const AblationTarget ab = parse_ablation_target(iv_.target);
+  const int rows = ab == AblationTarget::unit ? m : L;
+  auto make = [&](const char* name, std::vector<int> shape) -> float* {
+    Buffer& buf = buffers[name];
+    buf.shape = std::move(shape);
+    buf.data.assign(std::accumulate(buf.shape.begin(), buf.shape.end(), std::size_t{1},
+                                    std::multiplies<std::size_t>()),
+                    0.f);
+    return buf.data.data();
+  };
+  auto put = [](float* out, const Vec& v) { Eigen::Map<Vec>(out, v.size()) = v; };
+  float* ready = make("ready", {1});
+  float* loss = make("loss", {1});
+  float* W = make("W", {m, n});
+  float* input = make("input", {n});
+  float* before = make("before", {n});
+  float* after = make("after", {n});
+  float* h_before = make("h_before", {m});
+  float* h_after = make("h_after", {m});
+  float* vector = make("steering_vector", {m});
+  float* matched = make("matched_feature", {L});
+  float* W_dec = make("W_dec", {m, L});
+  float* max_act = make("max_activation", {L});
+  float* effects = make("effects", {rows, n});
+  float* effects_rows = make("effects_rows", {rows});
+  float* effects_top = make("effects_top", {rows});
+  float* diag = make("diagonality", {1});
+  float* clean = make("clean_loss", {n});
+  float* importance = make("importance", {n});
+  const auto imp = toy_.importance();
+  std::copy(imp.begin(), imp.end(), importance);
+  copy_row_major(model_->W(iv_.instance), W);
+  if (!model_->last_loss().empty()) loss[0] = model_->last_loss()[iv_.instance];
+  std::fill(matched, matched + L, -1.f);
+  std::iota(effects_rows, effects_rows + rows, 0.f);
+  std::fill(effects_top, effects_top + rows, -1.f);
+  if (!interventions_) return;
+  const Interventions& iv = *interventions_;
+  ready[0] = 1.f;
+  const Vec x = iv.input(iv_.input);
+  const SteerResult r = iv.steer(target, iv_.strength, x);
+  put(input, x);
+  put(before, r.before);
+  put(after, r.after);
+  put(h_before, r.h_before);
+  put(h_after, r.h_after);
+  put(vector, iv.steering_vector(target));
+  for (int l = 0; l < L; ++l) matched[l] = static_cast<float>(iv.match().feature[l]);
+  copy_row_major(iv.sae()->W_dec, W_dec);
+  put(max_act, iv.stats().latents.max);
+  const Mat E = iv.effects(ab, parse_ablation_mode(iv_.mode));  // (rows, n)
+  const std::vector<int> order = diagonal_order(E);
+  const std::vector<int> top = top_features(E);
+  for (int i = 0; i < rows; ++i) {
+    const int src = order[i];
+    Eigen::Map<Eigen::RowVectorXf>(effects + i * n, n) = E.row(src);
+    effects_rows[i] = static_cast<float>(src);
+    effects_top[i] = static_cast<float>(top[src]);
+  }
+  diag[0] = static_cast<float>(diagonality(E));
+  put(clean, iv.clean_loss(ab));
+}
+
+}  // namespace superpose

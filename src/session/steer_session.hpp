@@ -1,0 +1,38 @@
+// Steering and ablation (issue 6) as a Session: step(k) trains the toy model (then the SAE) for
+// its configured steps; once trained, the interventions are computed and kept in the buffers
+// (docs/wasm-api.md, kind "steer"). A configure that changes only the intervention fields
+// (direction, strength, input, target, mode) keeps the trained models and recomputes at once, so
+// the page's slider needs no retraining.
+// Not here: the interventions (interp/), training (toy/, sae/).
+#pragma once
+#include <memory>
+
+#include "interp/intervention_config.hpp"
+#include "interp/interventions.hpp"
+#include "session/session.hpp"
+#include "toy/toy_model.hpp"
+
+namespace superpose {
+
+class SteerSession : public Session {
+ public:
+  Json configure(const Json& config) override;
+  Json reset() override;
+  Json step(int64_t k) override;
+
+ protected:
+  void refresh_buffers(std::map<std::string, Buffer>& buffers) override;
+
+ private:
+  ToyConfig toy_;
+  Json sae_ = Json{{"kind", "perfect"}};
+  InterventionConfig iv_;
+  std::unique_ptr<ToyModel> model_;
+  std::unique_ptr<Interventions> interventions_;
+  int64_t total_steps() const { return toy_.steps; }
+  int n_latents() const { return toy_.n_features; }  // the perfect SAE: one latent per feature
+  void prepare();  // once trained: the SAE and the interventions' data
+  Json config_json() const;
+};
+
+}  // namespace superpose

@@ -1,0 +1,61 @@
+// The "steer" session (issue 6): configure, train, the intervention buffers, and a configure that
+// only moves the slider keeps the trained model.
+#include <doctest/doctest.h>
+
+#include "core/check.hpp"
+#include "session/session.hpp"
+
+using namespace superpose;
+
+namespace {
+std::vector<float> buf(Session& s, const char* name) { return s.buffers().at(name).data; }
+}  // namespace
+
+TEST_CASE("a steer session trains, then steering along latent 1 raises output 1") {
+  auto s = make_session("steer");
+  const Json config = s->configure(parse_json(R"({"direction": "latent:1", "strength": 0})"));
+  CHECK(config["toy"]["n_features"] == 5);
+  CHECK(config["sae"]["kind"] == "perfect");
+  CHECK(config["steps"] == 3000);
+  CHECK(buf(*s, "ready")[0] == 0.f);
+  CHECK(s->buffers().at("effects").shape == std::vector<int>{5, 5});
+  Json answer;
+  for (int i = 0; i < 3; ++i) answer = s->step(1000);
+  CHECK(answer["step"] == 3000);
+  CHECK(answer["ready"] == true);
+  CHECK(buf(*s, "ready")[0] == 1.f);
+  CHECK(buf(*s, "before") == buf(*s, "after"));  // strength 0
+  const float matched = buf(*s, "matched_feature")[1];
+  CHECK(matched == 1.f);
+  // the slider: a new configure with only the strength changed keeps the trained model
+  s->configure(parse_json(R"({"direction": "latent:1", "strength": 1.5})"));
+  CHECK(buf(*s, "ready")[0] == 1.f);
+  const auto before = buf(*s, "before"), after = buf(*s, "after");
+  CHECK(after[1] > before[1] + 0.5f);
+  CHECK(s->step(10)["step"] == 3000);  // already trained
+  // the effects matrix: rows in diagonal order, latents monosemantic
+  CHECK(buf(*s, "diagonality")[0] > 0.8f);
+  const auto top = buf(*s, "effects_top");
+  for (int i = 0; i < 5; ++i) CHECK(top[i] == static_cast<float>(i));
+  s->configure(parse_json(R"({"direction": "latent:1", "strength": 1.5, "target": "unit", "mode": "mean"})"));
+  CHECK(s->buffers().at("effects").shape == std::vector<int>{2, 5});
+  CHECK(buf(*s, "diagonality")[0] < 0.6f);
+  // a toy change retrains
+  s->configure(parse_json(R"({"toy": {"seed": 1}})"));
+  CHECK(buf(*s, "ready")[0] == 0.f);
+}
+
+TEST_CASE("steer session errors name the field") {
+  auto s = make_session("steer");
+  CHECK_THROWS_WITH_AS(s->step(1), "the steer experiment is not configured yet: call configure first",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(s->configure(parse_json(R"({"strength": 1000})")),
+                       "strength must be in [-100, 100] (got 1000)", std::invalid_argument);
+  CHECK_THROWS_WITH_AS(s->configure(parse_json(R"({"direction": "unit:2"})")),
+                       "direction index must be in [0, n_hidden-1=1] (got 2)", std::invalid_argument);
+  CHECK_THROWS_WITH_AS(s->configure(parse_json(R"({"toy": {"n_hidden": 9}})")),
+                       "n_hidden must be in [1, n_features=5] (got 9)", std::invalid_argument);
+  CHECK_THROWS_AS(s->configure(parse_json(R"({"mode": "half"})")), std::invalid_argument);
+  CHECK_THROWS_AS(s->configure(parse_json(R"({"bogus": 1})")), std::invalid_argument);
+  CHECK_THROWS_AS(s->configure(parse_json(R"({"sae": {"kind": "magic"}})")), std::invalid_argument);
+}
