@@ -64,7 +64,8 @@ export class LabClient {
     });
   }
 
-  configure(config) { return this.request(P.REQUEST.CONFIGURE, { config }); }
+  /** kind: the experiment kind (docs/wasm-api.md); omitted means 'toy'. */
+  configure(config, kind) { return this.request(P.REQUEST.CONFIGURE, kind ? { config, kind } : { config }); }
   play() { return this.request(P.REQUEST.PLAY); }
   pause() { return this.request(P.REQUEST.PAUSE); }
   step(k = 1) { return this.request(P.REQUEST.STEP, { k }); }

@@ -9,7 +9,9 @@
 // both then read `globalThis.SuperposeProtocol`.
 //
 // Page → worker, each with a numeric request id; the worker answers each with exactly one reply:
-//   {id, type: 'configure', config}   -> reply {ok, config} (the lab's filled-in config)
+//   {id, type: 'configure', config, kind?} -> reply {ok, config} (the lab's filled-in config;
+//                                        kind defaults to 'toy'; other kinds' frames carry every
+//                                        buffer the lab lists)
 //   {id, type: 'play'}                -> reply {ok}; then frames stream until pause/done/error
 //   {id, type: 'pause'}               -> reply {ok}; no frame of the old run follows the reply
 //   {id, type: 'step', k}             -> reply {ok}; one frame
@@ -65,6 +67,9 @@
     if (msg.type === REQUEST.CONFIGURE) {
       if (msg.config === null || typeof msg.config !== 'object' || Array.isArray(msg.config)) {
         return 'configure needs a config object';
+      }
+      if (msg.kind !== undefined && (typeof msg.kind !== 'string' || !/^[a-z_-]{1,32}$/.test(msg.kind))) {
+        return 'configure: kind must be an experiment name';
       }
     }
     if (msg.type === REQUEST.STEP) {

@@ -19,6 +19,7 @@ const MAX_K = 100000;
 
 let lab = null;           // the C++ Lab object
 let config = null;        // the lab's filled-in config (from configure's answer)
+let kind = 'toy';         // the experiment kind of the last configure (docs/wasm-api.md)
 let names = [];           // buffers this model has, intersected with P.FRAME_BUFFERS
 let shapes = {};          // name -> shape
 let step = 0;
@@ -128,7 +129,8 @@ function adopt(answer) {
   const list = Array.isArray(listed) ? listed : [];
   shapes = {};
   for (const b of list) shapes[b.name] = b.shape;
-  names = P.FRAME_BUFFERS.filter((n) => n in shapes);
+  // kind 'toy': the buffers of P.FRAME_BUFFERS; other kinds: every buffer the lab lists.
+  names = kind === 'toy' ? P.FRAME_BUFFERS.filter((n) => n in shapes) : Object.keys(shapes);
 }
 
 function handle(msg) {
@@ -138,7 +140,8 @@ function handle(msg) {
   switch (msg.type) {
     case R.CONFIGURE: {
       stop();
-      const a = parse(lab.configure('toy', JSON.stringify(msg.config)));
+      kind = msg.kind || 'toy';
+      const a = parse(lab.configure(kind, JSON.stringify(msg.config)));
       if (!a.ok) { config = null; names = []; return P.reply(msg.id, false, { error: a.error }); }
       adopt(a);
       sendFrame();
