@@ -3,6 +3,7 @@
 
 #include "core/check.hpp"
 #include "session/session.hpp"
+#include "session/suppression_session.hpp"
 #include "session/steer_session.hpp"
 #include "session/toy_session.hpp"
 
@@ -14,6 +15,7 @@ const std::vector<std::pair<std::string, Factory>>& registry() {
   static const std::vector<std::pair<std::string, Factory>> kinds = {
       {"toy", [] { return std::unique_ptr<Session>(new ToySession()); }},
       {"steer", [] { return std::unique_ptr<Session>(new SteerSession()); }},
+      {"suppression", [] { return std::unique_ptr<Session>(new SuppressionSession()); }},
   };
   return kinds;
 }

@@ -16,6 +16,12 @@ void SuppressionGatedEncoder::init(Rng& rng) {
   b_mag().setZero();
 }
 
+void SuppressionGatedEncoder::hold_aux_decoder() {
+  aux_W_dec_ = W_dec();
+  aux_b_dec_ = b_dec();
+  aux_held_ = true;
+}
+
 Mat SuppressionGatedEncoder::W_mag() const {
   return r_mag().array().exp().matrix().asDiagonal() * W_gate();
 }
@@ -60,7 +66,12 @@ double SuppressionGatedEncoder::forward_backward(const Mat& X, float* grad,
   y_ -= X;
   double loss = static_cast<double>(y_.squaredNorm()) / (d * B);
   if (with_l1) {
-    decode(g_relu_, y_aux_);
+    if (aux_held_) {
+      y_aux_.noalias() = aux_W_dec_ * g_relu_;
+      y_aux_.colwise() += aux_b_dec_;
+    } else {
+      decode(g_relu_, y_aux_);
+    }
     y_aux_ -= X;
     loss += c_ * static_cast<double>(g_relu_.sum()) / B +
             static_cast<double>(y_aux_.squaredNorm()) / (d * B);
@@ -89,7 +100,10 @@ double SuppressionGatedEncoder::forward_backward(const Mat& X, float* grad,
   if (with_l1) {
     // L1 on ReLU(π_gate), and the aux reconstruction through the frozen decoder
     dy_ = y_aux_ * (2.f / (d * B));
-    dpi_gate_.noalias() = W_dec().transpose() * dy_;  // no gradient to W_dec, b_dec here
+    if (aux_held_)
+      dpi_gate_.noalias() = aux_W_dec_.transpose() * dy_;
+    else
+      dpi_gate_.noalias() = W_dec().transpose() * dy_;  // no gradient to W_dec, b_dec here
     dpi_gate_.array() += c_ / B;
     dpi_gate_ = (pi_gate_.array() > 0.f).select(dpi_gate_, 0.f);
     gW_gate.noalias() += dpi_gate_ * xc_.transpose();

@@ -41,6 +41,14 @@ class SuppressionGatedEncoder : public SuppressionEncoder {
   VecMap b_mag() { return VecMap(&params_[off_b_gate() + 2 * n_], n_); }
   Mat W_mag() const;  // (n, d) = exp(r_mag) ⊙ W_gate
 
+  // The aux loss decodes with W_dec and b_dec held constant (a stop-gradient): its backward
+  // gives them nothing. A finite-difference check perturbs the live decoder, so it first pins
+  // the aux decoder to a copy of the current values (hold), making the aux loss, as a function
+  // of the parameters, exactly what the backward differentiates. release() goes back to
+  // decoding the aux with the live values (training: the same numbers, the same gradient).
+  void hold_aux_decoder();
+  void release_aux_decoder() { aux_held_ = false; }
+
  private:
   float c_;
   std::size_t off_b_gate() const { return static_cast<std::size_t>(n_) * d_; }
@@ -49,6 +57,9 @@ class SuppressionGatedEncoder : public SuppressionEncoder {
   // Forward cache, read by the backward (reused across steps).
   Mat xc_, pi_gate_, pi_mag_, f_, g_relu_, y_, y_aux_, dy_, df_, dpi_mag_, dpi_gate_, dxc_;
   Mat W_mag_, gW_mag_;
+  bool aux_held_ = false;
+  Mat aux_W_dec_;  // (d, n)
+  Vec aux_b_dec_;  // (d)
 };
 
 }  // namespace superpose

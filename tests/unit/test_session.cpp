@@ -44,7 +44,9 @@ TEST_CASE("a toy session reports the buffers of docs/wasm-api.md with their shap
 }
 
 TEST_CASE("session errors: unknown kind, bad config, step before configure") {
-  CHECK_THROWS_WITH_AS(make_session("nope"), "unknown experiment kind \"nope\" (known: toy)",
+  // The list of known kinds grows as experiments register: check its start only.
+  CHECK_THROWS_WITH_AS(make_session("nope"),
+                       doctest::Contains("unknown experiment kind \"nope\" (known: toy"),
                        std::invalid_argument);
   auto s = make_session("toy");
   CHECK_THROWS_AS(s->step(1), std::invalid_argument);

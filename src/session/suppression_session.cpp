@@ -1,0 +1,161 @@
+#include "session/suppression_session.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/check.hpp"
+#include "suppression/analytic.hpp"
+#include "suppression/suppression_relu_encoder.hpp"
+
+namespace superpose {
+
+namespace {
+const char* const kFixes[3] = {"none", "scale", "gated"};
+}  // namespace
+
+Json SuppressionSession::configure(const Json& config) {
+  if (!config.is_null() && !config.is_object()) fail_config("the config must be a JSON object");
+  Json rest = config.is_null() ? Json::object() : config;
+  if (rest.contains("fix"))
+    fail_config("fix is not a key of the suppression session: it trains none, scale and gated "
+                "side by side");
+  std::vector<double> sweep;
+  if (rest.contains("sweep")) {
+    Json only = Json::object();
+    only["sweep"] = rest["sweep"];
+    JsonConfigReader r(only);
+    r.read("sweep", sweep);
+    rest.erase("sweep");
+  }
+  if (sweep.size() > static_cast<std::size_t>(kMaxSweep))
+    fail_config("sweep must have at most " + std::to_string(kMaxSweep) + " values (got " +
+                std::to_string(sweep.size()) + ")");
+  for (double c : sweep) require_in_range("sweep", c, 0, 10);
+  const SuppressionConfig base = SuppressionConfig::from_json(rest);
+  // Build everything first: only a valid config replaces the running experiment.
+  std::vector<std::unique_ptr<SuppressionRun>> runs, sweep_runs;
+  for (const char* fix : kFixes) {
+    SuppressionConfig c = base;
+    c.fix = fix;
+    runs.push_back(std::make_unique<SuppressionRun>(c));
+  }
+  for (double value : sweep) {
+    SuppressionConfig c = base;
+    c.l1 = value;
+    sweep_runs.push_back(std::make_unique<SuppressionRun>(c));
+  }
+  config_ = base;
+  sweep_values_ = std::move(sweep);
+  runs_ = std::move(runs);
+  sweep_ = std::move(sweep_runs);
+  invalidate();
+  return config_json();
+}
+
+Json SuppressionSession::config_json() const {
+  Json j = config_.to_json();
+  j.erase("fix");
+  j["sweep"] = sweep_values_;
+  return j;
+}
+
+void SuppressionSession::require_configured() const {
+  if (runs_.empty())
+    fail_config("the suppression experiment is not configured yet: call configure first");
+}
+
+Json SuppressionSession::reset() {
+  require_configured();
+  for (auto& r : runs_) r->reset();
+  for (auto& r : sweep_) r->reset();
+  invalidate();
+  return config_json();
+}
+
+Json SuppressionSession::step(int64_t k) {
+  require_in_range("k", static_cast<double>(k), 0, 1e6);
+  require_configured();
+  invalidate();
+  for (auto& r : runs_) r->train(k);
+  for (auto& r : sweep_) r->train(k);
+  int64_t step = 0;
+  bool done = true;
+  Json loss = Json::array(), phase = Json::array();
+  for (const auto& r : runs_) {
+    step = std::max(step, r->step());
+    loss.push_back(r->last_loss());
+    phase.push_back(r->phase());
+    done = done && r->done();
+  }
+  for (const auto& r : sweep_) done = done && r->done();
+  return Json{{"step", step}, {"done", done}, {"loss", loss}, {"phase", phase}};
+}
+
+void SuppressionSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
+  buffers.clear();
+  if (runs_.empty()) return;
+  const int n = config_.n_features, G = kCurvePoints, A = kAnalyticPoints;
+  const int S = static_cast<int>(sweep_.size());
+  auto make = [&](const char* name, std::vector<int> shape) -> float* {
+    Buffer& buf = buffers[name];
+    buf.shape = std::move(shape);
+    buf.data.assign(std::accumulate(buf.shape.begin(), buf.shape.end(), std::size_t{1},
+                                    std::multiplies<std::size_t>()),
+                    0.f);
+    return buf.data.data();
+  };
+  const bool uniform = config_.magnitude_kind() == SuppressionMagnitude::uniform;
+  auto analytic = [&](double c) {
+    return static_cast<float>(analytic_activation(c, config_.feature_probability, n,
+                                                  config_.decoder_bias, uniform));
+  };
+  // a(c) from 0 to past the point where it reaches 0 (and past every configured c).
+  double c_max = 2.5 / n;
+  c_max = std::max(c_max, config_.l1);
+  for (double c : sweep_values_) c_max = std::max(c_max, c);
+  float* curve = make("analytic_curve", {A, 2});
+  for (int i = 0; i < A; ++i) {
+    const double c = c_max * i / (A - 1);
+    curve[2 * i] = static_cast<float>(c);
+    curve[2 * i + 1] = analytic(c);
+  }
+  make("analytic_activation", {1})[0] = analytic(config_.l1);
+  float* trained = make("trained_activation", {3});
+  float* effective = make("effective_activation", {3});
+  float* f_trained = make("feature_trained_activation", {3, n});
+  float* f_effective = make("feature_activation", {3, n});
+  float* transfer = make("transfer_curve", {3, G, 2});
+  float* gamma = make("relative_reconstruction_bias", {3});
+  float* loss = make("loss", {3});
+  float* steps = make("step", {3});
+  float* totals = make("total_steps", {3});
+  for (int k = 0; k < 3; ++k) {
+    const SuppressionRun& r = *runs_[k];
+    const Vec a = r.trained_activations(), e = r.effective_activations();
+    trained[k] = a.mean();
+    effective[k] = e.mean();
+    std::copy(a.data(), a.data() + n, f_trained + k * n);
+    std::copy(e.data(), e.data() + n, f_effective + k * n);
+    const Vec t = r.transfer_curve(G);
+    for (int g = 0; g < G; ++g) {
+      transfer[(k * G + g) * 2] = static_cast<float>(g) / (G - 1);
+      transfer[(k * G + g) * 2 + 1] = t[g];
+    }
+    gamma[k] = static_cast<float>(r.relative_reconstruction_bias());
+    loss[k] = static_cast<float>(r.last_loss());
+    steps[k] = static_cast<float>(r.step());
+    totals[k] = static_cast<float>(r.total_steps());
+  }
+  float* sweep = make("sweep", {S, 3});
+  for (int i = 0; i < S; ++i) {
+    sweep[3 * i] = static_cast<float>(sweep_values_[i]);
+    sweep[3 * i + 1] = static_cast<float>(sweep_[i]->trained_activation());
+    sweep[3 * i + 2] = analytic(sweep_values_[i]);
+  }
+  const auto& scale_run = static_cast<const SuppressionReluEncoder&>(runs_[1]->encoder());
+  const Vec s = scale_run.s();
+  std::copy(s.data(), s.data() + n, make("scale", {n}));
+}
+
+}  // namespace superpose

@@ -1,0 +1,39 @@
+// The feature-suppression experiment as a Session (kind "suppression"; docs/wasm-api.md): the
+// plain L1 encoder and its two fixes (scale vector, gated encoder) trained side by side on the
+// same data settings, plus an optional sweep of plain L1 runs over c whose trained activations
+// land on the analytic curve a(c). Config: the keys of SuppressionConfig except `fix` (all three
+// are trained), plus `sweep`: a list of c values (default none, at most 32).
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "session/session.hpp"
+#include "suppression/suppression_run.hpp"
+
+namespace superpose {
+
+class SuppressionSession : public Session {
+ public:
+  static constexpr int kCurvePoints = 51;     // transfer curves, t ∈ [0, 1]
+  static constexpr int kAnalyticPoints = 101; // the analytic curve a(c)
+  static constexpr int kMaxSweep = 32;
+
+  Json configure(const Json& config) override;
+  Json reset() override;
+  Json step(int64_t k) override;
+  // none, scale, gated (in that order); null before configure.
+  const SuppressionRun* run(int fix) const { return runs_.empty() ? nullptr : runs_[fix].get(); }
+  const std::vector<std::unique_ptr<SuppressionRun>>& sweep_runs() const { return sweep_; }
+
+ protected:
+  void refresh_buffers(std::map<std::string, Buffer>& buffers) override;
+
+ private:
+  SuppressionConfig config_;
+  std::vector<double> sweep_values_;
+  std::vector<std::unique_ptr<SuppressionRun>> runs_, sweep_;
+  Json config_json() const;
+  void require_configured() const;
+};
+
+}  // namespace superpose
