@@ -10,6 +10,7 @@
 namespace superpose::cli {
 
 int cmd_toy(int argc, char** argv);
+int cmd_suppression(int argc, char** argv);  // issue 4
 int cmd_steer(int argc, char** argv);   // issue 6
 int cmd_ablate(int argc, char** argv);  // issue 6
 

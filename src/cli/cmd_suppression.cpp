@@ -1,0 +1,179 @@
+// `superpose suppression`: feature suppression in sparse autoencoders (issue 4): the L1 penalty
+// shrinks a feature's activation to a = 1 − c/2; the scale-vector and gated fixes undo it.
+// Flags and JSON keys are a contract (issue 4); see `superpose suppression --help`.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "core/check.hpp"
+#include "suppression/suppression_relu_encoder.hpp"
+#include "suppression/suppression_run.hpp"
+
+namespace superpose::cli {
+
+namespace {
+const char* kHelp = R"(usage: superpose suppression [flags]
+Feature suppression: a sparse autoencoder trained with ‖y − x‖²/d + c·|f(x)| on a feature that is
+active with probability p learns the activation a = 1 − c/2 (0 for c ≥ 2) instead of 1.
+  --l1 C=0.4                 the L1 coefficient c, in [0, 10]
+  --feature-prob P=0.5       feature probability p, in (0, 1]
+  --magnitude binary|uniform an active feature is 1, or U[0,1) (the transfer curve)
+  --fix none|scale|gated     none; a scale vector s fitted afterwards on reconstruction alone
+                             (Wright & Sharkey 2024); the gated encoder (Rajamanoharan et al. 2024)
+  --steps S=5000  --lr LR=1e-2  --seed SEED=0  (Adam, cosine decay over the steps)
+  --sweep C1,C2,...          one run per c (instead of --l1)
+  --features N=1             n features, one per input dimension (the L1 then weighs c·n)
+  --decoder-bias             train a decoder bias (moves the optimum to 1 − c/(2(1 − p)))
+  --batch B=1024  --scale-steps S=1000 (fix scale: steps fitting s)
+  --json                     print JSON: {config, analytic_activation, trained_activation,
+                             effective_activation, transfer_curve: [[x, f(x)], ...],
+                             relative_reconstruction_bias}; with --sweep, an array of those
+)";
+
+constexpr int kCurvePoints = 21;  // transfer curve, x = 0, 0.05, ..., 1
+
+std::vector<std::pair<std::string, std::string>> flag_of_field(bool sweep) {
+  return {{"l1", sweep ? "sweep" : "l1"},  {"feature_probability", "feature-prob"},
+          {"magnitude", "magnitude"},      {"fix", "fix"},
+          {"n_features", "features"},      {"n_features × batch_size", "batch"},
+          {"steps", "steps"},              {"scale_steps", "scale-steps"},
+          {"batch_size", "batch"},         {"lr", "lr"},
+          {"seed", "seed"}};
+}
+
+Json config_json_from_flags(Args& a) {
+  Json j = Json::object();
+  if (auto v = a.take("l1")) j["l1"] = parse_number("l1", *v);
+  if (auto v = a.take("feature-prob")) j["feature_probability"] = parse_number("feature-prob", *v);
+  if (auto v = a.take("magnitude")) j["magnitude"] = parse_choice("magnitude", *v, {"binary", "uniform"});
+  if (auto v = a.take("fix")) j["fix"] = parse_choice("fix", *v, {"none", "scale", "gated"});
+  if (auto v = a.take("steps")) j["steps"] = parse_int("steps", *v);
+  if (auto v = a.take("scale-steps")) j["scale_steps"] = parse_int("scale-steps", *v);
+  if (auto v = a.take("lr")) j["lr"] = parse_number("lr", *v);
+  if (auto v = a.take("seed")) j["seed"] = parse_int("seed", *v);
+  if (auto v = a.take("features")) j["n_features"] = parse_int("features", *v);
+  if (auto v = a.take("batch")) j["batch_size"] = parse_int("batch", *v);
+  if (a.take_flag("decoder-bias")) j["decoder_bias"] = true;
+  return j;
+}
+
+SuppressionConfig validated_config(const Json& j, bool sweep) {
+  try {
+    return SuppressionConfig::from_json(j);
+  } catch (const std::invalid_argument& e) {
+    rethrow_as_usage(e, flag_of_field(sweep));
+  }
+}
+
+Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+struct RunResult {
+  Json json;
+  double seconds;
+};
+
+RunResult run_one(const SuppressionConfig& config) {
+  SuppressionRun run(config);
+  const double t0 = now_seconds();
+  run.train_to_end();
+  const double seconds = now_seconds() - t0;
+  Json out;
+  out["config"] = config.to_json();
+  out["analytic_activation"] = number_or_null(run.analytic_activation());
+  out["trained_activation"] = run.trained_activation();
+  out["effective_activation"] = run.effective_activation();
+  Json curve = Json::array();
+  const Vec f = run.transfer_curve(kCurvePoints);
+  for (int g = 0; g < kCurvePoints; ++g)
+    curve.push_back({static_cast<double>(g) / (kCurvePoints - 1), f[g]});
+  out["transfer_curve"] = std::move(curve);
+  out["relative_reconstruction_bias"] = run.relative_reconstruction_bias();
+  out["loss"] = run.last_loss();
+  out["steps_per_second"] = static_cast<double>(run.total_steps()) / std::max(seconds, 1e-9);
+  if (config.n_features > 1) {
+    const Vec a = run.trained_activations(), e = run.effective_activations();
+    out["feature_trained_activation"] = std::vector<float>(a.data(), a.data() + a.size());
+    out["feature_activation"] = std::vector<float>(e.data(), e.data() + e.size());
+  }
+  if (config.fix_kind() == SuppressionFix::scale) {
+    const Vec s = static_cast<const SuppressionReluEncoder&>(run.encoder()).s();
+    out["scale"] = std::vector<float>(s.data(), s.data() + s.size());
+  }
+  return {std::move(out), seconds};
+}
+
+std::string fmt(const Json& v) {
+  if (v.is_null()) return "  n/a ";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%6.4f", v.get<double>());
+  return buf;
+}
+}  // namespace
+
+int cmd_suppression(int argc, char** argv) {
+  Args args(argc, argv, 2, {"json", "help", "decoder-bias"});
+  if (args.take_flag("help")) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  const bool json = args.take_flag("json");
+  std::vector<double> sweep;
+  if (auto v = args.take("sweep")) sweep = parse_numbers("sweep", *v);
+  Json base = config_json_from_flags(args);
+  args.finish();
+  if (!sweep.empty() && base.contains("l1"))
+    throw UsageError("--l1 and --sweep are exclusive (the sweep sets c for each run)");
+
+  std::vector<SuppressionConfig> configs;
+  if (sweep.empty()) {
+    configs.push_back(validated_config(base, false));
+  } else {
+    for (double c : sweep) {
+      Json j = base;
+      j["l1"] = c;
+      configs.push_back(validated_config(j, true));
+    }
+  }
+  std::vector<RunResult> results;
+  for (const auto& c : configs) results.push_back(run_one(c));
+
+  if (json) {
+    if (sweep.empty()) {
+      std::cout << results[0].json.dump() << "\n";
+    } else {
+      Json all = Json::array();
+      for (auto& r : results) all.push_back(std::move(r.json));
+      std::cout << all.dump() << "\n";
+    }
+    return 0;
+  }
+
+  const SuppressionConfig& c0 = configs[0];
+  std::printf("feature suppression: fix %s, p=%g, %s magnitudes, %d feature%s%s; %lld steps, lr %g, seed %lld\n",
+              c0.fix.c_str(), c0.feature_probability, c0.magnitude.c_str(), c0.n_features,
+              c0.n_features == 1 ? "" : "s", c0.decoder_bias ? ", decoder bias" : "",
+              static_cast<long long>(c0.steps), c0.lr, static_cast<long long>(c0.seed));
+  std::printf("analytic: a = 1 − c·n/2 (0 when c·n ≥ 2)%s\n\n",
+              c0.decoder_bias ? "; with a decoder bias 1 − c·n/(2(1 − p))" : "");
+  std::printf("c        analytic   trained    effective  γ        steps/s\n");
+  for (const auto& r : results) {
+    const Json& j = r.json;
+    std::printf("%-8g %-10s %-10s %-10s %-8s %.0f\n", j["config"]["l1"].get<double>(),
+                fmt(j["analytic_activation"]).c_str(), fmt(j["trained_activation"]).c_str(),
+                fmt(j["effective_activation"]).c_str(),
+                fmt(j["relative_reconstruction_bias"]).c_str(), j["steps_per_second"].get<double>());
+  }
+  if (results.size() == 1) {
+    std::printf("\ntransfer curve f(x) (effective):\n");
+    for (const auto& point : results[0].json["transfer_curve"])
+      std::printf("  x=%.2f  f=%.4f\n", point[0].get<double>(), point[1].get<double>());
+  }
+  std::printf("\n(trained: the L1-penalised activation at x = 1; effective: what is decoded, s·f or "
+              "f_gate·f_mag; γ = ‖x̂‖²/⟨x̂, x⟩)\n");
+  return 0;
+}
+
+}  // namespace superpose::cli

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The `superpose suppression` CLI contract (issue 4): flags, JSON keys, the analytic optimum,
+# one-line errors with exit code 2.
+# Usage: tests/cli/suppression.sh path/to/superpose
+set -uo pipefail
+bin=$1
+fails=0
+pass() { echo "ok   $1"; }
+fail() { echo "FAIL $1"; fails=$((fails + 1)); }
+
+expect_usage_error() {  # name, expected substring, args...
+  local name=$1 want=$2
+  shift 2
+  local err code
+  err=$("$bin" suppression "$@" 2>&1 >/dev/null)
+  code=$?
+  if [ "$code" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ "$err" == *"$want"* ]]; then
+    pass "$name"
+  else
+    fail "$name: exit $code, stderr: $err"
+  fi
+}
+
+expect_usage_error "negative l1" "--l1: l1 must be in [0, 10] (got -1)" --l1 -1
+expect_usage_error "probability 0" "--feature-prob: feature_probability must be in (0, 1] (got 0)" --feature-prob 0
+expect_usage_error "probability 1.5" "--feature-prob: feature_probability must be in (0, 1] (got 1.5)" --feature-prob 1.5
+expect_usage_error "NaN l1" "--l1 expects a finite number (got 'nan')" --l1 nan
+expect_usage_error "NaN probability" "--feature-prob expects a finite number (got 'NaN')" --feature-prob NaN
+expect_usage_error "bad fix" "--fix must be one of none|scale|gated (got 'topk')" --fix topk
+expect_usage_error "bad magnitude" "--magnitude must be one of binary|uniform (got 'normal')" --magnitude normal
+expect_usage_error "bad sweep value" "--sweep: l1 must be in [0, 10] (got -2)" --sweep 0.1,-2
+expect_usage_error "l1 with sweep" "--l1 and --sweep are exclusive" --l1 0.3 --sweep 0.1,0.2
+expect_usage_error "zero steps" "--steps: steps must be in [1, 10000000] (got 0)" --steps 0
+expect_usage_error "unknown flag" "unknown flag --bogus" --bogus 1
+
+out=$("$bin" suppression --l1 0.6 --feature-prob 0.3 --steps 2000 --json)
+if [ $? -eq 0 ] && printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for key in ["config", "analytic_activation", "trained_activation", "effective_activation", "transfer_curve", "relative_reconstruction_bias"]:
+    assert key in d, key
+assert d["config"]["l1"] == 0.6 and d["config"]["feature_probability"] == 0.3 and d["config"]["fix"] == "none"
+assert abs(d["analytic_activation"] - 0.7) < 1e-9
+assert abs(d["trained_activation"] - 0.7) < 0.01, d["trained_activation"]
+assert abs(d["effective_activation"] - 0.7) < 0.01
+assert abs(d["relative_reconstruction_bias"] - 0.7) < 0.01
+curve = d["transfer_curve"]
+assert len(curve) >= 11 and all(len(p) == 2 for p in curve)
+assert curve[0][0] == 0 and curve[-1][0] == 1 and abs(curve[-1][1] - 0.7) < 0.01
+'; then pass "json keys; trained a = 1 - c/2"; else fail "json keys; trained a = 1 - c/2: $out"; fi
+
+for fix in scale gated; do
+  out=$("$bin" suppression --fix $fix --l1 1.2 --steps 2000 --json)
+  if printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert abs(d["analytic_activation"] - 0.4) < 1e-9
+assert abs(d["trained_activation"] - 0.4) < 0.01, d["trained_activation"]
+assert abs(d["effective_activation"] - 1) < 0.05, d["effective_activation"]
+assert abs(d["relative_reconstruction_bias"] - 1) < 0.05
+'; then pass "fix $fix: effective activation 1"; else fail "fix $fix: $out"; fi
+done
+
+out=$("$bin" suppression --sweep 0.4,1,2.5 --steps 2000 --json)
+if printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert isinstance(d, list) and len(d) == 3
+for e, c in zip(d, [0.4, 1, 2.5]):
+    assert e["config"]["l1"] == c
+    want = max(0, 1 - c / 2)
+    assert abs(e["analytic_activation"] - want) < 1e-9
+    assert abs(e["trained_activation"] - want) < 0.01, (c, e["trained_activation"])
+'; then pass "sweep: one entry per c, on the curve"; else fail "sweep: $out"; fi
+
+out=$("$bin" suppression --magnitude uniform --l1 0.8 --steps 3000 --json)
+if printf '%s' "$out" | python3 -c '
+import json, sys
+curve = json.load(sys.stdin)["transfer_curve"]
+for x, f in curve:
+    if x < 0.37: assert f == 0, (x, f)
+    if x > 0: assert f < x, (x, f)
+    if x > 0.45: assert abs(f - (x - 0.4)) < 0.02, (x, f)
+'; then pass "uniform: soft-threshold transfer curve"; else fail "uniform transfer curve: $out"; fi
+
+out=$("$bin" suppression --decoder-bias --l1 0.4 --feature-prob 0.5 --steps 4000 --json)
+if printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert abs(d["analytic_activation"] - 0.6) < 1e-9
+assert abs(d["trained_activation"] - 0.6) < 0.01, d["trained_activation"]
+'; then pass "decoder bias: a = 1 - c/(2(1-p))"; else fail "decoder bias: $out"; fi
+
+a=$("$bin" suppression --fix gated --steps 300 --seed 3 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["transfer_curve"])')
+b=$("$bin" suppression --fix gated --steps 300 --seed 3 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["transfer_curve"])')
+[ "$a" = "$b" ] && pass "same seed, same curve" || fail "same seed, same curve"
+
+summary=$("$bin" suppression --steps 500)
+if [[ "$summary" == *"analytic"* && "$summary" == *"effective"* && "$summary" == *"transfer curve"* ]]; then
+  pass "plain summary"; else fail "plain summary: $summary"; fi
+"$bin" suppression --help | grep -q -- "--sweep" && pass "help" || fail "help"
+
+[ "$fails" -eq 0 ] || { echo "$fails CLI check(s) failed"; exit 1; }
