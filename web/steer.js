@@ -1,0 +1,167 @@
+// steer.js: the steer & ablate page (issue 6). Trains the "steer" session's toy model in the
+// worker, then shows the outputs before/after steering and the ablation effects heatmap.
+// State (direction, strength, input, target, mode, toy seed/n/m/p) lives in the URL hash, like
+// the toy page. What it is not: no training logic (the C++ session does it) and no framework.
+// For tests it exposes `window.superpose` (state, config, lastFrame, ready, errors).
+import { LabClient } from './client.js';
+
+const DEFAULTS = { direction: 'latent:0', strength: 1, input: 'zero', target: 'latent', mode: 'zero',
+  n: 5, m: 2, p: 0.03, seed: 0 };
+const $ = (id) => document.getElementById(id);
+
+function readHash() {
+  const s = { ...DEFAULTS };
+  const h = new URLSearchParams(location.hash.replace(/^#/, ''));
+  for (const key of Object.keys(DEFAULTS)) {
+    if (!h.has(key)) continue;
+    const v = h.get(key);
+    s[key] = typeof DEFAULTS[key] === 'number' ? Number(v) : v;
+    if (typeof DEFAULTS[key] === 'number' && !Number.isFinite(s[key])) s[key] = DEFAULTS[key];
+  }
+  return s;
+}
+function writeHash(s) {
+  const h = new URLSearchParams();
+  for (const key of Object.keys(DEFAULTS)) if (s[key] !== DEFAULTS[key]) h.set(key, String(s[key]));
+  history.replaceState(null, '', `#${h.toString().replace(/%3A/g, ':')}`);
+}
+
+const S = { state: readHash(), config: null, lastFrame: null, ready: false, errors: [], frameCount: 0 };
+window.superpose = S;
+const client = new LabClient('worker.js');
+
+function showError(msg) {
+  S.errors.push(msg);
+  $('error').textContent = msg;
+  $('error').hidden = false;
+}
+
+function sessionConfig(s) {
+  return { toy: { n_features: s.n, n_hidden: s.m, feature_probability: s.p, seed: s.seed },
+    direction: s.direction, strength: s.strength, input: s.input, target: s.target, mode: s.mode };
+}
+
+function fillDirections(s) {
+  const sel = $('direction');
+  sel.textContent = '';
+  const add = (value, text) => { const o = document.createElement('option'); o.value = value; o.textContent = text; sel.append(o); };
+  for (let i = 0; i < s.n; i++) add(`latent:${i}`, `SAE latent ${i}`);
+  for (let i = 0; i < s.n; i++) add(`feature:${i}`, `feature column W_${i}`);
+  for (let j = 0; j < s.m; j++) add(`unit:${j}`, `hidden unit ${j}`);
+  sel.value = s.direction;
+}
+
+function syncControls(s) {
+  $('strength').value = String(s.strength);
+  $('strength-value').textContent = Number(s.strength).toFixed(2);
+  $('input').value = s.input;
+  $('target').value = s.target;
+  $('mode').value = s.mode;
+}
+
+let busy = null;       // a configure in flight
+let pending = false;   // another one requested meanwhile (the slider moves faster than answers)
+async function apply() {
+  writeHash(S.state);
+  if (busy) { pending = true; return busy; }
+  busy = (async () => {
+    do {
+      pending = false;
+      try {
+        const a = await client.configure(sessionConfig(S.state), 'steer');
+        S.config = a.config;
+        $('error').hidden = true;
+        if (!S.ready) await client.play();
+      } catch (e) {
+        showError(e.message);
+      }
+    } while (pending);
+  })();
+  await busy;
+  busy = null;
+}
+
+const OFF = 0.1;  // an output counts as "on" above this
+function drawOutputs(f) {
+  const before = f.buffers.before.data, after = f.buffers.after.data;
+  const n = before.length;
+  const top = Math.max(1, ...before, ...after);
+  const bars = $('bars');
+  if (bars.children.length !== n) {
+    bars.textContent = '';
+    for (let i = 0; i < n; i++) {
+      const row = document.createElement('div');
+      row.className = 'row';
+      row.innerHTML = `<span class="label">feature ${i}</span><span class="track"><span class="before"></span><span class="after"></span></span><output></output>`;
+      bars.append(row);
+    }
+  }
+  const on = [];
+  for (let i = 0; i < n; i++) {
+    const row = bars.children[i];
+    row.querySelector('.before').style.width = `${(100 * Math.max(0, before[i])) / top}%`;
+    row.querySelector('.after').style.width = `${(100 * Math.max(0, after[i])) / top}%`;
+    row.querySelector('output').textContent = after[i].toFixed(2);
+    row.title = `feature ${i}: before ${before[i].toFixed(3)}, after ${after[i].toFixed(3)}`;
+    const switched = after[i] > OFF && !(before[i] > OFF);
+    row.classList.toggle('on', switched);
+    if (switched) on.push(i);
+  }
+  const dir = S.state.direction;
+  const matched = dir.startsWith('latent:') ? f.buffers.matched_feature.data[Number(dir.slice(7))] : -1;
+  $('switched').textContent = (matched >= 0 ? `latent ${dir.slice(7)} matches feature ${matched}. ` : '') +
+    (on.length ? `switched on: feature ${on.join(', ')}` : 'no output switched on');
+}
+
+function drawEffects(f) {
+  const E = f.buffers.effects, rows = E.shape[0], n = E.shape[1];
+  const idx = f.buffers.effects_rows.data;
+  let max = 0;
+  for (const v of E.data) max = Math.max(max, Math.abs(v));
+  const table = $('effects');
+  table.textContent = '';
+  const head = table.insertRow();
+  head.append(Object.assign(document.createElement('th'), { textContent: S.state.target }));
+  for (let j = 0; j < n; j++) head.append(Object.assign(document.createElement('th'), { textContent: `f${j}` }));
+  for (let r = 0; r < rows; r++) {
+    const tr = table.insertRow();
+    tr.append(Object.assign(document.createElement('th'), { textContent: String(idx[r]) }));
+    for (let j = 0; j < n; j++) {
+      const v = E.data[r * n + j];
+      const t = max > 0 ? Math.abs(v) / max : 0;
+      const td = tr.insertCell();
+      td.style.background = v >= 0 ? `rgba(217,72,15,${t.toFixed(3)})` : `rgba(25,113,194,${t.toFixed(3)})`;
+      td.title = `${S.state.target} ${idx[r]}, feature ${j}: loss change ${v.toExponential(2)}`;
+    }
+  }
+  $('diagonality').textContent = f.buffers.diagonality.data[0].toFixed(3);
+}
+
+client.onFrame((f) => {
+  S.lastFrame = f;
+  S.frameCount++;
+  S.ready = f.buffers.ready && f.buffers.ready.data[0] === 1;
+  $('status').textContent = S.ready ? 'trained' : `training… step ${f.step}`;
+  if (!S.ready) return;
+  drawOutputs(f);
+  drawEffects(f);
+});
+client.onError(showError);
+
+function bind() {
+  fillDirections(S.state);
+  syncControls(S.state);
+  $('direction').addEventListener('change', (e) => { S.state.direction = e.target.value; apply(); });
+  $('strength').addEventListener('input', (e) => {
+    S.state.strength = Number(e.target.value);
+    $('strength-value').textContent = S.state.strength.toFixed(2);
+    apply();
+  });
+  for (const key of ['input', 'target', 'mode']) {
+    $(key).addEventListener('change', (e) => { S.state[key] = e.target.value; apply(); });
+  }
+  $('copy-link').addEventListener('click', () => navigator.clipboard && navigator.clipboard.writeText(location.href).catch(() => {}));
+}
+
+bind();
+client.ready.then(apply);
