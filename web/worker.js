@@ -31,6 +31,7 @@ let runToken = 0;         // bumps on every start/stop: a stale scheduled chunk 
 let lastFrameAt = -Infinity;
 let stepsPerSec = 0;
 let trace = [];           // [step, loss per instance] after each chunk since the last frame
+let selfTimed = false;    // the session reports its own end (a boolean `done` in step answers)
 
 const now = () => performance.now();
 
@@ -90,7 +91,7 @@ function stop() {
 
 function chunk(token) {
   if (!running || token !== runToken) return;
-  const kk = Math.max(1, Math.min(k, config.steps - step));
+  const kk = selfTimed ? k : Math.max(1, Math.min(k, config.steps - step));
   const t0 = now();
   const r = parse(lab.step(kk));
   const dt = now() - t0;
@@ -103,12 +104,13 @@ function chunk(token) {
   step = r.step;
   lossTotal = r.loss_total;
   if (Array.isArray(r.loss)) trace.push([step, r.loss]);
+  if (typeof r.done === 'boolean') selfTimed = true;
   // Adapt k towards CHUNK_MS per call; at most double per chunk so a slow outlier cannot explode it.
   if (dt < 0.5) k = Math.min(MAX_K, k * 2);
   else k = Math.max(1, Math.min(MAX_K, k * 2, Math.round((kk * CHUNK_MS) / dt)));
   const sps = (kk * 1000) / Math.max(dt, 0.01);
   stepsPerSec = stepsPerSec ? 0.8 * stepsPerSec + 0.2 * sps : sps;
-  if (step >= config.steps) {
+  if (selfTimed ? r.done : step >= config.steps) {
     stop();
     done = true;
     sendFrame();
@@ -125,6 +127,7 @@ function adopt(answer) {
   lossTotal = NaN;
   done = false;
   trace = [];
+  selfTimed = false;
   const listed = parse(lab.buffers());
   const list = Array.isArray(listed) ? listed : [];
   shapes = {};
@@ -181,7 +184,8 @@ function handle(msg) {
       step = r.step;
       lossTotal = r.loss_total;
       if (Array.isArray(r.loss)) trace.push([step, r.loss]);
-      done = step >= config.steps;
+      if (typeof r.done === 'boolean') selfTimed = true;
+      done = selfTimed ? r.done : step >= config.steps;
       sendFrame();
       return P.reply(msg.id, true);
     }

@@ -81,15 +81,18 @@ Json SuppressionSession::step(int64_t k) {
   for (auto& r : sweep_) r->train(k);
   int64_t step = 0;
   bool done = true;
+  double loss_total = 0;
   Json loss = Json::array(), phase = Json::array();
   for (const auto& r : runs_) {
     step = std::max(step, r->step());
     loss.push_back(r->last_loss());
+    loss_total += r->last_loss();
     phase.push_back(r->phase());
     done = done && r->done();
   }
   for (const auto& r : sweep_) done = done && r->done();
-  return Json{{"step", step}, {"done", done}, {"loss", loss}, {"phase", phase}};
+  return Json{{"step", step}, {"done", done}, {"loss", loss}, {"loss_total", loss_total},
+              {"phase", phase}};
 }
 
 void SuppressionSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
