@@ -3,7 +3,7 @@
 // feature probability {1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001}, importance 0.7^i, batch 1024.
 // Prints the median steps/s of several timed runs after a warm-up (V8 only optimises wasm
 // functions between calls, so training runs as many short train() calls).
-//   bench_toy [--optimizer adam|adamw] [--runs R=5] [--steps S=400] [--json]
+//   bench_toy [--optimizer adam|adamw] [--runs R=5] [--steps S=400] [--batched-from D] [--json]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -19,14 +19,16 @@ using namespace superpose;
 int main(int argc, char** argv) {
   int runs = 5, steps = 400;
   bool json = false;
+  double batched_from = -1;  // < 0: the model's default
   std::string optimizer = "adam";
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--steps") && i + 1 < argc) steps = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--optimizer") && i + 1 < argc) optimizer = argv[++i];
+    else if (!std::strcmp(argv[i], "--batched-from") && i + 1 < argc) batched_from = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--json")) json = true;
     else {
-      std::fprintf(stderr, "usage: bench_toy [--optimizer adam|adamw] [--runs R] [--steps S] [--json]\n");
+      std::fprintf(stderr, "usage: bench_toy [--optimizer adam|adamw] [--runs R] [--steps S] [--batched-from D] [--json]\n");
       return 2;
     }
   }
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
   c.batch_size = 1024;
   c.optimizer = optimizer;
   ToyModel model(c);
+  if (batched_from >= 0) model.set_batched_from(batched_from);
 #ifdef __EMSCRIPTEN__
   const char* target = "wasm";
 #else

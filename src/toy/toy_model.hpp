@@ -99,7 +99,7 @@ class ToyModel {
   Vec ones_;                   // (kBlock)
   // Instances at least this dense (active entries / (n·B)) train batched, the rest per sample;
   // tests lower or raise it to check that both strategies give the same result.
-  double batched_from_ = 0.2;
+  double batched_from_ = 0.05;
   // Snapshot for divergence recovery.
   std::vector<float> saved_params_, saved_m_, saved_v_;
   std::vector<float> step_loss_;
