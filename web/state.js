@@ -68,6 +68,10 @@ export const FIELDS = [
     label: 'panels to show (embed; empty = automatic)' },
 ];
 
+/** The core's memory bound on one batch: n_instances × n_features × batch_size floats
+ * (src/toy/toy_config.cpp kMaxBatchFloats); reconcile() clamps the batch to it. */
+export const MAX_BATCH_FLOATS = 16 * 1024 * 1024;
+
 export const FIELD_BY_NAME = new Map(FIELDS.map((f) => [f.name, f]));
 export const FIELD_BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));
 
@@ -112,7 +116,7 @@ export function parseValue(f, raw) {
   switch (f.type) {
     case 'int': {
       if (!INT_RE.test(s)) return { ok: false };
-      const x = Number(s);
+      const x = Number(s) + 0;  // + 0: "-0" is 0 (a state must round-trip through its hash)
       return Number.isSafeInteger(x) && inRange(f, x) ? { ok: true, value: x } : { ok: false };
     }
     case 'float': {
@@ -198,7 +202,8 @@ export function applyPreset(state, id) {
  * Cross-field rules (the per-field table cannot express them). Mutates state, returns notes.
  * - m ≤ n (docs/wasm-api.md: n_hidden in [1, n_features]);
  * - an explicit p list sets the number of instances;
- * - the selected instance exists.
+ * - the selected instance exists;
+ * - the batch fits the core's memory bound (k × n × batch floats, src/toy/toy_config.cpp).
  */
 export function reconcile(state) {
   const notes = [];
@@ -210,6 +215,11 @@ export function reconcile(state) {
     state.k = state.pList.length;
   }
   if (state.sel >= state.k) state.sel = 0;
+  const maxBatch = Math.floor(MAX_BATCH_FLOATS / (state.k * state.n));
+  if (state.batch > maxBatch) {
+    notes.push(`batch size ${state.batch} × ${state.k} instances × ${state.n} features is too large for the browser; using batch ${maxBatch}`);
+    state.batch = maxBatch;
+  }
   return notes;
 }
 
@@ -263,11 +273,13 @@ export function parseHash(hash) {
 /** Serialise every field (not only non-defaults: a link must survive a change of defaults). */
 export function toHash(state) {
   const parts = [];
+  // An empty list is left out, unless the preset sets that field (then `p=` must override it).
+  const preset = PRESETS.find((q) => q.id === state.preset);
   for (const f of FIELDS) {
     const v = state[f.name];
     if (f.name === 'preset' && v === '') continue;
-    if (f.type === 'floats' && v.length === 0) continue;
-    if (f.type === 'enums' && v.length === 0) continue;
+    const empty = (f.type === 'floats' || f.type === 'enums') && v.length === 0;
+    if (empty && !(preset && Object.hasOwn(preset.state, f.name))) continue;
     // Commas are legal in a fragment: keep lists readable (p=1,0.1,0.01) in shared links.
     parts.push(`${f.key}=${encodeURIComponent(formatValue(f, v)).replace(/%2C/g, ',')}`);
   }
