@@ -1,5 +1,7 @@
 #include "session/session.hpp"
 
+#include "core/check.hpp"
+
 namespace superpose {
 
 const std::map<std::string, Buffer>& Session::buffers() {
@@ -8,6 +10,14 @@ const std::map<std::string, Buffer>& Session::buffers() {
     fresh_ = true;
   }
   return buffers_;
+}
+
+std::vector<uint8_t> Session::export_safetensors() {
+  fail_config("this experiment kind does not export safetensors (supported: toy)");
+}
+
+Json Session::import_safetensors(const std::vector<uint8_t>&) {
+  fail_config("this experiment kind does not import safetensors (supported: toy)");
 }
 
 }  // namespace superpose

@@ -4,6 +4,7 @@
 // an experiment never touches the bindings.
 // Not here: anything browser-specific (the bindings turn these calls into JS values).
 #pragma once
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -31,6 +32,12 @@ class Session {
   virtual Json step(int64_t k) = 0;
   // The named buffers, refreshed when the experiment changed since the last call.
   const std::map<std::string, Buffer>& buffers();
+
+  // Interop (issue 7): the experiment's trained parameters as a safetensors file, and back
+  // (import replaces the state, throws std::invalid_argument for a bad file, returns the config).
+  // The defaults refuse: a kind opts in by overriding both.
+  virtual std::vector<uint8_t> export_safetensors();
+  virtual Json import_safetensors(const std::vector<uint8_t>& bytes);
 
  protected:
   // Fills buffers_ from the current state.

@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "core/check.hpp"
+#include "io/toy_export.hpp"
 #include "toy/readouts.hpp"
 
 namespace superpose {
@@ -38,6 +39,16 @@ Json ToySession::step(int64_t k) {
   return Json{{"step", model.step()},
               {"loss", loss},
               {"loss_total", std::accumulate(loss.begin(), loss.end(), 0.0)}};
+}
+
+std::vector<uint8_t> ToySession::export_safetensors() {
+  return write_safetensors(export_toy(require_model()));
+}
+
+Json ToySession::import_safetensors(const std::vector<uint8_t>& bytes) {
+  model_ = import_toy(read_safetensors(bytes));  // a bad file leaves the running model as it was
+  invalidate();
+  return model_->config().to_json();
 }
 
 void ToySession::refresh_buffers(std::map<std::string, Buffer>& buffers) {

@@ -12,6 +12,9 @@ class ToySession : public Session {
   Json configure(const Json& config) override;
   Json reset() override;
   Json step(int64_t k) override;
+  // The model as io/toy_export.hpp's file; import replaces config and model (step 0, fresh Adam).
+  std::vector<uint8_t> export_safetensors() override;
+  Json import_safetensors(const std::vector<uint8_t>& bytes) override;
   const ToyModel* model() const { return model_.get(); }
 
  protected:
