@@ -7,6 +7,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/toy_flags.hpp"
+#include "cli/toy_io.hpp"
 #include "core/kernels.hpp"
 #include "toy/readouts.hpp"
 #include "toy/toy_model.hpp"
@@ -37,18 +38,23 @@ int cmd_toy(int argc, char** argv) {
   if (args.take_flag("help")) {
     std::fputs(kHelp, stdout);
     std::fputs(kToyFlagsHelp, stdout);
+    std::fputs(kToyIoHelp, stdout);
     std::fputs(kHelpTail, stdout);
     return 0;
   }
   const bool json = args.take_flag("json");
-  const ToyConfig config = toy_config_from_flags(args);
+  std::unique_ptr<ToyModel> loaded = take_toy_load(args);  // --load FILE: no training (issue 7)
+  const auto save_dir = take_toy_save(args);               // --save DIR (issue 7)
+  const ToyConfig config = loaded ? loaded->config() : toy_config_from_flags(args);
   args.finish();
 
-  ToyModel model(config);
-  Progress progress(config.steps, !json);
+  const int64_t train_steps = loaded ? 0 : config.steps;
+  std::unique_ptr<ToyModel> owned = loaded ? std::move(loaded) : std::make_unique<ToyModel>(config);
+  ToyModel& model = *owned;
+  Progress progress(train_steps, !json);
   const double t0 = now_seconds();
-  for (int64_t done = 0; done < config.steps;) {
-    const int64_t chunk = std::min<int64_t>(200, config.steps - done);
+  for (int64_t done = 0; done < train_steps;) {
+    const int64_t chunk = std::min<int64_t>(200, train_steps - done);
     model.train(chunk);
     done += chunk;
     double total = 0;
@@ -57,12 +63,13 @@ int cmd_toy(int argc, char** argv) {
   }
   const double seconds = now_seconds() - t0;
   progress.finish();
-  const double steps_per_second = config.steps / std::max(seconds, 1e-9);
+  const double steps_per_second = train_steps / std::max(seconds, 1e-9);
 
   // Final loss on a large fresh batch from a fixed evaluation stream (less noisy than one step).
   const int eval_batch = std::max(config.batch_size,
       std::min(8192, static_cast<int>((1 << 24) / (config.n_instances * config.n_features))));
   const std::vector<float> loss = model.evaluate(eval_batch);
+  const std::string saved = save_dir ? save_toy(model, *save_dir) : std::string();
 
   if (json) {
     Json out;
@@ -90,6 +97,7 @@ int cmd_toy(int argc, char** argv) {
       instances.push_back(std::move(inst));
     }
     out["instances"] = std::move(instances);
+    if (!saved.empty()) out["saved"] = saved;
     std::cout << out.dump() << "\n";
     return 0;
   }
@@ -97,7 +105,8 @@ int cmd_toy(int argc, char** argv) {
   std::printf("toy models of superposition: %s model, n=%d features, m=%d hidden, %d instance%s\n",
               config.model.c_str(), config.n_features, config.n_hidden, config.n_instances,
               config.n_instances == 1 ? "" : "s");
-  std::printf("trained %lld steps of batch %d in %.2f s: %.0f steps/s (%s, lr %g, seed %lld, simd %s)\n\n",
+  if (train_steps == 0) std::printf("loaded a saved model (no training)\n\n");
+  else std::printf("trained %lld steps of batch %d in %.2f s: %.0f steps/s (%s, lr %g, seed %lld, simd %s)\n\n",
               static_cast<long long>(config.steps), config.batch_size, seconds, steps_per_second,
               config.optimizer.c_str(), config.lr, static_cast<long long>(config.seed),
               simd_arch_name());
@@ -115,6 +124,7 @@ int cmd_toy(int argc, char** argv) {
     std::printf("\n");
   }
   std::printf("\n(represented: ‖W_i‖ > 0.5; dims/feature = m / ‖W‖_F²)\n");
+  if (!saved.empty()) std::printf("saved %s\n", saved.c_str());
   return 0;
 }
 
