@@ -1,0 +1,141 @@
+// Browser target of the benchmark suite (bench/suite.mjs; not a test): the real page
+// (build/bench/wasm/site) in Debian's headless Chromium (playwright-core, flags of
+// ../shared/notes/toolchain.md), served on a loopback port by tests/web/serve.mjs.
+// For W1 (the toy page, configured through its URL hash) it measures:
+//   - steps/s while the page trains (Δ window.superpose.lastFrame.step over a timed window,
+//     after a warm-up; the worker's own estimate, frame.stepsPerSec, is reported too),
+//   - time from navigation to the first trained frame (window.superpose.firstFrameMs, which is
+//     performance.now() and so counts from navigation start),
+//   - bytes transferred: wasm + JS + CSS as served, and gzipped (level 9) as a static host
+//     would send them,
+//   - the longest main-thread task while training: PerformanceObserver 'longtask' entries
+//     (tasks over 50 ms) and the largest gap seen by a 5 ms heartbeat on the main thread.
+// W2 has no page yet: reported as a note.
+//   node bench/browser.mjs [--site DIR] [--seconds S=6] [--json]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const arg = (k, d) => { const i = argv.indexOf(k); return i >= 0 && argv[i + 1] ? argv[i + 1] : d; };
+const SITE = path.resolve(arg('--site', path.join(REPO, 'build/bench/wasm/site')));
+const SECONDS = Number(arg('--seconds', 6));
+const JSON_OUT = argv.includes('--json');
+const CHROMIUM = process.env.SUPERPOSE_CHROMIUM || '/usr/bin/chromium';
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const notes = [];
+
+// The page engineer's static server if it is there, else a minimal one of our own.
+async function startServer(root) {
+  const theirs = path.join(REPO, 'tests/web/serve.mjs');
+  if (fs.existsSync(theirs)) return (await import(theirs)).serve(root);
+  const http = await import('node:http');
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json' };
+  const server = http.createServer((req, res) => {
+    let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (rel.endsWith('/')) rel += 'index.html';
+    const file = path.resolve(root, `.${rel}`);
+    if (!file.startsWith(root) || !fs.existsSync(file) || !fs.statSync(file).isFile()) { res.writeHead(404).end(); return; }
+    res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const port = server.address().port;
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
+}
+
+// W1 as the page's URL hash (web/state.js): n=20, m=5, 7 instances with explicit p, decay 0.7,
+// batch 1024, plenty of steps so it keeps training through the window. The page trains with Adam
+// (it has no optimiser field), W1's AdamW costs the same per step.
+async function w1Hash() {
+  const st = await import(path.join(REPO, 'web/state.js'));
+  const s = { ...st.defaults(), n: 20, m: 5, k: 7, pList: [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001], decay: 0.7, batch: 1024, steps: 1000000, autoplay: true };
+  return st.toHash(s);
+}
+
+async function main() {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
+  const server = await startServer(SITE);
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'superpose-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
+  const results = [];
+  try {
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(`exception: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+    const bodies = [];
+    page.on('response', async (r) => {
+      try {
+        const url = r.url();
+        const ext = path.extname(new URL(url).pathname).toLowerCase();
+        if (!['.wasm', '.js', '.mjs', '.css'].includes(ext) || r.status() !== 200) return;
+        const body = await r.body();
+        bodies.push({ url, ext, bytes: body.length, gzip: zlib.gzipSync(body, { level: 9 }).length });
+      } catch { /* a body that went away with a navigation */ }
+    });
+    await page.addInitScript(() => {
+      window.__bench = { longtasks: [], maxGap: 0, gaps: false };
+      try {
+        new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__bench.longtasks.push({ start: e.startTime, duration: e.duration }); })
+          .observe({ type: 'longtask', buffered: true });
+      } catch { window.__bench.noLongtask = true; }
+    });
+    const hash = await w1Hash();
+    await page.goto(server.url + 'index.html' + hash);
+    await page.waitForFunction(() => window.superpose && window.superpose.firstFrameMs !== null, null, { timeout: 120000 });
+    const firstFrameMs = await page.evaluate(() => window.superpose.firstFrameMs);
+    // Heartbeat: the largest gap between 5 ms timers on the main thread while training.
+    await page.evaluate(() => {
+      const b = window.__bench; let last = performance.now();
+      b.maxGap = 0; b.hb = setInterval(() => { const t = performance.now(); b.maxGap = Math.max(b.maxGap, t - last); last = t; }, 5);
+      b.longtasks = b.longtasks.filter(() => false);  // only count tasks during the training window
+    });
+    await page.waitForTimeout(2000);  // warm-up: V8 tiers the wasm up, the chunk size adapts
+    const s0 = await page.evaluate(() => ({ step: window.superpose.lastFrame.step, t: performance.now() }));
+    await page.waitForTimeout(SECONDS * 1000);
+    const s1 = await page.evaluate(() => {
+      const S = window.superpose, b = window.__bench;
+      clearInterval(b.hb);
+      return { step: S.lastFrame.step, t: performance.now(), sps: S.lastFrame.stepsPerSec, running: S.running, loss: S.lastFrame.lossTotal,
+        longtasks: b.longtasks, noLongtask: !!b.noLongtask, maxGap: b.maxGap, frames: S.frameCount };
+    });
+    if (!s1.running) notes.push('W1: the page stopped training during the window');
+    const longest = s1.longtasks.reduce((mx, e) => Math.max(mx, e.duration), 0);
+    const pick = (f) => bodies.filter(f).reduce((a, b) => ({ bytes: a.bytes + b.bytes, gzip: a.gzip + b.gzip }), { bytes: 0, gzip: 0 });
+    const all = pick(() => true), wasm = pick((b) => b.ext === '.wasm'), js = pick((b) => b.ext === '.js' || b.ext === '.mjs'), css = pick((b) => b.ext === '.css');
+    results.push({
+      workload: 'W1 toy-20x5', steps_per_second: +((s1.step - s0.step) / ((s1.t - s0.t) / 1000)).toFixed(1),
+      worker_estimate_steps_per_second: +(s1.sps || 0).toFixed(1), window_s: +((s1.t - s0.t) / 1000).toFixed(2),
+      loss_total: s1.loss, first_frame_ms: +firstFrameMs.toFixed(0),
+      longest_task_ms: s1.noLongtask ? null : +longest.toFixed(1), long_tasks: s1.longtasks.length,
+      max_main_thread_gap_ms: +s1.maxGap.toFixed(1),
+      transfer_bytes: all.bytes, transfer_gzip_bytes: all.gzip, transfer_gzip_kib: +(all.gzip / 1024).toFixed(1),
+      wasm_gzip_kib: +(wasm.gzip / 1024).toFixed(1), js_gzip_kib: +(js.gzip / 1024).toFixed(1), css_gzip_kib: +(css.gzip / 1024).toFixed(1),
+      files: bodies.map((b) => ({ file: path.basename(new URL(b.url).pathname), bytes: b.bytes, gzip: b.gzip })),
+      hash,
+    });
+    if (problems.length) notes.push(`W1 page problems: ${problems.slice(0, 3).join('; ')}`);
+    notes.push('W2: there is no SAE page in web/ yet; not measured in the browser');
+  } finally {
+    await context.close();
+    await server.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+  if (JSON_OUT) console.log(JSON.stringify({ results, notes }));
+  else {
+    for (const r of results) {
+      console.log(`${r.workload} (browser): ${r.steps_per_second} steps/s (worker estimate ${r.worker_estimate_steps_per_second}), first trained frame ${r.first_frame_ms} ms after navigation, ` +
+        `longest task ${r.longest_task_ms ?? 'n/a'} ms (${r.long_tasks} over 50 ms; largest 5 ms-heartbeat gap ${r.max_main_thread_gap_ms} ms), ` +
+        `transfer ${r.transfer_gzip_kib} KiB gzipped (wasm ${r.wasm_gzip_kib}, JS ${r.js_gzip_kib}, CSS ${r.css_gzip_kib})`);
+    }
+    for (const n of notes) console.log(`note: ${n}`);
+  }
+}
+
+main().catch((e) => { console.error(e.stack || String(e)); process.exit(1); });
