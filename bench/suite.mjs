@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD = process.env.SUPERPOSE_BUILD || 'build/bench';
-const NATIVE = path.join(REPO, BUILD, 'native');
-const WASM = path.join(REPO, BUILD, 'wasm');
+const NATIVE = path.resolve(REPO, BUILD, 'native');
+const WASM = path.resolve(REPO, BUILD, 'wasm');
 const NODE_FLAGS = ['--no-experimental-fetch', '--stack-size=4000'];
 
 // ---- arguments ------------------------------------------------------------------------------
@@ -207,13 +207,15 @@ function ensureTfjs() {
 // Steps of the peers: PyTorch trains as many steps as bench_toy (400 warm-up + 5 x 400) so the
 // final losses compare at equal steps; TF.js is ~100x slower and trains fewer (its quality is
 // then reported with its own step count).
+// Debian's python (python3-torch lives there), not a pyenv or venv python that may shadow it.
+const PY = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const PEERS = {
   W1: [
-    { peer: 'pytorch-cpu', cmd: ['python3', ['bench/peers/torch_w1.py', '--json']], ensure: ensureTorch },
+    { peer: 'pytorch-cpu', cmd: [PY, ['bench/peers/torch_w1.py', '--json']], ensure: ensureTorch },
     { peer: 'tfjs-wasm', cmd: ['node', ['bench/peers/tfjs_w1.mjs', '--warmup', '100', '--steps', '100', '--runs', '3', '--json']], ensure: ensureTfjs },
   ],
   W2: [
-    { peer: 'pytorch-cpu', cmd: ['python3', ['bench/peers/torch_w2.py', '--json']], ensure: ensureTorch },
+    { peer: 'pytorch-cpu', cmd: [PY, ['bench/peers/torch_w2.py', '--json']], ensure: ensureTorch },
     { peer: 'tfjs-wasm', cmd: ['node', ['bench/peers/tfjs_w2.mjs', '--warmup', '20', '--steps', '20', '--runs', '3', '--json']], ensure: ensureTfjs },
   ],
 };

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Peer benchmark (not a test): W1 toy-20x5 in PyTorch on the CPU, one thread.
 
 The same workload as bench/bench_toy.cpp: ReLU-output toy model (Elhage et al. 2022), n=20

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Peer benchmark (not a test): W2 sae-synth in PyTorch on the CPU, one thread.
 
 The workload of issue 8 (and the defaults of src/sae/sae_config.hpp): 256 true unit features
