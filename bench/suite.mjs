@@ -215,7 +215,7 @@ const PEERS = {
     { peer: 'tfjs-wasm', cmd: ['node', ['bench/peers/tfjs_w1.mjs', '--warmup', '100', '--steps', '100', '--runs', '3', '--json']], ensure: ensureTfjs },
   ],
   W2: [
-    { peer: 'pytorch-cpu', cmd: [PY, ['bench/peers/torch_w2.py', '--json']], ensure: ensureTorch },
+    { peer: 'pytorch-cpu', cmd: [PY, ['bench/peers/torch_w2.py', '--warmup', '200', '--steps', '200', '--runs', '3', '--json']], ensure: ensureTorch },
     { peer: 'tfjs-wasm', cmd: ['node', ['bench/peers/tfjs_w2.mjs', '--warmup', '20', '--steps', '20', '--runs', '3', '--json']], ensure: ensureTfjs },
   ],
 };

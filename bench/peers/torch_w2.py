@@ -79,7 +79,7 @@ def main():
             loss.backward()
             opt.step()
             with torch.no_grad():
-                W_dec /= W_dec.norm(dim=1, keepdim=True)
+                W_dec.div_(W_dec.norm(dim=1, keepdim=True))
             t += 1
 
     train(a.warmup)
