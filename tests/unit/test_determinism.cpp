@@ -67,7 +67,8 @@ bool same_bits(const Buffers& a, const Buffers& b, std::string* first_difference
   for (const auto& [name, buf] : a) {
     auto it = b.find(name);
     if (it == b.end() || it->second.shape != buf.shape || it->second.data.size() != buf.data.size() ||
-        std::memcmp(it->second.data.data(), buf.data.data(), buf.data.size() * sizeof(float)) != 0) {
+        (!buf.data.empty() &&  // memcmp on an empty vector's null data() is UB
+         std::memcmp(it->second.data.data(), buf.data.data(), buf.data.size() * sizeof(float)) != 0)) {
       *first_difference = name;
       return false;
     }

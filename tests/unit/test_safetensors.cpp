@@ -71,7 +71,7 @@ TEST_CASE("safetensors: write then read gives identical tensors and metadata") {
   for (const auto& [name, t] : in.tensors) {
     REQUIRE(out.tensors.count(name));
     CHECK(out.tensors.at(name).shape == t.shape);
-    CHECK(std::memcmp(out.tensors.at(name).data.data(), t.data.data(), 4 * t.data.size()) == 0);
+    CHECK((t.data.empty() || std::memcmp(out.tensors.at(name).data.data(), t.data.data(), 4 * t.data.size()) == 0));
   }
   CHECK(out.metadata == in.metadata);
   // writing what was read gives the same bytes
