@@ -18,6 +18,7 @@ const Command kCommands[] = {
     {"toy", superpose::cli::cmd_toy, "train toy models of superposition (Elhage et al. 2022)"},
     {"suppression", superpose::cli::cmd_suppression, "feature suppression: a = 1 − c/2, the scale and gated fixes"},
     {"steer", superpose::cli::cmd_steer, "steer a toy model's hidden state along an SAE latent, feature or unit"},
+    {"sae", superpose::cli::cmd_sae, "train sparse autoencoders (ReLU, Gated, JumpReLU, TopK, BatchTopK) on known features"},
     {"ablate", superpose::cli::cmd_ablate, "ablate SAE latents or hidden units: loss change per output feature"},
 };
 

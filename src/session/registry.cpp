@@ -2,6 +2,7 @@
 #include <functional>
 
 #include "core/check.hpp"
+#include "session/sae_session.hpp"
 #include "session/session.hpp"
 #include "session/suppression_session.hpp"
 #include "session/steer_session.hpp"
@@ -16,6 +17,7 @@ const std::vector<std::pair<std::string, Factory>>& registry() {
       {"toy", [] { return std::unique_ptr<Session>(new ToySession()); }},
       {"steer", [] { return std::unique_ptr<Session>(new SteerSession()); }},
       {"suppression", [] { return std::unique_ptr<Session>(new SuppressionSession()); }},
+      {"sae", [] { return std::unique_ptr<Session>(new SaeSession()); }},
   };
   return kinds;
 }

@@ -1,0 +1,173 @@
+#include "sae/sae.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/check.hpp"
+#include "core/kernels.hpp"
+#include "sae/batchtopk_sae.hpp"
+#include "sae/gated_sae.hpp"
+#include "sae/jumprelu_sae.hpp"
+#include "sae/relu_sae.hpp"
+#include "sae/sae_kernels.hpp"
+#include "sae/topk_sae.hpp"
+
+namespace superpose {
+
+double SparseCode::l0() const {
+  std::size_t n = 0;
+  for (float f : value) n += f > 0.f;
+  return batch_size() ? static_cast<double>(n) / batch_size() : 0.0;
+}
+
+Sae::Sae(const SaeConfig& config, int d, std::size_t n_extra)
+    : config_(config), arch_(config.arch_kind()), d_(d), L_(config.n_latents) {
+  params_.assign(2 * std::size_t(d_) * L_ + L_ + d_ + n_extra, 0.f);
+  g_.setZero(d_);
+  zeros_.setZero(L_);
+  active_.resize(L_);
+}
+
+void Sae::initialise(Rng& rng, const Vec& data_mean) {
+  MatMap W = W_dec();
+  for (int i = 0; i < L_; ++i) {
+    for (int r = 0; r < d_; ++r) W(r, i) = static_cast<float>(rng.normal());
+    const float n = W.col(i).norm();
+    W.col(i) /= n > 0 ? n : 1.f;
+  }
+  W_enc_t() = W;
+  b_enc().setZero();
+  b_dec() = data_mean;
+  initialise_extras();
+}
+
+bool Sae::unit_norm_decoder() const {
+  return !(arch_ == SaeArch::relu && config_.decoder_norm == "weighted");
+}
+
+void Sae::project_decoder_grad(float* grad) const {
+  ConstMatMap W(params_.data() + off_W_dec(), d_, L_);
+  MatMap G(grad + off_W_dec(), d_, L_);
+  for (int i = 0; i < L_; ++i) {
+    const float along = dot(W.col(i).data(), G.col(i).data(), d_);
+    if (along != 0.f) axpy(-along, W.col(i).data(), G.col(i).data(), d_);
+  }
+}
+
+void Sae::normalise_decoder() {
+  MatMap W = W_dec();
+  for (int i = 0; i < L_; ++i) {
+    const float n = W.col(i).norm();
+    if (n > 0) W.col(i) /= n;
+  }
+}
+
+void Sae::resample_latent(int i, const Eigen::Ref<const Vec>& direction, float encoder_scale) {
+  W_dec().col(i) = direction;
+  W_enc_t().col(i) = encoder_scale * direction;
+  b_enc()[i] = 0.f;
+}
+
+std::vector<std::size_t> Sae::extra_indices(int) const { return {}; }
+
+void Sae::encode(const Eigen::Ref<const Mat>& X, SparseCode& code) {
+  encoder_forward(X);
+  activate(code, false);
+}
+
+void Sae::decode(const SparseCode& code, Mat& X_hat) const {
+  const int B = code.batch_size();
+  X_hat.resize(d_, B);
+  ConstMatMap W(params_.data() + off_W_dec(), d_, L_);
+  for (int s = 0; s < B; ++s) {
+    float* xh = X_hat.col(s).data();
+    Eigen::Map<Vec>(xh, d_) = b_dec();
+    for (int e = code.start[s]; e < code.start[s + 1]; ++e)
+      if (code.value[e] != 0.f) axpy(code.value[e], W.col(code.index[e]).data(), xh, d_);
+  }
+}
+
+void Sae::encoder_forward(const Eigen::Ref<const Mat>& X) {
+  Xc_ = X.colwise() - b_dec();
+  pre_.resize(L_, X.cols());
+  pre_.noalias() = W_enc_t().transpose() * Xc_;
+}
+
+void Sae::collect_column(int s, const float* threshold, SparseCode& code) {
+  const float* col = pre_.col(s).data();
+  const float* b = params_.data() + off_b_enc();
+  const std::size_t n = collect_above(col, b, threshold, active_.data(), L_);
+  for (std::size_t a = 0; a < n; ++a) {
+    const int i = active_[a];
+    const float v = col[i] + b[i];
+    code.push(i, v, v);
+  }
+}
+
+void Sae::zero_grad(float* grad) const { std::fill(grad, grad + params_.size(), 0.f); }
+
+double Sae::reconstruction_backward(const Eigen::Ref<const Mat>& X, float* grad) {
+  const SparseCode& code = code_;
+  const int B = code.batch_size();
+  X_hat_.resize(d_, B);
+  df_.assign(code.nnz(), 0.f);
+  ConstMatMap W(params_.data() + off_W_dec(), d_, L_);
+  float* gW = grad ? grad + off_W_dec() : nullptr;
+  float* gb = grad ? grad + off_b_dec() : nullptr;
+  const float scale = 2.f / static_cast<float>(B);
+  double total = 0;
+  for (int s = 0; s < B; ++s) {
+    float* xh = X_hat_.col(s).data();
+    Eigen::Map<Vec>(xh, d_) = b_dec();
+    const int e0 = code.start[s], e1 = code.start[s + 1];
+    for (int e = e0; e < e1; ++e)
+      if (code.value[e] != 0.f) axpy(code.value[e], W.col(code.index[e]).data(), xh, d_);
+    total += residual_grad(xh, X.col(s).data(), g_.data(), d_, scale);
+    if (!grad) continue;
+    axpy(1.f, g_.data(), gb, d_);
+    for (int e = e0; e < e1; ++e) {
+      const int i = code.index[e];
+      df_[e] = dot(W.col(i).data(), g_.data(), d_);
+      if (code.value[e] != 0.f) axpy(code.value[e], g_.data(), gW + std::size_t(i) * d_, d_);
+    }
+  }
+  return total / B;
+}
+
+void Sae::encoder_backward(const SparseCode& code, const float* dpre, const float* db_enc,
+                           float* grad) const {
+  const int B = code.batch_size();
+  float* gWe = grad;
+  float* gbe = grad + off_b_enc();
+  float* gbd = grad + off_b_dec();
+  const float* We = params_.data();
+  for (int s = 0; s < B; ++s) {
+    const float* xc = Xc_.col(s).data();
+    for (int e = code.start[s]; e < code.start[s + 1]; ++e) {
+      const float dp = dpre[e];
+      const int i = code.index[e];
+      gbe[i] += db_enc ? db_enc[e] : dp;
+      if (dp == 0.f) continue;
+      axpy(dp, xc, gWe + std::size_t(i) * d_, d_);
+      axpy(-dp, We + std::size_t(i) * d_, gbd, d_);
+    }
+  }
+}
+
+std::unique_ptr<Sae> make_sae(const SaeConfig& config, int d, const Vec& data_mean) {
+  config.validate();
+  if (data_mean.size() != d) fail_config("data_mean must have input_dim entries");
+  std::unique_ptr<Sae> sae;
+  switch (config.arch_kind()) {
+    case SaeArch::relu: sae = std::make_unique<ReluSae>(config, d); break;
+    case SaeArch::gated: sae = std::make_unique<GatedSae>(config, d); break;
+    case SaeArch::jumprelu: sae = std::make_unique<JumpReluSae>(config, d); break;
+    case SaeArch::topk: sae = std::make_unique<TopKSae>(config, d); break;
+    case SaeArch::batchtopk: sae = std::make_unique<BatchTopKSae>(config, d); break;
+  }
+  Rng rng(static_cast<uint64_t>(config.seed), 3);
+  sae->initialise(rng, data_mean);
+  return sae;
+}
+
+}  // namespace superpose

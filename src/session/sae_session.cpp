@@ -1,0 +1,248 @@
+#include "session/sae_session.hpp"
+
+#include <cmath>
+#include <numeric>
+
+#include "core/check.hpp"
+#include "io/npy.hpp"
+#include "sae/npy_activations.hpp"
+
+namespace superpose {
+
+const char* const SaeSession::kMetricNames[8] = {
+    "l0", "mse", "fve", "dead_fraction", "dense_fraction", "relative_reconstruction_bias",
+    "mmcs", "recovered_fraction"};
+
+namespace {
+constexpr std::size_t kMaxUploadBytes = std::size_t(96) * 1024 * 1024;
+
+std::vector<uint8_t> base64_decode(const std::string& s) {
+  if (s.size() > kMaxUploadBytes / 3 * 4 + 4)
+    fail_config("npy_base64 is too large (limit " + std::to_string(kMaxUploadBytes >> 20) + " MB)");
+  std::vector<uint8_t> out;
+  out.reserve(s.size() / 4 * 3);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : s) {
+    int v;
+    if (c >= 'A' && c <= 'Z') v = c - 'A';
+    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') v = c - '0' + 52;
+    else if (c == '+') v = 62;
+    else if (c == '/') v = 63;
+    else if (c == '=' || c == '\n' || c == '\r') continue;
+    else fail_config("npy_base64 is not valid base64");
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<uint8_t>(acc >> bits));
+    }
+  }
+  return out;
+}
+
+bool uses_k(const std::string& arch) { return arch == "topk" || arch == "batchtopk"; }
+}  // namespace
+
+Json SaeSession::configure(const Json& config) {
+  if (!config.is_null() && !config.is_object()) fail_config("the config must be a JSON object");
+  Json rest = config.is_null() ? Json::object() : config;
+  for (const char* key : {"arch", "npy_path"})
+    if (rest.contains(key))
+      fail_config(std::string(key) + " is not a key of the sae session (use " +
+                  (std::string(key) == "arch" ? "archs" : "npy_base64") + ")");
+  std::vector<std::string> archs = {"relu"};
+  if (rest.contains("archs")) {
+    const Json& a = rest["archs"];
+    if (!a.is_array() || a.empty() || a.size() > 5)
+      fail_config("archs must be a list of 1 to 5 architectures");
+    archs.clear();
+    for (const Json& name : a) {
+      if (!name.is_string()) fail_config("archs must be a list of architecture names");
+      parse_sae_arch(name.get<std::string>());
+      archs.push_back(name.get<std::string>());
+    }
+    rest.erase("archs");
+  }
+  std::vector<double> sweep_l1, sweep_k;
+  int eval_batch = 1024;
+  std::string npy_b64;
+  {
+    Json own = Json::object();
+    for (const char* key : {"sweep_l1", "sweep_k", "eval_batch", "npy_base64"})
+      if (rest.contains(key)) {
+        own[key] = rest[key];
+        rest.erase(key);
+      }
+    JsonConfigReader r(own);
+    r.read("sweep_l1", sweep_l1);
+    r.read("sweep_k", sweep_k);
+    r.read("eval_batch", eval_batch);
+    r.read("npy_base64", npy_b64);
+    r.finish();
+  }
+  require_in_range("eval_batch", eval_batch, 16, 16384);
+  // An uploaded file stands in for npy_path (the config check asks for one).
+  if (rest.contains("data") && rest["data"] == "npy") rest["npy_path"] = "upload.npy";
+  SaeConfig base = SaeConfig::from_json(rest);
+  for (double v : sweep_l1) require_in_range("sweep_l1", v, 0, 100);
+  for (double v : sweep_k) {
+    require_in_range("sweep_k", v, 1, base.n_latents, false, false, nullptr, "n_latents");
+    if (v != std::floor(v)) fail_config("sweep_k must hold integers (got " + format_number(v) + ")");
+  }
+  if (sweep_l1.empty()) sweep_l1 = {base.l1};
+  if (sweep_k.empty()) sweep_k = {static_cast<double>(base.k)};
+
+  std::vector<SaeConfig> configs;
+  for (const auto& arch : archs)
+    for (double v : uses_k(arch) ? sweep_k : sweep_l1) {
+      SaeConfig c = base;
+      c.arch = arch;
+      if (uses_k(arch)) c.k = static_cast<int>(v);
+      else c.l1 = v;
+      c.validate();
+      configs.push_back(c);
+    }
+  if (configs.size() > static_cast<std::size_t>(kMaxRuns))
+    fail_config("archs × sweep values make " + std::to_string(configs.size()) +
+                " runs (limit " + std::to_string(kMaxRuns) + ")");
+
+  // Build everything first: only a valid config replaces the running experiment.
+  std::shared_ptr<SaeData> data;
+  if (base.data_kind() == SaeDataKind::npy) {
+    if (npy_b64.empty()) fail_config("data npy needs npy_base64 (the file's bytes)");
+    const std::vector<uint8_t> bytes = base64_decode(npy_b64);
+    data = std::make_shared<NpyActivations>(npy_activations(parse_npy(bytes.data(), bytes.size())),
+                                            static_cast<uint64_t>(base.seed));
+  } else {
+    if (!npy_b64.empty()) fail_config("npy_base64 is only used with data npy");
+    data = make_sae_data(base);
+  }
+  std::vector<std::unique_ptr<SaeTrainer>> runs;
+  for (const auto& c : configs) runs.push_back(std::make_unique<SaeTrainer>(c, data));
+  base_ = runs[0]->config();  // input_dim from the data
+  base_.arch = archs[0];
+  archs_ = std::move(archs);
+  sweep_l1_ = std::move(sweep_l1);
+  sweep_k_ = std::move(sweep_k);
+  eval_batch_ = eval_batch;
+  data_ = std::move(data);
+  runs_ = std::move(runs);
+  eval_ = data_->held_out(eval_batch_);
+  metrics_.assign(runs_.size(), SaeMetrics());
+  metrics_fresh_.assign(runs_.size(), false);
+  invalidate();
+  return config_json();
+}
+
+Json SaeSession::config_json() const {
+  Json j = base_.to_json();
+  j.erase("arch");
+  j.erase("npy_path");
+  j["archs"] = archs_;
+  j["sweep_l1"] = sweep_l1_;
+  j["sweep_k"] = sweep_k_;
+  j["eval_batch"] = eval_batch_;
+  Json runs = Json::array();
+  for (const auto& r : runs_)
+    runs.push_back({{"arch", r->config().arch}, {"l1", r->config().l1}, {"k", r->config().k}});
+  j["runs"] = std::move(runs);
+  j["true_features_known"] = data_ && data_->true_features().cols() > 0;
+  return j;
+}
+
+void SaeSession::require_configured() const {
+  if (runs_.empty()) fail_config("the sae experiment is not configured yet: call configure first");
+}
+
+Json SaeSession::reset() {
+  require_configured();
+  for (auto& r : runs_) r->reset();
+  data_->reset();
+  metrics_fresh_.assign(runs_.size(), false);
+  invalidate();
+  return config_json();
+}
+
+Json SaeSession::step(int64_t k) {
+  require_in_range("k", static_cast<double>(k), 0, 1e6);
+  require_configured();
+  invalidate();
+  if (k > 0) metrics_fresh_.assign(runs_.size(), false);
+  for (int64_t i = 0; i < k; ++i) {
+    data_->sample(batch_, base_.batch_size);
+    for (auto& r : runs_) {
+      try {
+        r->train_on(batch_);
+      } catch (const Diverged& e) {
+        throw Diverged(r->config().arch + " (λ " + format_number(r->config().l1) + ", k " +
+                       std::to_string(r->config().k) + "): " + e.what());
+      }
+    }
+  }
+  Json loss = Json::array(), l0 = Json::array(), mse = Json::array();
+  for (const auto& r : runs_) {
+    loss.push_back(r->last_loss().total);
+    l0.push_back(r->last_loss().l0);
+    mse.push_back(r->last_loss().mse);
+  }
+  return Json{{"step", runs_[0]->step()}, {"loss", loss}, {"l0", l0}, {"mse", mse}};
+}
+
+const SaeMetrics& SaeSession::metrics(int r) {
+  if (!metrics_fresh_[r]) {
+    metrics_[r] = compute_sae_metrics(runs_[r]->sae(), eval_, data_->true_features());
+    metrics_fresh_[r] = true;
+  }
+  return metrics_[r];
+}
+
+void SaeSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
+  buffers.clear();
+  if (runs_.empty()) return;
+  const int R = n_runs(), d = base_.input_dim, L = base_.n_latents;
+  const Mat& T = data_->true_features();
+  const int F = static_cast<int>(T.cols()), shown = std::min(F, kMaxShownFeatures);
+  auto make = [&](const char* name, std::vector<int> shape) -> float* {
+    Buffer& buf = buffers[name];
+    buf.shape = std::move(shape);
+    buf.data.assign(std::accumulate(buf.shape.begin(), buf.shape.end(), std::size_t{1},
+                                    std::multiplies<std::size_t>()),
+                    0.f);
+    return buf.data.data();
+  };
+  float* metric_rows = make("metrics", {R, 8});
+  float* loss = make("loss", {R});
+  float* train_l0 = make("train_l0", {R});
+  float* train_dead = make("train_dead_fraction", {R});
+  float* hist = make("density_histogram", {R, 1 + kDensityBins});
+  float* cosine = F ? make("match_cosine", {R, F}) : nullptr;
+  float* matched = F ? make("matched_decoder", {R, shown, d}) : nullptr;
+  float* truth = F ? make("true_features", {shown, d}) : nullptr;
+  float* wdec = d * L <= kMaxWdecFloats ? make("W_dec", {R, d, L}) : nullptr;
+  float* allt = F && d * F <= kMaxWdecFloats ? make("true_directions", {d, F}) : nullptr;
+  for (int j = 0; j < shown; ++j) Eigen::Map<Vec>(truth + j * d, d) = T.col(j);
+  if (allt) RowMatMap(allt, d, F) = T;
+  for (int r = 0; r < R; ++r) {
+    const SaeMetrics& m = metrics(r);
+    const double values[8] = {m.l0, m.mse, m.fve, m.dead_fraction, m.dense_fraction,
+                              m.relative_reconstruction_bias, m.mmcs, m.recovered_fraction};
+    for (int c = 0; c < 8; ++c) metric_rows[r * 8 + c] = static_cast<float>(values[c]);
+    loss[r] = static_cast<float>(runs_[r]->last_loss().total);
+    train_l0[r] = static_cast<float>(runs_[r]->last_loss().l0);
+    train_dead[r] = static_cast<float>(runs_[r]->dead_fraction());
+    std::copy(m.density_histogram.begin(), m.density_histogram.end(), hist + r * (1 + kDensityBins));
+    const Sae& sae = runs_[r]->sae();
+    if (F) {
+      for (int j = 0; j < F; ++j) cosine[r * F + j] = m.match_cosine.size() ? m.match_cosine[j] : 0.f;
+      for (int j = 0; j < shown; ++j) {
+        const int i = m.match_latent.empty() ? -1 : m.match_latent[j];
+        if (i >= 0) Eigen::Map<Vec>(matched + (std::size_t(r) * shown + j) * d, d) = sae.W_dec().col(i);
+      }
+    }
+    if (wdec) RowMatMap(wdec + std::size_t(r) * d * L, d, L) = sae.W_dec();
+  }
+}
+
+}  // namespace superpose

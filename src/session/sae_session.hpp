@@ -1,0 +1,53 @@
+// The sparse-autoencoder lab as a Session (kind "sae"; docs/wasm-api.md): several SAEs trained
+// side by side on the same batches, one "run" per architecture and sparsity setting, with the
+// metrics of sae_metrics on a fixed held-out batch.
+// Config: the keys of SaeConfig (except `arch`, `npy_path`), plus
+//   archs      list of architectures trained side by side (default ["relu"])
+//   sweep_l1   λ values: one run per value for relu/gated/jumprelu (default: just `l1`)
+//   sweep_k    k values: one run per value for topk/batchtopk (default: just `k`)
+//   eval_batch held-out samples for the metrics (default 1024)
+//   npy_base64 data = "npy": the .npy file's bytes, base64 (the page uploads it this way)
+// Runs are ordered arch by arch, then by sweep value (configure() returns them as "runs").
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "sae/sae_data.hpp"
+#include "sae/sae_metrics.hpp"
+#include "sae/sae_trainer.hpp"
+#include "session/session.hpp"
+
+namespace superpose {
+
+class SaeSession : public Session {
+ public:
+  static constexpr int kMaxRuns = 16;
+  static constexpr int kMaxShownFeatures = 64;  // true features in the matched-decoder grid
+  static constexpr int kMaxWdecFloats = 4096;   // W_dec is a buffer only when small (2-D plots)
+  static const char* const kMetricNames[8];
+
+  Json configure(const Json& config) override;
+  Json reset() override;
+  Json step(int64_t k) override;
+  int n_runs() const { return static_cast<int>(runs_.size()); }
+  const SaeTrainer& run(int r) const { return *runs_[r]; }
+  const SaeMetrics& metrics(int r);  // on the held-out batch (cached until the next step)
+
+ protected:
+  void refresh_buffers(std::map<std::string, Buffer>& buffers) override;
+
+ private:
+  SaeConfig base_;
+  std::vector<std::string> archs_;
+  std::vector<double> sweep_l1_, sweep_k_;
+  int eval_batch_ = 1024;
+  std::shared_ptr<SaeData> data_;
+  std::vector<std::unique_ptr<SaeTrainer>> runs_;
+  std::vector<SaeMetrics> metrics_;
+  std::vector<bool> metrics_fresh_;
+  Mat eval_, batch_;
+  Json config_json() const;
+  void require_configured() const;
+};
+
+}  // namespace superpose

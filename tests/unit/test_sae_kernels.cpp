@@ -1,0 +1,72 @@
+// The SAE kernels against their scalar twins, on lengths that are and are not multiples of the
+// SIMD width, with values on both sides of the thresholds.
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "core/kernels.hpp"
+#include "core/rng.hpp"
+#include "sae/sae_kernels.hpp"
+#include "sae/topk_sae.hpp"
+#include "tolerance.hpp"
+
+using namespace superpose;
+using superpose::test::close;
+
+namespace {
+std::vector<float> random_vec(Rng& rng, std::size_t n, float lo, float hi) {
+  std::vector<float> v(n);
+  for (auto& x : v) x = lo + (hi - lo) * rng.uniform();
+  return v;
+}
+std::vector<std::size_t> lengths() {
+  std::vector<std::size_t> out;
+  for (std::size_t n = 0; n <= 4 * simd_width() + 3; ++n) out.push_back(n);
+  out.push_back(64);
+  out.push_back(513);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("collect_above matches its scalar twin (with and without bias)") {
+  Rng rng(2);
+  for (std::size_t n : lengths())
+    for (bool with_bias : {false, true}) {
+      auto x = random_vec(rng, n, -1, 1), b = random_vec(rng, n, -0.3f, 0.3f),
+           t = random_vec(rng, n, 0, 0.8f);
+      std::vector<int> out(n + 1, -1), ref(n + 1, -2);
+      const std::size_t k = collect_above(x.data(), with_bias ? b.data() : nullptr, t.data(), out.data(), n);
+      const std::size_t k_ref = collect_above_ref(x.data(), with_bias ? b.data() : nullptr, t.data(), ref.data(), n);
+      REQUIRE(k == k_ref);
+      for (std::size_t i = 0; i < k; ++i) CHECK(out[i] == ref[i]);
+      if (n >= 64) CHECK((k > 0 && k < n));
+    }
+}
+
+TEST_CASE("dot and residual_grad match their scalar twins") {
+  Rng rng(3);
+  for (std::size_t n : lengths()) {
+    auto a = random_vec(rng, n, -1, 1), b = random_vec(rng, n, -1, 1);
+    CHECK(close(dot(a.data(), b.data(), n), dot_ref(a.data(), b.data(), n), 1e-5, 1e-6));
+    std::vector<float> g(n, 5.f), g_ref(n, -5.f);
+    const float e = residual_grad(a.data(), b.data(), g.data(), n, 0.5f);
+    const float e_ref = residual_grad_ref(a.data(), b.data(), g_ref.data(), n, 0.5f);
+    CHECK(close(e, e_ref, 1e-5, 1e-6));
+    for (std::size_t i = 0; i < n; ++i) CHECK(close(g[i], g_ref[i], 1e-6, 1e-9));
+  }
+}
+
+TEST_CASE("top_k_positive keeps the k largest positive values, ties towards lower positions") {
+  std::vector<float> scratch;
+  std::vector<int> out;
+  const std::vector<float> v = {0.5f, -1.f, 2.f, 0.5f, 0.f, 3.f, 0.5f};
+  top_k_positive(v.data(), 7, 3, scratch, out);
+  CHECK(out == std::vector<int>{0, 2, 5});
+  top_k_positive(v.data(), 7, 4, scratch, out);
+  CHECK(out == std::vector<int>{0, 2, 3, 5});
+  top_k_positive(v.data(), 7, 10, scratch, out);  // only 5 positive
+  CHECK(out == std::vector<int>{0, 2, 3, 5, 6});
+  const std::vector<float> neg = {-1.f, 0.f};
+  top_k_positive(neg.data(), 2, 1, scratch, out);
+  CHECK(out.empty());
+}
