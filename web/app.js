@@ -14,6 +14,7 @@ import { PRESETS } from './presets.js';
 import { PANELS, defaultEmbedPanels, modelFormula } from './panels.js';
 import { LabClient } from './client.js';
 import { fmt } from './views/canvas.js';
+import { addToyExport } from './figures.js';
 
 const embed = document.body.dataset.mode === 'embed';
 const $ = (id) => document.getElementById(id);
@@ -225,6 +226,7 @@ function buildPanels() {
     box.appendChild(body);
     root.appendChild(box);
     const view = p.make(body, { select, embed });
+    if (!embed) addToyExport(head, view, body, p.id, S);  // save menu: PNG/SVG/JSON/CSV/.npy (issue 7)
     panels.push({ p, view, box });
   }
   dirty = true;

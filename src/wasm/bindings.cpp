@@ -4,7 +4,9 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "core/check.hpp"
 #include "core/kernels.hpp"
@@ -89,9 +91,42 @@ class Lab {
     return emscripten::val(emscripten::typed_memory_view(0, &kEmpty));
   }
 
+  // Interop (issue 7). exportSafetensors() keeps the file's bytes in the Lab and answers
+  // {"ok":true,"size":N}; exportedBytes() is a Uint8Array VIEW of them (copy at once, like buffer).
+  std::string export_safetensors() {
+    return guarded([&] {
+      if (!session_) return error("not configured: call configure first");
+      exported_ = session_->export_safetensors();
+      return ok({{"kind", kind_}, {"size", exported_.size()}});
+    });
+  }
+
+  emscripten::val exported_bytes() {
+    static const uint8_t kEmpty = 0;
+    if (exported_.empty()) return emscripten::val(emscripten::typed_memory_view(0, &kEmpty));
+    return emscripten::val(emscripten::typed_memory_view(exported_.size(), exported_.data()));
+  }
+
+  // Replaces the experiment with the one in the file (a Uint8Array or ArrayBuffer); answers like
+  // configure. A bad file leaves the running experiment as it was.
+  std::string import_safetensors(const std::string& kind, const emscripten::val& bytes) {
+    return guarded([&] {
+      const emscripten::val array = bytes.instanceof(emscripten::val::global("ArrayBuffer"))
+                                        ? emscripten::val::global("Uint8Array").new_(bytes)
+                                        : bytes;
+      const std::vector<uint8_t> data = emscripten::convertJSArrayToNumberVector<uint8_t>(array);
+      auto session = superpose::make_session(kind);
+      Json config = session->import_safetensors(data);
+      session_ = std::move(session);
+      kind_ = kind;
+      return ok({{"kind", kind_}, {"config", config}});
+    });
+  }
+
  private:
   std::unique_ptr<superpose::Session> session_;
   std::string kind_;
+  std::vector<uint8_t> exported_;
 };
 
 std::string simd_info() {
@@ -107,6 +142,9 @@ EMSCRIPTEN_BINDINGS(superpose_lab) {
       .function("reset", &Lab::reset)
       .function("step", &Lab::step)
       .function("buffers", &Lab::buffers)
-      .function("buffer", &Lab::buffer);
+      .function("buffer", &Lab::buffer)
+      .function("exportSafetensors", &Lab::export_safetensors)
+      .function("exportedBytes", &Lab::exported_bytes)
+      .function("importSafetensors", &Lab::import_safetensors);
   emscripten::function("simdInfo", &simd_info);
 }

@@ -1,0 +1,87 @@
+// web/examples/course-notes.html (issue 7): three live demos in iframes between paragraphs;
+// each demo trains, the iframes are sized from the demos' size messages, and no request leaves
+// the local server (the static site needs nothing from the internet).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startLab, SITE, screenshotPath } from '../harness.mjs';
+
+let lab;
+before(async () => { lab = await startLab(); });
+after(async () => { if (lab) await lab.close(); });
+
+test('course notes: three embedded demos train, auto-size, and nothing leaves localhost', async () => {
+  const requests = [];
+  const onRequest = (r) => requests.push(r.url());
+  lab.context.on('request', onRequest);
+  const page = await lab.open('examples/course-notes.html', { waitReady: false });
+  await page.setViewportSize({ width: 900, height: 1200 });
+  const hasSae = fs.existsSync(path.join(SITE, 'sae.html'));
+
+  const frameOf = async (id) => {
+    const handle = await page.waitForSelector(`#${id}`);
+    for (let i = 0; i < 100; i++) {
+      const f = await handle.contentFrame();
+      if (f && f.url() !== 'about:blank') return f;
+      await page.waitForTimeout(100);
+    }
+    throw new Error(`${id} has no frame`);
+  };
+  const trains = async (id, minStep) => {
+    const f = await frameOf(id);
+    await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+    // the suppression/SAE demos navigate from embed.html to their page: wait for the final one
+    const frame = await (async () => {
+      for (let i = 0; i < 300; i++) {
+        const g = await (await page.$(`#${id}`)).contentFrame();
+        try {
+          const ok = await g.evaluate((n) => !!(window.superpose && window.superpose.lastFrame && window.superpose.lastFrame.step >= n), minStep);
+          if (ok) return g;
+        } catch { /* navigating */ }
+        await page.waitForTimeout(200);
+      }
+      return f;
+    })();
+    const step = await frame.evaluate(() => (window.superpose && window.superpose.lastFrame ? window.superpose.lastFrame.step : -1));
+    assert.ok(step >= minStep, `${id} trains (step ${step})`);
+    return frame;
+  };
+
+  const toy = await trains('demo-toy', 500);
+  assert.match(toy.url(), /embed\.html#/);
+  assert.equal(await toy.evaluate(() => window.superpose.config.n_features), 5);
+  const sup = await trains('demo-suppression', 100);
+  assert.match(sup.url(), /suppression\.html#/);
+  assert.equal(await sup.evaluate(() => window.superpose.state.c), 0.6);
+  if (hasSae) {
+    const sae = await trains('demo-sae', 50);
+    assert.match(sae.url(), /sae\.html#/);
+  } else {
+    // Not built yet (issue 5's page): the demo says so instead of showing a 404 page.
+    console.log('# NOTE: sae.html is not in this build: demo 3 (SAE comparison) shows its message, not checked for training');
+    const f = await frameOf('demo-sae');
+    await f.waitForFunction(() => window.superposeEmbed && window.superposeEmbed.error, null, { timeout: 20000 });
+    assert.match(await f.evaluate(() => document.querySelector('.embed-missing').textContent), /sae experiment is not part of this build/);
+  }
+
+  // auto-size: the host set each iframe's height from the demo's size message
+  for (const id of ['demo-toy', 'demo-suppression']) {
+    const h = await page.locator(`#${id}`).getAttribute('data-autosized');
+    assert.ok(h && Number(h) >= 120, `${id} auto-sized (${h})`);
+  }
+  await page.screenshot({ path: screenshotPath('course-notes.png'), fullPage: true });
+
+  lab.context.off('request', onRequest);
+  const origin = new URL(lab.url).origin;
+  const outside = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  assert.deepEqual(outside, [], 'every request goes to the local server');
+  assert.ok(requests.some((u) => u.endsWith('/lab.wasm')), 'the demos loaded the wasm module locally');
+  // embed.html#experiment=suppression navigates inside its iframe: the first page's loads in
+  // flight are cancelled (net::ERR_ABORTED), which is not a problem; anything else is.
+  // Without sae.html, the kit's probe for it is a 404 (and Chromium logs it).
+  const problems = page.problems.filter((p) => !/net::ERR_ABORTED$/.test(p))
+    .filter((p) => hasSae || !(/HTTP 404: .*\/sae\.html$/.test(p) || /status of 404/.test(p)));
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await page.close();
+});

@@ -1,0 +1,164 @@
+// Issue 7 in a real browser: every toy panel's save menu downloads a valid PNG (signature, IHDR
+// chunk with the canvas size), an SVG that parses as XML with an <svg> root (vector views),
+// JSON/CSV/.npy with the right content and a file name carrying the experiment's parameters;
+// the wasm module's exportSafetensors/importSafetensors round trip; and the embed kit:
+// experiment=suppression routing, *_hide options, auto-size messages to the parent.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { startLab } from '../harness.mjs';
+
+let lab;
+before(async () => { lab = await startLab(); });
+after(async () => { if (lab) await lab.close(); });
+
+// embed.html#experiment=... navigates to another page: the loads the first page had in flight are
+// cancelled (net::ERR_ABORTED), which is not a problem; anything else is.
+const real = (problems) => problems.filter((p) => !/net::ERR_ABORTED$/.test(p));
+const noProblems = (page) => assert.deepEqual(real(page.problems), [], `problems on the page:\n${page.problems.join('\n')}`);
+
+async function save(page, panel, kind) {
+  await page.click(`#panel-${panel} .export-menu summary`);
+  const [dl] = await Promise.all([
+    page.waitForEvent('download', { timeout: 15000 }),
+    page.click(`#panel-${panel} [data-export="${kind}"]`),
+  ]);
+  const file = await dl.path();
+  return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file) };
+}
+
+function checkPNG(bytes, name) {
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${name}: PNG signature`);
+  assert.equal(bytes.readUInt32BE(8), 13, `${name}: IHDR length`);
+  assert.equal(bytes.toString('latin1', 12, 16), 'IHDR', `${name}: first chunk IHDR`);
+  const w = bytes.readUInt32BE(16);
+  const h = bytes.readUInt32BE(20);
+  assert.ok(w > 20 && h > 20, `${name}: ${w}×${h}`);
+  return { w, h };
+}
+
+test('every toy panel saves PNG, SVG (vector views), JSON, CSV and .npy with parameter file names', async () => {
+  const page = await lab.open('index.html#n=5&m=2&k=1&p=0.05&seed=0&steps=3000');
+  await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step >= 300, null, { timeout: 60000 });
+  await page.click('#play').catch(() => {});
+  await page.waitForFunction(() => !window.superpose.running, null, { timeout: 60000 }).catch(() => {});
+
+  const heat = await save(page, 'heatmap', 'png');
+  assert.equal(heat.name, 'toy_n5_m2_p0.05_seed0_WtW.png');
+  checkPNG(heat.bytes, heat.name);
+
+  for (const panel of ['arrows', 'heatmap', 'norms', 'dims', 'loss', 'scatter', 'grid']) {
+    const visible = await page.locator(`#panel-${panel}`).isVisible();
+    if (!visible) continue;
+    const png = await save(page, panel, 'png');
+    assert.match(png.name, /^toy_n5_m2_p0\.05_seed0_[A-Za-z_]+\.png$/);
+    checkPNG(png.bytes, png.name);
+    const svgButton = page.locator(`#panel-${panel} [data-export="svg"]`);
+    if (!(await svgButton.isHidden())) {
+      const svg = await save(page, panel, 'svg');
+      assert.match(svg.name, /\.svg$/);
+      const parsed = await page.evaluate((text) => {
+        const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+        return { root: doc.documentElement.localName, ns: doc.documentElement.namespaceURI,
+          error: doc.getElementsByTagName('parsererror').length, shapes: doc.querySelectorAll('path, text, image').length };
+      }, svg.bytes.toString('utf8'));
+      assert.equal(parsed.error, 0, `${svg.name} parses as XML`);
+      assert.equal(parsed.root, 'svg');
+      assert.equal(parsed.ns, 'http://www.w3.org/2000/svg');
+      assert.ok(parsed.shapes > 3, `${svg.name} has drawn shapes (${parsed.shapes})`);
+    }
+  }
+
+  const json = await save(page, 'heatmap', 'json');
+  const data = JSON.parse(json.bytes.toString('utf8'));
+  assert.equal(data.n, 5);
+  assert.equal(data.WtW.length, 25);
+  const csv = await save(page, 'norms', 'csv');
+  const lines = csv.bytes.toString('utf8').trim().split('\n');
+  assert.equal(lines[0], 'name,index,value');
+  assert.ok(lines.some((l) => /^norms,4,[-0-9.e]+$/.test(l)), 'CSV has the 5th norm');
+  const npy = await save(page, 'arrows', 'npy');
+  assert.equal(npy.name, 'toy_n5_m2_p0.05_seed0_W.npy');
+  assert.equal(npy.bytes.toString('latin1', 1, 6), 'NUMPY');
+  const hlen = npy.bytes.readUInt16LE(8);
+  assert.match(npy.bytes.toString('latin1', 10, 10 + hlen), /'shape': \(2, 5\)/);
+  assert.equal(npy.bytes.length, 10 + hlen + 4 * 10);
+  // the .npy holds the model's W as the page shows it
+  const W = await page.evaluate(() => Array.from(window.superpose.lastFrame.buffers.W.data));
+  for (let i = 0; i < 10; i++) assert.equal(npy.bytes.readFloatLE(10 + hlen + 4 * i), Math.fround(W[i]));
+  noProblems(page);
+  await page.close();
+});
+
+test('the wasm Lab exports a toy model as safetensors and imports it back', async () => {
+  const page = await lab.open('embed.html#preset=pentagon&autoplay=0', { waitReady: false });
+  const r = await page.evaluate(async () => {
+    // a module of our own in this page (the worker's is private): the same lab.js
+    await new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = 'lab.js';
+      s.onload = resolve;
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+    const M = await createLab();
+    const a = new M.Lab();
+    const out = {};
+    out.notConfigured = JSON.parse(a.exportSafetensors());
+    a.configure('toy', JSON.stringify({ n_features: 5, n_hidden: 2, n_instances: 2, feature_probability: [0.1, 0.01], seed: 4 }));
+    a.step(50);
+    out.exported = JSON.parse(a.exportSafetensors());
+    const bytes = a.exportedBytes().slice();
+    const W = a.buffer('W').slice();
+    const b = new M.Lab();
+    out.imported = JSON.parse(b.importSafetensors('toy', bytes));
+    out.same = Array.from(b.buffer('W')).every((v, i) => v === W[i]) && b.buffer('W').length === W.length;
+    out.arrayBuffer = JSON.parse(b.importSafetensors('toy', bytes.buffer)).ok;
+    out.bad = JSON.parse(b.importSafetensors('toy', bytes.slice(0, 30)));
+    out.stillSame = Array.from(b.buffer('W')).every((v, i) => v === W[i]);
+    out.suppression = (a.configure('suppression', '{}'), JSON.parse(a.exportSafetensors()));
+    out.header = new TextDecoder().decode(bytes.slice(8, 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true))));
+    a.delete();
+    b.delete();
+    return out;
+  });
+  assert.equal(r.notConfigured.ok, false);
+  assert.equal(r.exported.ok, true);
+  assert.ok(r.exported.size > 100);
+  assert.equal(r.imported.ok, true, JSON.stringify(r.imported));
+  assert.equal(r.imported.config.n_instances, 2);
+  assert.equal(r.imported.config.seed, 4);
+  assert.equal(r.same, true);
+  assert.equal(r.arrayBuffer, true);
+  assert.equal(r.bad.ok, false);
+  assert.match(r.bad.error, /^safetensors: header size \d+ runs beyond the end of the file/);
+  assert.equal(r.stillSame, true);
+  assert.equal(r.suppression.ok, false);
+  assert.match(r.suppression.error, /does not export safetensors/);
+  const h = JSON.parse(r.header);
+  assert.deepEqual(h.W.shape, [2, 2, 5]);
+  assert.equal(h.__metadata__.format, 'superpose-toy');
+  await page.close();
+});
+
+test('embed kit: experiment=suppression opens the compact suppression page, *_hide hides parts', async () => {
+  const page = await lab.open('embed.html#experiment=suppression&c=0.8&controls_hide=1', { waitReady: false });
+  await page.waitForURL(/suppression\.html/, { timeout: 30000 });
+  await page.waitForFunction(() => window.superpose && window.superpose.lastFrame && window.superpose.lastFrame.step > 100, null, { timeout: 60000 });
+  const url = page.url();
+  assert.match(url, /suppression\.html#/);
+  const st = await page.evaluate(() => ({ c: window.superpose.state.c, embed: window.superposeEmbed,
+    hash: location.hash, embedded: document.documentElement.classList.contains('embedded') }));
+  assert.equal(st.c, 0.8);
+  assert.equal(st.embedded, true);
+  assert.deepEqual(st.embed.kit.hide, ['controls']);
+  assert.doesNotMatch(st.hash, /embed=|_hide|experiment/);
+  assert.equal(await page.locator('.bar').first().isHidden(), true);
+  assert.equal(await page.locator('.masthead').isHidden(), true);
+  const open = page.locator('.embed-open');
+  assert.equal(await open.isVisible(), true);
+  await open.hover();
+  assert.match(await open.getAttribute('href'), /suppression\.html#.*c=0\.8/);
+  noProblems(page);
+  await page.close();
+});

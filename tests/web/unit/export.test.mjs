@@ -1,0 +1,74 @@
+// web/export.js and web/figures.js without a browser: .npy bytes by numpy's format spec, CSV,
+// JSON, file names, and the SVG recorder's output for the canvas calls the views make.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { toNpy, toCSV, toJSON, fileStem, SvgContext } from '../../../web/export.js';
+import { toyStem, toyNpy } from '../../../web/figures.js';
+
+test('toNpy writes a numpy 1.0 float32 C-order file', () => {
+  const bytes = toNpy(new Float32Array([1, -2.5, 3, 0.25, 5, 6]), [2, 3]);
+  assert.deepEqual([...bytes.slice(0, 8)], [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+  const hlen = bytes[8] | (bytes[9] << 8);
+  assert.equal((10 + hlen) % 64, 0, 'header padded to 64 bytes');
+  const header = String.fromCharCode(...bytes.slice(10, 10 + hlen));
+  assert.match(header, /^\{'descr': '<f4', 'fortran_order': False, 'shape': \(2, 3\), \} *\n$/);
+  const dv = new DataView(bytes.buffer, 10 + hlen);
+  assert.equal(bytes.length, 10 + hlen + 24);
+  assert.deepEqual([0, 1, 2, 3, 4, 5].map((i) => dv.getFloat32(4 * i, true)), [1, -2.5, 3, 0.25, 5, 6]);
+  const one = toNpy([7], [1]);
+  assert.match(String.fromCharCode(...one.slice(10, 10 + (one[8] | (one[9] << 8)))), /'shape': \(1,\)/);
+  assert.throws(() => toNpy([1, 2], [3]), /needs 3 values, got 2/);
+});
+
+test('toCSV is long-form name,index,value; toJSON turns typed arrays into arrays', () => {
+  const csv = toCSV({ W: new Float32Array([0.5, -1]), n: 2, label: 'x', losses: [[1, 2], [3]] });
+  assert.equal(csv, 'name,index,value\nW,0,0.5\nW,1,-1\nn,0,2\nlosses,0,1\nlosses,1,2\nlosses,2,3\n');
+  assert.deepEqual(JSON.parse(toJSON({ W: new Float32Array([0.5]), bad: NaN, f: () => 1 })), { W: [0.5], bad: null });
+});
+
+test('file names carry the experiment parameters', () => {
+  assert.equal(fileStem('toy', { n: 5, m: 2, p: 0.05, seed: 0 }, 'WtW'), 'toy_n5_m2_p0.05_seed0_WtW');
+  assert.equal(fileStem('sae', { arch: 'top/k<>' }), 'sae_archtopk');
+  const cfg = { model: 'relu', n_features: 5, n_hidden: 2, n_instances: 1, feature_probability: [0.05], seed: 0 };
+  assert.equal(toyStem(cfg, 0, 'heatmap'), 'toy_n5_m2_p0.05_seed0_WtW');
+  const sweep = { ...cfg, model: 'relu-hidden', n_instances: 3, feature_probability: [1, 0.1, 0.01], seed: 4 };
+  assert.equal(toyStem(sweep, 1, 'norms'), 'toy_relu-hidden_n5_m2_k3_inst1_p0.1_seed4_norms');
+  assert.equal(toyStem(sweep, 1, 'grid'), 'toy_relu-hidden_n5_m2_k3_p1-0.01_seed4_grid');
+  assert.deepEqual(toyNpy('heatmap', { WtW: new Float32Array(4), n: 2 }).shape, [2, 2]);
+  assert.deepEqual(toyNpy('loss', { steps: [1, 2], losses: [[1, 2], [3, 4]] }), { values: [1, 2, 3, 4], shape: [2, 2] });
+  assert.equal(toyNpy('loss', { steps: [], losses: [] }), null);
+});
+
+test('SvgContext records paths, transforms, dashes and escaped text as SVG', () => {
+  const c = new SvgContext(100, 50);
+  c.strokeStyle = '#123456';
+  c.lineWidth = 2;
+  c.setLineDash([3, 2]);
+  c.beginPath();
+  c.moveTo(1, 2);
+  c.lineTo(10, 20);
+  c.stroke();
+  c.save();
+  c.translate(50, 25);
+  c.fillStyle = 'rgb(1,2,3)';
+  c.fillRect(0, 0, 4, 4);
+  c.rotate(Math.PI / 2);
+  c.font = '600 11px system-ui, "Segoe UI", sans-serif';
+  c.textAlign = 'center';
+  c.fillText('a<b & "c"', 0, 0);
+  c.restore();
+  c.beginPath();
+  c.arc(10, 10, 5, 0, 2 * Math.PI);
+  c.fill();
+  const svg = c.toString();
+  assert.match(svg, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="100" height="50"/);
+  assert.match(svg, /<path d="M1 2L10 20" fill="none" stroke="#123456" stroke-width="2" stroke-dasharray="3 2"\/>/);
+  assert.match(svg, /<path d="M50 25L54 25L54 29L50 29Z" fill="rgb\(1,2,3\)"\/>/);
+  assert.match(svg, /<text transform="matrix\(0 1 -1 0 50 25\)" x="0" y="0" text-anchor="middle"[^>]*>a&lt;b &amp; &quot;c&quot;<\/text>/);
+  assert.match(svg, /style="font: 600 11px system-ui, &quot;Segoe UI&quot;, sans-serif"/);
+  assert.match(svg, /<path d="M15 10(L[0-9.-]+ [0-9.-]+){32}" fill="#000"\/>/);  // fillStyle restored
+  // balanced tags: every element opened is closed
+  const opened = (svg.match(/<(svg|text)\b/g) || []).length;
+  const closed = (svg.match(/<\/(svg|text)>/g) || []).length;
+  assert.equal(opened, closed);
+});
