@@ -216,7 +216,7 @@ const PEERS = {
   ],
   W2: [
     { peer: 'pytorch-cpu', cmd: [PY, ['bench/peers/torch_w2.py', '--warmup', '200', '--steps', '200', '--runs', '3', '--json']], ensure: ensureTorch },
-    { peer: 'tfjs-wasm', cmd: ['node', ['bench/peers/tfjs_w2.mjs', '--warmup', '20', '--steps', '20', '--runs', '3', '--json']], ensure: ensureTfjs },
+    { peer: 'tfjs-wasm', cmd: ['node', ['bench/peers/tfjs_w2.mjs', '--warmup', '10', '--steps', '10', '--runs', '3', '--json']], ensure: ensureTfjs },
   ],
 };
 function measurePeers() {
