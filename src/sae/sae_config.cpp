@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/check.hpp"
+#include "core/memory_limit.hpp"
 
 namespace superpose {
 
@@ -47,13 +48,16 @@ void SaeConfig::validate() const {
   data_kind();
   require_in_range("n_latents", n_latents, 1, 16384);
   require_in_range("l1", l1, 0, 100);
-  require_in_range("k", k, 1, n_latents, false, false, nullptr, "n_latents");
+  if (arch_kind() == SaeArch::topk || arch_kind() == SaeArch::batchtopk)
+    require_in_range("k", k, 1, n_latents, false, false, nullptr, "n_latents");
+  else
+    require_in_range("k", k, 1, 16384);
   if (decoder_norm != "unit" && decoder_norm != "weighted")
     fail_config("decoder_norm must be one of unit, weighted (got \"" + decoder_norm + "\")");
   require_in_range("jump_bandwidth", jump_bandwidth, 0, 10, true);
   require_in_range("jump_theta_init", jump_theta_init, 0, 100, true);
   require_in_range("aux_k_coefficient", aux_k_coefficient, 0, 10);
-  require_in_range("aux_k", aux_k, 1, n_latents, false, false, nullptr, "n_latents");
+  require_in_range("aux_k", aux_k, 1, 16384);  // used as min(aux_k, dead latents)
   require_in_range("input_dim", input_dim, 1, 4096);
   require_in_range("true_features", true_features, 1, 65536);
   require_in_range("active", active, 0, true_features, true, false, nullptr, "true_features");
@@ -78,18 +82,11 @@ void SaeConfig::validate() const {
   require_in_range("resample_every", static_cast<double>(resample_every), 1, 1e8);
   require_in_range("seed", static_cast<double>(seed), 0, 4294967295.0);
   optimizer_config().validate();
-  const double floats = double(n_latents) * batch_size;
-  if (floats > kMaxFloats)
-    fail_config("n_latents × batch_size = " + format_number(floats) + " is too large (limit " +
-                format_number(kMaxFloats) + ")");
-  const double weights = double(n_latents) * input_dim;
-  if (weights > kMaxFloats / 4)
-    fail_config("n_latents × input_dim = " + format_number(weights) + " is too large (limit " +
-                format_number(kMaxFloats / 4) + ")");
-  const double truth = double(true_features) * input_dim;
-  if (truth > kMaxFloats / 4)
-    fail_config("true_features × input_dim = " + format_number(truth) + " is too large (limit " +
-                format_number(kMaxFloats / 4) + ")");
+  require_fits_browser("n_latents × batch_size", double(n_latents) * batch_size, kMaxFloats);
+  // W_enc and W_dec, their gradients and Adam's two moments: 8 copies.
+  require_fits_browser("n_latents × input_dim", double(n_latents) * input_dim, kMaxFloats / 4, 8);
+  require_fits_browser("true_features × input_dim", double(true_features) * input_dim,
+                       kMaxFloats / 4);
 }
 
 double SaeConfig::l1_at(int64_t t) const {

@@ -1,6 +1,7 @@
 #include "suppression/suppression_config.hpp"
 
 #include "core/check.hpp"
+#include "core/memory_limit.hpp"
 
 namespace superpose {
 
@@ -19,10 +20,7 @@ void SuppressionConfig::validate() const {
   require_in_range("batch_size", batch_size, 1, 65536);
   require_in_range("lr", lr, 0, 10, true);
   require_in_range("seed", static_cast<double>(seed), 0, 4294967295.0);
-  const double floats = double(n_features) * batch_size;
-  if (floats > kMaxBatchFloats)
-    fail_config("n_features × batch_size = " + format_number(floats) + " is too large (limit " +
-                format_number(kMaxBatchFloats) + ")");
+  require_fits_browser("n_features × batch_size", double(n_features) * batch_size, kMaxBatchFloats);
 }
 
 SuppressionMagnitude SuppressionConfig::magnitude_kind() const {

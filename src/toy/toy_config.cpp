@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/check.hpp"
+#include "core/memory_limit.hpp"
 
 namespace superpose {
 
@@ -27,15 +28,11 @@ void ToyConfig::validate() const {
   require_in_range("steps", static_cast<double>(steps), 1, 1e8);
   require_in_range("seed", static_cast<double>(seed), 0, 4294967295.0);
   optimizer_config().validate();
-  const double floats = double(n_instances) * n_features * batch_size;
-  if (floats > kMaxBatchFloats)
-    fail_config("n_instances × n_features × batch_size = " + format_number(floats) +
-                " is too large (needs " + format_number(std::ceil(floats * 4 * 3 / 1048576)) +
-                " MB, limit " + format_number(kMaxBatchFloats * 4 * 3 / 1048576) + " MB)");
-  const double readout_floats = double(n_instances) * n_features * n_features;
-  if (readout_floats > kMaxBatchFloats)
-    fail_config("n_instances × n_features² = " + format_number(readout_floats) +
-                " is too large (limit " + format_number(kMaxBatchFloats) + ")");
+  // The batch, its output and its gradient (3 copies); the WᵀW readouts.
+  require_fits_browser("n_instances × n_features × batch_size",
+                       double(n_instances) * n_features * batch_size, kMaxBatchFloats, 3);
+  require_fits_browser("n_instances × n_features²", double(n_instances) * n_features * n_features,
+                       kMaxBatchFloats);
 }
 
 ToyModelKind ToyConfig::model_kind() const {
