@@ -6,11 +6,14 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/sae_io.hpp"
 #include "core/check.hpp"
 #include "core/kernels.hpp"
+#include "io/saelens_sae.hpp"
 #include "sae/sae_metrics.hpp"
 #include "sae/sae_trainer.hpp"
 
@@ -134,6 +137,7 @@ int cmd_sae(int argc, char** argv) {
   Args args(argc, argv, 2, {"json", "help", "orthogonal", "no-resample"});
   if (args.take_flag("help")) {
     std::fputs(kHelp, stdout);
+    std::fputs(kSaeIoHelp, stdout);
     return 0;
   }
   const bool json = args.take_flag("json");
@@ -146,8 +150,16 @@ int cmd_sae(int argc, char** argv) {
     if (n < 16 || n > 65536) throw UsageError("--eval-batch must be in [16, 65536] (got " + *v + ")");
     eval_batch = static_cast<int>(n);
   }
+  const auto save_dir = args.take("save");  // issue 7: a SAELens folder out
+  const auto load_dir = args.take("load");  // issue 7: a SAELens folder in, measured, not trained
   Json base = config_json_from_flags(args);
   args.finish();
+  std::optional<SaeLensSae> file;
+  if (load_dir) {
+    file = load_saelens_dir(*load_dir);
+    base = config_for_loaded_sae(base, *file, !sweep.empty() || !sweep_k.empty());
+  }
+  if (save_dir && (!sweep.empty() || !sweep_k.empty())) throw UsageError("--save needs a single run: drop --sweep / --sweep-k");
   if (!sweep.empty() && !sweep_k.empty()) throw UsageError("--sweep and --sweep-k are exclusive");
   if (!sweep.empty() && base.contains("l1"))
     throw UsageError("--l1 and --sweep are exclusive (the sweep sets λ for each run)");
@@ -184,20 +196,28 @@ int cmd_sae(int argc, char** argv) {
   std::vector<double> rates;
   for (const SaeConfig& c : configs) {
     SaeTrainer trainer(c, data);
-    Progress progress(c.steps, !json);
+    std::unique_ptr<Sae> loaded = file ? sae_from_saelens(*file, c, data->dim()) : nullptr;
+    Sae& sae = loaded ? *loaded : trainer.sae();
+    const int64_t train_steps = loaded ? 0 : c.steps;
+    Progress progress(train_steps, !json);
     const double t0 = now_seconds();
-    for (int64_t done = 0; done < c.steps;) {
-      const int64_t chunk = std::min<int64_t>(100, c.steps - done);
+    for (int64_t done = 0; done < train_steps;) {
+      const int64_t chunk = std::min<int64_t>(100, train_steps - done);
       trainer.train(chunk);
       done += chunk;
       progress.update(done, trainer.last_loss().total);
     }
     const double seconds = now_seconds() - t0;
     progress.finish();
-    const SaeMetrics m = compute_sae_metrics(trainer.sae(), eval, data->true_features());
+    const SaeMetrics m = compute_sae_metrics(sae, eval, data->true_features());
     Json out;
     out["config"] = trainer.config().to_json();
-    out["steps_per_second"] = c.steps / std::max(seconds, 1e-9);
+    out["steps_per_second"] = train_steps / std::max(seconds, 1e-9);
+    if (load_dir) out["loaded"] = *load_dir;
+    if (save_dir) {
+      save_saelens_dir(*save_dir, sae_to_saelens(sae));
+      out["saved"] = *save_dir;
+    }
     out["metrics"] = metrics_json(m);
     out["loss"] = trainer.last_loss().total;
     out["resampled"] = trainer.resampled_total();
@@ -232,6 +252,8 @@ int cmd_sae(int argc, char** argv) {
   }
   std::printf("\n(on %d held-out samples; γ = ‖x̂‖²/⟨x̂, x⟩, < 1 is shrinkage; MMCS: mean max cosine "
               "of true features with decoder columns; recovered: cosine > 0.9)\n", eval_batch);
+  if (load_dir) std::printf("loaded %s (measured, not trained)\n", load_dir->c_str());
+  if (save_dir) std::printf("saved %s (SAELens layout: cfg.json + sae_weights.safetensors)\n", save_dir->c_str());
   return 0;
 }
 
