@@ -48,6 +48,12 @@ bool uses_k(const std::string& arch) { return arch == "topk" || arch == "batchto
 Json SaeSession::configure(const Json& config) {
   if (!config.is_null() && !config.is_object()) fail_config("the config must be a JSON object");
   Json rest = config.is_null() ? Json::object() : config;
+  // Read-only keys of the config this session reports (like steer's "steps"): the reported
+  // config must configure a fresh session to the same experiment.
+  if (rest.is_object()) {
+    rest.erase("runs");
+    rest.erase("true_features_known");
+  }
   for (const char* key : {"arch", "npy_path"})
     if (rest.contains(key))
       fail_config(std::string(key) + " is not a key of the sae session (use " +

@@ -33,6 +33,10 @@ Json small_config(const std::string& kind) {
   if (kind == "suppression")
     return parse_json(R"({"n_features": 2, "steps": 30, "batch_size": 64, "sweep": [0.05, 0.2],
         "seed": 7})");
+  if (kind == "sae")
+    return parse_json(R"({"data": "synthetic", "input_dim": 8, "true_features": 16, "active": 2,
+        "n_latents": 32, "k": 4, "aux_k": 8, "batch_size": 64, "steps": 100, "warmup_steps": 5,
+        "eval_batch": 64, "seed": 7})");
   return Json::object();
 }
 

@@ -30,7 +30,8 @@ TEST_CASE("every kind with a memory-heavy config refuses it with the browser mes
       {"sae", R"({"n_latents": 16384, "input_dim": 4096, "batch_size": 16})"},
       {"sae", R"({"n_latents": 16384, "batch_size": 65536})"},
   };
-  for (const auto& [kind, config] : huge) {
+  for (const auto& entry : huge) {
+    const std::string kind = entry.first, config = entry.second;
     CAPTURE(kind);
     CAPTURE(config);
     bool known = false;

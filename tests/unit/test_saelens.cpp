@@ -128,7 +128,8 @@ TEST_CASE("SAELens: apply_b_dec_to_input = false folds into b_enc (same pre-acti
 TEST_CASE("SAELens: bad folders are refused naming the problem") {
   const SaeLensSae in = small("jumprelu");
   const auto [cfg, weights] = write_saelens(in);
-  auto with = [&](const char* key, const Json& v) {
+  // (C++17 lambdas cannot capture a structured binding: clang refuses it, so capture a copy.)
+  auto with = [cfg = std::string(cfg)](const char* key, const Json& v) {
     Json c = parse_json(cfg);
     if (v.is_null()) c.erase(key);
     else c[key] = v;
