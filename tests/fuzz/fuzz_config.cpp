@@ -22,13 +22,16 @@ namespace {
 }
 
 // Runs f; config errors are the expected outcome, anything else is a finding.
+std::string last_error;
+
 template <class F>
 bool expect_config_error(const char* where, F&& f) {
   try {
     f();
     return true;
   } catch (const std::invalid_argument& e) {
-    if (std::string(e.what()).empty()) finding(where, "empty error message");
+    last_error = e.what();
+    if (last_error.empty()) finding(where, "empty error message");
     return false;
   } catch (const superpose::Diverged& e) {
     return false;  // a legitimate outcome of a valid config with a huge learning rate
@@ -50,9 +53,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto again = superpose::make_session(kind);
     superpose::Json applied_again;
     if (!expect_config_error("configure(round trip)", [&] { applied_again = again->configure(applied); }))
-      finding("configure", ("the applied config is refused: " + applied.dump()).c_str());
+      finding("configure", (kind + ": the applied config " + applied.dump() + " is refused: " +
+                             last_error).c_str());
     if (applied_again != applied)
-      finding("configure", ("round trip changed the config: " + applied.dump() + " -> " +
+      finding("configure", (kind + ": round trip changed the config: " + applied.dump() + " -> " +
                             applied_again.dump()).c_str());
     // One step and a read-out, for configs small enough to keep the fuzzer fast.
     if (text.size() < 400 && applied.dump().size() < 2000) {
