@@ -14,7 +14,8 @@ import { PRESETS } from './presets.js';
 import { PANELS, defaultEmbedPanels, modelFormula } from './panels.js';
 import { LabClient } from './client.js';
 import { fmt } from './views/canvas.js';
-import { addToyExport } from './figures.js';
+import { addToyExport, toyStem } from './figures.js';
+import { addModelButtons, stateFromLabConfig } from './model-io.js';
 
 const embed = document.body.dataset.mode === 'embed';
 const $ = (id) => document.getElementById(id);
@@ -378,6 +379,24 @@ function wireBar() {
       togglePlay();
     }
   });
+}
+
+// Issue 7: save/load the trained model. A loaded file's config becomes the state (controls, URL)
+// without a reconfigure, which would re-initialise the loaded weights.
+function adoptLoaded(config) {
+  state = stateFromLabConfig(config, state);
+  S.state = state;
+  S.config = config;
+  S.done = false;
+  lossHistory = { steps: [], losses: [] };
+  writeHash();
+  syncControls();
+  buildPanels();
+  updateBar();
+}
+if (!embed && $('copy-link')) {
+  addModelButtons($('copy-link'), { client, stem: () => toyStem(S.config, 0, 'model'),
+    adopt: adoptLoaded, onError: showError });
 }
 
 // The user edits the URL (or goes back): apply it as a new experiment.

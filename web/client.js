@@ -70,6 +70,10 @@ export class LabClient {
   pause() { return this.request(P.REQUEST.PAUSE); }
   step(k = 1) { return this.request(P.REQUEST.STEP, { k }); }
   reset() { return this.request(P.REQUEST.RESET); }
+  /** The model as safetensors bytes (issue 7); resolves {ok, bytes: Uint8Array}. */
+  exportModel() { return this.request(P.REQUEST.EXPORT); }
+  /** Replace the experiment with a model file's; resolves {ok, config}. */
+  importModel(bytes, kind) { return this.request(P.REQUEST.IMPORT, kind ? { bytes, kind } : { bytes }); }
 
   onFrame(f) { this.frameListeners.push(f); }
   onError(f) { this.errorListeners.push(f); }

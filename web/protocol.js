@@ -16,6 +16,10 @@
 //   {id, type: 'pause'}               -> reply {ok}; no frame of the old run follows the reply
 //   {id, type: 'step', k}             -> reply {ok}; one frame
 //   {id, type: 'reset'}               -> reply {ok, config}; one frame at step 0
+//   {id, type: 'export'}              -> reply {ok, bytes: Uint8Array}: the model as a
+//                                        safetensors file (issue 7; kinds that support it)
+//   {id, type: 'import', bytes, kind?} -> reply {ok, config}: the file's model replaces the
+//                                        experiment (stopped; one frame at its step 0)
 // Worker → page, unsolicited:
 //   {type: 'ready', simd}             the module is loaded
 //   {type: 'frame', step, running, done, lossTotal, stepsPerSec, buffers: {name: {shape, data}},
@@ -31,6 +35,8 @@
     PAUSE: 'pause',
     STEP: 'step',
     RESET: 'reset',
+    EXPORT: 'export',
+    IMPORT: 'import',
   });
 
   const EVENT = Object.freeze({
@@ -43,6 +49,9 @@
   /** The buffers a frame carries (docs/wasm-api.md); the worker sends those the model has. */
   const FRAME_BUFFERS = Object.freeze(['W', 'W2', 'b', 'WtW', 'feature_norms', 'interference',
     'dimensionality', 'dims_per_feature', 'loss', 'feature_probability', 'importance']);
+
+  /** Largest model file an `import` request may carry. */
+  const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
 
   /** Largest k a single `step` request may ask for (one call must stay short, toolchain §11). */
   const MAX_STEP_K = 100000;
@@ -70,6 +79,14 @@
       }
       if (msg.kind !== undefined && (typeof msg.kind !== 'string' || !/^[a-z_-]{1,32}$/.test(msg.kind))) {
         return 'configure: kind must be an experiment name';
+      }
+    }
+    if (msg.type === REQUEST.IMPORT) {
+      const b = msg.bytes;
+      if (!(b instanceof ArrayBuffer || b instanceof Uint8Array)) return 'import needs bytes (a Uint8Array or ArrayBuffer)';
+      if (b.byteLength > MAX_IMPORT_BYTES) return `import: the file is larger than ${MAX_IMPORT_BYTES} bytes`;
+      if (msg.kind !== undefined && (typeof msg.kind !== 'string' || !/^[a-z_-]{1,32}$/.test(msg.kind))) {
+        return 'import: kind must be an experiment name';
       }
     }
     if (msg.type === REQUEST.STEP) {
@@ -125,7 +142,7 @@
   }
 
   root.SuperposeProtocol = Object.freeze({
-    REQUEST, EVENT, FRAME_BUFFERS, MAX_STEP_K,
+    REQUEST, EVENT, FRAME_BUFFERS, MAX_STEP_K, MAX_IMPORT_BYTES,
     request, reply, validateRequest, frame, transferList, checkFrame,
   });
 })(typeof globalThis !== 'undefined' ? globalThis : self);

@@ -189,6 +189,22 @@ function handle(msg) {
       sendFrame();
       return P.reply(msg.id, true);
     }
+    case R.EXPORT: {  // issue 7: the model as a safetensors file
+      if (!config) return P.reply(msg.id, false, { error: 'not configured' });
+      const a = parse(lab.exportSafetensors());
+      if (!a.ok) return P.reply(msg.id, false, { error: a.error });
+      return P.reply(msg.id, true, { bytes: lab.exportedBytes().slice() });
+    }
+    case R.IMPORT: {  // issue 7: a model file replaces the experiment (a bad file changes nothing)
+      const k = msg.kind || 'toy';
+      const a = parse(lab.importSafetensors(k, msg.bytes));
+      if (!a.ok) return P.reply(msg.id, false, { error: a.error });
+      stop();
+      kind = k;
+      adopt(a);
+      sendFrame();
+      return P.reply(msg.id, true, { config });
+    }
     default:
       return P.reply(msg.id, false, { error: 'unhandled request' });
   }

@@ -162,3 +162,39 @@ test('embed kit: experiment=suppression opens the compact suppression page, *_hi
   noProblems(page);
   await page.close();
 });
+
+test('the lab saves the trained model as safetensors and loads it back (a bad file is refused)', async () => {
+  const page = await lab.open('index.html#n=6&m=2&p=0.2,0.02&seed=3&steps=2000');
+  await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step >= 200, null, { timeout: 60000 });
+  if (await page.evaluate(() => window.superpose.running)) await page.click('#play');
+  await page.waitForFunction(() => !window.superpose.running, null, { timeout: 30000 });
+  const W = await page.evaluate(() => Array.from(window.superpose.lastFrame.buffers.W.data));
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#save-model')]);
+  assert.equal(dl.suggestedFilename(), 'toy_n6_m2_k2_p0.2-0.02_seed3_model.safetensors');
+  const file = await dl.path();
+  const bytes = fs.readFileSync(file);
+  const header = JSON.parse(bytes.toString('utf8', 8, 8 + Number(bytes.readBigUInt64LE(0))));
+  assert.deepEqual(header.W.shape, [2, 2, 6]);
+
+  // a different experiment, then the file: the model, the controls and the URL come back
+  await page.evaluate(() => { location.hash = '#n=4&m=3&k=1&seed=9&autoplay=0'; });
+  await page.waitForFunction(() => window.superpose.config && window.superpose.config.n_features === 4, null, { timeout: 30000 });
+  await page.setInputFiles('#load-model-file', file);
+  await page.waitForFunction(() => window.superpose.config.n_features === 6 && window.superpose.lastFrame.buffers.W.data.length === 24, null, { timeout: 30000 });
+  const after = await page.evaluate(() => ({ W: Array.from(window.superpose.lastFrame.buffers.W.data), hash: location.hash,
+    n: document.getElementById('ctl-n').value, step: window.superpose.lastFrame.step }));
+  assert.deepEqual(after.W, W);
+  assert.equal(after.n, '6');
+  assert.match(after.hash, /n=6/);
+  assert.match(after.hash, /seed=3/);
+  assert.equal(after.step, 0);
+
+  fs.writeFileSync(`${file}.bad`, bytes.subarray(0, 30));
+  await page.setInputFiles('#load-model-file', `${file}.bad`);
+  await page.waitForFunction(() => window.superpose.errors.length > 0, null, { timeout: 10000 });
+  const err = await page.evaluate(() => window.superpose.errors[window.superpose.errors.length - 1]);
+  assert.match(err, /Could not load .*: safetensors: header size \d+ runs beyond the end of the file/);
+  assert.deepEqual(await page.evaluate(() => Array.from(window.superpose.lastFrame.buffers.W.data)), W, 'a bad file changes nothing');
+  noProblems(page);
+  await page.close();
+});
