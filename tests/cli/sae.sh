@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The `superpose sae` CLI contract (issue 5): flags, JSON keys, sweeps, .npy input, one-line
+# errors with exit code 2.
+# Usage: tests/cli/sae.sh path/to/superpose
+set -uo pipefail
+bin=$1
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass() { echo "ok   $1"; }
+fail() { echo "FAIL $1"; fails=$((fails + 1)); }
+
+expect_usage_error() {  # name, expected substring, args...
+  local name=$1 want=$2
+  shift 2
+  local err code
+  err=$("$bin" sae "$@" 2>&1 >/dev/null)
+  code=$?
+  if [ "$code" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ "$err" == *"$want"* ]]; then
+    pass "$name"
+  else
+    fail "$name: exit $code, stderr: $err"
+  fi
+}
+
+expect_usage_error "bad arch" "--arch must be one of relu|gated|jumprelu|topk|batchtopk (got 'softmax')" --arch softmax
+expect_usage_error "negative l1" "--l1: l1 must be in [0, 100] (got -1)" --l1 -1
+expect_usage_error "NaN l1" "--l1 expects a finite number (got 'nan')" --l1 nan
+expect_usage_error "zero latents" "--latents: n_latents must be in [1, 16384] (got 0)" --latents 0
+expect_usage_error "k above latents" "--k: k must be in [1, n_latents=8] (got 9)" --arch topk --latents 8 --k 9
+expect_usage_error "active above features" "--active: active must be in (0, true_features=256] (got 300)" --active 300
+expect_usage_error "bad data" "--data must be synthetic, toy or a FILE.npy (got 'foo')" --data foo
+expect_usage_error "missing npy" "--data: npy: cannot open" --data "$tmp/missing.npy"
+expect_usage_error "l1 with sweep" "--l1 and --sweep are exclusive" --l1 0.3 --sweep 0.1,0.2
+expect_usage_error "sweep and sweep-k" "--sweep and --sweep-k are exclusive" --sweep 0.1 --sweep-k 2
+expect_usage_error "bad sweep value" "--sweep: l1 must be in [0, 100] (got -2)" --sweep 0.1,-2
+expect_usage_error "fractional sweep-k" "--sweep-k expects integers (got 2.5)" --sweep-k 2.5
+expect_usage_error "zero steps" "--steps: steps must be in [1, 100000000] (got 0)" --steps 0
+expect_usage_error "unknown flag" "unknown flag --bogus" --bogus 1
+# Untrusted .npy files: wrong dtype, truncated, 3-D.
+python3 - "$tmp" <<'PY'
+import struct, sys
+d = sys.argv[1]
+def npy(path, descr, shape, data):
+    h = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape)
+    h += " " * ((64 - (10 + len(h) + 1) % 64) % 64) + "\n"
+    open(path, "wb").write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode() + data)
+npy(d + "/int.npy", "<i4", "(4, 2)", b"\0" * 32)
+npy(d + "/short.npy", "<f4", "(4, 2)", b"\0" * 20)
+npy(d + "/cube.npy", "<f4", "(2, 2, 2)", b"\0" * 32)
+npy(d + "/huge.npy", "<f4", "(4000000000, 4000000000)", b"\0" * 32)
+import random
+random.seed(0)
+rows = [[random.random() * (j % 3) for j in range(6)] for _ in range(300)]
+npy(d + "/good.npy", "<f8", "(300, 6)", b"".join(struct.pack("<d", v) for r in rows for v in r))
+PY
+expect_usage_error "npy dtype" "--data: npy: dtype '<i4' is not supported" --data "$tmp/int.npy"
+expect_usage_error "npy truncated" "--data: npy: file is truncated" --data "$tmp/short.npy"
+expect_usage_error "npy 3-D" "--data: npy: activations must be a 2-D array" --data "$tmp/cube.npy"
+expect_usage_error "npy huge" "--data: npy: shape is too large" --data "$tmp/huge.npy"
+
+check_json() {  # name, python assertions on d, args...
+  local name=$1 code=$2
+  shift 2
+  local out
+  out=$("$bin" sae "$@" --json 2>/dev/null)
+  if [ $? -eq 0 ] && printf '%s' "$out" | python3 -c "import json, sys, math
+d = json.load(sys.stdin)
+$code"; then pass "$name"; else fail "$name: $out"; fi
+}
+
+check_json "json keys (relu)" '
+for key in ["config", "steps_per_second", "metrics"]:
+    assert key in d, key
+m = d["metrics"]
+for key in ["l0", "mse", "fve", "dead_fraction", "dense_fraction", "relative_reconstruction_bias", "mmcs", "recovered_fraction"]:
+    assert key in m, key
+c = d["config"]
+assert c["arch"] == "relu" and c["input_dim"] == 16 and c["true_features"] == 32 and c["n_latents"] == 64
+assert c["l1"] == 0.3 and c["steps"] == 300 and c["batch_size"] == 256 and c["seed"] == 3
+assert 0 < m["l0"] < 64 and 0 < m["fve"] <= 1 and 0 <= m["mmcs"] <= 1
+' --input-dim 16 --true-features 32 --active 2 --latents 64 --steps 300 --batch 256 --lr 1e-2 --seed 3
+
+check_json "topk: L0 = k" '
+assert d["config"]["arch"] == "topk" and d["config"]["k"] == 3
+assert d["metrics"]["l0"] == 3, d["metrics"]["l0"]
+' --arch topk --k 3 --input-dim 16 --true-features 32 --active 2 --latents 64 --steps 100 --batch 256
+
+check_json "sweep: one entry per λ, L0 falls as λ grows" '
+assert isinstance(d, list) and len(d) == 3
+assert [e["config"]["l1"] for e in d] == [0.05, 0.3, 1.0]
+l0 = [e["metrics"]["l0"] for e in d]
+assert l0[0] > l0[1] > l0[2], l0
+' --sweep 0.05,0.3,1 --input-dim 16 --true-features 32 --active 2 --latents 64 --steps 300 --batch 256 --lr 1e-2
+
+check_json "sweep-k: one entry per k" '
+assert [e["config"]["k"] for e in d] == [2, 4]
+l0 = [e["metrics"]["l0"] for e in d]
+assert 1.99 <= l0[0] <= 2 and 3.99 <= l0[1] <= 4, l0  # k unless a sample has fewer positive pre-activations
+' --arch topk --sweep-k 2,4 --input-dim 16 --true-features 32 --active 2 --latents 64 --steps 200 --batch 256
+
+check_json "every arch runs; toy data compares with the toy model's features" '
+assert d["config"]["data"] == "toy" and d["config"]["input_dim"] == 2
+assert d["metrics"]["mmcs"] > 0.5
+' --arch gated --data toy --input-dim 2 --true-features 5 --active 0.125 --latents 5 --toy-steps 1000 --steps 300
+
+check_json "npy file: no ground truth (mmcs null)" '
+assert d["config"]["data"] == "npy" and d["config"]["input_dim"] == 6
+assert d["metrics"]["mmcs"] is None and d["metrics"]["recovered_fraction"] is None
+assert d["metrics"]["fve"] > 0
+' --arch jumprelu --data "$tmp/good.npy" --latents 12 --steps 100 --batch 64
+
+out=$("$bin" sae --input-dim 16 --true-features 32 --active 2 --latents 64 --steps 50 --batch 128 2>/dev/null)
+if [ $? -eq 0 ] && [[ "$out" == *"MMCS"* ]] && [[ "$out" == *"relu"* ]]; then pass "text summary"; else fail "text summary: $out"; fi
+"$bin" sae --help | grep -q -- "--sweep-k" && pass "help lists --sweep-k" || fail "help"
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]
