@@ -198,3 +198,19 @@ test('the lab saves the trained model as safetensors and loads it back (a bad fi
   noProblems(page);
   await page.close();
 });
+
+test('the suppression page saves each panel as PNG and its data as JSON/CSV/.npy', async () => {
+  const page = await lab.open('suppression.html#c=0.6', { waitReady: false });
+  await page.waitForFunction(() => window.superpose && window.superpose.lastFrame && window.superpose.lastFrame.step > 100, null, { timeout: 60000 });
+  await page.click('#ac-panel .export-menu summary');
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#ac-panel [data-export="png"]')]);
+  assert.equal(png.suggestedFilename(), 'suppression_c0.6_ac-panel.png');
+  checkPNG(fs.readFileSync(await png.path()), png.suggestedFilename());
+  await page.click('#ac-panel .export-menu summary');
+  const [json] = await Promise.all([page.waitForEvent('download'), page.click('#ac-panel [data-export="json"]')]);
+  const d = JSON.parse(fs.readFileSync(await json.path(), 'utf8'));
+  assert.deepEqual(d.shapes.trained_activation, [3]);
+  assert.equal(d.trained_activation.length, 3);
+  noProblems(page);
+  await page.close();
+});
