@@ -9,7 +9,8 @@ namespace superpose {
 Json parse_json(const std::string& text) {
   try {
     return Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
+    // parse_error, and out_of_range for a number that overflows a double ("1e400").
     fail_config(std::string("config is not valid JSON: ") + e.what());
   }
 }
