@@ -14,17 +14,9 @@
 // beyond hiding and compacting; nothing from the URL is inserted as HTML.
 
 const PAGES = { toy: 'embed.html', suppression: 'suppression.html', steer: 'steer.html', sae: 'sae.html' };
-const HIDE = {
-  controls: '.bar, #controls, .controls',
-  title: '.masthead, #preset-info, .preset-info',
-  explain: '.explain, .lede',
-  formulas: '.formula',
-  notes: '#notes',
-  link: '#open-lab, .embed-open',
-  readouts: '.readout',
-};
-// Parts an embedded experiment page hides unless asked (the notes around the iframe explain).
-const EMBED_DEFAULT_HIDE = ['.masthead', '#copy-link', 'nav.pages'];
+// The parts *_hide can hide (embed-kit.css holds the selectors, switched on by html.hide-NAME).
+const HIDE = { controls: 1, title: 1, explain: 1, formulas: 1, notes: 1, link: 1, readouts: 1 };
+// An embedded experiment page (html.embed-page) also hides its masthead and copy-link button.
 
 /** Split a hash into the kit's options and the page's own keys (order kept). */
 export function splitHash(hash) {
@@ -58,11 +50,16 @@ function joinHash(...parts) {
   return s ? `#${s}` : '';
 }
 
-function addStyle(rules) {
-  const style = document.createElement('style');
-  style.textContent = rules;
-  document.head.appendChild(style);
+// The kit's rules live in a stylesheet file (no inline styles: the pages' CSP is style-src 'self').
+function addStylesheet() {
+  if (document.querySelector('link[data-embed-kit]')) return;
+  const link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.href = new URL('embed-kit.css', import.meta.url).href;
+  link.dataset.embedKit = '1';
+  document.head.appendChild(link);
 }
+const flag = (name) => document.documentElement.classList.add(name);
 
 function postSize() {
   const d = document.documentElement;
@@ -74,7 +71,8 @@ function postSize() {
 function missing(message) {
   window.superposeEmbed.error = message;
   // Its own box: the stopped toy app below reports into #error, which is hidden.
-  addStyle('#panels, .bar, #preset-info, #error, #notes { display: none !important; }');
+  addStylesheet();
+  flag('embed-missing');
   const box = document.createElement('p');
   box.className = 'error embed-missing';
   box.setAttribute('role', 'alert');
@@ -108,7 +106,8 @@ function start() {
         if (r.ok) location.replace(target);
         else missing(`the ${kit.experiment} experiment is not part of this build (${page} is missing)`);
       }, () => missing(`the ${kit.experiment} experiment could not be loaded`));
-      addStyle('#panels, .bar, #preset-info { visibility: hidden; }');
+      addStylesheet();
+      flag('embed-routing');
       return;
     }
   }
@@ -116,13 +115,10 @@ function start() {
   if (kit.experiment || kit.embed || kit.hide.length) history.replaceState(null, '', `${location.pathname}${location.search}${joinHash(own)}`);
   if (!embedded) return;
 
-  document.documentElement.classList.add('embedded');
-  const hidden = kit.hide.map((n) => HIDE[n]);
-  if (!onEmbedPage) hidden.push(...EMBED_DEFAULT_HIDE);
-  const rules = [];
-  if (hidden.length) rules.push(`${hidden.join(', ')} { display: none !important; }`);
-  if (!onEmbedPage) rules.push('html.embedded body { margin: 6px; } html.embedded .embed-open { position: absolute; top: 6px; right: 8px; font-size: 12px; z-index: 10; }');
-  if (rules.length) addStyle(rules.join('\n'));
+  addStylesheet();
+  flag('embedded');
+  if (!onEmbedPage) flag('embed-page');
+  for (const name of kit.hide) flag(`hide-${name}`);
 
   // "open in full lab": the same page and state, unembedded (read at click time: the page keeps
   // its state in the hash as it changes).
