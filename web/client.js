@@ -7,10 +7,28 @@ import './protocol.js';
 
 const P = globalThis.SuperposeProtocol;
 
+/**
+ * Start the worker. A page in an opaque origin (an iframe with sandbox="allow-scripts" and no
+ * allow-same-origin) may not start a worker from the site's URL (SecurityError); a blob: worker
+ * inherits the page's origin and may, and importScripts is not bound by it. The blob only sets
+ * the site's base URL (worker.js loads protocol.js and lab.js from it) and imports worker.js.
+ */
+export function startWorker(workerUrl, WorkerImpl = globalThis.Worker) {
+  try {
+    return new WorkerImpl(workerUrl);
+  } catch (e) {
+    if (!globalThis.location || typeof Blob === 'undefined' || !URL.createObjectURL) throw e;
+    const abs = new URL(String(workerUrl), globalThis.location.href).href;
+    const base = new URL('.', abs).href;
+    const src = `self.SUPERPOSE_BASE = ${JSON.stringify(base)}; importScripts(${JSON.stringify(abs)});`;
+    return new WorkerImpl(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+  }
+}
+
 export class LabClient {
   /** @param {string|URL} workerUrl  @param {typeof Worker} [WorkerImpl] (tests pass a fake) */
   constructor(workerUrl = 'worker.js', WorkerImpl = globalThis.Worker) {
-    this.worker = new WorkerImpl(workerUrl);
+    this.worker = startWorker(workerUrl, WorkerImpl);
     this.nextId = 1;
     this.pending = new Map();
     this.frameListeners = [];

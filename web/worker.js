@@ -10,7 +10,10 @@
 // What it is not: no drawing and no DOM; no state of its own beyond the run loop.
 'use strict';
 
-importScripts('protocol.js');
+// SUPERPOSE_BASE: set when the page started this worker from a blob: URL (client.js
+// startWorker, for sandboxed iframes), where relative URLs would not resolve.
+const BASE = typeof self.SUPERPOSE_BASE === 'string' ? self.SUPERPOSE_BASE : '';
+importScripts(`${BASE}protocol.js`);
 const P = self.SuperposeProtocol;
 
 const CHUNK_MS = 12;      // target duration of one lab.step(k) call
@@ -49,8 +52,8 @@ function parse(json) {
 
 // ---- loading the module -----------------------------------------------------------------
 const ready = (async () => {
-  importScripts('lab.js');
-  const Module = await self.createLab();
+  importScripts(`${BASE}lab.js`);
+  const Module = await self.createLab(BASE ? { locateFile: (file) => BASE + file } : {});
   lab = new Module.Lab();
   post({ type: P.EVENT.READY });
 })();

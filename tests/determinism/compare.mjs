@@ -42,8 +42,15 @@ function runWasm(kind, spec) {
 let failed = false;
 const rows = [];
 for (const [kind, spec] of Object.entries(dump)) {
-  const a = runWasm(kind, spec);
-  const b = runWasm(kind, spec);
+  let a, b;
+  try {
+    a = runWasm(kind, spec);
+    b = runWasm(kind, spec);
+  } catch (e) {
+    failed = true;
+    rows.push(`${kind.padEnd(12)} FAIL: ${String(e && e.message ? e.message : e).slice(0, 300)}`);
+    continue;
+  }
   let worst = { rel: 0, name: '', index: -1, native: 0, wasm: 0 };
   for (const [name, nat] of Object.entries(spec.buffers)) {
     const w = a[name];

@@ -52,6 +52,9 @@ export function serve(root, port = 0, host = '127.0.0.1') {
         'Content-Length': st.size,
         'Cache-Control': 'no-cache',
         'X-Content-Type-Options': 'nosniff',
+        // As GitHub Pages sends it: a page in a sandboxed iframe (opaque origin, issue 9) loads
+        // its module scripts and lab.wasm in CORS mode.
+        'Access-Control-Allow-Origin': '*',
       });
       if (req.method === 'HEAD') { res.end(); return; }
       fs.createReadStream(file).pipe(res);
