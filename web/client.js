@@ -6,6 +6,7 @@
 import './protocol.js';
 
 const P = globalThis.SuperposeProtocol;
+const MAX_RESTARTS = 5;   // per page: a module that crashes on every start is not retried forever
 
 /**
  * Start the worker. A page in an opaque origin (an iframe with sandbox="allow-scripts" and no
@@ -28,24 +29,51 @@ export function startWorker(workerUrl, WorkerImpl = globalThis.Worker) {
 export class LabClient {
   /** @param {string|URL} workerUrl  @param {typeof Worker} [WorkerImpl] (tests pass a fake) */
   constructor(workerUrl = 'worker.js', WorkerImpl = globalThis.Worker) {
-    this.worker = startWorker(workerUrl, WorkerImpl);
+    this.workerUrl = workerUrl;
+    this.WorkerImpl = WorkerImpl;
     this.nextId = 1;
     this.pending = new Map();
     this.frameListeners = [];
     this.errorListeners = [];
+    this.restarts = 0;
+    this.attach(startWorker(workerUrl, WorkerImpl));
+  }
+
+  attach(worker) {
+    this.worker = worker;
+    this.started = false;  // true once the module has loaded (READY)
     this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
-    this.worker.onmessage = (e) => this.receive(e.data);
-    this.worker.onerror = (e) => {
-      const msg = `the training worker failed: ${e && e.message ? e.message : 'unknown error'}`;
+    worker.onmessage = (e) => { if (this.worker === worker) this.receive(e.data); };
+    worker.onerror = (e) => {
+      if (this.worker !== worker) return;
       if (e && e.preventDefault) e.preventDefault();
-      this.failAll(msg);
+      const what = e && e.message ? e.message : 'unknown error';
+      // A worker that crashed after loading (a wasm trap, out of memory) holds a broken module:
+      // replace it, so the next configure or reset works without reloading the page. A worker
+      // that never loaded is not restarted (it would fail the same way).
+      if (this.started && this.restarts < MAX_RESTARTS) {
+        this.failAll(`the training worker crashed (${what}); a fresh one was started with the same settings: press play to continue`);
+        this.restart();
+      } else {
+        this.failAll(`the training worker failed: ${what}`);
+      }
     };
+  }
+
+  /** Replace the worker with a fresh one (a new wasm module), configured as the last one was. */
+  restart() {
+    const old = this.worker;
+    this.restarts++;
+    this.attach(startWorker(this.workerUrl, this.WorkerImpl));
+    try { old.terminate(); } catch { /* already gone */ }
+    if (this.lastConfigure) this.request(P.REQUEST.CONFIGURE, this.lastConfigure).catch(() => {});
   }
 
   receive(msg) {
     if (!msg || typeof msg !== 'object') return;
     switch (msg.type) {
       case P.EVENT.READY:
+        this.started = true;
         this.resolveReady();
         break;
       case P.EVENT.REPLY: {
@@ -83,7 +111,10 @@ export class LabClient {
   }
 
   /** kind: the experiment kind (docs/wasm-api.md); omitted means 'toy'. */
-  configure(config, kind) { return this.request(P.REQUEST.CONFIGURE, kind ? { config, kind } : { config }); }
+  configure(config, kind) {
+    this.lastConfigure = kind ? { config, kind } : { config };
+    return this.request(P.REQUEST.CONFIGURE, this.lastConfigure);
+  }
   play() { return this.request(P.REQUEST.PLAY); }
   pause() { return this.request(P.REQUEST.PAUSE); }
   step(k = 1) { return this.request(P.REQUEST.STEP, { k }); }
