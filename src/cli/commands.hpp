@@ -14,6 +14,7 @@ int cmd_suppression(int argc, char** argv);  // issue 4
 int cmd_steer(int argc, char** argv);   // issue 6
 int cmd_ablate(int argc, char** argv);  // issue 6
 int cmd_sae(int argc, char** argv);     // issue 5
+int cmd_grok(int argc, char** argv);    // issue 10
 
 // Rethrows a config error (std::invalid_argument from validate()) as a UsageError naming the
 // flag that sets the field the message starts with. flag_of_field: {field, flag} pairs.

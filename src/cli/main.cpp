@@ -20,6 +20,7 @@ const Command kCommands[] = {
     {"steer", superpose::cli::cmd_steer, "steer a toy model's hidden state along an SAE latent, feature or unit"},
     {"sae", superpose::cli::cmd_sae, "train sparse autoencoders (ReLU, Gated, JumpReLU, TopK, BatchTopK) on known features"},
     {"ablate", superpose::cli::cmd_ablate, "ablate SAE latents or hidden units: loss change per output feature"},
+    {"grok", superpose::cli::cmd_grok, "grokking modular addition: memorise, then generalise (Gromov MLP, residual stream)"},
 };
 
 void usage(FILE* out) {

@@ -3,6 +3,7 @@
 
 #include "core/check.hpp"
 #include "session/sae_session.hpp"
+#include "session/grok_session.hpp"
 #include "session/session.hpp"
 #include "session/suppression_session.hpp"
 #include "session/steer_session.hpp"
@@ -17,6 +18,7 @@ const std::vector<std::pair<std::string, Factory>>& registry() {
       {"toy", [] { return std::unique_ptr<Session>(new ToySession()); }},
       {"steer", [] { return std::unique_ptr<Session>(new SteerSession()); }},
       {"suppression", [] { return std::unique_ptr<Session>(new SuppressionSession()); }},
+      {"grok", [] { return std::unique_ptr<Session>(new GrokSession()); }},
       {"sae", [] { return std::unique_ptr<Session>(new SaeSession()); }},
   };
   return kinds;

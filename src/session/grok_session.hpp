@@ -1,0 +1,32 @@
+// The grokking experiment as a Session (kind "grok"; docs/wasm-api.md): one step is one
+// full-batch epoch, and the run stops at `epochs`. Config: the keys of GrokConfig; the answer adds `steps` (= epochs, read-only,
+// ignored on input) so a driver knows the run's length. Buffers: the history (train/test accuracy
+// and loss, weight norm), the threshold epochs, the embedding's Fourier readouts, and for the
+// residual model the paths' contributions to the correct logit and their ablations.
+#pragma once
+#include <memory>
+
+#include "grok/grok_run.hpp"
+#include "session/session.hpp"
+
+namespace superpose {
+
+class GrokSession : public Session {
+ public:
+  static constexpr int kTopFrequencies = 5;
+
+  Json configure(const Json& config) override;
+  Json reset() override;
+  Json step(int64_t k) override;
+  GrokRun* run() { return run_.get(); }
+
+ protected:
+  void refresh_buffers(std::map<std::string, Buffer>& buffers) override;
+
+ private:
+  std::unique_ptr<GrokRun> run_;
+  GrokRun& require_run();
+  Json config_json() const;
+};
+
+}  // namespace superpose
