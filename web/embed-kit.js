@@ -112,7 +112,13 @@ function start() {
     }
   }
   // Take the kit's keys out of the hash before the page's own parser reads it.
-  if (kit.experiment || kit.embed || kit.hide.length) history.replaceState(null, '', `${location.pathname}${location.search}${joinHash(own)}`);
+  if (kit.experiment || kit.embed || kit.hide.length) {
+    try {
+      history.replaceState(null, '', `${location.pathname}${location.search}${joinHash(own)}`);
+    } catch {
+      // an opaque-origin (sandboxed) frame may refuse; the page then ignores the kit's keys
+    }
+  }
   if (!embedded) return;
 
   addStylesheet();
