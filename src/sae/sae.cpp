@@ -25,7 +25,7 @@ Sae::Sae(const SaeConfig& config, int d, std::size_t n_extra)
   params_.assign(2 * std::size_t(d_) * L_ + L_ + d_ + n_extra, 0.f);
   g_.setZero(d_);
   zeros_.setZero(L_);
-  active_.resize(L_);
+  active_.resize(L_ + 1);
 }
 
 void Sae::initialise(Rng& rng, const Vec& data_mean) {
@@ -78,19 +78,24 @@ void Sae::encode(const Eigen::Ref<const Mat>& X, SparseCode& code) {
 void Sae::decode(const SparseCode& code, Mat& X_hat) const {
   const int B = code.batch_size();
   X_hat.resize(d_, B);
-  ConstMatMap W(params_.data() + off_W_dec(), d_, L_);
+  const float* W = params_.data() + off_W_dec();
+  const float* b = params_.data() + off_b_dec();
   for (int s = 0; s < B; ++s) {
-    float* xh = X_hat.col(s).data();
-    Eigen::Map<Vec>(xh, d_) = b_dec();
-    for (int e = code.start[s]; e < code.start[s + 1]; ++e)
-      if (code.value[e] != 0.f) axpy(code.value[e], W.col(code.index[e]).data(), xh, d_);
+    const int e0 = code.start[s], n = code.start[s + 1] - e0;
+    gather_combine(W, d_, code.index.data() + e0, code.value.data() + e0, n, b, X_hat.col(s).data(), d_);
   }
 }
 
 void Sae::encoder_forward(const Eigen::Ref<const Mat>& X) {
   Xc_ = X.colwise() - b_dec();
   pre_.resize(L_, X.cols());
+#ifdef EIGEN_DONT_VECTORIZE
+  // Eigen without SIMD (the wasm build): the xsimd kernel, on W_enc laid out (L, d).
+  W_enc_ = W_enc_t().transpose();
+  gemm_nn(W_enc_.data(), L_, Xc_.data(), d_, pre_.data(), L_, L_, d_, Xc_.cols());
+#else
   pre_.noalias() = W_enc_t().transpose() * Xc_;
+#endif
 }
 
 void Sae::collect_column(int s, const float* threshold, SparseCode& code) {
@@ -111,25 +116,23 @@ double Sae::reconstruction_backward(const Eigen::Ref<const Mat>& X, float* grad)
   const int B = code.batch_size();
   X_hat_.resize(d_, B);
   df_.assign(code.nnz(), 0.f);
-  ConstMatMap W(params_.data() + off_W_dec(), d_, L_);
+  const float* W = params_.data() + off_W_dec();
+  const float* b = params_.data() + off_b_dec();
   float* gW = grad ? grad + off_W_dec() : nullptr;
   float* gb = grad ? grad + off_b_dec() : nullptr;
   const float scale = 2.f / static_cast<float>(B);
   double total = 0;
   for (int s = 0; s < B; ++s) {
     float* xh = X_hat_.col(s).data();
-    Eigen::Map<Vec>(xh, d_) = b_dec();
-    const int e0 = code.start[s], e1 = code.start[s + 1];
-    for (int e = e0; e < e1; ++e)
-      if (code.value[e] != 0.f) axpy(code.value[e], W.col(code.index[e]).data(), xh, d_);
-    total += residual_grad(xh, X.col(s).data(), g_.data(), d_, scale);
+    const int e0 = code.start[s], n = code.start[s + 1] - e0;
+    const int* idx = code.index.data() + e0;
+    const float* f = code.value.data() + e0;
+    gather_combine(W, d_, idx, f, n, b, xh, d_);  // x̂ = W_dec f + b_dec
+    total += residual_grad(xh, X.col(s).data(), g_.data(), d_, scale);  // g = ∂mse/∂x̂
     if (!grad) continue;
     axpy(1.f, g_.data(), gb, d_);
-    for (int e = e0; e < e1; ++e) {
-      const int i = code.index[e];
-      df_[e] = dot(W.col(i).data(), g_.data(), d_);
-      if (code.value[e] != 0.f) axpy(code.value[e], g_.data(), gW + std::size_t(i) * d_, d_);
-    }
+    gather_dots(W, d_, idx, n, g_.data(), df_.data() + e0, d_);  // ∂mse/∂f = W_decᵀ g
+    scatter_axpy(gW, d_, idx, f, n, g_.data(), d_);                // ∂mse/∂W_dec += g fᵀ
   }
   return total / B;
 }
@@ -139,19 +142,19 @@ void Sae::encoder_backward(const SparseCode& code, const float* dpre, const floa
   const int B = code.batch_size();
   float* gWe = grad;
   float* gbe = grad + off_b_enc();
-  float* gbd = grad + off_b_dec();
-  const float* We = params_.data();
+  // ∂L/∂b_dec through xc = x − b_dec is −W_encᵀ Σ_s dpre_s: summed per latent here, one dense
+  // product at the end (instead of a d-long axpy per entry).
+  dpre_sum_.setZero(L_);
   for (int s = 0; s < B; ++s) {
-    const float* xc = Xc_.col(s).data();
-    for (int e = code.start[s]; e < code.start[s + 1]; ++e) {
-      const float dp = dpre[e];
+    const int e0 = code.start[s], n = code.start[s + 1] - e0;
+    for (int e = e0; e < e0 + n; ++e) {
       const int i = code.index[e];
-      gbe[i] += db_enc ? db_enc[e] : dp;
-      if (dp == 0.f) continue;
-      axpy(dp, xc, gWe + std::size_t(i) * d_, d_);
-      axpy(-dp, We + std::size_t(i) * d_, gbd, d_);
+      gbe[i] += db_enc ? db_enc[e] : dpre[e];
+      dpre_sum_[i] += dpre[e];
     }
+    scatter_axpy(gWe, d_, code.index.data() + e0, dpre + e0, n, Xc_.col(s).data(), d_);  // += dpre xcᵀ
   }
+  VecMap(grad + off_b_dec(), d_).noalias() -= W_enc_t() * dpre_sum_;
 }
 
 std::unique_ptr<Sae> make_sae(const SaeConfig& config, int d, const Vec& data_mean) {

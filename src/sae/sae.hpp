@@ -136,11 +136,13 @@ class Sae {
   Mat Xc_;      // (d, B)  x − b_dec
   Mat pre_;     // (L, B)  W_enc (x − b_dec), without b_enc (added as it is read)
   Mat X_hat_;   // (d, B)
+  Mat W_enc_;   // (L, d)  W_enc itself, for the encoder kernel where Eigen has no SIMD
   SparseCode code_;
   std::vector<float> df_, dpre_, db_enc_;  // (nnz)
   Vec g_;       // (d)
   Vec zeros_;   // (L)
-  std::vector<int> active_;  // (L)
+  std::vector<int> active_;  // (L + 1)
+  mutable Vec dpre_sum_;     // (L)
 
   virtual void initialise_extras() {}
   // Fills code from pre_ (and the parameters). training: the loss's code (may carry f = 0

@@ -12,13 +12,20 @@ std::size_t collect_above(const float* x, const float* bias, const float* thresh
                           std::size_t n) {
   const std::size_t nv = n - n % W;
   std::size_t count = 0, i = 0;
-  // Most latents are inactive: one comparison per register, lanes only where any fired.
+  // Most latents are inactive: one comparison per register skips blocks where none fired; in
+  // the others every lane is written and the count advances only past the firing ones
+  // (branch-free: firing is unpredictable).
+  alignas(64) float v[W];
   for (; i < nv; i += W) {
-    B v = B::load_unaligned(x + i);
-    if (bias) v += B::load_unaligned(bias + i);
-    if (!xsimd::any(v > B::load_unaligned(threshold + i))) continue;
-    for (std::size_t j = i; j < i + W; ++j)
-      if (x[j] + (bias ? bias[j] : 0.f) > threshold[j]) out[count++] = static_cast<int>(j);
+    B vb = B::load_unaligned(x + i);
+    if (bias) vb += B::load_unaligned(bias + i);
+    const B t = B::load_unaligned(threshold + i);
+    if (!xsimd::any(vb > t)) continue;
+    vb.store_aligned(v);
+    for (std::size_t j = 0; j < W; ++j) {
+      out[count] = static_cast<int>(i + j);
+      count += v[j] > threshold[i + j];
+    }
   }
   for (; i < n; ++i)
     if (x[i] + (bias ? bias[i] : 0.f) > threshold[i]) out[count++] = static_cast<int>(i);
@@ -77,6 +84,156 @@ float residual_grad_ref(const float* x_hat, const float* x, float* g, std::size_
     g[i] = scale * e;
   }
   return s;
+}
+
+void gather_combine(const float* M, std::size_t ld, const int* idx, const float* coef,
+                    std::size_t n_idx, const float* base, float* out, std::size_t d) {
+  constexpr std::size_t C = 4 * W;  // a block of four registers
+  std::size_t r = 0;
+  for (; r + C <= d; r += C) {
+    B a0 = B::load_unaligned(base + r), a1 = B::load_unaligned(base + r + W),
+      a2 = B::load_unaligned(base + r + 2 * W), a3 = B::load_unaligned(base + r + 3 * W);
+    for (std::size_t e = 0; e < n_idx; ++e) {
+      const float* m = M + std::size_t(idx[e]) * ld + r;
+      const B c(coef[e]);
+      a0 += c * B::load_unaligned(m);
+      a1 += c * B::load_unaligned(m + W);
+      a2 += c * B::load_unaligned(m + 2 * W);
+      a3 += c * B::load_unaligned(m + 3 * W);
+    }
+    a0.store_unaligned(out + r);
+    a1.store_unaligned(out + r + W);
+    a2.store_unaligned(out + r + 2 * W);
+    a3.store_unaligned(out + r + 3 * W);
+  }
+  for (; r + W <= d; r += W) {
+    B a = B::load_unaligned(base + r);
+    for (std::size_t e = 0; e < n_idx; ++e)
+      a += B(coef[e]) * B::load_unaligned(M + std::size_t(idx[e]) * ld + r);
+    a.store_unaligned(out + r);
+  }
+  for (; r < d; ++r) {
+    float a = base[r];
+    for (std::size_t e = 0; e < n_idx; ++e) a += coef[e] * M[std::size_t(idx[e]) * ld + r];
+    out[r] = a;
+  }
+}
+
+void gather_combine_ref(const float* M, std::size_t ld, const int* idx, const float* coef,
+                        std::size_t n_idx, const float* base, float* out, std::size_t d) {
+  for (std::size_t r = 0; r < d; ++r) out[r] = base[r];
+  for (std::size_t e = 0; e < n_idx; ++e)
+    for (std::size_t r = 0; r < d; ++r) out[r] += coef[e] * M[std::size_t(idx[e]) * ld + r];
+}
+
+void gather_dots(const float* M, std::size_t ld, const int* idx, std::size_t n_idx,
+                 const float* g, float* out, std::size_t d) {
+  for (std::size_t e = 0; e < n_idx; ++e) out[e] = dot(M + std::size_t(idx[e]) * ld, g, d);
+}
+
+void gather_dots_ref(const float* M, std::size_t ld, const int* idx, std::size_t n_idx,
+                     const float* g, float* out, std::size_t d) {
+  for (std::size_t e = 0; e < n_idx; ++e) out[e] = dot_ref(M + std::size_t(idx[e]) * ld, g, d);
+}
+
+void scatter_axpy(float* M, std::size_t ld, const int* idx, const float* coef, std::size_t n_idx,
+                  const float* x, std::size_t d) {
+  constexpr std::size_t C = 4 * W;
+  std::size_t r = 0;
+  for (; r + C <= d; r += C) {
+    const B x0 = B::load_unaligned(x + r), x1 = B::load_unaligned(x + r + W),
+            x2 = B::load_unaligned(x + r + 2 * W), x3 = B::load_unaligned(x + r + 3 * W);
+    for (std::size_t e = 0; e < n_idx; ++e) {
+      float* m = M + std::size_t(idx[e]) * ld + r;
+      const B c(coef[e]);
+      (B::load_unaligned(m) + c * x0).store_unaligned(m);
+      (B::load_unaligned(m + W) + c * x1).store_unaligned(m + W);
+      (B::load_unaligned(m + 2 * W) + c * x2).store_unaligned(m + 2 * W);
+      (B::load_unaligned(m + 3 * W) + c * x3).store_unaligned(m + 3 * W);
+    }
+  }
+  for (; r + W <= d; r += W) {
+    const B xv = B::load_unaligned(x + r);
+    for (std::size_t e = 0; e < n_idx; ++e) {
+      float* m = M + std::size_t(idx[e]) * ld + r;
+      (B::load_unaligned(m) + B(coef[e]) * xv).store_unaligned(m);
+    }
+  }
+  for (; r < d; ++r)
+    for (std::size_t e = 0; e < n_idx; ++e) M[std::size_t(idx[e]) * ld + r] += coef[e] * x[r];
+}
+
+void scatter_axpy_ref(float* M, std::size_t ld, const int* idx, const float* coef,
+                      std::size_t n_idx, const float* x, std::size_t d) {
+  for (std::size_t e = 0; e < n_idx; ++e)
+    for (std::size_t r = 0; r < d; ++r) M[std::size_t(idx[e]) * ld + r] += coef[e] * x[r];
+}
+
+void gemm_nn(const float* A, std::size_t lda, const float* X, std::size_t ldx, float* Out,
+             std::size_t ldo, std::size_t m, std::size_t k, std::size_t n) {
+  constexpr std::size_t R = 2 * W;  // rows per block
+  std::size_t r = 0;
+  for (; r + R <= m; r += R) {
+    std::size_t c = 0;
+    for (; c + 4 <= n; c += 4) {
+      const float* x0 = X + c * ldx;
+      const float* x1 = x0 + ldx;
+      const float* x2 = x1 + ldx;
+      const float* x3 = x2 + ldx;
+      B a00(0.f), a01(0.f), a10(0.f), a11(0.f), a20(0.f), a21(0.f), a30(0.f), a31(0.f);
+      for (std::size_t j = 0; j < k; ++j) {
+        const float* a = A + j * lda + r;
+        const B p0 = B::load_unaligned(a), p1 = B::load_unaligned(a + W);
+        const B b0(x0[j]), b1(x1[j]), b2(x2[j]), b3(x3[j]);
+        a00 += p0 * b0;
+        a01 += p1 * b0;
+        a10 += p0 * b1;
+        a11 += p1 * b1;
+        a20 += p0 * b2;
+        a21 += p1 * b2;
+        a30 += p0 * b3;
+        a31 += p1 * b3;
+      }
+      float* o = Out + c * ldo + r;
+      a00.store_unaligned(o);
+      a01.store_unaligned(o + W);
+      a10.store_unaligned(o + ldo);
+      a11.store_unaligned(o + ldo + W);
+      a20.store_unaligned(o + 2 * ldo);
+      a21.store_unaligned(o + 2 * ldo + W);
+      a30.store_unaligned(o + 3 * ldo);
+      a31.store_unaligned(o + 3 * ldo + W);
+    }
+    for (; c < n; ++c) {
+      const float* x0 = X + c * ldx;
+      B a0(0.f), a1(0.f);
+      for (std::size_t j = 0; j < k; ++j) {
+        const float* a = A + j * lda + r;
+        const B b0(x0[j]);
+        a0 += B::load_unaligned(a) * b0;
+        a1 += B::load_unaligned(a + W) * b0;
+      }
+      a0.store_unaligned(Out + c * ldo + r);
+      a1.store_unaligned(Out + c * ldo + r + W);
+    }
+  }
+  // Leftover rows (m not a multiple of 2W): scalar.
+  for (; r < m; ++r)
+    for (std::size_t c = 0; c < n; ++c) {
+      float acc = 0.f;
+      for (std::size_t j = 0; j < k; ++j) acc += A[j * lda + r] * X[c * ldx + j];
+      Out[c * ldo + r] = acc;
+    }
+}
+
+void gemm_nn_ref(const float* A, std::size_t lda, const float* X, std::size_t ldx, float* Out,
+                 std::size_t ldo, std::size_t m, std::size_t k, std::size_t n) {
+  for (std::size_t c = 0; c < n; ++c)
+    for (std::size_t r = 0; r < m; ++r) {
+      float acc = 0.f;
+      for (std::size_t j = 0; j < k; ++j) acc += A[j * lda + r] * X[c * ldx + j];
+      Out[c * ldo + r] = acc;
+    }
 }
 
 }  // namespace superpose

@@ -34,8 +34,8 @@ void TopKSae::activate(SparseCode& code, bool) {
   for (int s = 0; s < pre_.cols(); ++s) {
     const float* col = pre_.col(s).data();
     for (int i = 0; i < L_; ++i) z_[i] = col[i] + b[i];
-    top_k_positive(z_.data(), L_, config_.k, sel_, active_);
-    for (int i : active_) code.push(i, z_[i], z_[i]);
+    top_k_positive(z_.data(), L_, config_.k, sel_, top_);
+    for (int i : top_) code.push(i, z_[i], z_[i]);
     code.end_sample();
   }
 }
@@ -73,11 +73,11 @@ double TopKSae::aux_k(const Eigen::Ref<const Mat>& X, float* grad, const std::ve
   for (int s = 0; s < B; ++s) {
     const float* col = pre_.col(s).data();
     for (int j = 0; j < n_dead; ++j) z_[j] = col[dead_list_[j]] + b[dead_list_[j]];
-    top_k_positive(z_.data(), n_dead, std::min(config_.aux_k, n_dead), sel_, active_);
+    top_k_positive(z_.data(), n_dead, std::min(config_.aux_k, n_dead), sel_, top_);
     // r = ê − e = W_dec z_dead − (x − x̂)
     r_ = X_hat_.col(s) - X.col(s);
     const std::size_t e0 = aux_code_.nnz();
-    for (int j : active_) {
+    for (int j : top_) {
       const int i = dead_list_[j];
       axpy(z_[j], W.col(i).data(), r_.data(), d_);
       aux_code_.push(i, z_[j], z_[j]);

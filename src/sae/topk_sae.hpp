@@ -19,6 +19,7 @@ class TopKSae : public Sae {
   void activate(SparseCode& code, bool training) override;
   bool update_statistics_ = false;  // set by loss() for training steps (BatchTopK's θ)
   std::vector<float> z_, sel_;      // (L) one sample's pre-activations; selection scratch
+  std::vector<int> top_;            // (≤ k) the selected positions
 
   // The aux-k term of the batch: adds its loss (returned) and gradient.
   double aux_k(const Eigen::Ref<const Mat>& X, float* grad, const std::vector<uint8_t>& dead);

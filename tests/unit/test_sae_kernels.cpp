@@ -70,3 +70,44 @@ TEST_CASE("top_k_positive keeps the k largest positive values, ties towards lowe
   top_k_positive(neg.data(), 2, 1, scratch, out);
   CHECK(out.empty());
 }
+
+TEST_CASE("gather_combine, gather_dots and scatter_axpy match their scalar twins") {
+  Rng rng(4);
+  const std::size_t L = 37;
+  for (std::size_t d : lengths()) {
+    if (d > 200) continue;
+    const std::size_t ld = d + 3;
+    auto M = random_vec(rng, ld * L, -1, 1), base = random_vec(rng, d, -1, 1), x = random_vec(rng, d, -1, 1);
+    const std::vector<int> idx = {3, 0, 36, 17, 5};
+    auto coef = random_vec(rng, idx.size(), -2, 2);
+    coef[1] = 0.f;
+    std::vector<float> out(d, 9.f), out_ref(d, -9.f);
+    gather_combine(M.data(), ld, idx.data(), coef.data(), idx.size(), base.data(), out.data(), d);
+    gather_combine_ref(M.data(), ld, idx.data(), coef.data(), idx.size(), base.data(), out_ref.data(), d);
+    for (std::size_t r = 0; r < d; ++r) CHECK(close(out[r], out_ref[r], 1e-5, 1e-6));
+    std::vector<float> dots(idx.size()), dots_ref(idx.size());
+    gather_dots(M.data(), ld, idx.data(), idx.size(), x.data(), dots.data(), d);
+    gather_dots_ref(M.data(), ld, idx.data(), idx.size(), x.data(), dots_ref.data(), d);
+    for (std::size_t e = 0; e < idx.size(); ++e) CHECK(close(dots[e], dots_ref[e], 1e-5, 1e-6));
+    auto M2 = M;
+    scatter_axpy(M.data(), ld, idx.data(), coef.data(), idx.size(), x.data(), d);
+    scatter_axpy_ref(M2.data(), ld, idx.data(), coef.data(), idx.size(), x.data(), d);
+    for (std::size_t i = 0; i < M.size(); ++i) CHECK(close(M[i], M2[i], 1e-6, 1e-7));
+  }
+}
+
+TEST_CASE("gemm_nn matches its scalar twin on blocked and ragged shapes") {
+  Rng rng(5);
+  const std::size_t W = simd_width();
+  for (std::size_t m : {std::size_t(1), 2 * W, 2 * W + 3, 6 * W + 1})
+    for (std::size_t n : {std::size_t(1), std::size_t(4), std::size_t(7)})
+      for (std::size_t k : {std::size_t(1), std::size_t(9), std::size_t(64)}) {
+        const std::size_t lda = m + 1, ldx = k + 2, ldo = m + 3;
+        auto A = random_vec(rng, lda * k, -1, 1), X = random_vec(rng, ldx * n, -1, 1);
+        std::vector<float> O(ldo * n, 5.f), O_ref(ldo * n, 5.f);
+        gemm_nn(A.data(), lda, X.data(), ldx, O.data(), ldo, m, k, n);
+        gemm_nn_ref(A.data(), lda, X.data(), ldx, O_ref.data(), ldo, m, k, n);
+        INFO("m " << m << " k " << k << " n " << n);
+        for (std::size_t i = 0; i < O.size(); ++i) CHECK(close(O[i], O_ref[i], 1e-5, 1e-5));
+      }
+}
