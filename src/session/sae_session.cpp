@@ -188,12 +188,16 @@ Json SaeSession::step(int64_t k) {
     }
   }
   Json loss = Json::array(), l0 = Json::array(), mse = Json::array();
+  double loss_total = 0;
   for (const auto& r : runs_) {
+    loss_total += r->last_loss().total;
     loss.push_back(r->last_loss().total);
     l0.push_back(r->last_loss().l0);
     mse.push_back(r->last_loss().mse);
   }
-  return Json{{"step", runs_[0]->step()}, {"loss", loss}, {"l0", l0}, {"mse", mse}};
+  // done: the configured steps are trained (the page's worker stops there; step() may go on).
+  return Json{{"step", runs_[0]->step()}, {"loss", loss}, {"loss_total", loss_total}, {"l0", l0},
+              {"mse", mse}, {"done", runs_[0]->step() >= base_.steps}};
 }
 
 const SaeMetrics& SaeSession::metrics(int r) {

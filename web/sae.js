@@ -1,0 +1,319 @@
+// sae.js: the sparse-autoencoder page (issue 5). The "sae" session trains one run per chosen
+// architecture (and per sweep value) side by side in the worker; this module draws the held-out
+// metrics, the L0–FVE paths, the loss/L0/FVE curves, the feature-density histogram and the
+// dictionary (true features against their best decoder columns), and keeps the controls in the
+// URL hash (every experiment is a link).
+// What it is not: no training logic (the C++ session does it), no framework; every number and
+// name reaches the DOM as textContent or canvas text, never as HTML.
+// For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount, history).
+import { LabClient } from './client.js';
+import { XYPlotView } from './views/xyplot.js';
+import { DictionaryView } from './views/dictionary.js';
+
+const ARCHS = ['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'];
+const COLORS = { relu: '#d9480f', gated: '#2b8a3e', jumprelu: '#1971c2', topk: '#862e9c', batchtopk: '#e67700' };
+const METRICS = ['l0', 'mse', 'fve', 'dead_fraction', 'dense_fraction', 'relative_reconstruction_bias', 'mmcs', 'recovered_fraction'];
+// One table of every control: default and validation for the hash.
+const CONTROLS = {
+  data: { def: 'synthetic', choices: ['synthetic', 'toy', 'npy'] },
+  archs: { def: 'relu,topk', list: ARCHS },
+  l1: { def: 0.3, min: 0.01, max: 1, num: true },
+  k: { def: 5, min: 1, max: 32, num: true, int: true },
+  latents: { def: 256, choices: [64, 128, 256, 512] },
+  sweep: { def: 0, min: 0, max: 1, num: true, int: true },
+  seed: { def: 0, min: 0, max: 4294967295, num: true, int: true },
+};
+// The run: short enough that a change retrains in seconds (larger lr than the CLI's default).
+const RUN = { steps: 2000, batch_size: 512, lr: 1e-2, eval_batch: 1024 };
+const DATA = {
+  synthetic: { input_dim: 64, true_features: 256, active: 5 },
+  // The ARENA exercise: 5 features in 2 hidden dims, feature probability 0.025.
+  toy: { input_dim: 2, true_features: 5, active: 0.125, toy_steps: 3000 },
+};
+const SWEEP_L1 = [0.1, 0.3, 0.6];
+const SWEEP_K = [3, 5, 10];
+const $ = (id) => document.getElementById(id);
+
+function readHash() {
+  const s = {};
+  const ignored = [];
+  const h = new URLSearchParams(location.hash.replace(/^#/, ''));
+  for (const [key, spec] of Object.entries(CONTROLS)) {
+    s[key] = spec.def;
+    if (!h.has(key)) continue;
+    const raw = h.get(key);
+    if (spec.list) {
+      const items = raw.split(',');
+      if (items.length && items.every((a) => spec.list.includes(a))) s[key] = items.join(','); else ignored.push(key);
+    } else if (spec.choices) {
+      const v = typeof spec.choices[0] === 'number' ? Number(raw) : raw;
+      if (spec.choices.includes(v)) s[key] = v; else ignored.push(key);
+    } else {
+      const v = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(v) || v < spec.min || v > spec.max || (spec.int && !Number.isInteger(v))) ignored.push(key);
+      else s[key] = v;
+    }
+  }
+  if (s.data === 'npy') { s.data = 'synthetic'; ignored.push('data (a file cannot travel in a link)'); }
+  return { state: s, ignored };
+}
+
+function writeHash(s) {
+  const h = new URLSearchParams();
+  for (const [key, spec] of Object.entries(CONTROLS)) if (s[key] !== spec.def && !(key === 'data' && s[key] === 'npy')) h.set(key, String(s[key]));
+  history.replaceState(null, '', `#${h.toString().replace(/%2C/g, ',')}`);
+}
+
+const initial = readHash();
+const S = { state: initial.state, config: null, lastFrame: null, done: false, running: false, errors: [], frameCount: 0, history: [], npy: null };
+window.superpose = S;
+const client = new LabClient('worker.js');
+
+function showError(msg) {
+  S.errors.push(msg);
+  $('error').textContent = msg;
+  $('error').hidden = false;
+}
+
+function sessionConfig(s) {
+  const c = { archs: s.archs.split(','), l1: s.l1, k: s.k, n_latents: s.latents, seed: s.seed, ...RUN };
+  if (s.data === 'npy') Object.assign(c, { data: 'npy', npy_base64: S.npy });
+  else Object.assign(c, { data: s.data }, DATA[s.data]);
+  if (s.data === 'toy') c.n_latents = 5;  // ARENA: as many latents as features
+  if (s.sweep === 1) Object.assign(c, { sweep_l1: SWEEP_L1, sweep_k: SWEEP_K });
+  c.aux_k = Math.min(64, c.n_latents);
+  return c;
+}
+
+// ---- views ----------------------------------------------------------------------------------
+const pareto = new XYPlotView($('pareto'), { width: 380, height: 280, x: [0, 40], y: [0, 1],
+  xLabel: 'L0 (active latents per sample)', yLabel: 'fraction of variance explained', label: 'L0 against FVE for every run' });
+const lossPlot = new XYPlotView($('loss-plot'), { width: 320, height: 140, x: [0, RUN.steps], y: [0, 1], xLabel: 'step', yLabel: 'training loss', label: 'training loss curves' });
+const l0Plot = new XYPlotView($('l0-plot'), { width: 320, height: 140, x: [0, RUN.steps], y: [0, 40], xLabel: 'step', yLabel: 'held-out L0', label: 'L0 curves' });
+const fvePlot = new XYPlotView($('fve-plot'), { width: 320, height: 140, x: [0, RUN.steps], y: [0, 1], xLabel: 'step', yLabel: 'held-out FVE', label: 'FVE curves' });
+const density = new XYPlotView($('density'), { width: 360, height: 200, x: [0, 11], y: [0, 1], xLabel: 'dead | log10 frequency −5 … 0', yLabel: 'latents', label: 'feature density histograms' });
+const dictionary = new DictionaryView($('dictionary'), { width: 420 });
+const arrows = new XYPlotView($('arrows'), { width: 260, height: 260, x: [-1.2, 1.2], y: [-1.2, 1.2], xLabel: 'h₁', yLabel: 'h₂', label: 'decoder directions over the true feature arrows' });
+$('arrows').hidden = true;
+
+function runName(r) {
+  const k = r.arch === 'topk' || r.arch === 'batchtopk';
+  return `${r.arch} ${k ? `k=${r.k}` : `λ=${r.l1}`}`;
+}
+
+function fillRunTable(runs) {
+  const body = $('metrics').querySelector('tbody');
+  body.replaceChildren();
+  const sel = $('run-select');
+  const keep = sel.value;
+  sel.replaceChildren();
+  runs.forEach((r, i) => {
+    const tr = document.createElement('tr');
+    const th = document.createElement('th');
+    th.textContent = runName(r);
+    th.style.color = COLORS[r.arch];
+    tr.appendChild(th);
+    for (let c = 0; c < METRICS.length; c++) tr.appendChild(document.createElement('td'));
+    body.appendChild(tr);
+    const o = document.createElement('option');
+    o.value = String(i);
+    o.textContent = runName(r);
+    sel.appendChild(o);
+  });
+  if (keep && Number(keep) < runs.length) sel.value = keep;
+}
+
+// One point per frame for the curves and the L0–FVE paths.
+function record(f) {
+  const b = f.buffers;
+  if (!S.config || !b.metrics) return;
+  const R = S.config.runs.length;
+  const m = b.metrics.data;
+  S.history.push({ step: f.step, l0: Array.from({ length: R }, (_, r) => m[r * 8]), fve: Array.from({ length: R }, (_, r) => m[r * 8 + 2]) });
+  if (f.trace && f.trace.steps.length) {
+    for (let t = 0; t < f.trace.steps.length; t++) S.lossTrace.push([f.trace.steps[t], Array.from(f.trace.loss.subarray(t * R, (t + 1) * R))]);
+  }
+}
+
+function draw(f) {
+  const b = f.buffers;
+  if (!S.config || !b.metrics) return;
+  const runs = S.config.runs;
+  const R = runs.length;
+  const m = b.metrics.data;
+  const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '–');
+  const rows = $('metrics').querySelectorAll('tbody tr');
+  for (let r = 0; r < R && r < rows.length; r++) {
+    const cells = rows[r].querySelectorAll('td');
+    METRICS.forEach((name, c) => { cells[c].textContent = fmt(m[r * 8 + c], c === 0 ? 2 : 3); });
+  }
+  const maxL0 = Math.max(8, ...S.history.map((h) => Math.max(...h.l0.filter(Number.isFinite))));
+  pareto.setRange({ x: [0, Math.ceil(maxL0 * 1.1)] });
+  l0Plot.setRange({ y: [0, Math.ceil(maxL0 * 1.1)] });
+  const steps = Math.max(RUN.steps, f.step);
+  for (const p of [lossPlot, l0Plot, fvePlot]) p.setRange({ x: [0, steps] });
+  const lines = [], points = [], l0Lines = [], fveLines = [], lossLines = [];
+  let maxLoss = 0;
+  for (const [, l] of S.lossTrace) for (const v of l) if (Number.isFinite(v)) maxLoss = Math.max(maxLoss, v);
+  lossPlot.setRange({ y: [0, maxLoss || 1] });
+  for (let r = 0; r < R; r++) {
+    const color = COLORS[runs[r].arch];
+    const path = [], l0s = [], fves = [], losses = [];
+    for (const h of S.history) {
+      path.push(h.l0[r], Math.max(0, h.fve[r]));
+      l0s.push(h.step, h.l0[r]);
+      fves.push(h.step, Math.max(0, h.fve[r]));
+    }
+    for (const [s, l] of S.lossTrace) losses.push(s, l[r]);
+    lines.push({ xy: path, color, width: 1.2 });
+    points.push({ x: m[r * 8], y: Math.max(0, m[r * 8 + 2]), color, r: 5, label: runName(runs[r]) });
+    l0Lines.push({ xy: l0s, color, width: 1.5 });
+    fveLines.push({ xy: fves, color, width: 1.5 });
+    lossLines.push({ xy: losses, color, width: 1.2 });
+  }
+  pareto.update({ lines, points });
+  l0Plot.update({ lines: l0Lines });
+  fvePlot.update({ lines: fveLines });
+  lossPlot.update({ lines: lossLines });
+  // density histograms, one step line per run
+  const hist = b.density_histogram;
+  const nb = hist.shape[1];
+  let top = 1;
+  for (const v of hist.data) top = Math.max(top, v);
+  density.setRange({ y: [0, top * 1.05] });
+  const hl = [];
+  for (let r = 0; r < R; r++) {
+    const xy = [];
+    for (let i = 0; i < nb; i++) xy.push(i, hist.data[r * nb + i], i + 1, hist.data[r * nb + i]);
+    hl.push({ xy, color: COLORS[runs[r].arch], width: 1.5 });
+  }
+  density.update({ lines: hl });
+  // dictionary of the selected run
+  const sel = Math.min(R - 1, Number($('run-select').value) || 0);
+  if (b.matched_decoder && b.true_features) {
+    const [rows, d] = b.true_features.shape;
+    const F = b.match_cosine.shape[1];
+    dictionary.update({ truth: b.true_features.data, matched: b.matched_decoder.data.subarray(sel * rows * d, (sel + 1) * rows * d),
+      cosine: b.match_cosine.data.subarray(sel * F, sel * F + rows), rows, d });
+  } else dictionary.reset();
+  // 2-D data: decoder directions (coloured) over the true feature arrows (black)
+  if (b.W_dec && b.true_directions && b.W_dec.shape[1] === 2) {
+    $('arrows').hidden = false;
+    const L = b.W_dec.shape[2];
+    const F = b.true_directions.shape[1];
+    const al = [];
+    for (let j = 0; j < F; j++) al.push({ xy: [0, 0, b.true_directions.data[j], b.true_directions.data[F + j]], color: '#111', width: 2 });
+    const base = sel * 2 * L;
+    for (let i = 0; i < L; i++) al.push({ xy: [0, 0, b.W_dec.data[base + i], b.W_dec.data[base + L + i]], color: COLORS[runs[sel].arch], width: 1.5, dash: [4, 3] });
+    arrows.update({ lines: al });
+  } else $('arrows').hidden = true;
+}
+
+client.onFrame((f) => {
+  S.lastFrame = f;
+  S.frameCount++;
+  S.done = f.done;
+  S.running = f.running;
+  $('status').textContent = f.done ? `trained (${f.step} steps)` : `training… step ${f.step}`;
+  $('speed').textContent = f.stepsPerSec ? `${Math.round(f.stepsPerSec)} steps/s` : '';
+  record(f);
+  draw(f);
+});
+client.onError(showError);
+
+// ---- controls -------------------------------------------------------------------------------
+function syncControls(s) {
+  $('data').value = s.data;
+  const on = s.archs.split(',');
+  for (const box of document.querySelectorAll('fieldset.archs input')) box.checked = on.includes(box.value);
+  $('l1').value = String(s.l1);
+  $('l1-value').textContent = Number(s.l1).toFixed(2);
+  $('k').value = String(s.k);
+  $('k-value').textContent = String(s.k);
+  $('latents').value = String(s.latents);
+  $('sweep').checked = s.sweep === 1;
+  $('seed').value = String(s.seed);
+}
+
+let busy = null;
+let pending = false;
+async function apply() {
+  writeHash(S.state);
+  syncControls(S.state);
+  if (S.state.data === 'npy' && !S.npy) { $('npy-file').click(); return null; }
+  if (busy) { pending = true; return busy; }
+  busy = (async () => {
+    do {
+      pending = false;
+      try {
+        S.done = false;
+        const a = await client.configure(sessionConfig(S.state), 'sae');
+        S.config = a.config;
+        S.history = [];
+        S.lossTrace = [];
+        fillRunTable(S.config.runs);
+        $('error').hidden = true;
+        await client.play();
+      } catch (e) {
+        showError(e.message);
+      }
+    } while (pending);
+  })();
+  await busy;
+  busy = null;
+  return null;
+}
+
+function bytesToBase64(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function bind() {
+  syncControls(S.state);
+  $('l1').addEventListener('input', (e) => { S.state.l1 = Number(e.target.value); apply(); });
+  $('k').addEventListener('input', (e) => { S.state.k = Number(e.target.value); apply(); });
+  $('latents').addEventListener('change', (e) => { S.state.latents = Number(e.target.value); apply(); });
+  $('sweep').addEventListener('change', (e) => { S.state.sweep = e.target.checked ? 1 : 0; apply(); });
+  $('data').addEventListener('change', (e) => { S.state.data = e.target.value; apply(); });
+  $('npy-file').addEventListener('change', async (e) => {
+    const file = e.target.files && e.target.files[0];
+    if (!file) return;
+    if (file.size > 64 * 1024 * 1024) { showError(`${file.name} is larger than 64 MB`); return; }
+    S.npy = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
+    S.state.data = 'npy';
+    apply();
+  });
+  for (const box of document.querySelectorAll('fieldset.archs input')) {
+    box.addEventListener('change', () => {
+      const on = Array.from(document.querySelectorAll('fieldset.archs input')).filter((b) => b.checked).map((b) => b.value);
+      if (!on.length) { syncControls(S.state); return; }
+      S.state.archs = on.join(',');
+      apply();
+    });
+  }
+  $('seed').addEventListener('change', (e) => {
+    const v = Number(e.target.value);
+    if (Number.isInteger(v) && v >= 0 && v <= CONTROLS.seed.max) { S.state.seed = v; apply(); } else syncControls(S.state);
+  });
+  $('run-select').addEventListener('change', () => { if (S.lastFrame) draw(S.lastFrame); });
+  $('retrain').addEventListener('click', async () => {
+    try { S.done = false; S.history = []; S.lossTrace = []; await client.reset(); await client.play(); } catch (e) { showError(e.message); }
+  });
+  $('copy-link').addEventListener('click', () => navigator.clipboard && navigator.clipboard.writeText(location.href).catch(() => {}));
+  window.addEventListener('hashchange', () => {
+    const next = readHash();
+    if (JSON.stringify(next.state) === JSON.stringify(S.state)) return;
+    S.state = next.state;
+    apply();
+  });
+  if (initial.ignored.length) {
+    $('notes').textContent = `ignored from the link (out of range or malformed): ${initial.ignored.join(', ')}; the defaults are used instead`;
+    $('notes').hidden = false;
+  }
+}
+
+S.lossTrace = [];
+bind();
+client.ready.then(apply);
