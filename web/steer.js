@@ -45,7 +45,8 @@ function fillDirections(s) {
   const sel = $('direction');
   sel.textContent = '';
   const add = (value, text) => { const o = document.createElement('option'); o.value = value; o.textContent = text; sel.append(o); };
-  for (let i = 0; i < s.n; i++) add(`latent:${i}`, `SAE latent ${i}`);
+  // the default SAE (TopK, trained on h = W x) has 2n latents (docs/wasm-api.md, kind steer)
+  for (let i = 0; i < 2 * s.n; i++) add(`latent:${i}`, `SAE latent ${i}`);
   for (let i = 0; i < s.n; i++) add(`feature:${i}`, `feature column W_${i}`);
   for (let j = 0; j < s.m; j++) add(`unit:${j}`, `hidden unit ${j}`);
   sel.value = s.direction;

@@ -41,7 +41,7 @@ int cmd_ablate(int argc, char** argv) {
   if (auto v = args.take("index")) {
     if (all) throw UsageError("give --index or --all, not both");
     const long long i = parse_int("index", *v);
-    const int rows = target_name == "unit" ? s.toy.n_hidden : s.toy.n_features;
+    const int rows = target_name == "unit" ? s.toy.n_hidden : s.n_latents();
     if (i < 0 || i >= rows)
       throw UsageError("--index: index must be in [0, " +
                        std::string(target_name == "unit" ? "n_hidden-1=" : "n_latents-1=") +

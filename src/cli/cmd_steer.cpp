@@ -55,7 +55,9 @@ int cmd_steer(int argc, char** argv) {
 
   // Range errors that need the model's shape (index ≥ n_latents, ...) are usage errors too, but
   // are only known after training: check the shapes first.
-  const int rows = target.kind == SteerKind::unit ? s.toy.n_hidden : s.toy.n_features;
+  const int rows = target.kind == SteerKind::unit      ? s.toy.n_hidden
+                   : target.kind == SteerKind::latent ? s.n_latents()
+                                                      : s.toy.n_features;
   const char* flag = latent ? "--latent" : "--direction";
   if (target.index >= rows)
     throw UsageError(std::string(flag) + ": " + to_string(target) + " is out of range (" +

@@ -7,13 +7,17 @@
 #include "cli/args.hpp"
 #include "core/json_config.hpp"
 #include "interp/interventions.hpp"
+#include "sae/sae_config.hpp"
 #include "toy/toy_model.hpp"
 
 namespace superpose::cli {
 
 struct InterpSetup {
   ToyConfig toy;
-  std::string sae = "perfect";  // the SAE: perfect (hand-built from the toy model's columns)
+  // The SAE: perfect (hand-built from the toy model's columns, interp/perfect_sae.hpp) or an
+  // architecture of sae/ trained on the hidden activations (interp/trained_sae.hpp).
+  std::string sae = "topk";
+  SaeConfig sae_config;         // the trained SAE's (not used by perfect)
   int instance = 0;
   int eval_batch = 4096;        // also the reference batch of the statistics
   bool json = false;
@@ -21,6 +25,7 @@ struct InterpSetup {
   std::unique_ptr<Interventions> interventions;
 
   Json config_json() const;
+  int n_latents() const { return sae == "perfect" ? toy.n_features : sae_config.n_latents; }
 };
 
 // Takes the shared flags (not --json) from a; call a.finish() after taking the command's own.

@@ -1,10 +1,13 @@
 #include "session/steer_session.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <numeric>
 
 #include "core/check.hpp"
 #include "interp/effects.hpp"
 #include "interp/perfect_sae.hpp"
+#include "interp/trained_sae.hpp"
 #include "session/toy_session.hpp"
 
 namespace superpose {
@@ -30,14 +33,44 @@ Json SteerSession::configure(const Json& config) {
   Json toy_json = toy_defaults();
   for (const auto& [key, value] : object_or_empty(config, "toy").items()) toy_json[key] = value;
   ToyConfig toy = ToyConfig::from_json(toy_json);
-  // sae: {"kind": "perfect"} (the hand-built SAE of interp/perfect_sae.hpp).
+  // sae: {"kind": topk|relu|gated|jumprelu|batchtopk (trained on the hidden activations,
+  // interp/trained_sae.hpp) or perfect (hand-built, interp/perfect_sae.hpp), and for a trained
+  // one n_latents, l1, k, steps, seed} over interp_sae_defaults.
   const Json& sae_in = object_or_empty(config, "sae");
   JsonConfigReader sr(sae_in);
-  std::string sae_kind = "perfect";
+  std::string sae_kind = "topk";
+  SaeConfig sc = interp_sae_defaults(toy);
   sr.read("kind", sae_kind);
+  sr.read("n_latents", sc.n_latents);
+  sr.read("l1", sc.l1);
+  sr.read("k", sc.k);
+  sr.read("steps", sc.steps);
+  sr.read("seed", sc.seed);
   sr.finish();
-  if (sae_kind != "perfect") fail_config("sae.kind must be one of perfect (got \"" + sae_kind + "\")");
+  static const char* const kinds[] = {"relu", "gated", "jumprelu", "topk", "batchtopk", "perfect"};
+  if (std::find(std::begin(kinds), std::end(kinds), sae_kind) == std::end(kinds))
+    fail_config("sae.kind must be one of topk, relu, gated, jumprelu, batchtopk, perfect (got \"" +
+                sae_kind + "\")");
   Json sae = Json{{"kind", sae_kind}};
+  if (sae_kind != "perfect") {
+    sc.arch = sae_kind;
+    sc.input_dim = toy.n_hidden;
+    sc.true_features = toy.n_features;
+    sc.active = std::min<double>(sc.active, sc.true_features);
+    sc.aux_k = std::max(1, sc.n_latents / 2);
+    // trained inside one step call: keep it short enough for the page
+    require_in_range("sae.steps", static_cast<double>(sc.steps), 1, 100000);
+    try {
+      sc.validate();
+    } catch (const std::invalid_argument& e) {
+      fail_config(std::string("sae.") + e.what());
+    }
+    sae["n_latents"] = sc.n_latents;
+    sae["l1"] = sc.l1;
+    sae["k"] = sc.k;
+    sae["steps"] = sc.steps;
+    sae["seed"] = sc.seed;
+  }
   // the rest: the intervention fields ("steps" is read-only: the total training length).
   Json rest = config.is_null() ? Json::object() : config;
   if (rest.is_object()) {
@@ -53,20 +86,24 @@ Json SteerSession::configure(const Json& config) {
   require_in_range("instance", iv.instance, 0, toy.n_instances - 1, false, false, nullptr,
                    "n_instances-1");
   const SteerTarget target = parse_steer_target(iv.direction);
-  const int rows = target.kind == SteerKind::unit ? toy.n_hidden : toy.n_features;
+  const int latents = sae_kind == "perfect" ? toy.n_features : sc.n_latents;
+  const int rows = target.kind == SteerKind::unit     ? toy.n_hidden
+                   : target.kind == SteerKind::latent ? latents
+                                                      : toy.n_features;
   const char* what = target.kind == SteerKind::unit ? "n_hidden-1" : target.kind == SteerKind::latent ? "n_latents-1" : "n_features-1";
   require_in_range("direction index", target.index, 0, rows - 1, false, false, nullptr, what);
 
-  const bool same_models = model_ && toy.to_json() == toy_.to_json() && sae == sae_ &&
-                           iv.instance == iv_.instance && iv.eval_batch == iv_.eval_batch &&
-                           iv.seed == iv_.seed;
+  const bool same_toy = model_ && toy.to_json() == toy_.to_json();
+  const bool same_models = same_toy && sae == sae_ && iv.instance == iv_.instance &&
+                           iv.eval_batch == iv_.eval_batch && iv.seed == iv_.seed;
   toy_ = toy;
   sae_ = sae;
+  sae_config_ = sc;
   iv_ = iv;
-  if (!same_models) {
-    model_ = std::make_unique<ToyModel>(toy_);
-    interventions_.reset();
-  }
+  // a new toy config retrains everything; a new SAE (or instance, data) keeps the toy model and
+  // retrains the SAE on the next step
+  if (!same_toy) model_ = std::make_unique<ToyModel>(toy_);
+  if (!same_models) interventions_.reset();
   invalidate();
   return config_json();
 }
@@ -89,7 +126,11 @@ Json SteerSession::reset() {
 }
 
 void SteerSession::prepare() {
-  std::optional<SaeView> sae = perfect_sae(SplitToyModel::from(*model_, iv_.instance));
+  const SplitToyModel split = SplitToyModel::from(*model_, iv_.instance);
+  std::optional<SaeView> sae =
+      sae_.value("kind", "perfect") == "perfect"
+          ? perfect_sae(split)
+          : trained_sae(split, toy_, iv_.instance, sae_config_);
   interventions_ = std::make_unique<Interventions>(*model_, iv_.instance, std::move(sae),
                                                    static_cast<uint64_t>(iv_.seed), iv_.eval_batch,
                                                    iv_.eval_batch);

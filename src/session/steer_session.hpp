@@ -1,5 +1,6 @@
 // Steering and ablation (issue 6) as a Session: step(k) trains the toy model (then the SAE) for
-// its configured steps; once trained, the interventions are computed and kept in the buffers
+// its configured steps; once trained, the SAE is trained on its hidden activations (unless
+// sae.kind is "perfect", the hand-built one) and the interventions are computed and kept in the buffers
 // (docs/wasm-api.md, kind "steer"). A configure that changes only the intervention fields
 // (direction, strength, input, target, mode) keeps the trained models and recomputes at once, so
 // the page's slider needs no retraining.
@@ -9,6 +10,7 @@
 
 #include "interp/intervention_config.hpp"
 #include "interp/interventions.hpp"
+#include "sae/sae_config.hpp"
 #include "session/session.hpp"
 #include "toy/toy_model.hpp"
 
@@ -25,12 +27,16 @@ class SteerSession : public Session {
 
  private:
   ToyConfig toy_;
-  Json sae_ = Json{{"kind", "perfect"}};
+  Json sae_ = Json{{"kind", "topk"}};  // and for a trained SAE n_latents, l1, k, steps, seed
+  SaeConfig sae_config_;  // the trained SAE's (kind ≠ perfect)
   InterventionConfig iv_;
   std::unique_ptr<ToyModel> model_;
   std::unique_ptr<Interventions> interventions_;
   int64_t total_steps() const { return toy_.steps; }
-  int n_latents() const { return toy_.n_features; }  // the perfect SAE: one latent per feature
+  // The perfect SAE has one latent per feature.
+  int n_latents() const {
+    return sae_.value("kind", "perfect") == "perfect" ? toy_.n_features : sae_config_.n_latents;
+  }
   void prepare();  // once trained: the SAE and the interventions' data
   Json config_json() const;
 };

@@ -23,11 +23,12 @@ test('steering along a latent raises the output feature it matched; the slider u
   await page.waitForFunction(() => window.superpose.ready, null, { timeout: 60000 });
   await page.waitForFunction(() => window.superpose.config.strength === 1.5, null, { timeout: 10000 });
   const o = await outputs(page);
+  // the default SAE is trained (TopK, 2n latents): latent 2 matches some feature k
   const k = o.matched[2];
-  assert.equal(k, 2, `latent 2 should match feature 2 (matched ${o.matched})`);
+  assert.ok(k >= 0 && k < 5, `latent 2 should match a feature (matched ${o.matched})`);
   assert.ok(o.after[k] > o.before[k] + 0.5, `after ${o.after} before ${o.before}`);
   assert.equal(o.after.indexOf(Math.max(...o.after)), k);
-  assert.match(await page.locator('#switched').textContent(), /switched on: feature .*2/);
+  assert.match(await page.locator('#switched').textContent(), new RegExp(`switched on: feature .*${k}`));
   assert.equal(await page.locator('#bars .row').count(), 5);
   // Slider to 0: nothing changes; the URL follows.
   await page.locator('#strength').fill('0');
@@ -47,8 +48,8 @@ test('the effects heatmap: SAE latents are more diagonal than hidden units', asy
   const page = await lab.open('steer.html#mode=mean');
   await page.waitForFunction(() => window.superpose.ready, null, { timeout: 60000 });
   const lat = await outputs(page);
-  assert.equal(lat.rows, 5);
-  assert.equal(await page.locator('#effects tr').count(), 6);
+  assert.equal(lat.rows, 10);  // the default SAE's 2n latents
+  assert.equal(await page.locator('#effects tr').count(), 11);
   await page.selectOption('#target', 'unit');
   await page.waitForFunction(() => window.superpose.lastFrame.buffers.effects.shape[0] === 2, null, { timeout: 10000 });
   const unit = await outputs(page);

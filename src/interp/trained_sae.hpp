@@ -1,0 +1,38 @@
+// A real sparse autoencoder (sae/) trained on one toy instance's hidden activations h = W x, with
+// x drawn from the toy model's own data distribution on a stream of its own, handed to the
+// interventions as an SaeView: its decoder columns, b_dec, and an encode that runs the SAE's
+// encoder (Bricken et al. 2023, "Towards Monosemanticity"; the ARENA exercise "Sparse
+// Autoencoders in Toy Models"). The hand-built reference is interp/perfect_sae.hpp.
+//
+// Legend:  n = n_features, m = n_hidden (= the SAE's d), L = n_latents, B = batch
+// Not here: the architectures and their training (sae/), the interventions (interp/).
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "interp/sae_view.hpp"
+#include "interp/split_model.hpp"
+#include "sae/sae_config.hpp"
+#include "toy/toy_config.hpp"
+
+namespace superpose {
+
+// Streams of the SAE's data (Rng(seed, stream)), apart from the toy model's and interp_data's.
+constexpr uint64_t kInterpSaeTrainStream = 110;
+constexpr uint64_t kInterpSaeHeldOutStream = 111;
+
+// The SAE the steer/ablate front ends train when none is given: TopK with k = 1 and L = 2n
+// latents, 1000 steps of batch 256 at lr 1e-2. On the sparse pentagon (n=5, m=2) it finds every
+// feature (best cosine > 0.999) for each of 8 seeds tried, in ~0.1 s; a ReLU SAE of the same size
+// and length (l1 = 0.01) often merges two neighbouring features (cosine ~0.85) or misses one, and
+// with L = n TopK too can leave features unfound. config.arch, n_latents, l1, k, steps and seed
+// are the knobs the CLI and the session expose; input_dim/true_features/active are filled in here.
+SaeConfig interp_sae_defaults(const ToyConfig& toy);
+
+// Trains config (arch, n_latents, l1, k, steps, batch_size, lr, seed, ...; its data fields are
+// ignored) on h = W x of `model` (instance `instance` of `toy`), x from the toy data generator
+// with seed config.seed. Throws std::invalid_argument naming the bad field.
+SaeView trained_sae(const SplitToyModel& model, const ToyConfig& toy, int instance,
+                    const SaeConfig& config);
+
+}  // namespace superpose
