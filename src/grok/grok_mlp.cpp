@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "grok/grok_kernels.hpp"
+#include "grok/grok_product.hpp"
 
 namespace superpose {
 
@@ -33,16 +34,16 @@ void GrokMlp::forward(const float* params, const PairSet& data, Mat& logits) {
   pair_gather_add(W1, W1 + std::size_t(w_) * p_, data.a.data(), data.b.data(), pre_.data(), w_, N);
   h_ = pre_.array().square();
   logits.resize(p_, N);
-  logits.noalias() = W2(params, p_, w_) * h_;
+  grok_product(logits, W2(params, p_, w_), false, h_, false);
 }
 
 void GrokMlp::backward(const float* params, const PairSet& data, const Mat& G, float* grad) {
   const int N = data.size();
   MatMap dW1(grad, w_, 2 * p_);
   MatMap dW2(grad + std::size_t(w_) * 2 * p_, p_, w_);
-  dW2.noalias() = G * h_.transpose();
+  grok_product(dW2, G, false, h_, true);
   dh_.resize(w_, N);
-  dh_.noalias() = W2(params, p_, w_).transpose() * G;
+  grok_product(dh_, W2(params, p_, w_), true, G, false);
   dh_.array() *= 2.f * pre_.array();  // dpre
   dW1.setZero();
   pair_scatter_add(dh_.data(), data.a.data(), data.b.data(), dW1.data(),

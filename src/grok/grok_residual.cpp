@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "grok/grok_kernels.hpp"
+#include "grok/grok_product.hpp"
 
 namespace superpose {
 
@@ -32,15 +33,17 @@ void GrokResidual::forward(const float* params, const PairSet& data, Mat& logits
       W_out(params + off_out_, d_, w_), U(params + off_U_, p, d_);
   const int* a = data.a.data();
   const int* b = data.b.data();
-  A_.noalias() = W_in * E;
-  D_.noalias() = U * E;
+  A_.resize(w_, 2 * p);
+  grok_product(A_, W_in, false, E, false);
+  D_.resize(p, 2 * p);
+  grok_product(D_, U, false, E, false);
   pre_.resize(w_, N);
   pair_gather_add(A_.data(), A_.data() + std::size_t(w_) * p, a, b, pre_.data(), w_, N);
   h_ = pre_.array().square();
   m_.resize(d_, N);
-  m_.noalias() = W_out * h_;
+  grok_product(m_, W_out, false, h_, false);
   mlp_.resize(p, N);
-  mlp_.noalias() = U * m_;
+  grok_product(mlp_, U, false, m_, false);
   direct_.resize(p, N);
   pair_gather_add(D_.data(), D_.data() + std::size_t(p) * p, a, b, direct_.data(), p, N);
   logits = direct_ + mlp_;
@@ -56,19 +59,19 @@ void GrokResidual::backward(const float* params, const PairSet& data, const Mat&
   const int* b = data.b.data();
   S_G_.setZero(p, 2 * p);
   pair_scatter_add(G.data(), a, b, S_G_.data(), S_G_.data() + std::size_t(p) * p, p, N);
-  dU.noalias() = G * m_.transpose();
-  dU.noalias() += S_G_ * E.transpose();
+  grok_product(dU, G, false, m_, true);
+  grok_product(dU, S_G_, false, E, true, true);
   dm_.resize(d_, N);
-  dm_.noalias() = U.transpose() * G;
-  dW_out.noalias() = dm_ * h_.transpose();
+  grok_product(dm_, U, true, G, false);
+  grok_product(dW_out, dm_, false, h_, true);
   dh_.resize(w_, N);
-  dh_.noalias() = W_out.transpose() * dm_;
+  grok_product(dh_, W_out, true, dm_, false);
   dh_.array() *= 2.f * pre_.array();  // dpre
   S_.setZero(w_, 2 * p);
   pair_scatter_add(dh_.data(), a, b, S_.data(), S_.data() + std::size_t(w_) * p, w_, N);
-  dW_in.noalias() = S_ * E.transpose();
-  dE.noalias() = W_in.transpose() * S_;
-  dE.noalias() += U.transpose() * S_G_;
+  grok_product(dW_in, S_, false, E, true);
+  grok_product(dE, W_in, true, S_, false);
+  grok_product(dE, U, true, S_G_, false, true);
 }
 
 }  // namespace superpose

@@ -7,6 +7,8 @@
 #include "core/kernels.hpp"
 #include "core/rng.hpp"
 #include "grok/grok_kernels.hpp"
+#include "grok/grok_product.hpp"
+#include "tolerance.hpp"
 
 using namespace superpose;
 
@@ -52,4 +54,33 @@ TEST_CASE("pair_gather_add and pair_scatter_add match their scalar twins") {
     for (float g : G) want += 2.f * g;
     CHECK(total == doctest::Approx(want).epsilon(1e-4));
   }
+}
+
+TEST_CASE("grok_product: every transpose, overwrite and accumulate, on maps with odd sizes") {
+  Rng rng(5);
+  auto random_mat = [&](int r, int c) {
+    Mat M(r, c);
+    for (Eigen::Index i = 0; i < M.size(); ++i) M.data()[i] = 2.f * rng.uniform() - 1.f;
+    return M;
+  };
+  const int m = 13, n = 7, k = 29;
+  for (int ta = 0; ta < 2; ++ta)
+    for (int tb = 0; tb < 2; ++tb)
+      for (int acc = 0; acc < 2; ++acc) {
+        CAPTURE(ta);
+        CAPTURE(tb);
+        CAPTURE(acc);
+        const Mat A = ta ? random_mat(k, m) : random_mat(m, k);
+        const Mat B = tb ? random_mat(n, k) : random_mat(k, n);
+        const Mat opA = ta ? Mat(A.transpose()) : A, opB = tb ? Mat(B.transpose()) : B;
+        std::vector<float> storage(m * n + 3, 0.5f);
+        MatMap C(storage.data() + 3, m, n);  // a map into a larger buffer
+        const Mat start = C;
+        grok_product(C, A, ta, B, tb, acc);
+        Mat want = opA * opB;
+        if (acc) want += start;
+        for (int i = 0; i < m; ++i)
+          for (int j = 0; j < n; ++j) CHECK(superpose::test::close(C(i, j), want(i, j), 1e-5, 1e-5));
+        CHECK(storage[0] == 0.5f);
+      }
 }
