@@ -1,0 +1,258 @@
+// grok.js: the grokking page (issue 10). The "grok" session trains the Gromov MLP (or its
+// residual-stream variant) full-batch in the worker, one epoch per step; this module draws the
+// train/test accuracy and loss on a log-epoch axis, the weight norm, the embedding's Fourier
+// spectrum and, for the residual model, the paths' contributions and ablations, and keeps the
+// controls in the URL hash (every experiment is a link).
+// What it is not: no training logic (the C++ session does it), no framework; every number
+// reaches the DOM as textContent or canvas text, never as HTML.
+// For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount).
+import { LabClient } from './client.js';
+import { XYPlotView } from './views/xyplot.js';
+
+// One table of every control: default, range, and how it reads from the hash.
+const CONTROLS = {
+  p: { def: 97, choices: [23, 31, 53, 97, 113] },
+  width: { def: 500, min: 16, max: 1000, int: true },
+  frac: { def: 0.3, min: 0.05, max: 0.9 },
+  wd: { def: 1, min: 0, max: 3 },
+  lr: { def: 0.001, choices: [0.0003, 0.001, 0.003, 0.01] },
+  model: { def: 'mlp', choices: ['mlp', 'residual'] },
+  loss: { def: 'mse', choices: ['mse', 'ce'] },
+  seed: { def: 0, min: 0, max: 4294967295, int: true },
+};
+// Presets that grok and presets that do not (the contrast is the lesson).
+const PRESETS = {
+  groks: { p: 97, width: 500, frac: 0.3, wd: 1, lr: 0.001, model: 'mlp', loss: 'mse' },
+  memorises: { p: 97, width: 500, frac: 0.2, wd: 0, lr: 0.001, model: 'mlp', loss: 'mse' },
+  small: { p: 31, width: 64, frac: 0.5, wd: 1, lr: 0.003, model: 'mlp', loss: 'mse' },
+  residual: { p: 23, width: 64, frac: 0.6, wd: 1, lr: 0.003, model: 'residual', loss: 'mse' },
+};
+const EPOCHS = 1500;
+const TRAIN = '#1971c2';
+const TEST = '#d9480f';
+const $ = (id) => document.getElementById(id);
+
+function readHash() {
+  const s = {};
+  const ignored = [];
+  const h = new URLSearchParams(location.hash.replace(/^#/, ''));
+  for (const [key, spec] of Object.entries(CONTROLS)) {
+    s[key] = spec.def;
+    if (!h.has(key)) continue;
+    const raw = h.get(key);
+    if (spec.choices) {
+      const v = typeof spec.def === 'number' ? Number(raw) : raw;
+      if (spec.choices.includes(v)) s[key] = v; else ignored.push(key);
+      continue;
+    }
+    const v = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(v) || v < spec.min || v > spec.max || (spec.int && !Number.isInteger(v))) ignored.push(key);
+    else s[key] = v;
+  }
+  return { state: s, ignored };
+}
+
+function writeHash(s) {
+  const h = new URLSearchParams();
+  for (const [key, spec] of Object.entries(CONTROLS)) if (s[key] !== spec.def) h.set(key, String(s[key]));
+  history.replaceState(null, '', `#${h.toString()}`);
+}
+
+const initial = readHash();
+const S = { state: initial.state, config: null, lastFrame: null, done: false, running: false, errors: [], frameCount: 0 };
+window.superpose = S;
+const client = new LabClient('worker.js');
+
+function showError(msg) {
+  S.errors.push(msg);
+  $('error').textContent = msg;
+  $('error').hidden = false;
+}
+
+function sessionConfig(s) {
+  return {
+    p: s.p, width: s.width, d_model: 32, train_fraction: s.frac, weight_decay: s.wd, lr: s.lr,
+    model: s.model, loss: s.loss, seed: s.seed, epochs: EPOCHS,
+    eval_every: s.p * s.p * s.width > 1e6 ? 10 : 2,  // test metrics cost a forward over the test pairs
+  };
+}
+
+// ---- views ----------------------------------------------------------------------------------
+const X_MAX = Math.log10(EPOCHS + 1);
+const accPlot = new XYPlotView($('acc-plot'), { width: 400, height: 240, x: [0, X_MAX], y: [0, 1.02],
+  xLabel: 'log10(epoch + 1)', yLabel: 'accuracy', label: 'train and test accuracy against log epoch' });
+const lossPlot = new XYPlotView($('loss-plot'), { width: 400, height: 240, x: [0, X_MAX], y: [-5, 1],
+  xLabel: 'log10(epoch + 1)', yLabel: 'log10 loss', label: 'train and test loss against log epoch' });
+const normPlot = new XYPlotView($('norm-plot'), { width: 400, height: 240, x: [0, EPOCHS], y: [0, 60],
+  xLabel: 'epoch', yLabel: '‖θ‖₂', label: 'total weight norm against epoch' });
+const specPlot = new XYPlotView($('spectrum-plot'), { width: 400, height: 240, x: [0, 48], y: [0, 1],
+  xLabel: 'frequency k  /  rows sorted', yLabel: 'share (grey: of the largest)', label: 'Fourier spectrum of the embedding' });
+
+// The worker lists buffer shapes once per configure; the history grows, so its row count comes
+// from the data (6 values per row).
+function historyRows(b) { return Math.floor(b.history.data.length / 6); }
+
+function curves(b) {
+  const h = b.history;
+  const H = historyRows(b);
+  const acc = [[], []];
+  const loss = [[], []];
+  const norm = [];
+  let yMin = 0;
+  let normMax = 1;
+  for (let i = 0; i < H; i++) {
+    const r = h.data.subarray(6 * i, 6 * i + 6);
+    const x = Math.log10(r[0] + 1);
+    acc[0].push(x, r[1]);
+    acc[1].push(x, r[2]);
+    const lt = Math.log10(Math.max(r[3], 1e-12));
+    const lv = Math.log10(Math.max(r[4], 1e-12));
+    loss[0].push(x, lt);
+    loss[1].push(x, lv);
+    yMin = Math.min(yMin, lt, lv);
+    norm.push(r[0], r[5]);
+    normMax = Math.max(normMax, r[5]);
+  }
+  accPlot.update({ lines: [{ xy: acc[0], color: TRAIN, width: 2 }, { xy: acc[1], color: TEST, width: 2 }] });
+  lossPlot.setRange({ y: [Math.floor(yMin), 1] });
+  lossPlot.update({ lines: [{ xy: loss[0], color: TRAIN, width: 2 }, { xy: loss[1], color: TEST, width: 2 }] });
+  normPlot.setRange({ y: [0, Math.ceil(normMax * 1.1)] });
+  normPlot.update({ lines: [{ xy: norm, color: '#111', width: 2 }] });
+  const t = b.thresholds.data;
+  const ep = (v) => (v >= 0 ? String(v) : 'not yet');
+  $('t-train').textContent = ep(t[0]);
+  $('t-50').textContent = ep(t[1]);
+  $('t-99').textContent = ep(t[2]);
+  $('norm-value').textContent = b.weight_norm.data[0].toFixed(2);
+}
+
+function spectrum(b) {
+  const s = b.spectrum.data;
+  const F = s.length;
+  let top = 0;
+  for (let k = 0; k < F; k++) top = Math.max(top, s[k]);
+  // Each row's own-frequency share, rows sorted by it, as a curve over [0, F - 1].
+  const rs = b.row_spectrum;
+  const [R, G] = rs.shape;
+  const own = new Float32Array(R);
+  for (let r = 0; r < R; r++) { let m = 0; for (let k = 0; k < G; k++) m = Math.max(m, rs.data[r * G + k]); own[r] = m; }
+  own.sort();
+  const curve = [];
+  for (let r = 0; r < R; r++) curve.push(((F - 1) * r) / Math.max(1, R - 1), own[r]);
+  specPlot.setRange({ x: [0, F - 1], y: [0, 1] });
+  const lines = [];
+  for (let k = 0; k < F; k++) lines.push({ xy: [k, 0, k, s[k] / Math.max(top, 1e-9)], color: '#adb5bd', width: 3 });
+  lines.push({ xy: curve, color: '#111', width: 2 });
+  specPlot.update({ lines });
+  $('conc-value').textContent = `${(100 * b.fourier_concentration.data[0]).toFixed(1)}%`;
+  $('top-value').textContent = Array.from(b.top_frequencies.data).join(', ');
+}
+
+function paths(b) {
+  const panel = $('paths-panel');
+  panel.hidden = !b.ablation;
+  if (!b.ablation) return;
+  const pct = (v) => `${(100 * v).toFixed(1)}%`;
+  ['direct', 'mlp'].forEach((name, i) => {
+    const cells = $(`row-${name}`).querySelectorAll('td');
+    cells[0].textContent = b.contributions.data[i].toFixed(3);
+    for (let m = 0; m < 3; m++) cells[1 + m].textContent = pct(b.ablation.data[3 * i + m]);
+  });
+  $('clean-value').textContent = pct(b.clean_accuracy.data[0]);
+}
+
+client.onFrame((f) => {
+  S.lastFrame = f;
+  S.frameCount++;
+  S.done = f.done;
+  S.running = f.running;
+  const b = f.buffers;
+  if (!b || !b.history) return;
+  const H = historyRows(b);
+  const acc = H ? b.history.data[6 * (H - 1) + 2] : 0;
+  $('status').textContent = `${f.done ? 'trained' : 'training…'} epoch ${f.step}, test ${(100 * acc).toFixed(1)}%`;
+  curves(b);
+  spectrum(b);
+  paths(b);
+});
+client.onError(showError);
+
+// ---- controls -------------------------------------------------------------------------------
+function presetOf(s) {
+  for (const [id, p] of Object.entries(PRESETS)) if (Object.entries(p).every(([k, v]) => s[k] === v)) return id;
+  return '';
+}
+
+function syncControls(s) {
+  $('p').value = String(s.p);
+  $('width').value = String(s.width);
+  $('width-value').textContent = String(s.width);
+  $('frac').value = String(s.frac);
+  $('frac-value').textContent = Number(s.frac).toFixed(2);
+  $('wd').value = String(s.wd);
+  $('wd-value').textContent = Number(s.wd).toFixed(1);
+  $('lr').value = String(s.lr);
+  $('model').value = s.model;
+  $('loss').value = s.loss;
+  $('seed').value = String(s.seed);
+  $('preset').value = presetOf(s);
+}
+
+let busy = null;       // a configure in flight
+let pending = false;   // another one requested meanwhile (a slider moves faster than answers)
+async function apply() {
+  writeHash(S.state);
+  syncControls(S.state);
+  if (busy) { pending = true; return busy; }
+  busy = (async () => {
+    do {
+      pending = false;
+      try {
+        S.done = false;
+        const a = await client.configure(sessionConfig(S.state), 'grok');
+        S.config = a.config;
+        $('error').hidden = true;
+        accPlot.reset();
+        await client.play();
+      } catch (e) {
+        showError(e.message);
+      }
+    } while (pending);
+  })();
+  await busy;
+  busy = null;
+}
+
+function bind() {
+  syncControls(S.state);
+  for (const [id, key] of [['width', 'width'], ['frac', 'frac'], ['wd', 'wd']]) {
+    $(id).addEventListener('change', (e) => { S.state[key] = Number(e.target.value); apply(); });
+    $(id).addEventListener('input', (e) => { $(`${id}-value`).textContent = e.target.value; });
+  }
+  for (const key of ['p', 'lr']) $(key).addEventListener('change', (e) => { S.state[key] = Number(e.target.value); apply(); });
+  for (const key of ['model', 'loss']) $(key).addEventListener('change', (e) => { S.state[key] = e.target.value; apply(); });
+  $('preset').addEventListener('change', (e) => {
+    const p = PRESETS[e.target.value];
+    if (p) { Object.assign(S.state, p); apply(); }
+  });
+  $('seed').addEventListener('change', (e) => {
+    const v = Number(e.target.value);
+    if (Number.isInteger(v) && v >= 0 && v <= CONTROLS.seed.max) { S.state.seed = v; apply(); } else syncControls(S.state);
+  });
+  $('retrain').addEventListener('click', async () => {
+    try { S.done = false; await client.reset(); await client.play(); } catch (e) { showError(e.message); }
+  });
+  window.addEventListener('hashchange', () => {
+    const next = readHash();
+    if (JSON.stringify(next.state) === JSON.stringify(S.state)) return;
+    S.state = next.state;
+    apply();
+  });
+  if (initial.ignored.length) {
+    $('notes').textContent = `ignored from the link (out of range or malformed): ${initial.ignored.join(', ')}; the defaults are used instead`;
+    $('notes').hidden = false;
+  }
+}
+
+bind();
+client.ready.then(apply);
