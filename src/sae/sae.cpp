@@ -102,10 +102,18 @@ void Sae::collect_column(int s, const float* threshold, SparseCode& code) {
   const float* col = pre_.col(s).data();
   const float* b = params_.data() + off_b_enc();
   const std::size_t n = collect_above(col, b, threshold, active_.data(), L_);
+  // Grow the three arrays once per column (not per entry): this runs for every sample.
+  const std::size_t at = code.index.size();
+  code.index.resize(at + n);
+  code.value.resize(at + n);
+  code.extra.resize(at + n);
+  int* idx = code.index.data() + at;
+  float* val = code.value.data() + at;
+  float* ext = code.extra.data() + at;
   for (std::size_t a = 0; a < n; ++a) {
     const int i = active_[a];
-    const float v = col[i] + b[i];
-    code.push(i, v, v);
+    idx[a] = i;
+    val[a] = ext[a] = col[i] + b[i];
   }
 }
 

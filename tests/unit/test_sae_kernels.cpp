@@ -100,7 +100,7 @@ TEST_CASE("gemm_nn matches its scalar twin on blocked and ragged shapes") {
   Rng rng(5);
   const std::size_t W = simd_width();
   for (std::size_t m : {std::size_t(1), 2 * W, 2 * W + 3, 6 * W + 1})
-    for (std::size_t n : {std::size_t(1), std::size_t(4), std::size_t(7)})
+    for (std::size_t n : {std::size_t(1), std::size_t(4), std::size_t(7), std::size_t(13)})
       for (std::size_t k : {std::size_t(1), std::size_t(9), std::size_t(64)}) {
         const std::size_t lda = m + 1, ldx = k + 2, ldo = m + 3;
         auto A = random_vec(rng, lda * k, -1, 1), X = random_vec(rng, ldx * n, -1, 1);
