@@ -30,9 +30,12 @@ test('the SAE page trains ReLU and TopK side by side: metrics, views, TopK L0 = 
   // k, except for the rare sample with fewer than k positive pre-activations early in training
   assert.ok(m.data[8] <= 4 && m.data[8] > 3.8, `topk held-out L0 ${m.data[8]}`);
   assert.ok(m.data[2] > 0 && m.data[10] > 0, 'FVE above 0 for both runs');
-  // The table shows the same numbers, as text.
-  const cells = await page.locator('#metrics tbody tr').nth(1).locator('td').allTextContents();
-  assert.equal(cells[0], m.data[8].toFixed(2));
+  // The table shows the latest frame's numbers, as text (read together: frames keep coming).
+  const shown = await page.evaluate(() => {
+    const cells = Array.from(document.querySelectorAll('#metrics tbody tr')[1].querySelectorAll('td'), (td) => td.textContent);
+    return { cells, l0: window.superpose.lastFrame.buffers.metrics.data[8] };
+  });
+  assert.equal(shown.cells[0], shown.l0.toFixed(2));
   assert.equal(await page.locator('#metrics tbody tr th').first().textContent(), 'relu λ=0.3');
   assert.ok((await page.locator('canvas').count()) >= 6);
   assert.equal(await page.locator('#error').isHidden(), true);
