@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "toy/readouts.hpp"
@@ -117,7 +118,7 @@ TEST_CASE("n=2, m=1, sparse: the two features are antipodal, D_i = 1/2") {
                     std::fabs(r.dimensionality[0] - 0.5) < 0.05 &&
                     std::fabs(r.dimensionality[1] - 0.5) < 0.05;
     MESSAGE("instance " << k << ": W " << W(0, 0) << " " << W(0, 1) << " loss " << loss[k]
-                        << (ok ? " antipodal" : ""));
+                        << std::string(ok ? " antipodal" : ""));
     antipodal += ok;
     if (ok) worst_antipodal = std::max(worst_antipodal, loss[k]);
     else best_other = std::min(best_other, loss[k]);
