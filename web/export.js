@@ -312,7 +312,8 @@ export function addExportMenu(head, { view, body, stem, npy = null }) {
   if (npy) {
     item('npy', '.npy', () => {
       const a = view.lastData === undefined ? null : npy(view.lastData);
-      if (a) download(toNpy(a.values, a.shape), `${stem()}.npy`);
+      if (!a) throw new Error('no data to save yet');  // shown on the button, never silent
+      download(toNpy(a.values, a.shape), `${stem()}.npy`);
     });
   }
   head.appendChild(menu);
