@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/check.hpp"
+#include "core/memory_limit.hpp"
 
 namespace superpose {
 
@@ -30,9 +31,8 @@ void GrokConfig::validate() const {
   optimizer_config().validate();
   const int rows = model_kind() == GrokModelKind::residual ? std::max(width, d_model) : width;
   const double floats = double(pairs) * std::max(rows, p);
-  if (floats > kMaxActivationFloats)
-    fail_config("p² × width = " + format_number(floats) + " is too large (limit " +
-                format_number(kMaxActivationFloats) + ": lower p or width)");
+  // pre, h and dh of every pair, with the logits and their gradient: about four copies
+  require_fits_browser("p² × width", floats, kMaxActivationFloats, 4);
 }
 
 GrokModelKind GrokConfig::model_kind() const {

@@ -29,6 +29,7 @@ TEST_CASE("every kind with a memory-heavy config refuses it with the browser mes
       {"steer", R"({"toy": {"n_features": 512, "n_instances": 256, "batch_size": 65536}})"},
       {"sae", R"({"n_latents": 16384, "input_dim": 4096, "batch_size": 16})"},
       {"sae", R"({"n_latents": 16384, "batch_size": 65536})"},
+      {"grok", R"({"p": 257, "width": 4096})"},
   };
   for (const auto& entry : huge) {
     const std::string kind = entry.first, config = entry.second;
