@@ -5,14 +5,16 @@
 // history, and redraws the views with the latest frame once per animation frame.
 // What it is not: no training (worker.js) and no drawing (views/). Nothing from the URL or the
 // worker is ever inserted as HTML: every string goes through textContent.
-// For tests it exposes `window.superpose` (state, config, lastFrame, firstFrameMs, ...).
+// The bootstrap every page shares (hash → state, notes, errors, worker, window.superpose, copy
+// link, a hash the user edits) is page-boot.js. For tests it exposes `window.superpose` (state,
+// config, lastFrame, firstFrameMs, ...).
 import {
-  FIELDS, FIELD_BY_NAME, defaults, parseHash, toHash, parseValue, formatValue, describe, applyPreset,
+  TABLE, FIELDS, FIELD_BY_NAME, defaults, parseValue, formatValue, describe, applyPreset,
   featureProbabilities, toLabConfig, needsReconfigure,
 } from './state.js';
+import { startPage, showNotes } from './page-boot.js';
 import { PRESETS } from './presets.js';
 import { PANELS, defaultEmbedPanels, modelFormula } from './panels.js';
-import { LabClient } from './client.js';
 import { fmt } from './views/canvas.js';
 import { addToyExport, toyStem } from './figures.js';
 import { addModelButtons, stateFromLabConfig } from './model-io.js';
@@ -33,51 +35,22 @@ function el(tag, props = {}, children = []) {
 }
 
 // ---- state --------------------------------------------------------------------------------
-const parsed = parseHash(location.hash);
-let state = parsed.state;
+const page = startPage(TABLE, { extra: { firstFrameMs: null, ready: false } });
+const S = page.S;
+let state = S.state;
 // A first visit (no hash) opens on the paper's first figure rather than on bare defaults.
 if (location.hash.replace(/^#/, '') === '') state = applyPreset(state, 'intro');
-let writtenHash = '';
-
-const S = {
-  state, notes: parsed.notes, config: null, lastFrame: null, firstFrameMs: null, frameCount: 0,
-  running: false, done: false, errors: [], ready: false, client: null,
-};
-window.superpose = S;
+S.state = state;
 
 function writeHash() {
-  writtenHash = toHash(state);
-  if (location.hash !== writtenHash) history.replaceState(null, '', writtenHash);
+  S.state = state;
+  page.writeHash();
   const open = $('open-lab');
-  if (open) open.href = `index.html${writtenHash}`;
+  if (open) open.href = `index.html${location.hash}`;
 }
 
-// ---- notes and errors (always textContent) ------------------------------------------------
-function showNotes(notes) {
-  const box = $('notes');
-  if (!box) return;
-  box.replaceChildren();
-  if (notes.length === 0) { box.hidden = true; return; }
-  box.appendChild(el('strong', { text: 'Some settings in the link were not understood and use their defaults: ' }));
-  const ul = el('ul');
-  for (const n of notes) ul.appendChild(el('li', { text: n }));
-  box.appendChild(ul);
-  box.appendChild(el('button', { type: 'button', class: 'dismiss', text: 'dismiss', onclick: () => { box.hidden = true; } }));
-  box.hidden = false;
-}
-
-function showError(message) {
-  S.errors.push(message);
-  const box = $('error');
-  if (!box) return;
-  box.textContent = message;
-  box.hidden = false;
-}
-
-function clearError() {
-  const box = $('error');
-  if (box) box.hidden = true;
-}
+const showError = page.showError;
+const clearError = page.hideError;
 
 // ---- controls -----------------------------------------------------------------------------
 const GROUPS = [
@@ -156,7 +129,7 @@ function onControl(f, input) {
   const r = parseValue(f, input.value);
   if (!r.ok) {
     input.classList.add('invalid');
-    showNotes([`${f.label} must be ${describe(f)}`]);
+    showNotes({ notes: [`${f.label} must be ${describe(f)}`], title: 'This value was not accepted:' });
     return;
   }
   setFields({ [f.name]: r.value });
@@ -316,10 +289,9 @@ function draw() {
 }
 
 // ---- talking to the worker ----------------------------------------------------------------
-const client = new LabClient('worker.js');
-S.client = client;
+const client = page.client;
 client.onFrame(onFrame);
-client.onError((e) => { S.running = false; updateBar(); showError(e); });
+client.onError(() => { S.running = false; updateBar(); });  // page-boot.js shows the error
 
 let configuring = Promise.resolve();
 
@@ -368,11 +340,6 @@ function wireBar() {
   on('reset', async () => {
     try { S.running = false; lossHistory = { steps: [], losses: [] }; await client.reset(); S.done = false; updateBar(); } catch (e) { showError(e.message); }
   });
-  on('copy-link', async () => {
-    const b = $('copy-link');
-    try { await navigator.clipboard.writeText(location.href); b.textContent = 'link copied'; } catch { b.textContent = 'copy the address bar'; }
-    setTimeout(() => { b.textContent = 'copy link'; }, 1500);
-  });
   document.addEventListener('keydown', (e) => {
     if (e.key === ' ' && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLButtonElement)) {
       e.preventDefault();
@@ -399,14 +366,9 @@ if (!embed && $('copy-link')) {
     adopt: adoptLoaded, onError: showError });
 }
 
-// The user edits the URL (or goes back): apply it as a new experiment.
-window.addEventListener('hashchange', () => {
-  if (location.hash === writtenHash) return;
-  const r = parseHash(location.hash);
-  state = r.state;
-  S.state = state;
-  S.notes = r.notes;
-  showNotes(r.notes);
+// The user edits the URL (or goes back): apply it as a new experiment (page-boot.js shows its notes).
+page.onHashChange((next) => {
+  state = next;
   writeHash();
   syncControls();
   buildPanels();
@@ -415,7 +377,6 @@ window.addEventListener('hashchange', () => {
 
 // ---- start --------------------------------------------------------------------------------
 if (embed && !state.controls) document.body.classList.add('no-controls');
-showNotes(parsed.notes);
 buildPresets();
 buildControls();
 buildPanels();

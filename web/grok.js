@@ -6,68 +6,19 @@
 // What it is not: no training logic (the C++ session does it), no framework; every number
 // reaches the DOM as textContent or canvas text, never as HTML.
 // For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount).
-import { LabClient } from './client.js';
+import { startPage } from './page-boot.js';
+import { GROK, GROK_PRESETS as PRESETS } from './page-states.js';
 import { XYPlotView } from './views/xyplot.js';
 
-// One table of every control: default, range, and how it reads from the hash.
-const CONTROLS = {
-  p: { def: 97, choices: [23, 31, 53, 97, 113] },
-  width: { def: 500, min: 16, max: 1000, int: true },
-  frac: { def: 0.3, min: 0.05, max: 0.9 },
-  wd: { def: 1, min: 0, max: 3 },
-  lr: { def: 0.001, choices: [0.0003, 0.001, 0.003, 0.01] },
-  model: { def: 'mlp', choices: ['mlp', 'residual'] },
-  loss: { def: 'mse', choices: ['mse', 'ce'] },
-  seed: { def: 0, min: 0, max: 4294967295, int: true },
-};
-// Presets that grok and presets that do not (the contrast is the lesson).
-const PRESETS = {
-  groks: { p: 97, width: 500, frac: 0.3, wd: 1, lr: 0.001, model: 'mlp', loss: 'mse' },
-  memorises: { p: 97, width: 500, frac: 0.2, wd: 0, lr: 0.001, model: 'mlp', loss: 'mse' },
-  small: { p: 31, width: 64, frac: 0.5, wd: 1, lr: 0.003, model: 'mlp', loss: 'mse' },
-  residual: { p: 23, width: 64, frac: 0.6, wd: 1, lr: 0.003, model: 'residual', loss: 'mse' },
-};
+// The state table (keys p, width, frac, wd, lr, model, loss, seed) and the presets that grok and
+// that memorise are page-states.js GROK and GROK_PRESETS.
 const EPOCHS = 1500;
 const TRAIN = '#1971c2';
 const TEST = '#d9480f';
 const $ = (id) => document.getElementById(id);
 
-function readHash() {
-  const s = {};
-  const ignored = [];
-  const h = new URLSearchParams(location.hash.replace(/^#/, ''));
-  for (const [key, spec] of Object.entries(CONTROLS)) {
-    s[key] = spec.def;
-    if (!h.has(key)) continue;
-    const raw = h.get(key);
-    if (spec.choices) {
-      const v = typeof spec.def === 'number' ? Number(raw) : raw;
-      if (spec.choices.includes(v)) s[key] = v; else ignored.push(key);
-      continue;
-    }
-    const v = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(v) || v < spec.min || v > spec.max || (spec.int && !Number.isInteger(v))) ignored.push(key);
-    else s[key] = v;
-  }
-  return { state: s, ignored };
-}
-
-function writeHash(s) {
-  const h = new URLSearchParams();
-  for (const [key, spec] of Object.entries(CONTROLS)) if (s[key] !== spec.def) h.set(key, String(s[key]));
-  history.replaceState(null, '', `#${h.toString()}`);
-}
-
-const initial = readHash();
-const S = { state: initial.state, config: null, lastFrame: null, done: false, running: false, errors: [], frameCount: 0 };
-window.superpose = S;
-const client = new LabClient('worker.js');
-
-function showError(msg) {
-  S.errors.push(msg);
-  $('error').textContent = msg;
-  $('error').hidden = false;
-}
+const page = startPage(GROK);
+const { S, client } = page;
 
 function sessionConfig(s) {
   return {
@@ -162,10 +113,6 @@ function paths(b) {
 }
 
 client.onFrame((f) => {
-  S.lastFrame = f;
-  S.frameCount++;
-  S.done = f.done;
-  S.running = f.running;
   const b = f.buffers;
   if (!b || !b.history) return;
   const H = historyRows(b);
@@ -175,7 +122,6 @@ client.onFrame((f) => {
   spectrum(b);
   paths(b);
 });
-client.onError(showError);
 
 // ---- controls -------------------------------------------------------------------------------
 function presetOf(s) {
@@ -198,29 +144,17 @@ function syncControls(s) {
   $('preset').value = presetOf(s);
 }
 
-let busy = null;       // a configure in flight
-let pending = false;   // another one requested meanwhile (a slider moves faster than answers)
-async function apply() {
-  writeHash(S.state);
+const configure = page.serial(async () => {
+  S.done = false;
+  const a = await client.configure(sessionConfig(S.state), 'grok');
+  S.config = a.config;
+  accPlot.reset();
+  await client.play();
+});
+function apply() {
+  page.writeHash();
   syncControls(S.state);
-  if (busy) { pending = true; return busy; }
-  busy = (async () => {
-    do {
-      pending = false;
-      try {
-        S.done = false;
-        const a = await client.configure(sessionConfig(S.state), 'grok');
-        S.config = a.config;
-        $('error').hidden = true;
-        accPlot.reset();
-        await client.play();
-      } catch (e) {
-        showError(e.message);
-      }
-    } while (pending);
-  })();
-  await busy;
-  busy = null;
+  return configure();
 }
 
 function bind() {
@@ -237,21 +171,12 @@ function bind() {
   });
   $('seed').addEventListener('change', (e) => {
     const v = Number(e.target.value);
-    if (Number.isInteger(v) && v >= 0 && v <= CONTROLS.seed.max) { S.state.seed = v; apply(); } else syncControls(S.state);
+    if (Number.isInteger(v) && v >= 0 && v <= GROK.byName.get('seed').max) { S.state.seed = v; apply(); } else syncControls(S.state);
   });
   $('retrain').addEventListener('click', async () => {
-    try { S.done = false; await client.reset(); await client.play(); } catch (e) { showError(e.message); }
+    try { S.done = false; await client.reset(); await client.play(); } catch (e) { page.showError(e.message); }
   });
-  window.addEventListener('hashchange', () => {
-    const next = readHash();
-    if (JSON.stringify(next.state) === JSON.stringify(S.state)) return;
-    S.state = next.state;
-    apply();
-  });
-  if (initial.ignored.length) {
-    $('notes').textContent = `ignored from the link (out of range or malformed): ${initial.ignored.join(', ')}; the defaults are used instead`;
-    $('notes').hidden = false;
-  }
+  page.onHashChange(apply);
 }
 
 bind();

@@ -6,23 +6,13 @@
 // What it is not: no training logic (the C++ session does it), no framework; every number and
 // name reaches the DOM as textContent or canvas text, never as HTML.
 // For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount, history).
-import { LabClient } from './client.js';
+import { startPage } from './page-boot.js';
+import { SAE } from './page-states.js';
 import { XYPlotView } from './views/xyplot.js';
 import { DictionaryView } from './views/dictionary.js';
 
-const ARCHS = ['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'];
 const COLORS = { relu: '#d9480f', gated: '#2b8a3e', jumprelu: '#1971c2', topk: '#862e9c', batchtopk: '#e67700' };
 const METRICS = ['l0', 'mse', 'fve', 'dead_fraction', 'dense_fraction', 'relative_reconstruction_bias', 'mmcs', 'recovered_fraction'];
-// One table of every control: default and validation for the hash.
-const CONTROLS = {
-  data: { def: 'synthetic', choices: ['synthetic', 'toy', 'npy'] },
-  archs: { def: 'relu,topk', list: ARCHS },
-  l1: { def: 0.3, min: 0.01, max: 1, num: true },
-  k: { def: 5, min: 1, max: 32, num: true, int: true },
-  latents: { def: 256, choices: [64, 128, 256, 512] },
-  sweep: { def: 0, min: 0, max: 1, num: true, int: true },
-  seed: { def: 0, min: 0, max: 4294967295, num: true, int: true },
-};
 // The run: short enough that a change retrains in seconds (larger lr than the CLI's default).
 const RUN = { steps: 2000, batch_size: 512, lr: 1e-2, eval_batch: 1024 };
 const DATA = {
@@ -34,49 +24,14 @@ const SWEEP_L1 = [0.1, 0.3, 0.6];
 const SWEEP_K = [3, 5, 10];
 const $ = (id) => document.getElementById(id);
 
-function readHash() {
-  const s = {};
-  const ignored = [];
-  const h = new URLSearchParams(location.hash.replace(/^#/, ''));
-  for (const [key, spec] of Object.entries(CONTROLS)) {
-    s[key] = spec.def;
-    if (!h.has(key)) continue;
-    const raw = h.get(key);
-    if (spec.list) {
-      const items = raw.split(',');
-      if (items.length && items.every((a) => spec.list.includes(a))) s[key] = items.join(','); else ignored.push(key);
-    } else if (spec.choices) {
-      const v = typeof spec.choices[0] === 'number' ? Number(raw) : raw;
-      if (spec.choices.includes(v)) s[key] = v; else ignored.push(key);
-    } else {
-      const v = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(v) || v < spec.min || v > spec.max || (spec.int && !Number.isInteger(v))) ignored.push(key);
-      else s[key] = v;
-    }
-  }
-  if (s.data === 'npy') { s.data = 'synthetic'; ignored.push('data (a file cannot travel in a link)'); }
-  return { state: s, ignored };
-}
-
-function writeHash(s) {
-  const h = new URLSearchParams();
-  for (const [key, spec] of Object.entries(CONTROLS)) if (s[key] !== spec.def && !(key === 'data' && s[key] === 'npy')) h.set(key, String(s[key]));
-  history.replaceState(null, '', `#${h.toString().replace(/%2C/g, ',')}`);
-}
-
-const initial = readHash();
-const S = { state: initial.state, config: null, lastFrame: null, done: false, running: false, errors: [], frameCount: 0, history: [], npy: null };
-window.superpose = S;
-const client = new LabClient('worker.js');
-
-function showError(msg) {
-  S.errors.push(msg);
-  $('error').textContent = msg;
-  $('error').hidden = false;
-}
+// The state table (keys data, archs, l1, k, latents, sweep, seed) is page-states.js SAE; the
+// page may hold data = 'npy' (a file the user opened), which the hash leaves out.
+const page = startPage({ ...SAE, serialise: (s) => SAE.serialise(s.data === 'npy' ? { ...s, data: SAE.byName.get('data').def } : s) },
+  { extra: { history: [], npy: null } });
+const { S, client, showError } = page;
 
 function sessionConfig(s) {
-  const c = { archs: s.archs.split(','), l1: s.l1, k: s.k, n_latents: s.latents, seed: s.seed, ...RUN };
+  const c = { archs: s.archs.slice(), l1: s.l1, k: s.k, n_latents: s.latents, seed: s.seed, ...RUN };
   if (s.data === 'npy') Object.assign(c, { data: 'npy', npy_base64: S.npy });
   else Object.assign(c, { data: s.data }, DATA[s.data]);
   if (s.data === 'toy') c.n_latents = 5;  // ARENA: as many latents as features
@@ -210,21 +165,16 @@ function draw(f) {
 }
 
 client.onFrame((f) => {
-  S.lastFrame = f;
-  S.frameCount++;
-  S.done = f.done;
-  S.running = f.running;
   $('status').textContent = f.done ? `trained (${f.step} steps)` : `training… step ${f.step}`;
   $('speed').textContent = f.stepsPerSec ? `${Math.round(f.stepsPerSec)} steps/s` : '';
   record(f);
   draw(f);
 });
-client.onError(showError);
 
 // ---- controls -------------------------------------------------------------------------------
 function syncControls(s) {
   $('data').value = s.data;
-  const on = s.archs.split(',');
+  const on = s.archs;
   for (const box of document.querySelectorAll('fieldset.archs input')) box.checked = on.includes(box.value);
   $('l1').value = String(s.l1);
   $('l1-value').textContent = Number(s.l1).toFixed(2);
@@ -235,33 +185,20 @@ function syncControls(s) {
   $('seed').value = String(s.seed);
 }
 
-let busy = null;
-let pending = false;
-async function apply() {
-  writeHash(S.state);
+const configure = page.serial(async () => {
+  S.done = false;
+  const a = await client.configure(sessionConfig(S.state), 'sae');
+  S.config = a.config;
+  S.history = [];
+  S.lossTrace = [];
+  fillRunTable(S.config.runs);
+  await client.play();
+});
+function apply() {
+  page.writeHash();
   syncControls(S.state);
   if (S.state.data === 'npy' && !S.npy) { $('npy-file').click(); return null; }
-  if (busy) { pending = true; return busy; }
-  busy = (async () => {
-    do {
-      pending = false;
-      try {
-        S.done = false;
-        const a = await client.configure(sessionConfig(S.state), 'sae');
-        S.config = a.config;
-        S.history = [];
-        S.lossTrace = [];
-        fillRunTable(S.config.runs);
-        $('error').hidden = true;
-        await client.play();
-      } catch (e) {
-        showError(e.message);
-      }
-    } while (pending);
-  })();
-  await busy;
-  busy = null;
-  return null;
+  return configure();
 }
 
 function bytesToBase64(bytes) {
@@ -289,29 +226,19 @@ function bind() {
     box.addEventListener('change', () => {
       const on = Array.from(document.querySelectorAll('fieldset.archs input')).filter((b) => b.checked).map((b) => b.value);
       if (!on.length) { syncControls(S.state); return; }
-      S.state.archs = on.join(',');
+      S.state.archs = on;
       apply();
     });
   }
   $('seed').addEventListener('change', (e) => {
     const v = Number(e.target.value);
-    if (Number.isInteger(v) && v >= 0 && v <= CONTROLS.seed.max) { S.state.seed = v; apply(); } else syncControls(S.state);
+    if (Number.isInteger(v) && v >= 0 && v <= SAE.byName.get('seed').max) { S.state.seed = v; apply(); } else syncControls(S.state);
   });
   $('run-select').addEventListener('change', () => { if (S.lastFrame) draw(S.lastFrame); });
   $('retrain').addEventListener('click', async () => {
     try { S.done = false; S.history = []; S.lossTrace = []; await client.reset(); await client.play(); } catch (e) { showError(e.message); }
   });
-  $('copy-link').addEventListener('click', () => navigator.clipboard && navigator.clipboard.writeText(location.href).catch(() => {}));
-  window.addEventListener('hashchange', () => {
-    const next = readHash();
-    if (JSON.stringify(next.state) === JSON.stringify(S.state)) return;
-    S.state = next.state;
-    apply();
-  });
-  if (initial.ignored.length) {
-    $('notes').textContent = `ignored from the link (out of range or malformed): ${initial.ignored.join(', ')}; the defaults are used instead`;
-    $('notes').hidden = false;
-  }
+  page.onHashChange(apply);
 }
 
 S.lossTrace = [];

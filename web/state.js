@@ -3,7 +3,9 @@
 // What it is: every control of the toy-models lab (name, type, default, range, label, help),
 // and the pure functions that turn a URL hash into a valid state and back. A URL is an
 // experiment: copying it reproduces every control, the seed and the preset.
-// What it is not: no DOM and no training logic here (node's test runner imports this file as is).
+// What it is not: no DOM and no training logic here (node's test runner imports this file as is);
+// the hash machinery itself (field types, parsing, serialising) is hash-state.js, shared by every
+// page.
 // Reference: tensorflow/playground src/state.ts (one table, hash serialisation); the config keys
 // follow docs/wasm-api.md (kind `toy`), which follows Elhage et al. 2022, "Toy Models of
 // Superposition", section 2 (n features, m hidden dims, feature probability p = 1 − S, importance).
@@ -13,6 +15,9 @@
 // show (as text, never as HTML). Precedence: defaults ⊕ preset ⊕ explicit keys.
 
 import { PRESETS } from './presets.js';
+import { table, parseValue, formatValue, formatNumber, describe } from './hash-state.js';
+
+export { parseValue, formatValue, formatNumber, describe };
 
 /** Model kinds of the toy lab (docs/wasm-api.md, key `model`). */
 export const MODELS = ['relu', 'linear', 'relu-hidden', 'abs'];
@@ -82,111 +87,6 @@ export function defaults() {
   return s;
 }
 
-const INT_RE = /^[+-]?\d+$/;
-const FLOAT_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-function inRange(f, x) {
-  if (f.minOpen ? !(x > f.min) : !(x >= f.min)) return false;
-  return x <= f.max;
-}
-
-function rangeText(f) {
-  return `${f.minOpen ? '(' : '['}${f.min}, ${f.max}]`;
-}
-
-/** Describe what a field accepts, for notes. */
-export function describe(f) {
-  switch (f.type) {
-    case 'int': return `a whole number in ${rangeText(f)}`;
-    case 'float': return `a number in ${rangeText(f)}`;
-    case 'enum': return `one of ${f.values.filter((v) => v !== '').join(', ')}`;
-    case 'bool': return '0 or 1';
-    case 'floats': return `up to ${f.maxLen} comma-separated numbers in ${rangeText(f)}`;
-    case 'enums': return `a comma-separated list of ${f.values.join(', ')}`;
-    default: return 'a valid value';
-  }
-}
-
-/**
- * Parse one raw string for field f. Returns {ok: true, value} or {ok: false}.
- * Pure and total: never throws.
- */
-export function parseValue(f, raw) {
-  const s = String(raw).trim();
-  switch (f.type) {
-    case 'int': {
-      if (!INT_RE.test(s)) return { ok: false };
-      const x = Number(s) + 0;  // + 0: "-0" is 0 (a state must round-trip through its hash)
-      return Number.isSafeInteger(x) && inRange(f, x) ? { ok: true, value: x } : { ok: false };
-    }
-    case 'float': {
-      if (!FLOAT_RE.test(s)) return { ok: false };
-      const x = Number(s);
-      return Number.isFinite(x) && inRange(f, x) ? { ok: true, value: x } : { ok: false };
-    }
-    case 'enum':
-      return f.values.includes(s) ? { ok: true, value: s } : { ok: false };
-    case 'bool':
-      if (s === '1' || s === 'true') return { ok: true, value: true };
-      if (s === '0' || s === 'false') return { ok: true, value: false };
-      return { ok: false };
-    case 'floats': {
-      if (s === '') return { ok: true, value: [] };
-      const parts = s.split(',');
-      if (parts.length > f.maxLen) return { ok: false };
-      const out = [];
-      for (const p of parts) {
-        const r = parseValue({ ...f, type: 'float' }, p);
-        if (!r.ok) return { ok: false };
-        out.push(r.value);
-      }
-      return { ok: true, value: out };
-    }
-    case 'enums': {
-      if (s === '') return { ok: true, value: [] };
-      const parts = s.split(',').map((p) => p.trim());
-      if (parts.length > f.maxLen || parts.some((p) => !f.values.includes(p))) return { ok: false };
-      return { ok: true, value: [...new Set(parts)] };
-    }
-    default:
-      return { ok: false };
-  }
-}
-
-/** Format one value for the hash (the inverse of parseValue). */
-export function formatValue(f, v) {
-  switch (f.type) {
-    case 'bool': return v ? '1' : '0';
-    case 'floats': return v.map(formatNumber).join(',');
-    case 'enums': return v.join(',');
-    case 'float': return formatNumber(v);
-    default: return String(v);
-  }
-}
-
-/** Shortest decimal that round-trips through parseFloat (so URLs stay short and exact). */
-export function formatNumber(x) {
-  for (let d = 1; d <= 17; d++) {
-    const s = Number(x.toPrecision(d));
-    if (s === x) return String(s);
-  }
-  return String(x);
-}
-
-/** Keep untrusted text short in notes (it is shown with textContent, never as HTML). */
-function clip(s, n = 40) {
-  const t = String(s);
-  return t.length > n ? `${t.slice(0, n)}…` : t;
-}
-
-function safeDecode(s) {
-  try {
-    return { ok: true, value: decodeURIComponent(s.replace(/\+/g, ' ')) };
-  } catch {
-    return { ok: false };
-  }
-}
-
 /** Apply a preset's values over a state (fields the preset does not name keep their value). */
 export function applyPreset(state, id) {
   const p = PRESETS.find((q) => q.id === id);
@@ -223,67 +123,31 @@ export function reconcile(state) {
   return notes;
 }
 
+/** The table with its preset and cross-field rules (hash-state.js does the parsing). */
+export const TABLE = table(FIELDS, {
+  reconcile,
+  preset: {
+    key: 'preset',
+    apply: applyPreset,
+    // An explicit empty list over a preset that sets that field must be written (`p=`).
+    sets: (state, name) => {
+      const p = PRESETS.find((q) => q.id === state.preset);
+      return !!(p && Object.hasOwn(p.state, name));
+    },
+  },
+});
+
 /**
- * Parse a URL hash ('#a=1&b=2', with or without '#') into {state, notes}.
+ * Parse a URL hash ('#a=1&b=2', with or without '#') into {state, notes, ignored}.
  * Total: any string gives a valid state; every fallback is explained in `notes`.
  */
 export function parseHash(hash) {
-  const state = defaults();
-  const notes = [];
-  const text = String(hash || '').replace(/^#/, '');
-  const pairs = [];
-  if (text.length > 0) {
-    for (const part of text.split('&')) {
-      if (part === '') continue;
-      const eq = part.indexOf('=');
-      const rawKey = eq < 0 ? part : part.slice(0, eq);
-      const rawVal = eq < 0 ? null : part.slice(eq + 1);
-      const k = safeDecode(rawKey);
-      const v = rawVal === null ? { ok: true, value: null } : safeDecode(rawVal);
-      if (!k.ok || !v.ok) {
-        notes.push(`could not decode “${clip(part)}”; ignored`);
-        continue;
-      }
-      pairs.push([k.value, v.value]);
-    }
-  }
-  // The preset first, so explicit keys override it wherever they appear in the hash.
-  const presetPair = pairs.filter(([k]) => k === 'preset').pop();
-  if (presetPair) {
-    const f = FIELD_BY_KEY.get('preset');
-    const r = presetPair[1] === null ? { ok: false } : parseValue(f, presetPair[1]);
-    if (r.ok) applyPreset(state, r.value);
-    else notes.push(`unknown preset “${clip(presetPair[1])}”; using the defaults`);
-  }
-  for (const [key, val] of pairs) {
-    if (key === 'preset') continue;
-    const f = FIELD_BY_KEY.get(key);
-    if (!f) {
-      notes.push(`unknown setting “${clip(key)}”; ignored`);
-      continue;
-    }
-    const r = val === null ? { ok: false } : parseValue(f, val);
-    if (r.ok) state[f.name] = r.value;
-    else notes.push(`“${clip(key)}=${clip(val ?? '')}” is not ${describe(f)}; using ${clip(formatValue(f, state[f.name]))}`);
-  }
-  notes.push(...reconcile(state));
-  return { state, notes };
+  return TABLE.parse(hash);
 }
 
 /** Serialise every field (not only non-defaults: a link must survive a change of defaults). */
 export function toHash(state) {
-  const parts = [];
-  // An empty list is left out, unless the preset sets that field (then `p=` must override it).
-  const preset = PRESETS.find((q) => q.id === state.preset);
-  for (const f of FIELDS) {
-    const v = state[f.name];
-    if (f.name === 'preset' && v === '') continue;
-    const empty = (f.type === 'floats' || f.type === 'enums') && v.length === 0;
-    if (empty && !(preset && Object.hasOwn(preset.state, f.name))) continue;
-    // Commas are legal in a fragment: keep lists readable (p=1,0.1,0.01) in shared links.
-    parts.push(`${f.key}=${encodeURIComponent(formatValue(f, v)).replace(/%2C/g, ',')}`);
-  }
-  return `#${parts.join('&')}`;
+  return TABLE.serialise(state);
 }
 
 /**

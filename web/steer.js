@@ -3,38 +3,15 @@
 // State (direction, strength, input, target, mode, toy seed/n/m/p) lives in the URL hash, like
 // the toy page. What it is not: no training logic (the C++ session does it) and no framework.
 // For tests it exposes `window.superpose` (state, config, lastFrame, ready, errors).
-import { LabClient } from './client.js';
+import { startPage } from './page-boot.js';
+import { STEER, steerLatents } from './page-states.js';
 
-const DEFAULTS = { direction: 'latent:0', strength: 1, input: 'zero', target: 'latent', mode: 'zero',
-  n: 5, m: 2, p: 0.03, seed: 0 };
 const $ = (id) => document.getElementById(id);
 
-function readHash() {
-  const s = { ...DEFAULTS };
-  const h = new URLSearchParams(location.hash.replace(/^#/, ''));
-  for (const key of Object.keys(DEFAULTS)) {
-    if (!h.has(key)) continue;
-    const v = h.get(key);
-    s[key] = typeof DEFAULTS[key] === 'number' ? Number(v) : v;
-    if (typeof DEFAULTS[key] === 'number' && !Number.isFinite(s[key])) s[key] = DEFAULTS[key];
-  }
-  return s;
-}
-function writeHash(s) {
-  const h = new URLSearchParams();
-  for (const key of Object.keys(DEFAULTS)) if (s[key] !== DEFAULTS[key]) h.set(key, String(s[key]));
-  history.replaceState(null, '', `#${h.toString().replace(/%3A/g, ':')}`);
-}
-
-const S = { state: readHash(), config: null, lastFrame: null, ready: false, errors: [], frameCount: 0 };
-window.superpose = S;
-const client = new LabClient('worker.js');
-
-function showError(msg) {
-  S.errors.push(msg);
-  $('error').textContent = msg;
-  $('error').hidden = false;
-}
+// The state table (keys direction, strength, input, target, mode, n, m, p, seed) is
+// page-states.js STEER.
+const page = startPage(STEER, { extra: { ready: false } });
+const { S, client } = page;
 
 function sessionConfig(s) {
   return { toy: { n_features: s.n, n_hidden: s.m, feature_probability: s.p, seed: s.seed },
@@ -46,7 +23,7 @@ function fillDirections(s) {
   sel.textContent = '';
   const add = (value, text) => { const o = document.createElement('option'); o.value = value; o.textContent = text; sel.append(o); };
   // the default SAE (TopK, trained on h = W x) has 2n latents (docs/wasm-api.md, kind steer)
-  for (let i = 0; i < 2 * s.n; i++) add(`latent:${i}`, `SAE latent ${i}`);
+  for (let i = 0; i < steerLatents(s.n); i++) add(`latent:${i}`, `SAE latent ${i}`);
   for (let i = 0; i < s.n; i++) add(`feature:${i}`, `feature column W_${i}`);
   for (let j = 0; j < s.m; j++) add(`unit:${j}`, `hidden unit ${j}`);
   sel.value = s.direction;
@@ -60,26 +37,14 @@ function syncControls(s) {
   $('mode').value = s.mode;
 }
 
-let busy = null;       // a configure in flight
-let pending = false;   // another one requested meanwhile (the slider moves faster than answers)
-async function apply() {
-  writeHash(S.state);
-  if (busy) { pending = true; return busy; }
-  busy = (async () => {
-    do {
-      pending = false;
-      try {
-        const a = await client.configure(sessionConfig(S.state), 'steer');
-        S.config = a.config;
-        $('error').hidden = true;
-        if (!S.ready) await client.play();
-      } catch (e) {
-        showError(e.message);
-      }
-    } while (pending);
-  })();
-  await busy;
-  busy = null;
+const configure = page.serial(async () => {
+  const a = await client.configure(sessionConfig(S.state), 'steer');
+  S.config = a.config;
+  if (!S.ready) await client.play();
+});
+function apply() {
+  page.writeHash();
+  return configure();
 }
 
 const OFF = 0.1;  // an output counts as "on" above this
@@ -139,15 +104,12 @@ function drawEffects(f) {
 }
 
 client.onFrame((f) => {
-  S.lastFrame = f;
-  S.frameCount++;
   S.ready = f.buffers.ready && f.buffers.ready.data[0] === 1;
   $('status').textContent = S.ready ? 'trained' : `training… step ${f.step}`;
   if (!S.ready) return;
   drawOutputs(f);
   drawEffects(f);
 });
-client.onError(showError);
 
 function bind() {
   fillDirections(S.state);
@@ -161,7 +123,7 @@ function bind() {
   for (const key of ['input', 'target', 'mode']) {
     $(key).addEventListener('change', (e) => { S.state[key] = e.target.value; apply(); });
   }
-  $('copy-link').addEventListener('click', () => navigator.clipboard && navigator.clipboard.writeText(location.href).catch(() => {}));
+  page.onHashChange((s) => { fillDirections(s); syncControls(s); apply(); });
 }
 
 bind();

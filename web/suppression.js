@@ -5,18 +5,10 @@
 // What it is not: no training logic (the C++ session does it), no framework; every number
 // reaches the DOM as textContent or canvas text, never as HTML.
 // For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount).
-import { LabClient } from './client.js';
+import { startPage } from './page-boot.js';
+import { SUPPRESSION } from './page-states.js';
 import { XYPlotView } from './views/xyplot.js';
 
-// One table of every control: default, parse/validate from the hash, and its input element.
-const CONTROLS = {
-  c: { def: 0.4, min: 0, max: 2.5, num: true },
-  p: { def: 0.5, min: 0.01, max: 1, num: true },
-  n: { def: 1, min: 1, max: 4, num: true, int: true },
-  mag: { def: 'binary', choices: ['binary', 'uniform'] },
-  bias: { def: 0, min: 0, max: 1, num: true, int: true },
-  seed: { def: 0, min: 0, max: 4294967295, num: true, int: true },
-};
 // The run: short enough that a slider move retrains in a second or two.
 const RUN = { steps: 3000, scale_steps: 1000, batch_size: 512 };
 const SWEEP = [0.1, 0.3, 0.5, 0.7, 0.9, 1.1, 1.3, 1.5, 1.7, 1.9, 2.1, 2.3];
@@ -27,41 +19,9 @@ const FIXES = [
 ];
 const $ = (id) => document.getElementById(id);
 
-function readHash() {
-  const s = {};
-  const ignored = [];
-  const h = new URLSearchParams(location.hash.replace(/^#/, ''));
-  for (const [key, spec] of Object.entries(CONTROLS)) {
-    s[key] = spec.def;
-    if (!h.has(key)) continue;
-    const raw = h.get(key);
-    if (spec.choices) {
-      if (spec.choices.includes(raw)) s[key] = raw; else ignored.push(key);
-      continue;
-    }
-    const v = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(v) || v < spec.min || v > spec.max || (spec.int && !Number.isInteger(v))) ignored.push(key);
-    else s[key] = v;
-  }
-  return { state: s, ignored };
-}
-
-function writeHash(s) {
-  const h = new URLSearchParams();
-  for (const [key, spec] of Object.entries(CONTROLS)) if (s[key] !== spec.def) h.set(key, String(s[key]));
-  history.replaceState(null, '', `#${h.toString()}`);
-}
-
-const initial = readHash();
-const S = { state: initial.state, config: null, lastFrame: null, done: false, running: false, errors: [], frameCount: 0 };
-window.superpose = S;
-const client = new LabClient('worker.js');
-
-function showError(msg) {
-  S.errors.push(msg);
-  $('error').textContent = msg;
-  $('error').hidden = false;
-}
+// The state table (keys c, p, n, mag, bias, seed) is page-states.js SUPPRESSION.
+const page = startPage(SUPPRESSION);
+const { S, client, showError } = page;
 
 function sessionConfig(s) {
   return {
@@ -127,16 +87,11 @@ function drawTable(f) {
 }
 
 client.onFrame((f) => {
-  S.lastFrame = f;
-  S.frameCount++;
-  S.done = f.done;
-  S.running = f.running;
   $('status').textContent = f.done ? `trained (${f.step} steps)` : `training… step ${f.step}`;
   drawAc(f);
   drawTransfer(f);
   drawTable(f);
 });
-client.onError(showError);
 
 // ---- controls -------------------------------------------------------------------------------
 function syncControls(s) {
@@ -153,28 +108,16 @@ function syncControls(s) {
     : 'a = 1 − c·n/2   (0 once c·n ≥ 2; independent of p)';
 }
 
-let busy = null;       // a configure in flight
-let pending = false;   // another one requested meanwhile (a slider moves faster than answers)
-async function apply() {
-  writeHash(S.state);
+const configure = page.serial(async () => {
+  S.done = false;
+  const a = await client.configure(sessionConfig(S.state), 'suppression');
+  S.config = a.config;
+  await client.play();
+});
+function apply() {
+  page.writeHash();
   syncControls(S.state);
-  if (busy) { pending = true; return busy; }
-  busy = (async () => {
-    do {
-      pending = false;
-      try {
-        S.done = false;
-        const a = await client.configure(sessionConfig(S.state), 'suppression');
-        S.config = a.config;
-        $('error').hidden = true;
-        await client.play();
-      } catch (e) {
-        showError(e.message);
-      }
-    } while (pending);
-  })();
-  await busy;
-  busy = null;
+  return configure();
 }
 
 function bind() {
@@ -187,22 +130,12 @@ function bind() {
   $('bias').addEventListener('change', (e) => { S.state.bias = e.target.checked ? 1 : 0; apply(); });
   $('seed').addEventListener('change', (e) => {
     const v = Number(e.target.value);
-    if (Number.isInteger(v) && v >= 0 && v <= CONTROLS.seed.max) { S.state.seed = v; apply(); } else syncControls(S.state);
+    if (Number.isInteger(v) && v >= 0 && v <= SUPPRESSION.byName.get('seed').max) { S.state.seed = v; apply(); } else syncControls(S.state);
   });
   $('retrain').addEventListener('click', async () => {
     try { S.done = false; await client.reset(); await client.play(); } catch (e) { showError(e.message); }
   });
-  $('copy-link').addEventListener('click', () => navigator.clipboard && navigator.clipboard.writeText(location.href).catch(() => {}));
-  window.addEventListener('hashchange', () => {
-    const next = readHash();
-    if (JSON.stringify(next.state) === JSON.stringify(S.state)) return;
-    S.state = next.state;
-    apply();
-  });
-  if (initial.ignored.length) {
-    $('notes').textContent = `ignored from the link (out of range or malformed): ${initial.ignored.join(', ')}; the defaults are used instead`;
-    $('notes').hidden = false;
-  }
+  page.onHashChange(apply);
 }
 
 bind();

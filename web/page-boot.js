@@ -1,0 +1,121 @@
+// page-boot.js: what every experiment page does when it starts, in one place: read its state
+// table (hash-state.js) from the URL hash, show what the link held that was not understood,
+// expose `window.superpose` for tests, start the training worker (client.js), report errors, keep
+// the URL hash equal to the state, follow a hash the user edits, and the "copy link" button.
+//
+// What it is not: no drawing and no session config (each page's module does those); every
+// string from the hash, a file or the worker reaches the DOM through textContent, never as HTML.
+//
+// Use: `const page = startPage(TABLE)`; page.S is window.superpose ({state, notes, config,
+// lastFrame, done, running, errors, frameCount, client}), page.client the LabClient (frames
+// update S before the page's own onFrame listeners run), page.serial(run) wraps a configure so
+// that calls made while one is in flight collapse into one more run (a slider moves faster than
+// the worker answers), page.onHashChange(f) is called when the user edits the hash.
+import { LabClient } from './client.js';
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+/** Show a parse's notes in #notes (as text): which keys were ignored, and why, one per line
+ * ({notes, ignored, title?}: title replaces the heading). */
+export function showNotes(parsed) {
+  const box = $('notes');
+  if (!box) return;
+  box.replaceChildren();
+  if (!parsed.notes.length) { box.hidden = true; return; }
+  const keys = parsed.ignored && parsed.ignored.length ? `: ${parsed.ignored.join(', ')}` : '';
+  box.appendChild(el('strong', parsed.title || `ignored from the link (out of range or malformed)${keys}; the defaults are used instead`));
+  const ul = el('ul');
+  for (const n of parsed.notes) ul.appendChild(el('li', n));
+  box.appendChild(ul);
+  const dismiss = el('button', 'dismiss', 'dismiss');
+  dismiss.type = 'button';
+  dismiss.addEventListener('click', () => { box.hidden = true; });
+  box.appendChild(dismiss);
+  box.hidden = false;
+}
+
+/** Show an error message in #error (as text) and record it in S.errors. */
+export function reportError(S, message) {
+  S.errors.push(message);
+  const box = $('error');
+  if (!box) return;
+  box.textContent = message;
+  box.hidden = false;
+}
+
+export function startPage(table, { extra = {} } = {}) {
+  const parsed = table.parse(location.hash);
+  const S = {
+    state: parsed.state, notes: parsed.notes, config: null, lastFrame: null, done: false, running: false,
+    errors: [], frameCount: 0, client: null, ...extra,
+  };
+  window.superpose = S;
+  const client = new LabClient('worker.js');
+  S.client = client;
+  const showError = (message) => reportError(S, message);
+  const hideError = () => { const box = $('error'); if (box) box.hidden = true; };
+  client.onFrame((f) => {
+    S.lastFrame = f;
+    S.frameCount++;
+    S.done = f.done;
+    S.running = f.running;
+  });
+  client.onError(showError);
+
+  let written = '';
+  function writeHash() {
+    written = table.serialise(S.state);
+    if (location.hash !== written) history.replaceState(null, '', written);
+  }
+
+  function serial(run) {
+    let busy = null;
+    let pending = false;
+    return async function apply() {
+      if (busy) { pending = true; return busy; }
+      busy = (async () => {
+        do {
+          pending = false;
+          try {
+            await run();
+            hideError();
+          } catch (e) {
+            showError(e.message);
+          }
+        } while (pending);
+      })();
+      await busy;
+      busy = null;
+      return null;
+    };
+  }
+
+  const hashListeners = [];
+  window.addEventListener('hashchange', () => {
+    if (location.hash === written) return;
+    const next = table.parse(location.hash);
+    S.notes = next.notes;
+    showNotes(next);
+    if (JSON.stringify(next.state) === JSON.stringify(S.state)) { writeHash(); return; }
+    S.state = next.state;
+    for (const f of hashListeners) f(S.state);
+  });
+
+  const copy = $('copy-link');
+  if (copy) {
+    copy.addEventListener('click', async () => {
+      try { await navigator.clipboard.writeText(location.href); copy.textContent = 'link copied'; } catch { copy.textContent = 'copy the address bar'; }
+      setTimeout(() => { copy.textContent = 'copy link'; }, 1500);
+    });
+  }
+  showNotes(parsed);
+
+  return { S, client, parsed, showError, hideError, writeHash, serial, onHashChange: (f) => hashListeners.push(f) };
+}

@@ -1,0 +1,104 @@
+// page-states.js: the state tables of the experiment pages (suppression, sae, grok, steer): every
+// control of each page as one declarative table (hash-state.js), so each experiment is a link.
+// The toy lab's table is state.js.
+//
+// What it is: each page's fields (name = hash key, type, default, range or choices) and its
+// cross-field rules; the keys and their defaults are the links' contract (docs/embedding.md,
+// tests/web/browser): a link written by an earlier version opens the same experiment. These pages
+// write only the keys that differ from their defaults (`suppression.html#c=0.6`), and the
+// file names of their saved figures are built from those keys.
+// What it is not: no DOM (node's test runner imports it: tests/web/unit/state.fuzz.test.mjs
+// fuzzes every table here) and no session config (each page's module builds that).
+import { table } from './hash-state.js';
+
+const SEED = { name: 'seed', key: 'seed', type: 'int', def: 0, min: 0, max: 4294967295 };
+const f = (name, type, def, more = {}) => ({ name, key: name, type, def, ...more });
+
+/** suppression.html: the L1 coefficient c, feature probability p, features n, magnitude, decoder bias. */
+export const SUPPRESSION = table([
+  f('c', 'float', 0.4, { min: 0, max: 2.5 }),
+  f('p', 'float', 0.5, { min: 0.01, max: 1 }),
+  f('n', 'int', 1, { min: 1, max: 4 }),
+  f('mag', 'enum', 'binary', { values: ['binary', 'uniform'] }),
+  f('bias', 'int', 0, { min: 0, max: 1 }),
+  SEED,
+], { omitDefaults: true });
+
+export const SAE_ARCHS = ['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'];
+
+/** sae.html: data source, architectures side by side, λ, k, latents, the sweep switch. A .npy
+ * file cannot travel in a link: `data` in the hash is synthetic or toy (the page may hold 'npy',
+ * which is then left out of the hash). */
+export const SAE = table([
+  f('data', 'enum', 'synthetic', { values: ['synthetic', 'toy'],
+    accepts: 'synthetic or toy (a .npy file cannot travel in a link)' }),
+  f('archs', 'enums', ['relu', 'topk'], { values: SAE_ARCHS, minLen: 1, maxLen: SAE_ARCHS.length }),
+  f('l1', 'float', 0.3, { min: 0.01, max: 1 }),
+  f('k', 'int', 5, { min: 1, max: 32 }),
+  f('latents', 'enum', 256, { values: [64, 128, 256, 512] }),
+  f('sweep', 'int', 0, { min: 0, max: 1 }),
+  SEED,
+], { omitDefaults: true });
+
+/** grok.html: modulus p, width, train fraction, weight decay, lr, model, loss. */
+export const GROK = table([
+  f('p', 'enum', 97, { values: [23, 31, 53, 97, 113] }),
+  f('width', 'int', 500, { min: 16, max: 1000 }),
+  f('frac', 'float', 0.3, { min: 0.05, max: 0.9 }),
+  f('wd', 'float', 1, { min: 0, max: 3 }),
+  f('lr', 'enum', 0.001, { values: [0.0003, 0.001, 0.003, 0.01] }),
+  f('model', 'enum', 'mlp', { values: ['mlp', 'residual'] }),
+  f('loss', 'enum', 'mse', { values: ['mse', 'ce'] }),
+  SEED,
+], { omitDefaults: true });
+
+/** The grok page's presets: ones that grok and one that does not (the contrast is the lesson). */
+export const GROK_PRESETS = {
+  groks: { p: 97, width: 500, frac: 0.3, wd: 1, lr: 0.001, model: 'mlp', loss: 'mse' },
+  memorises: { p: 97, width: 500, frac: 0.2, wd: 0, lr: 0.001, model: 'mlp', loss: 'mse' },
+  small: { p: 31, width: 64, frac: 0.5, wd: 1, lr: 0.003, model: 'mlp', loss: 'mse' },
+  residual: { p: 23, width: 64, frac: 0.6, wd: 1, lr: 0.003, model: 'residual', loss: 'mse' },
+};
+
+/** The latents of the steer page's SAE: 2n (docs/wasm-api.md, kind steer: sae.n_latents). */
+export const steerLatents = (n) => 2 * n;
+
+/** Where a steer direction points: `latent:I` (I < 2n), `feature:I` (I < n), `unit:J` (J < m). */
+export function steerDirectionLimit(direction, n, m) {
+  const [kind] = direction.split(':');
+  return kind === 'latent' ? steerLatents(n) : kind === 'feature' ? n : m;
+}
+
+/** steer.html: the direction and strength of the steering, the input, the ablation's target and
+ * mode, and the toy model (n features in m dims, probability p, seed) it acts on. */
+export const STEER = table([
+  f('direction', 'text', 'latent:0', { pattern: /^(latent|feature|unit):\d{1,4}$/, maxLength: 16,
+    accepts: 'latent:I, feature:I or unit:J' }),
+  f('strength', 'float', 1, { min: -100, max: 100 }),
+  f('input', 'enum', 'zero', { values: ['zero', 'sample'] }),
+  f('target', 'enum', 'latent', { values: ['latent', 'unit'] }),
+  f('mode', 'enum', 'zero', { values: ['zero', 'mean', 'resample'] }),
+  f('n', 'int', 5, { min: 1, max: 64 }),
+  f('m', 'int', 2, { min: 1, max: 64 }),
+  f('p', 'float', 0.03, { min: 0, minOpen: true, max: 1 }),
+  SEED,
+], {
+  omitDefaults: true,
+  // m ≤ n (the toy model's n_hidden is in [1, n_features]); the direction's index exists.
+  reconcile(s) {
+    const notes = [];
+    if (s.m > s.n) {
+      notes.push(`hidden dims m=${s.m} cannot exceed features n=${s.n}; using m=${s.n}`);
+      s.m = s.n;
+    }
+    const limit = steerDirectionLimit(s.direction, s.n, s.m);
+    if (Number(s.direction.split(':')[1]) >= limit) {
+      notes.push(`direction ${s.direction} does not exist here (index below ${limit}); using latent:0`);
+      s.direction = 'latent:0';
+    }
+    return notes;
+  },
+});
+
+/** Every experiment page's table, by page (the fuzz test runs over each). */
+export const PAGE_TABLES = { suppression: SUPPRESSION, sae: SAE, grok: GROK, steer: STEER };
