@@ -74,15 +74,18 @@ SaeView trained_sae(const SplitToyModel& model, const ToyConfig& toy, int instan
   auto data = std::make_shared<SplitActivations>(model, toy, instance, static_cast<uint64_t>(c.seed));
   auto trainer = std::make_shared<SaeTrainer>(c, data);
   trainer->train(c.steps);
-  const Sae& sae = trainer->sae();
-  SaeView view;
-  view.W_dec = sae.W_dec();
-  view.b_dec = sae.b_dec();
-  const int L = sae.n_latents();
   // The encoder keeps its workspace in the SAE: the view shares the trainer (and so the SAE).
-  view.encode = [trainer, L](const Eigen::Ref<const Mat>& H) -> Mat {
+  return view_of_sae(std::shared_ptr<Sae>(trainer, &trainer->sae()));
+}
+
+SaeView view_of_sae(std::shared_ptr<Sae> sae) {
+  SaeView view;
+  view.W_dec = sae->W_dec();
+  view.b_dec = sae->b_dec();
+  const int L = sae->n_latents();
+  view.encode = [sae, L](const Eigen::Ref<const Mat>& H) -> Mat {
     SparseCode code;
-    trainer->sae().encode(H, code);
+    sae->encode(H, code);
     Mat F = Mat::Zero(L, H.cols());
     for (int s = 0; s < code.batch_size(); ++s)
       for (int e = code.start[s]; e < code.start[s + 1]; ++e)

@@ -8,10 +8,12 @@
 // Not here: the architectures and their training (sae/), the interventions (interp/).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "interp/sae_view.hpp"
 #include "interp/split_model.hpp"
+#include "sae/sae.hpp"
 #include "sae/sae_config.hpp"
 #include "toy/toy_config.hpp"
 
@@ -34,5 +36,9 @@ SaeConfig interp_sae_defaults(const ToyConfig& toy);
 // with seed config.seed. Throws std::invalid_argument naming the bad field.
 SaeView trained_sae(const SplitToyModel& model, const ToyConfig& toy, int instance,
                     const SaeConfig& config);
+
+// The view of any Superpose SAE (trained here, or loaded from a SAELens file): its decoder,
+// b_dec, and an encode running its encoder. The view shares the SAE (its encoder workspace).
+SaeView view_of_sae(std::shared_ptr<Sae> sae);
 
 }  // namespace superpose

@@ -45,17 +45,22 @@ SaeLensSae sae_to_saelens(const Sae& sae) {
   return s;
 }
 
-std::unique_ptr<Sae> sae_from_saelens(const SaeLensSae& file, const SaeConfig& base, int d) {
-  file.validate();
-  if (file.d_in != d)
-    throw std::invalid_argument("SAELens: the SAE reads d_in=" + std::to_string(file.d_in) +
-                                " dimensions but the data has " + std::to_string(d));
+SaeConfig saelens_sae_config(const SaeLensSae& file, const SaeConfig& base) {
   SaeConfig c = base;
   c.arch = file.architecture == "standard" ? "relu" : file.architecture;
   c.n_latents = file.d_sae;
   if (file.architecture == "topk") c.k = file.k;
   else c.k = std::min(c.k, file.d_sae);
   c.aux_k = std::min(c.aux_k, file.d_sae);
+  return c;
+}
+
+std::unique_ptr<Sae> sae_from_saelens(const SaeLensSae& file, const SaeConfig& base, int d) {
+  file.validate();
+  if (file.d_in != d)
+    throw std::invalid_argument("SAELens: the SAE reads d_in=" + std::to_string(file.d_in) +
+                                " dimensions but the data has " + std::to_string(d));
+  const SaeConfig c = saelens_sae_config(file, base);
   auto sae = make_sae(c, d, file.b_dec);
   sae->W_enc_t() = file.W_enc.transpose();
   sae->b_enc() = file.b_enc;

@@ -20,6 +20,11 @@ namespace superpose {
 // Throws std::invalid_argument for an architecture SAELens's layout cannot hold.
 SaeLensSae sae_to_saelens(const Sae& sae);
 
+// base with the file's architecture (standard → relu), n_latents = d_sae, k (topk: the file's;
+// otherwise base's, at most d_sae) and aux_k at most d_sae: the config an SAE loaded from the file
+// runs under (the CLI's --load and the sae/steer sessions' import).
+SaeConfig saelens_sae_config(const SaeLensSae& file, const SaeConfig& base);
+
 // An SAE of the file's architecture and size; the other fields (training, data) come from base.
 // d must equal the file's d_in (the data it will be measured on). Throws naming the mismatch.
 std::unique_ptr<Sae> sae_from_saelens(const SaeLensSae& file, const SaeConfig& base, int d);

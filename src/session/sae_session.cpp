@@ -5,6 +5,8 @@
 
 #include "core/check.hpp"
 #include "io/npy.hpp"
+#include "io/saelens.hpp"
+#include "io/saelens_sae.hpp"
 #include "sae/npy_activations.hpp"
 
 namespace superpose {
@@ -53,6 +55,7 @@ Json SaeSession::configure(const Json& config) {
   if (rest.is_object()) {
     rest.erase("runs");
     rest.erase("true_features_known");
+    rest.erase("loaded");  // a configure trains again
   }
   for (const char* key : {"arch", "npy_path"})
     if (rest.contains(key))
@@ -138,6 +141,43 @@ Json SaeSession::configure(const Json& config) {
   eval_ = data_->held_out(eval_batch_);
   metrics_.assign(runs_.size(), SaeMetrics());
   metrics_fresh_.assign(runs_.size(), false);
+  loaded_ = nullptr;
+  loaded_params_.clear();
+  invalidate();
+  return config_json();
+}
+
+Session::SaeLensFiles SaeSession::export_saelens(int run) {
+  require_configured();
+  require_in_range("run", run, 0, n_runs() - 1, false, false, nullptr, "runs-1");
+  auto [cfg, weights] = write_saelens(sae_to_saelens(runs_[run]->sae()));
+  return {std::move(cfg), std::move(weights)};
+}
+
+Json SaeSession::import_saelens(const std::string& cfg_json, const std::vector<uint8_t>& weights) {
+  require_configured();
+  // Build everything first: a bad file leaves the running experiment as it was.
+  const SaeLensSae file = read_saelens(cfg_json, weights);
+  const SaeConfig c = saelens_sae_config(file, base_);
+  const std::unique_ptr<Sae> sae = sae_from_saelens(file, c, data_->dim());  // names a d_in mismatch
+  std::unique_ptr<SaeTrainer> run;
+  try {
+    run = std::make_unique<SaeTrainer>(c, data_);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("SAELens: the file's SAE does not fit this experiment: ") + e.what());
+  }
+  run->sae().params() = sae->params();
+  base_ = run->config();
+  archs_ = {base_.arch};
+  sweep_l1_ = {base_.l1};
+  sweep_k_ = {static_cast<double>(base_.k)};
+  runs_.clear();
+  runs_.push_back(std::move(run));
+  metrics_.assign(1, SaeMetrics());
+  metrics_fresh_.assign(1, false);
+  loaded_ = Json{{"architecture", file.architecture}, {"d_in", file.d_in}, {"d_sae", file.d_sae}};
+  if (file.architecture == "topk") loaded_["k"] = file.k;
+  loaded_params_ = sae->params();
   invalidate();
   return config_json();
 }
@@ -155,6 +195,7 @@ Json SaeSession::config_json() const {
     runs.push_back({{"arch", r->config().arch}, {"l1", r->config().l1}, {"k", r->config().k}});
   j["runs"] = std::move(runs);
   j["true_features_known"] = data_ && data_->true_features().cols() > 0;
+  if (loaded()) j["loaded"] = loaded_;
   return j;
 }
 
@@ -165,6 +206,7 @@ void SaeSession::require_configured() const {
 Json SaeSession::reset() {
   require_configured();
   for (auto& r : runs_) r->reset();
+  if (loaded()) runs_[0]->sae().params() = loaded_params_;
   data_->reset();
   metrics_fresh_.assign(runs_.size(), false);
   invalidate();
@@ -175,6 +217,7 @@ Json SaeSession::step(int64_t k) {
   require_in_range("k", static_cast<double>(k), 0, 1e6);
   require_configured();
   invalidate();
+  if (loaded()) k = 0;  // an imported SAE is measured, not trained
   if (k > 0) metrics_fresh_.assign(runs_.size(), false);
   for (int64_t i = 0; i < k; ++i) {
     data_->sample(batch_, base_.batch_size);
@@ -197,7 +240,7 @@ Json SaeSession::step(int64_t k) {
   }
   // done: the configured steps are trained (the page's worker stops there; step() may go on).
   return Json{{"step", runs_[0]->step()}, {"loss", loss}, {"loss_total", loss_total}, {"l0", l0},
-              {"mse", mse}, {"done", runs_[0]->step() >= base_.steps}};
+              {"mse", mse}, {"done", loaded() || runs_[0]->step() >= base_.steps}};
 }
 
 const SaeMetrics& SaeSession::metrics(int r) {

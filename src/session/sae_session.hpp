@@ -8,6 +8,9 @@
 //   eval_batch held-out samples for the metrics (default 1024)
 //   npy_base64 data = "npy": the .npy file's bytes, base64 (the page uploads it this way)
 // Runs are ordered arch by arch, then by sweep value (configure() returns them as "runs").
+// Interop (issue 7): export_saelens(run) writes run r as a SAELens folder's two files;
+// import_saelens replaces the runs with the file's SAE, measured on the configured data and not
+// trained (step() trains nothing; the config reports it under "loaded") until the next configure.
 #pragma once
 #include <memory>
 #include <vector>
@@ -32,6 +35,9 @@ class SaeSession : public Session {
   int n_runs() const { return static_cast<int>(runs_.size()); }
   const SaeTrainer& run(int r) const { return *runs_[r]; }
   const SaeMetrics& metrics(int r);  // on the held-out batch (cached until the next step)
+  SaeLensFiles export_saelens(int run) override;
+  Json import_saelens(const std::string& cfg_json, const std::vector<uint8_t>& weights) override;
+  bool loaded() const { return !loaded_.is_null(); }
 
  protected:
   void refresh_buffers(std::map<std::string, Buffer>& buffers) override;
@@ -46,6 +52,8 @@ class SaeSession : public Session {
   std::vector<SaeMetrics> metrics_;
   std::vector<bool> metrics_fresh_;
   Mat eval_, batch_;
+  Json loaded_;                       // the imported file's {architecture, d_in, d_sae, k}, or null
+  std::vector<float> loaded_params_;  // its parameters (reset() puts them back)
   Json config_json() const;
   void require_configured() const;
 };

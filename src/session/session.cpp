@@ -20,4 +20,12 @@ Json Session::import_safetensors(const std::vector<uint8_t>&) {
   fail_config("this experiment kind does not import safetensors (supported: toy)");
 }
 
+Session::SaeLensFiles Session::export_saelens(int) {
+  fail_config("this experiment kind does not export a SAELens SAE (supported: sae)");
+}
+
+Json Session::import_saelens(const std::string&, const std::vector<uint8_t>&) {
+  fail_config("this experiment kind does not import a SAELens SAE (supported: sae, steer)");
+}
+
 }  // namespace superpose

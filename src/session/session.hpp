@@ -39,6 +39,19 @@ class Session {
   virtual std::vector<uint8_t> export_safetensors();
   virtual Json import_safetensors(const std::vector<uint8_t>& bytes);
 
+  // A sparse autoencoder in SAELens's folder layout (io/saelens.hpp): cfg.json's text and
+  // sae_weights.safetensors' bytes. export_saelens(run) writes one of the experiment's SAEs;
+  // import_saelens puts a file's SAE into the running experiment (kind sae: measured on its data,
+  // not trained; kind steer: the SAE it steers and ablates with) and returns the config. A bad
+  // file throws std::invalid_argument naming the problem and leaves the experiment as it was.
+  // The defaults refuse: kinds sae and steer override them.
+  struct SaeLensFiles {
+    std::string cfg_json;
+    std::vector<uint8_t> weights;
+  };
+  virtual SaeLensFiles export_saelens(int run);
+  virtual Json import_saelens(const std::string& cfg_json, const std::vector<uint8_t>& weights);
+
  protected:
   // Fills buffers_ from the current state.
   virtual void refresh_buffers(std::map<std::string, Buffer>& buffers) = 0;

@@ -8,6 +8,8 @@
 #include "interp/effects.hpp"
 #include "interp/perfect_sae.hpp"
 #include "interp/trained_sae.hpp"
+#include "io/saelens.hpp"
+#include "io/saelens_sae.hpp"
 #include "session/toy_session.hpp"
 
 namespace superpose {
@@ -37,22 +39,34 @@ Json SteerSession::configure(const Json& config) {
   // interp/trained_sae.hpp) or perfect (hand-built, interp/perfect_sae.hpp), and for a trained
   // one n_latents, l1, k, steps, seed} over interp_sae_defaults.
   const Json& sae_in = object_or_empty(config, "sae");
-  JsonConfigReader sr(sae_in);
   std::string sae_kind = "topk";
   SaeConfig sc = interp_sae_defaults(toy);
-  sr.read("kind", sae_kind);
-  sr.read("n_latents", sc.n_latents);
-  sr.read("l1", sc.l1);
-  sr.read("k", sc.k);
-  sr.read("steps", sc.steps);
-  sr.read("seed", sc.seed);
-  sr.finish();
-  static const char* const kinds[] = {"relu", "gated", "jumprelu", "topk", "batchtopk", "perfect"};
-  if (std::find(std::begin(kinds), std::end(kinds), sae_kind) == std::end(kinds))
-    fail_config("sae.kind must be one of topk, relu, gated, jumprelu, batchtopk, perfect (got \"" +
-                sae_kind + "\")");
-  Json sae = Json{{"kind", sae_kind}};
-  if (sae_kind != "perfect") {
+  Json sae;
+  if (sae_in.contains("kind") && sae_in["kind"] == "saelens") {
+    // the imported SAELens SAE (import_saelens); the other keys describe it and are not read
+    if (!loaded_sae_) fail_config("sae.kind saelens needs a SAELens SAE: import one first");
+    if (loaded_sae_->d() != toy.n_hidden)
+      fail_config("sae: the imported SAELens SAE reads d_in=" + std::to_string(loaded_sae_->d()) +
+                  " dimensions but the toy model has n_hidden=" + std::to_string(toy.n_hidden));
+    sae_kind = "saelens";
+    sc = loaded_sae_->config();
+    sae = loaded_info_;
+  } else {
+    JsonConfigReader sr(sae_in);
+    sr.read("kind", sae_kind);
+    sr.read("n_latents", sc.n_latents);
+    sr.read("l1", sc.l1);
+    sr.read("k", sc.k);
+    sr.read("steps", sc.steps);
+    sr.read("seed", sc.seed);
+    sr.finish();
+    static const char* const kinds[] = {"relu", "gated", "jumprelu", "topk", "batchtopk", "perfect"};
+    if (std::find(std::begin(kinds), std::end(kinds), sae_kind) == std::end(kinds))
+      fail_config("sae.kind must be one of topk, relu, gated, jumprelu, batchtopk, perfect, saelens (got \"" +
+                  sae_kind + "\")");
+    sae = Json{{"kind", sae_kind}};
+  }
+  if (sae_kind != "perfect" && sae_kind != "saelens") {
     sc.arch = sae_kind;
     sc.input_dim = toy.n_hidden;
     sc.true_features = toy.n_features;
@@ -127,13 +141,47 @@ Json SteerSession::reset() {
 
 void SteerSession::prepare() {
   const SplitToyModel split = SplitToyModel::from(*model_, iv_.instance);
-  std::optional<SaeView> sae =
-      sae_.value("kind", "perfect") == "perfect"
-          ? perfect_sae(split)
-          : trained_sae(split, toy_, iv_.instance, sae_config_);
+  const std::string kind = sae_.value("kind", "perfect");
+  std::optional<SaeView> sae = kind == "perfect"    ? perfect_sae(split)
+                               : kind == "saelens" ? view_of_sae(loaded_sae_)
+                                                   : trained_sae(split, toy_, iv_.instance, sae_config_);
   interventions_ = std::make_unique<Interventions>(*model_, iv_.instance, std::move(sae),
                                                    static_cast<uint64_t>(iv_.seed), iv_.eval_batch,
                                                    iv_.eval_batch);
+}
+
+Json SteerSession::import_saelens(const std::string& cfg_json, const std::vector<uint8_t>& weights) {
+  if (!model_) fail_config("the steer experiment is not configured yet: call configure first");
+  // Build everything first: a bad file leaves the running experiment as it was.
+  const SaeLensSae file = read_saelens(cfg_json, weights);
+  if (file.d_in != toy_.n_hidden)
+    throw std::invalid_argument("SAELens: the SAE reads d_in=" + std::to_string(file.d_in) +
+                                " dimensions but the toy model has n_hidden=" +
+                                std::to_string(toy_.n_hidden));
+  SaeConfig base = interp_sae_defaults(toy_);
+  base.input_dim = toy_.n_hidden;
+  base.true_features = toy_.n_features;
+  base.active = std::min<double>(base.active, base.true_features);
+  try {
+    saelens_sae_config(file, base).validate();
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("SAELens: the file's SAE does not fit this experiment: ") + e.what());
+  }
+  std::shared_ptr<Sae> sae = sae_from_saelens(file, base, toy_.n_hidden);
+  Json info{{"kind", "saelens"}, {"architecture", file.architecture}, {"d_in", file.d_in},
+            {"n_latents", file.d_sae}};
+  if (file.architecture == "topk") info["k"] = file.k;
+  loaded_sae_ = std::move(sae);
+  loaded_info_ = info;
+  sae_ = info;
+  sae_config_ = loaded_sae_->config();
+  // a latent direction past the file's latents falls back to latent 0
+  const SteerTarget target = parse_steer_target(iv_.direction);
+  if (target.kind == SteerKind::latent && target.index >= file.d_sae) iv_.direction = "latent:0";
+  interventions_.reset();
+  if (model_->step() >= total_steps()) prepare();  // a trained model steers with it at once
+  invalidate();
+  return config_json();
 }
 
 Json SteerSession::step(int64_t k) {

@@ -3,13 +3,16 @@
 // sae.kind is "perfect", the hand-built one) and the interventions are computed and kept in the buffers
 // (docs/wasm-api.md, kind "steer"). A configure that changes only the intervention fields
 // (direction, strength, input, target, mode) keeps the trained models and recomputes at once, so
-// the page's slider needs no retraining.
+// the page's slider needs no retraining. import_saelens puts a SAELens file's SAE in place of the
+// trained one (sae.kind "saelens"; its d_in must equal the toy model's n_hidden): it is used as it
+// is, not trained, for as long as the config's sae.kind says "saelens".
 // Not here: the interventions (interp/), training (toy/, sae/).
 #pragma once
 #include <memory>
 
 #include "interp/intervention_config.hpp"
 #include "interp/interventions.hpp"
+#include "sae/sae.hpp"
 #include "sae/sae_config.hpp"
 #include "session/session.hpp"
 #include "toy/toy_model.hpp"
@@ -21,6 +24,7 @@ class SteerSession : public Session {
   Json configure(const Json& config) override;
   Json reset() override;
   Json step(int64_t k) override;
+  Json import_saelens(const std::string& cfg_json, const std::vector<uint8_t>& weights) override;
 
  protected:
   void refresh_buffers(std::map<std::string, Buffer>& buffers) override;
@@ -32,6 +36,8 @@ class SteerSession : public Session {
   InterventionConfig iv_;
   std::unique_ptr<ToyModel> model_;
   std::unique_ptr<Interventions> interventions_;
+  std::shared_ptr<Sae> loaded_sae_;  // the imported SAELens SAE, or null
+  Json loaded_info_;                 // sae.kind "saelens" with the file's architecture, d_in, n_latents (k)
   int64_t total_steps() const { return toy_.steps; }
   // The perfect SAE has one latent per feature.
   int n_latents() const {

@@ -123,7 +123,36 @@ class Lab {
     });
   }
 
+  // A SAELens SAE (issue 7): exportSaeLens(run) keeps sae_weights.safetensors' bytes in the Lab
+  // (exportedBytes(), as above) and answers {"ok":true,"kind","run","size":N,"cfg_json":"..."};
+  // importSaeLens(cfgJson, bytes) puts a file's SAE into the running experiment (kinds sae,
+  // steer) and answers like configure; a bad file leaves the experiment as it was.
+  std::string export_saelens(int run) {
+    return guarded([&] {
+      if (!session_) return error("not configured: call configure first");
+      auto files = session_->export_saelens(run);
+      exported_ = std::move(files.weights);
+      return ok({{"kind", kind_}, {"run", run}, {"size", exported_.size()}, {"cfg_json", files.cfg_json}});
+    });
+  }
+
+  std::string import_saelens(const std::string& cfg_json, const emscripten::val& bytes) {
+    return guarded([&] {
+      if (!session_) return error("not configured: call configure first");
+      const std::vector<uint8_t> data = bytes_of(bytes);
+      return ok({{"kind", kind_}, {"config", session_->import_saelens(cfg_json, data)}});
+    });
+  }
+
  private:
+  // A Uint8Array or ArrayBuffer's bytes.
+  static std::vector<uint8_t> bytes_of(const emscripten::val& bytes) {
+    const emscripten::val array = bytes.instanceof(emscripten::val::global("ArrayBuffer"))
+                                      ? emscripten::val::global("Uint8Array").new_(bytes)
+                                      : bytes;
+    return emscripten::convertJSArrayToNumberVector<uint8_t>(array);
+  }
+
   std::unique_ptr<superpose::Session> session_;
   std::string kind_;
   std::vector<uint8_t> exported_;
@@ -145,6 +174,8 @@ EMSCRIPTEN_BINDINGS(superpose_lab) {
       .function("buffer", &Lab::buffer)
       .function("exportSafetensors", &Lab::export_safetensors)
       .function("exportedBytes", &Lab::exported_bytes)
-      .function("importSafetensors", &Lab::import_safetensors);
+      .function("importSafetensors", &Lab::import_safetensors)
+      .function("exportSaeLens", &Lab::export_saelens)
+      .function("importSaeLens", &Lab::import_saelens);
   emscripten::function("simdInfo", &simd_info);
 }
