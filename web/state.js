@@ -102,7 +102,7 @@ export function applyPreset(state, id) {
  * Cross-field rules (the per-field table cannot express them). Mutates state, returns notes.
  * - m ≤ n (docs/wasm-api.md: n_hidden in [1, n_features]);
  * - an explicit p list sets the number of instances;
- * - the selected instance exists;
+ * - the selected instance exists (noted);
  * - the batch fits the core's memory bound (k × n × batch floats, src/toy/toy_config.cpp).
  */
 export function reconcile(state) {
@@ -114,7 +114,10 @@ export function reconcile(state) {
   if (state.pList.length > 0 && state.k !== state.pList.length) {
     state.k = state.pList.length;
   }
-  if (state.sel >= state.k) state.sel = 0;
+  if (state.sel >= state.k) {
+    notes.push(`selected instance sel=${state.sel} does not exist (${state.k} instances); using sel=0`);
+    state.sel = 0;
+  }
   const maxBatch = Math.floor(MAX_BATCH_FLOATS / (state.k * state.n));
   if (state.batch > maxBatch) {
     notes.push(`batch size ${state.batch} × ${state.k} instances × ${state.n} features is too large for the browser; using batch ${maxBatch}`);

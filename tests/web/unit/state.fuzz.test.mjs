@@ -1,4 +1,6 @@
-// A mutational fuzzer for the URL-hash parser (web/state.js parseHash), under node's test runner.
+// A mutational fuzzer for the URL-hash parsers of every page, under node's test runner: the toy
+// lab's (web/state.js parseHash) and, through the same generic checks, each experiment page's
+// table (web/page-states.js: suppression, sae, grok, steer; all parsed by web/hash-state.js).
 //
 // What it is: seeded random and mutated hashes (hostile values, broken %-escapes, prototype keys,
 // huge numbers, thousands of keys, splices of valid links) fed to parseHash, checking that it
@@ -8,10 +10,15 @@
 // round-tripping without notes. A failure prints the seed and the input, so it can be replayed.
 // What it is not: a browser test (tests/web/browser/hostile.test.mjs loads hostile hashes in the
 // real page). The C++ parsers are fuzzed by libFuzzer (tests/fuzz, scripts/test-fuzz).
-// SUPERPOSE_HASH_FUZZ_CASES=N sets the number of cases (default 20000; a longer run: 1000000).
+// For the experiment pages' tables the checks are the table's own: every field of its type and
+// range, the table's cross-field rules (steer: m ≤ n, the direction exists), round trips
+// (parse(serialise(s)) == s with no notes; "-0" is 0; lists; huge numbers; unicode; prototype keys).
+// SUPERPOSE_HASH_FUZZ_CASES=N sets the number of cases (default 20000, a quarter of that per
+// experiment page; a longer run: 1000000).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIELDS, parseHash, toHash, toLabConfig, defaults } from '../../../web/state.js';
+import { FIELDS, TABLE, parseHash, toHash, toLabConfig, defaults } from '../../../web/state.js';
+import { PAGE_TABLES, steerDirectionLimit } from '../../../web/page-states.js';
 
 const CASES = Number(process.env.SUPERPOSE_HASH_FUZZ_CASES || 20000);
 const SEED = Number(process.env.SUPERPOSE_HASH_FUZZ_SEED || 20261125);
@@ -195,4 +202,169 @@ test('regressions found by the hash fuzzer', () => {
     const out = parseHash(hash);
     checkState(out.state, out.notes);
   }
+});
+
+// ---- every page's table, through the same generic checks -----------------------------------
+
+const inRangeOf = (f) => (x) => typeof x === 'number' && Number.isFinite(x) && (f.minOpen ? x > f.min : x >= f.min) && x <= f.max;
+
+/** The invariants of any state a table's parse returns, and its round trip. */
+function checkTableState(name, tbl, state, notes) {
+  assert.deepEqual(Object.keys(state).sort(), tbl.fields.map((f) => f.name).sort(), `${name}: exactly the table's fields`);
+  for (const f of tbl.fields) {
+    const v = state[f.name];
+    const ok = inRangeOf(f);
+    const what = `${name}.${f.name}=${JSON.stringify(v)}`;
+    if (f.type === 'int') assert.ok(Number.isSafeInteger(v) && ok(v) && !Object.is(v, -0), what);
+    else if (f.type === 'float') assert.ok(ok(v) && !Object.is(v, -0), what);
+    else if (f.type === 'enum') assert.ok(f.values.includes(v), what);
+    else if (f.type === 'bool') assert.equal(typeof v, 'boolean', what);
+    else if (f.type === 'text') assert.ok(typeof v === 'string' && v.length <= (f.maxLength || 64) && f.pattern.test(v), what);
+    else if (f.type === 'floats' || f.type === 'enums') {
+      assert.ok(Array.isArray(v) && v.length <= f.maxLen && v.length >= (f.minLen || 0), what);
+      assert.ok(v.every(f.type === 'floats' ? ok : (x) => f.values.includes(x)), what);
+      if (f.type === 'enums') assert.equal(new Set(v).size, v.length, `${what}: duplicates`);
+    } else assert.fail(`${name}.${f.name}: unknown type ${f.type}`);
+  }
+  if (name === 'steer') {
+    assert.ok(state.m <= state.n, 'steer: m ≤ n');
+    assert.ok(Number(state.direction.split(':')[1]) < steerDirectionLimit(state.direction, state.n, state.m), `steer: ${state.direction} exists`);
+  }
+  assert.ok(Array.isArray(notes) && notes.every((t) => typeof t === 'string' && t.length <= 400), `${name}: notes are short strings`);
+  const hash = tbl.serialise(state);
+  assert.equal(typeof hash, 'string');
+  assert.ok(hash.startsWith('#') && hash.length < 4000, `${name}: a short link`);
+  const back = tbl.parse(hash);
+  assert.deepEqual(back.notes, [], `${name}: ${hash} round-trips without notes`);
+  assert.deepEqual(back.state, state, `${name}: ${hash} round-trips`);
+}
+
+function randomFieldValue(r, f) {
+  switch (f.type) {
+    case 'int': {
+      const span = f.max - f.min;
+      return r() < 0.2 ? pick(r, [f.min, f.max]) : f.min + Math.floor(r() * Math.min(span + 1, r() < 0.5 ? 200 : span + 1));
+    }
+    case 'float': {
+      const x = f.min + (f.max - f.min) * r();
+      return r() < 0.2 ? (f.minOpen ? f.max : pick(r, [f.min, f.max])) : (f.minOpen && x === f.min ? f.max : x);
+    }
+    case 'enum': return pick(r, f.values);
+    case 'bool': return r() < 0.5;
+    case 'text': return `${pick(r, ['latent', 'feature', 'unit'])}:${Math.floor(r() * 12)}`;
+    case 'enums': {
+      const n = (f.minLen || 0) + Math.floor(r() * (f.values.length - (f.minLen || 0) + 1));
+      return [...new Set(Array.from({ length: n }, () => pick(r, f.values)))];
+    }
+    case 'floats': return Array.from({ length: Math.floor(r() * Math.min(5, f.maxLen + 1)) }, () => Math.max(f.min + 1e-6, f.max * r()));
+    default: return f.def;
+  }
+}
+
+function randomTableHash(r, tbl) {
+  const keys = [...tbl.fields.map((f) => f.key), '__proto__', 'constructor', 'toString', 'prototype', '', 'x'.repeat(300), '💥'];
+  const valid = () => {
+    const s = tbl.defaults();
+    for (const f of tbl.fields) if (r() < 0.6) s[f.name] = randomFieldValue(r, f);
+    return tbl.serialise(tbl.parse(tbl.serialise(s)).state);
+  };
+  switch (Math.floor(r() * 5)) {
+    case 0: return valid();
+    case 1: return mutate(r, valid());
+    case 2: {
+      const parts = [];
+      for (let i = Math.floor(r() * 12); i > 0; i--) {
+        const k = pick(r, keys);
+        parts.push(r() < 0.1 ? k : `${encodeURIComponent(k)}=${r() < 0.5 ? randomNumberText(r) : encodeURIComponent(pick(r, HOSTILE_VALUES))}`);
+      }
+      return `#${parts.join('&')}`;
+    }
+    case 3: return Array.from({ length: Math.floor(r() * 60) }, () => String.fromCharCode(Math.floor(r() * 128))).join('');
+    default: return mutate(r, `#${pick(r, keys)}=${pick(r, HOSTILE_VALUES)}&${pick(r, keys)}=${randomNumberText(r)}`);
+  }
+}
+
+const TABLES = { toy: TABLE, ...PAGE_TABLES };
+const PAGE_CASES = Math.max(1, Math.round(CASES / 4));
+
+for (const [name, tbl] of Object.entries(PAGE_TABLES)) {
+  test(`${name} page: parse never throws and always yields an in-range state that round-trips (${PAGE_CASES} seeded cases)`, () => {
+    const r = rng(SEED ^ name.length * 7919);
+    let refused = 0;
+    for (let i = 0; i < PAGE_CASES; i++) {
+      const hash = randomTableHash(r, tbl);
+      try {
+        const out = tbl.parse(hash);
+        checkTableState(name, tbl, out.state, out.notes);
+        if (out.notes.length) refused++;
+        assert.ok(out.ignored.every((k) => typeof k === 'string' && k.length <= 21), 'ignored keys are clipped strings');
+      } catch (e) {
+        assert.fail(`${name}: case ${i} (seed ${SEED}) failed on ${JSON.stringify(hash).slice(0, 500)}: ${e.message}`);
+      }
+    }
+    assert.ok(refused > PAGE_CASES / 4, `${name}: the generator does produce inputs the parser refuses (${refused})`);
+  });
+}
+
+test('every page: the round trip keeps -0 as 0, empty and full lists, extreme and huge numbers, unicode and prototype keys', () => {
+  for (const [name, tbl] of Object.entries(TABLES)) {
+    const check = (hash) => { const out = tbl.parse(hash); checkTableState(name, tbl, out.state, out.notes); return out; };
+    for (const f of tbl.fields) {
+      const k = f.key;
+      if (f.type === 'int' || f.type === 'float') {
+        // "-0" is +0 wherever 0 is allowed; the range's ends round-trip exactly.
+        const zero = check(`#${k}=-0`).state[f.name];
+        if (inRangeOf(f)(0) && (f.type === 'float' || Number.isInteger(0))) assert.ok(Object.is(zero, 0), `${name}.${k}=-0 gives ${zero}`);
+        for (const x of [f.min, f.max]) {
+          // kept exactly, or a cross-field rule changed it and a note says so (toy: m ≤ n, ...)
+          const out = check(`#${k}=${x}`);
+          if (inRangeOf(f)(x)) assert.ok(out.state[f.name] === x || out.notes.length > 0, `${name}.${k}=${x} gave ${out.state[f.name]}`);
+        }
+        for (const huge of ['1e308', '-1e308', '1e309', '9'.repeat(400), '4294967296', '0.' + '0'.repeat(400) + '1', 'NaN', 'Infinity']) {
+          const out = check(`#${k}=${huge}`);
+          assert.ok(inRangeOf(f)(out.state[f.name]), `${name}.${k}=${huge.slice(0, 20)}`);
+        }
+      }
+      if (f.type === 'enums' || f.type === 'floats') {
+        const empty = check(`#${k}=`);
+        if ((f.minLen || 0) > 0) assert.deepEqual(empty.state[f.name], f.def, `${name}.${k}= falls back`);
+        else assert.deepEqual(empty.state[f.name], [], `${name}.${k}= is the empty list`);
+        if (f.type === 'enums') assert.deepEqual(check(`#${k}=${f.values.join(',')}`).state[f.name], f.values);
+      }
+      for (const v of ['💥', 'ｒｅｌｕ', '\u202e', '%00', '%E0%A4%A', '<b>x</b>', '__proto__', 'constructor']) check(`#${k}=${v}`);
+    }
+    for (const hash of ['#__proto__=1&constructor=1&toString=1&prototype=1', '#__proto__[x]=1', `#${'&'.repeat(10000)}`,
+      `#${Array.from({ length: 3000 }, (_, i) => `k${i}=${i}`).join('&')}`, '#💥=💥', '#%F0%9F%92%A5=1']) {
+      const out = check(hash);
+      assert.equal(Object.getPrototypeOf(out.state), Object.prototype, `${name}: the state is a plain object`);
+    }
+    assert.equal({}.polluted, undefined);
+    assert.equal(Object.prototype.x, undefined);
+    assert.equal(Object.prototype[1], undefined);
+  }
+});
+
+test('the experiment pages keep their links: keys, defaults, and the short form they write', () => {
+  const P = PAGE_TABLES;
+  assert.equal(P.suppression.serialise(P.suppression.defaults()), '#');
+  assert.deepEqual(P.suppression.parse('#c=2.2&p=0.3&mag=uniform&seed=5').state,
+    { c: 2.2, p: 0.3, n: 1, mag: 'uniform', bias: 0, seed: 5 });
+  assert.equal(P.suppression.serialise({ ...P.suppression.defaults(), c: 0.6 }), '#c=0.6');
+  assert.deepEqual(P.suppression.parse('#c=-3&p=abc&mag=<b>x</b>').ignored, ['c', 'p', 'mag']);
+  const sae = P.sae.parse('#latents=128&k=4&archs=relu,gated,topk');
+  assert.deepEqual([sae.state.latents, sae.state.k, sae.state.archs], [128, 4, ['relu', 'gated', 'topk']]);
+  assert.equal(P.sae.serialise(sae.state), '#archs=relu,gated,topk&k=4&latents=128');
+  assert.deepEqual(P.sae.parse('#data=npy').ignored, ['data']);
+  assert.match(P.sae.parse('#data=npy').notes[0], /cannot travel in a link/);
+  assert.deepEqual(P.sae.parse('#l1=-4&archs=relu,softmax&data=toy').ignored, ['archs', 'l1']);
+  const grok = P.grok.parse('#p=31&width=64&frac=0.5&lr=0.003');
+  assert.deepEqual([grok.state.p, grok.state.width, grok.state.frac, grok.state.lr], [31, 64, 0.5, 0.003]);
+  assert.equal(P.grok.serialise({ ...P.grok.defaults(), lr: 0.0003, model: 'residual' }), '#lr=0.0003&model=residual');
+  assert.deepEqual(P.grok.parse('#p=12&width=abc').ignored, ['p', 'width']);
+  const steer = P.steer.parse('#direction=latent:7&strength=1.5&mode=mean');
+  assert.deepEqual([steer.state.direction, steer.state.strength, steer.state.mode], ['latent:7', 1.5, 'mean']);
+  assert.equal(P.steer.serialise(steer.state), '#direction=latent:7&strength=1.5&mode=mean');
+  assert.equal(P.steer.parse('#direction=latent:10').state.direction, 'latent:0', 'the default SAE has 2n = 10 latents');
+  assert.equal(P.steer.parse('#direction=unit:1&m=3&n=2').state.m, 2, 'm ≤ n');
+  assert.equal(P.steer.parse('#strength=0').state.strength, 0);
 });
