@@ -14,6 +14,7 @@
 import { LabClient } from './client.js';
 
 const $ = (id) => document.getElementById(id);
+const MAX_SHOWN = 20;  // notes (and ignored keys) listed in the box
 
 function el(tag, text, cls) {
   const e = document.createElement(tag);
@@ -29,10 +30,14 @@ export function showNotes(parsed) {
   if (!box) return;
   box.replaceChildren();
   if (!parsed.notes.length) { box.hidden = true; return; }
-  const keys = parsed.ignored && parsed.ignored.length ? `: ${parsed.ignored.join(', ')}` : '';
+  // A link with thousands of junk keys gets a bounded box: the first few, and how many more.
+  const more = (n) => (n > 0 ? ` and ${n} more` : '');
+  const ig = parsed.ignored || [];
+  const keys = ig.length ? `: ${ig.slice(0, MAX_SHOWN).join(', ')}${more(ig.length - MAX_SHOWN)}` : '';
   box.appendChild(el('strong', parsed.title || `ignored from the link (out of range or malformed)${keys}; the defaults are used instead`));
   const ul = el('ul');
-  for (const n of parsed.notes) ul.appendChild(el('li', n));
+  for (const n of parsed.notes.slice(0, MAX_SHOWN)) ul.appendChild(el('li', n));
+  if (parsed.notes.length > MAX_SHOWN) ul.appendChild(el('li', `…${more(parsed.notes.length - MAX_SHOWN)}`));
   box.appendChild(ul);
   const dismiss = el('button', 'dismiss', 'dismiss');
   dismiss.type = 'button';

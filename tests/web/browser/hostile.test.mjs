@@ -105,3 +105,70 @@ for (const file of ['steer.html', 'suppression.html']) {
     await page.close();
   });
 }
+
+// The SAE and grokking pages: every key of their tables (web/page-states.js) with a payload,
+// numbers out of range, NaN, enormous sizes (latents, width, p), a file source that cannot come
+// from a link, thousands of junk keys and a 100 kB value. Each page falls back to its defaults
+// for those keys, says which ones as text, injects nothing, stays responsive, and trains.
+const HOSTILE_PAGES = [
+  {
+    file: 'sae.html',
+    keys: ['data', 'archs', 'l1', 'k', 'latents', 'sweep', 'seed'],
+    extra: ['latents=1e309', 'latents=4294967296', 'k=NaN', 'l1=-Infinity', 'archs=relu,<b>x</b>', 'data=npy',
+      'sweep=2', 'seed=99999999999999999999'],
+    defaults: (c) => { assert.deepEqual(c.archs, ['relu', 'topk']); assert.equal(c.n_latents, 256); assert.equal(c.k, 5); assert.equal(c.l1, 0.3); assert.equal(c.data, 'synthetic'); },
+    trained: () => { const f = window.superpose.lastFrame; return f && f.step > 0 && f.buffers.metrics; },
+  },
+  {
+    file: 'grok.html',
+    keys: ['p', 'width', 'frac', 'wd', 'lr', 'model', 'loss', 'seed'],
+    extra: ['p=1000000007', 'width=1e9', 'width=NaN', 'frac=1e-400', 'wd=-0.5', 'lr=Infinity', 'model=__proto__', 'seed=-1'],
+    defaults: (c) => { assert.deepEqual([c.p, c.width, c.train_fraction, c.weight_decay, c.lr, c.model, c.loss], [97, 500, 0.3, 1, 0.001, 'mlp', 'mse']); },
+    trained: () => { const f = window.superpose.lastFrame; return f && f.step > 0 && f.buffers.history; },
+  },
+];
+
+for (const P of HOSTILE_PAGES) {
+  test(`${P.file}: payloads, NaN, enormous sizes and junk keys fall back to the defaults, as text; the page trains`, async () => {
+    const parts = P.keys.map((k, i) => `${k}=${enc(PAYLOADS[i % PAYLOADS.length])}`);
+    const junk = Array.from({ length: 3000 }, (_, i) => `j${i}=${i}`).join('&');
+    const hash = `#${parts.join('&')}&${P.extra.join('&')}&${enc(PAYLOADS[1])}=${enc(PAYLOADS[0])}&%E0%A4%A=1&__proto__=1&constructor=1&${junk}&x=${'9'.repeat(100000)}`;
+    const page = await lab.open(`${P.file}${hash}`);
+    const s = await readState(page);
+    P.defaults(s.config);
+    assert.deepEqual(s.errors, [], 'no error: every bad value fell back before reaching the core');
+    // What was ignored is listed as text: every key of the table, with the payloads shown literally.
+    const notes = page.locator('#notes');
+    assert.equal(await notes.isHidden(), false);
+    const heading = await notes.locator('strong').textContent();
+    for (const k of P.keys) assert.match(heading, new RegExp(`[:,] ${k}[,;]`), `${k} is named as ignored`);
+    assert.match(await notes.textContent(), /<img src=x onerror=/, 'a payload is shown as literal text');
+    assert.equal(await page.locator('#notes img, #notes b, #notes svg, #notes script').count(), 0);
+    // The URL now holds the defaults' short form: none of the hostile text survives in it.
+    assert.doesNotMatch(decodeURIComponent(page.url().split('#')[1] || ''), /img|script|svg|9999|NaN|proto/);
+    await page.waitForFunction(P.trained, null, { timeout: 90000 });
+    // Responsive while training: a round trip through the page's event loop is quick.
+    const t0 = Date.now();
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    assert.ok(Date.now() - t0 < 2000, `the page answered after ${Date.now() - t0} ms`);
+    const step0 = await page.evaluate(() => window.superpose.lastFrame.step);
+    await page.waitForFunction((s0) => window.superpose.lastFrame.step > s0, step0, { timeout: 60000 });
+    await assertNothingInjected(page);
+    noProblems(page);
+    await page.close();
+  });
+}
+
+test('sae.html and grok.html: a hostile hash typed into the address bar later is handled the same way', async () => {
+  for (const [file, key, good] of [['sae.html', 'k', 'k=7'], ['grok.html', 'width', 'width=64&p=31']]) {
+    const page = await lab.open(file);
+    await page.evaluate(({ key, payload }) => { location.hash = `#${key}=${payload}&${key}=1e999`; }, { key, payload: enc(PAYLOADS[2]) });
+    await page.waitForFunction(() => !document.getElementById('notes').hidden, null, { timeout: 10000 });
+    assert.match(await page.locator('#notes strong').textContent(), new RegExp(`: ${key};`));
+    await page.evaluate((h) => { location.hash = `#${h}`; }, good);
+    await page.waitForFunction((k) => window.superpose.config && window.superpose.config[k === 'k' ? 'k' : 'width'] === (k === 'k' ? 7 : 64), key, { timeout: 30000 });
+    await assertNothingInjected(page);
+    noProblems(page);
+    await page.close();
+  }
+});
