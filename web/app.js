@@ -35,7 +35,7 @@ function el(tag, props = {}, children = []) {
 }
 
 // ---- state --------------------------------------------------------------------------------
-const page = startPage(TABLE, { extra: { firstFrameMs: null, ready: false } });
+const page = startPage(TABLE, { extra: { firstFrameMs: null, ready: false, pausing: false } });
 const S = page.S;
 let state = S.state;
 // A first visit (no hash) opens on the paper's first figure rather than on bare defaults.
@@ -254,10 +254,11 @@ function onFrame(frame) {
 function updateBar() {
   const f = S.lastFrame;
   const play = $('play');
+  const running = S.running && !S.pausing;  // a pause asked for shows at once
   if (play) {
-    play.textContent = S.running ? '❚❚ pause' : (S.done ? '↻ train again' : '▶ play');
-    play.setAttribute('aria-pressed', S.running ? 'true' : 'false');
-    play.classList.toggle('running', S.running);
+    play.textContent = running ? '❚❚ pause' : (S.done ? '↻ train again' : '▶ play');
+    play.setAttribute('aria-pressed', running ? 'true' : 'false');
+    play.classList.toggle('running', running);
   }
   if (!f) return;
   const set = (id, t) => { const e = $(id); if (e && e.textContent !== t) e.textContent = t; };
@@ -318,9 +319,14 @@ function configure(thenPlay) {
 async function togglePlay() {
   try {
     if (S.running) {
-      S.running = false;
+      // S.running turns false only once the worker's final frame (the model as paused) is the
+      // page's lastFrame: pause() resolves after that frame (protocol.js).
+      S.pausing = true;
       updateBar();
       await client.pause();
+      S.pausing = false;
+      S.running = false;
+      updateBar();
     } else {
       if (S.done) await client.reset();
       S.running = true;
@@ -336,7 +342,11 @@ async function togglePlay() {
 function wireBar() {
   const on = (id, f) => { const e = $(id); if (e) e.addEventListener('click', f); };
   on('play', togglePlay);
-  on('step', async () => { try { S.running = false; await client.step(1); } catch (e) { showError(e.message); } });
+  on('step', async () => {
+    try { S.pausing = true; updateBar(); await client.step(1); S.running = false; } catch (e) { showError(e.message); }
+    S.pausing = false;
+    updateBar();
+  });
   on('reset', async () => {
     try { S.running = false; lossHistory = { steps: [], losses: [] }; await client.reset(); S.done = false; updateBar(); } catch (e) { showError(e.message); }
   });

@@ -13,13 +13,21 @@
 //                                        kind defaults to 'toy'; other kinds' frames carry every
 //                                        buffer the lab lists)
 //   {id, type: 'play'}                -> reply {ok}; then frames stream until pause/done/error
-//   {id, type: 'pause'}               -> reply {ok}; no frame of the old run follows the reply
-//   {id, type: 'step', k}             -> reply {ok}; one frame
+//   {id, type: 'pause'}               -> one final frame (the model as paused, running: false),
+//                                        then reply {ok}; no frame of the old run follows the reply
+//   {id, type: 'step', k}             -> one frame (the model after the k steps), then reply {ok}
 //   {id, type: 'reset'}               -> reply {ok, config}; one frame at step 0
-//   {id, type: 'export'}              -> reply {ok, bytes: Uint8Array}: the model as a
-//                                        safetensors file (issue 7; kinds that support it)
+//   {id, type: 'export'}              -> one frame of the model as saved, then reply {ok, bytes:
+//                                        Uint8Array, step}: the model as a safetensors file
+//                                        (issue 7; kinds that support it)
 //   {id, type: 'import', bytes, kind?} -> reply {ok, config}: the file's model replaces the
 //                                        experiment (stopped; one frame at its step 0)
+//   {id, type: 'export_saelens', run} -> reply {ok, cfg: string, bytes: Uint8Array}: run `run`'s
+//                                        SAE as SAELens's cfg.json text + sae_weights.safetensors
+//   {id, type: 'import_saelens', cfg, bytes} -> reply {ok, config}: a SAELens SAE into the running
+//                                        experiment (kinds sae, steer; stopped; one frame)
+// A frame sent before a reply arrives first (one ordered channel), so when a page's pause(),
+// step() or exportModel() promise resolves, its frame listeners have already seen that frame.
 // Worker → page, unsolicited:
 //   {type: 'ready', simd}             the module is loaded
 //   {type: 'frame', step, running, done, lossTotal, stepsPerSec, buffers: {name: {shape, data}},
@@ -37,6 +45,8 @@
     RESET: 'reset',
     EXPORT: 'export',
     IMPORT: 'import',
+    EXPORT_SAELENS: 'export_saelens',
+    IMPORT_SAELENS: 'import_saelens',
   });
 
   const EVENT = Object.freeze({
@@ -52,6 +62,9 @@
 
   /** Largest model file an `import` request may carry. */
   const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
+
+  /** Largest cfg.json an `import_saelens` request may carry (characters). */
+  const MAX_CFG_CHARS = 1024 * 1024;
 
   /** Largest k a single `step` request may ask for (one call must stay short, toolchain §11). */
   const MAX_STEP_K = 100000;
@@ -88,6 +101,16 @@
       if (msg.kind !== undefined && (typeof msg.kind !== 'string' || !/^[a-z_-]{1,32}$/.test(msg.kind))) {
         return 'import: kind must be an experiment name';
       }
+    }
+    if (msg.type === REQUEST.EXPORT_SAELENS) {
+      if (!Number.isSafeInteger(msg.run) || msg.run < 0 || msg.run > 1000) return 'export_saelens needs a run index';
+    }
+    if (msg.type === REQUEST.IMPORT_SAELENS) {
+      const b = msg.bytes;
+      if (typeof msg.cfg !== 'string') return 'import_saelens needs cfg (the text of cfg.json)';
+      if (msg.cfg.length > MAX_CFG_CHARS) return `import_saelens: cfg.json is longer than ${MAX_CFG_CHARS} characters`;
+      if (!(b instanceof ArrayBuffer || b instanceof Uint8Array)) return 'import_saelens needs bytes (a Uint8Array or ArrayBuffer)';
+      if (b.byteLength > MAX_IMPORT_BYTES) return `import_saelens: the weights file is larger than ${MAX_IMPORT_BYTES} bytes`;
     }
     if (msg.type === REQUEST.STEP) {
       if (!Number.isSafeInteger(msg.k) || msg.k < 1 || msg.k > MAX_STEP_K) {

@@ -174,9 +174,10 @@ function handle(msg) {
       return P.reply(msg.id, true);
     }
     case R.PAUSE: {
-      const was = running;
+      // The final frame: the model as paused, always sent before the reply (even when nothing was
+      // running), so a page that awaited pause() shows exactly the model a save would write.
       stop();
-      if (was) sendFrame();
+      if (config) sendFrame();
       return P.reply(msg.id, true);
     }
     case R.STEP: {
@@ -196,7 +197,9 @@ function handle(msg) {
       if (!config) return P.reply(msg.id, false, { error: 'not configured' });
       const a = parse(lab.exportSafetensors());
       if (!a.ok) return P.reply(msg.id, false, { error: a.error });
-      return P.reply(msg.id, true, { bytes: lab.exportedBytes().slice() });
+      // A frame of the model as saved, before the reply: what the page shows is what was saved.
+      sendFrame();
+      return P.reply(msg.id, true, { bytes: lab.exportedBytes().slice(), step });
     }
     case R.IMPORT: {  // issue 7: a model file replaces the experiment (a bad file changes nothing)
       const k = msg.kind || 'toy';
@@ -204,6 +207,21 @@ function handle(msg) {
       if (!a.ok) return P.reply(msg.id, false, { error: a.error });
       stop();
       kind = k;
+      adopt(a);
+      sendFrame();
+      return P.reply(msg.id, true, { config });
+    }
+    case R.EXPORT_SAELENS: {  // issue 7: one SAE as SAELens's two files
+      if (!config) return P.reply(msg.id, false, { error: 'not configured' });
+      const a = parse(lab.exportSaeLens(msg.run));
+      if (!a.ok) return P.reply(msg.id, false, { error: a.error });
+      return P.reply(msg.id, true, { cfg: a.cfg_json, bytes: lab.exportedBytes().slice() });
+    }
+    case R.IMPORT_SAELENS: {  // issue 7: a SAELens SAE into the experiment (a bad file changes nothing)
+      if (!config) return P.reply(msg.id, false, { error: 'not configured' });
+      const a = parse(lab.importSaeLens(msg.cfg, msg.bytes));
+      if (!a.ok) return P.reply(msg.id, false, { error: a.error });
+      stop();
       adopt(a);
       sendFrame();
       return P.reply(msg.id, true, { config });

@@ -225,3 +225,63 @@ test('the suppression page saves each panel as PNG and its data as JSON/CSV/.npy
   noProblems(page);
   await page.close();
 });
+
+/** A safetensors file's header, tensor W (float32, flat) and __metadata__.step. */
+function readToyFile(bytes) {
+  const hlen = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.toString('utf8', 8, 8 + hlen));
+  const [w0, w1] = header.W.data_offsets;
+  const W = Array.from({ length: (w1 - w0) / 4 }, (_, i) => bytes.readFloatLE(8 + hlen + w0 + 4 * i));
+  return { header, W, step: Number(header.__metadata__.step) };
+}
+
+async function saveModel(page) {
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.click('#save-model')]);
+  return readToyFile(fs.readFileSync(await dl.path()));
+}
+
+test('pause and a single step show the model the worker holds: the displayed step, loss and W are the saved ones', async () => {
+  const page = await lab.open('index.html#n=6&m=2&p=0.2,0.02&seed=3&steps=1000000&lr=0.01');
+  // Mid-run, fast: frames every 50 ms lag the worker by the chunks run since the last one.
+  await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step >= 2000 && window.superpose.running, null, { timeout: 60000 });
+  await page.click('#play');
+  // Once the page says it is paused, its last frame is the worker's final frame: no waiting for more.
+  await page.waitForFunction(() => !window.superpose.running, null, { timeout: 10000 });
+  const shown = await page.evaluate(() => ({
+    step: window.superpose.lastFrame.step, running: window.superpose.lastFrame.running,
+    W: Array.from(window.superpose.lastFrame.buffers.W.data), lossTotal: window.superpose.lastFrame.lossTotal,
+    stepText: document.getElementById('step-count').textContent, lossText: document.getElementById('loss').textContent,
+    play: document.getElementById('play').textContent,
+  }));
+  assert.equal(shown.running, false, 'the last frame is the final one (running: false)');
+  assert.equal(shown.play, '▶ play');
+  const saved = await saveModel(page);
+  assert.equal(saved.step, shown.step, 'the saved model is at the step the page shows');
+  assert.equal(shown.stepText, String(saved.step), 'the step counter shows it');
+  assert.deepEqual(shown.W, saved.W, 'the W the page shows is the saved W, exactly');
+  assert.ok(Number.isFinite(shown.lossTotal) && shown.lossText !== '–', `loss shown: ${shown.lossText}`);
+  // The saved file is the model after the pause: the frames shown afterwards do not change.
+  assert.equal(await page.evaluate(() => window.superpose.lastFrame.step), saved.step);
+
+  // A single step: the frame of the step is shown before the button is done.
+  await page.click('#step');
+  await page.waitForFunction((s) => window.superpose.lastFrame.step === s + 1 && !window.superpose.pausing, saved.step, { timeout: 10000 });
+  const stepped = await page.evaluate(() => ({ W: Array.from(window.superpose.lastFrame.buffers.W.data), text: document.getElementById('step-count').textContent }));
+  const saved2 = await saveModel(page);
+  assert.equal(saved2.step, saved.step + 1);
+  assert.equal(stepped.text, String(saved2.step));
+  assert.deepEqual(stepped.W, saved2.W);
+  assert.notDeepEqual(saved2.W, saved.W, 'one step at lr 0.01 moves W');
+
+  // Saving while it trains: the page is sent the saved model's frame along with the file.
+  await page.click('#play');
+  await page.waitForFunction((s) => window.superpose.lastFrame.step > s + 500, saved2.step, { timeout: 30000 });
+  await page.evaluate(() => { window.__steps = []; window.superpose.client.onFrame((f) => window.__steps.push(f.step)); });
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.click('#save-model')]);
+  const saved3 = readToyFile(fs.readFileSync(await dl.path()));
+  const seen = await page.evaluate((s) => window.__steps.includes(s), saved3.step);
+  assert.ok(saved3.step > saved2.step + 500);
+  assert.equal(seen, true, `a frame at the saved step ${saved3.step} reached the page`);
+  noProblems(page);
+  await page.close();
+});

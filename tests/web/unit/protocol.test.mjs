@@ -242,3 +242,33 @@ test('client: promises resolve and reject by request id over the worker', async 
     assert.equal(c.pending.size, 0);
   } finally { w.close(); }
 });
+
+test('worker: pause and step send the final frame before their reply, even when nothing was running', async () => {
+  const w = startWorker();
+  try {
+    const before = (id) => {  // the message just before reply `id`
+      const all = w.messages.map((m) => m.msg);
+      const i = all.findIndex((m) => m.type === 'reply' && m.id === id);
+      return i > 0 ? all[i - 1] : null;
+    };
+    w.send(P.request(1, 'configure', { config: { steps: 1e8 } }));
+    w.send(P.request(2, 'play'));
+    await waitFor(() => frames(w).some((f) => f.step > 50));
+    w.send(P.request(3, 'pause'));
+    await waitFor(() => replyTo(w, 3));
+    const fin = before(3);
+    assert.equal(fin.type, 'frame', 'a frame precedes the pause reply');
+    assert.equal(fin.running, false);
+    // Its W is the model at that step (the fake's buffers are step + index).
+    assert.equal(fin.buffers.W.data[0], Math.fround(fin.step));
+    w.send(P.request(4, 'pause'));  // not running: still one frame, of the same model
+    await waitFor(() => replyTo(w, 4));
+    assert.equal(before(4).type, 'frame');
+    assert.equal(before(4).step, fin.step);
+    w.send(P.request(5, 'step', { k: 1 }));
+    await waitFor(() => replyTo(w, 5));
+    assert.equal(before(5).type, 'frame');
+    assert.equal(before(5).step, fin.step + 1);
+    assert.equal(before(5).buffers.W.data[0], Math.fround(fin.step + 1));
+  } finally { w.close(); }
+});
