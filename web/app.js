@@ -16,7 +16,7 @@ import { startPage, showNotes } from './page-boot.js';
 import { PRESETS } from './presets.js';
 import { PANELS, defaultEmbedPanels, modelFormula } from './panels.js';
 import { fmt } from './views/canvas.js';
-import { addToyExport, toyStem } from './figures.js';
+import { addToyExport, addSaveAll, toyStem } from './figures.js';
 import { addModelButtons, stateFromLabConfig } from './model-io.js';
 
 const embed = document.body.dataset.mode === 'embed';
@@ -374,6 +374,7 @@ function adoptLoaded(config) {
 if (!embed && $('copy-link')) {
   addModelButtons($('copy-link'), { client, stem: () => toyStem(S.config, 0, 'model'),
     adopt: adoptLoaded, onError: showError });
+  addSaveAll($('copy-link'), $('panels'), S, showError);
 }
 
 // The user edits the URL (or goes back): apply it as a new experiment (page-boot.js shows its notes).

@@ -2,7 +2,9 @@
 // canvases composed at device resolution), as SVG where the view draws vector shapes (the view
 // re-draws its last data into a recording 2-D context that writes SVG), and the data it drew as
 // JSON, CSV and .npy; file names carry the experiment's parameters
-// (`toy_n5_m2_p0.05_seed0_heatmap.png`).
+// (`toy_n5_m2_p0.05_seed0_heatmap.png`); every panel at once as one .zip (zip.js). Saves are
+// built synchronously inside the click, and the page keeps to Chromium's burst limit on
+// downloads (10 per second per frame: see download()), so several saves in a row all arrive.
 // What it is not: no view code (views/ stay dumb renderers; this wraps them from outside) and no
 // training. The .npy layout follows numpy's lib/format.py (version 1.0, '<f4', C order), the
 // same as the C++ writer in src/io/npy.hpp; the page cannot call that one (the wasm module lives
@@ -208,10 +210,10 @@ export function svgOfView(view, data) {
 
 // ---- PNG: the panel's canvases composed at device resolution ----------------------------
 
-/** One PNG of every canvas under `root`, placed as on screen, on white. Resolves to a Blob. */
-export function composePNG(root) {
+/** One canvas of every canvas under `root`, placed as on screen, on white (null if none). */
+export function composeCanvas(root) {
   const canvases = [...root.querySelectorAll('canvas')].filter((c) => c.width > 0 && c.height > 0);
-  if (canvases.length === 0) return Promise.resolve(null);
+  if (canvases.length === 0) return null;
   const box = root.getBoundingClientRect();
   const dpr = canvases[0].width / Math.max(1, canvases[0].getBoundingClientRect().width || canvases[0].width);
   let w = 0;
@@ -231,7 +233,28 @@ export function composePNG(root) {
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, out.width, out.height);
   for (const { c, x, y } of placed) ctx.drawImage(c, Math.round(x), Math.round(y));
-  return new Promise((resolve) => out.toBlob(resolve, 'image/png'));
+  return out;
+}
+
+/** The bytes of a data: URL (base64), e.g. canvas.toDataURL()'s PNG. */
+export function dataUrlBytes(url) {
+  const bin = atob(url.slice(url.indexOf(',') + 1));
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** The PNG of `root`'s canvases, synchronously (toDataURL, not toBlob: the save stays in the
+ * click's task). null if there is no canvas. */
+export function composePNGBytes(root) {
+  const c = composeCanvas(root);
+  return c ? dataUrlBytes(c.toDataURL('image/png')) : null;
+}
+
+/** The same as a Blob, for callers that want one (resolves at once). */
+export function composePNG(root) {
+  const bytes = composePNGBytes(root);
+  return Promise.resolve(bytes ? new Blob([bytes], { type: 'image/png' }) : null);
 }
 
 // ---- wiring: remember each view's last data, add the menu --------------------------------
@@ -251,9 +274,18 @@ export function trackView(view) {
   return view;
 }
 
-/** Save a Blob (or string) under a file name through a temporary link. */
-export function download(content, name, type = 'application/octet-stream') {
-  const blob = content instanceof Blob ? content : new Blob([content], { type });
+// Chromium (Blink's LocalFrame::ShouldThrottleDownload) drops, without any message, every
+// download a frame starts after its 10th within one second of the first (kBurstDownloadLimit):
+// eleven saves in a row lose the eleventh. The page keeps to that rule itself: at most BURST
+// downloads per window, the rest wait (in order) for the next window, so no save is lost. A
+// multi-file save is one .zip (zip.js), one download.
+const BURST = 10;
+const WINDOW_MS = 1100;  // Blink's 1 s, and a margin for timer slack
+const queue = [];
+let burst = { start: -Infinity, count: 0 };
+let timer = null;
+
+function startDownload({ blob, name }) {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -266,10 +298,58 @@ export function download(content, name, type = 'application/octet-stream') {
   setTimeout(() => URL.revokeObjectURL(url), 30000);
 }
 
+function drain() {
+  timer = null;
+  while (queue.length) {
+    const now = performance.now();
+    if (now - burst.start >= WINDOW_MS) burst = { start: now, count: 0 };
+    if (burst.count >= BURST) {
+      timer = setTimeout(drain, Math.max(0, burst.start + WINDOW_MS - now));
+      return;
+    }
+    burst.count++;
+    startDownload(queue.shift());
+  }
+}
+
+/** Downloads waiting for the next window (for tests and a page's "saving…" state). */
+export const pendingDownloads = () => queue.length;
+
+/**
+ * Save a Blob, bytes or a string under a file name through a temporary link. Starts at once
+ * (in the caller's task: inside a click) unless this frame already started 10 downloads in the
+ * last second; then it waits for the next window.
+ */
+export function download(content, name, type = 'application/octet-stream') {
+  const blob = content instanceof Blob ? content : new Blob([content], { type });
+  queue.push({ blob, name });
+  if (!timer) drain();
+}
+
+// Each menu's files (for "save all": one .zip of every panel), found again from its element.
+const MENU_FILES = new WeakMap();
+
+/**
+ * The files of every save menu under `root` whose panel is shown: [{name, bytes}] (PNG, SVG,
+ * JSON, CSV, .npy of each), for one .zip.
+ */
+export function panelFiles(root = document) {
+  const out = [];
+  for (const menu of root.querySelectorAll('.export-menu')) {
+    const files = MENU_FILES.get(menu);
+    if (!files || menu.closest('[hidden]')) continue;
+    for (const f of files()) if (f) out.push(f);
+  }
+  return out;
+}
+
+const utf8 = (text) => new TextEncoder().encode(text);
+
 /**
  * A small "save" menu in a panel's header: PNG, SVG (vector views), JSON, CSV, and .npy of the
  * panel's main array. opts: {view, body (the element holding the canvases), stem() → file stem,
  * npy(data) → {values, shape} | null}. Buttons are plain <button>s with data-export=<kind>.
+ * Every save is built and started synchronously inside the click (no await).
  */
 export function addExportMenu(head, { view, body, stem, npy = null }) {
   trackView(view);
@@ -282,14 +362,28 @@ export function addExportMenu(head, { view, body, stem, npy = null }) {
   const list = document.createElement('div');
   list.className = 'export-items';
   menu.appendChild(list);
-  const item = (kind, label, run) => {
+  // Each kind: the file as {name, bytes, type}, or null (nothing to save), built synchronously.
+  const build = {
+    png: () => { const b = composePNGBytes(body); return b && { name: `${stem()}.png`, bytes: b, type: 'image/png' }; },
+    svg: () => { const t = svgOfView(view, view.lastData); return t && { name: `${stem()}.svg`, bytes: utf8(t), type: 'image/svg+xml' }; },
+    json: () => ({ name: `${stem()}.json`, bytes: utf8(toJSON(view.lastData ?? {})), type: 'application/json' }),
+    csv: () => ({ name: `${stem()}.csv`, bytes: utf8(toCSV(view.lastData ?? {})), type: 'text/csv' }),
+    npy: () => {
+      const a = view.lastData === undefined || !npy ? null : npy(view.lastData);
+      return a && { name: `${stem()}.npy`, bytes: toNpy(a.values, a.shape), type: 'application/octet-stream' };
+    },
+  };
+  const item = (kind, label) => {
     const b = document.createElement('button');
     b.type = 'button';
     b.dataset.export = kind;
     b.textContent = label;
-    b.addEventListener('click', async () => {
+    b.addEventListener('click', () => {
       try {
-        await run();
+        const file = build[kind]();
+        if (!file) throw new Error('no data to save yet');  // shown on the button, never silent
+        download(file.bytes, file.name, file.type);
+        b.textContent = label;
       } catch (e) {
         b.textContent = `${label}: ${e.message}`;
       }
@@ -298,24 +392,14 @@ export function addExportMenu(head, { view, body, stem, npy = null }) {
     list.appendChild(b);
     return b;
   };
-  item('png', 'PNG', async () => {
-    const blob = await composePNG(body);
-    if (blob) download(blob, `${stem()}.png`);
-  });
-  const svg = item('svg', 'SVG', () => {
-    const text = svgOfView(view, view.lastData);
-    if (text) download(text, `${stem()}.svg`, 'image/svg+xml');
-  });
+  item('png', 'PNG');
+  const svg = item('svg', 'SVG');
   if (!canSvg(view)) svg.hidden = true;
-  item('json', 'JSON', () => download(toJSON(view.lastData ?? {}), `${stem()}.json`, 'application/json'));
-  item('csv', 'CSV', () => download(toCSV(view.lastData ?? {}), `${stem()}.csv`, 'text/csv'));
-  if (npy) {
-    item('npy', '.npy', () => {
-      const a = view.lastData === undefined ? null : npy(view.lastData);
-      if (!a) throw new Error('no data to save yet');  // shown on the button, never silent
-      download(toNpy(a.values, a.shape), `${stem()}.npy`);
-    });
-  }
+  item('json', 'JSON');
+  item('csv', 'CSV');
+  if (npy) item('npy', '.npy');
+  MENU_FILES.set(menu, () => ['png', canSvg(view) ? 'svg' : null, 'json', 'csv', npy ? 'npy' : null]
+    .filter(Boolean).map((k) => { try { return build[k](); } catch { return null; } }));
   head.appendChild(menu);
   return menu;
 }

@@ -3,9 +3,13 @@
 // composed at screen resolution), and JSON / CSV / .npy of the buffers of the page's latest
 // frame (`window.superpose.lastFrame`, the data every plot of the page is drawn from). File
 // names: the page, its URL-hash parameters and the panel, e.g. `suppression_c0.6_p0.5_ac-panel.png`.
+// A "save all (.zip)" button in the page's toolbar saves every panel's PNG, the buffers as JSON
+// and each buffer as .npy in one .zip (one download). Every save is built and started inside the
+// click (export.js download keeps to Chromium's burst limit).
 // What it is not: per-view SVG (the toy lab's panels have it through export.js's recording
 // context; these pages' views are driven from their own modules).
-import { composePNG, download, toCSV, toJSON, toNpy, fileStem } from './export.js';
+import { composePNGBytes, download, toCSV, toJSON, toNpy, fileStem } from './export.js';
+import { zipStore } from './zip.js';
 
 function pageStem(panelId) {
   const page = (location.pathname.split('/').pop() || 'page').replace(/\.html$/, '');
@@ -18,6 +22,15 @@ function buffersOf(frame) {
   const out = {};
   for (const [name, b] of Object.entries((frame && frame.buffers) || {})) out[name] = b.data;
   return out;
+}
+
+const frame = () => (window.superpose ? window.superpose.lastFrame : null);
+
+function framesJSON() {
+  const f = frame();
+  const shapes = {};
+  for (const [n, b] of Object.entries((f && f.buffers) || {})) shapes[n] = b.shape;
+  return toJSON({ step: f ? f.step : 0, shapes, ...buffersOf(f) });
 }
 
 function addMenu(section) {
@@ -37,20 +50,14 @@ function addMenu(section) {
     b.type = 'button';
     b.dataset.export = kind;
     b.textContent = label;
-    b.addEventListener('click', async () => { await run(); menu.open = false; });
+    b.addEventListener('click', () => { run(); menu.open = false; });
     list.appendChild(b);
   };
-  const frame = () => (window.superpose ? window.superpose.lastFrame : null);
-  item('png', 'PNG', async () => {
-    const blob = await composePNG(section);
-    if (blob) download(blob, `${pageStem(section.id)}.png`);
+  item('png', 'PNG', () => {
+    const bytes = composePNGBytes(section);
+    if (bytes) download(bytes, `${pageStem(section.id)}.png`, 'image/png');
   });
-  item('json', 'JSON (all buffers)', () => {
-    const f = frame();
-    const shapes = {};
-    for (const [n, b] of Object.entries((f && f.buffers) || {})) shapes[n] = b.shape;
-    download(toJSON({ step: f ? f.step : 0, shapes, ...buffersOf(f) }), `${pageStem(section.id)}.json`, 'application/json');
-  });
+  item('json', 'JSON (all buffers)', () => download(framesJSON(), `${pageStem(section.id)}.json`, 'application/json'));
   item('csv', 'CSV (all buffers)', () => download(toCSV(buffersOf(frame())), `${pageStem(section.id)}.csv`, 'text/csv'));
   item('npy', '.npy (first buffer)', () => {
     const f = frame();
@@ -61,4 +68,39 @@ function addMenu(section) {
   head.after(menu);
 }
 
+/** Every panel's PNG, the buffers as JSON, and each buffer as .npy: [{name, bytes}]. */
+function allFiles() {
+  const enc = new TextEncoder();
+  const files = [];
+  for (const section of document.querySelectorAll('section.panel[id]')) {
+    if (section.closest('[hidden]')) continue;
+    const png = composePNGBytes(section);
+    if (png) files.push({ name: `${pageStem(section.id)}.png`, bytes: png });
+  }
+  const f = frame();
+  if (f) {
+    files.push({ name: `${pageStem('buffers')}.json`, bytes: enc.encode(framesJSON()) });
+    for (const [name, b] of Object.entries(f.buffers)) files.push({ name: `${pageStem(name)}.npy`, bytes: toNpy(b.data, b.shape) });
+  }
+  return files;
+}
+
+function addSaveAll() {
+  const anchor = document.getElementById('copy-link');
+  if (!anchor || document.getElementById('save-all')) return;
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.id = 'save-all';
+  b.textContent = 'save all (.zip)';
+  b.title = 'every panel as PNG and every buffer as JSON and .npy, in one .zip';
+  b.addEventListener('click', () => {
+    const files = allFiles();
+    if (files.length === 0) { b.textContent = 'save all: nothing drawn yet'; return; }
+    b.textContent = 'save all (.zip)';
+    download(zipStore(files), `${pageStem('all')}.zip`, 'application/zip');
+  });
+  anchor.before(b);
+}
+
 for (const section of document.querySelectorAll('section.panel[id]')) addMenu(section);
+addSaveAll();
