@@ -124,6 +124,11 @@ export class LabClient {
   /** Replace the experiment with a model file's; resolves {ok, config}. */
   importModel(bytes, kind) { return this.request(P.REQUEST.IMPORT, kind ? { bytes, kind } : { bytes }); }
 
+  /** Run `run`'s SAE as SAELens files (issue 7); resolves {ok, cfg: string, bytes: Uint8Array}. */
+  exportSaeLens(run = 0) { return this.request(P.REQUEST.EXPORT_SAELENS, { run }); }
+  /** A SAELens SAE (cfg.json text, weights bytes) into the experiment; resolves {ok, config}. */
+  importSaeLens(cfg, bytes) { return this.request(P.REQUEST.IMPORT_SAELENS, { cfg, bytes }); }
+
   onFrame(f) { this.frameListeners.push(f); }
   onError(f) { this.errorListeners.push(f); }
 

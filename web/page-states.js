@@ -60,13 +60,18 @@ export const GROK_PRESETS = {
   residual: { p: 23, width: 64, frac: 0.6, wd: 1, lr: 0.003, model: 'residual', loss: 'mse' },
 };
 
-/** The latents of the steer page's SAE: 2n (docs/wasm-api.md, kind steer: sae.n_latents). */
-export const steerLatents = (n) => 2 * n;
+/** The steer page's SAE kinds (docs/wasm-api.md, kind steer: sae.kind); a SAELens file the
+ * user loads (sae.kind 'saelens') cannot travel in a link. */
+export const STEER_SAES = ['topk', 'relu', 'gated', 'jumprelu', 'batchtopk', 'perfect'];
 
-/** Where a steer direction points: `latent:I` (I < 2n), `feature:I` (I < n), `unit:J` (J < m). */
-export function steerDirectionLimit(direction, n, m) {
+/** The latents of the steer page's SAE: 2n for a trained one, n for the perfect one
+ * (docs/wasm-api.md, kind steer: sae.n_latents). */
+export const steerLatents = (n, sae = 'topk') => (sae === 'perfect' ? n : 2 * n);
+
+/** Where a steer direction points: `latent:I` (I < latents), `feature:I` (I < n), `unit:J` (J < m). */
+export function steerDirectionLimit(direction, n, m, sae = 'topk') {
   const [kind] = direction.split(':');
-  return kind === 'latent' ? steerLatents(n) : kind === 'feature' ? n : m;
+  return kind === 'latent' ? steerLatents(n, sae) : kind === 'feature' ? n : m;
 }
 
 /** steer.html: the direction and strength of the steering, the input, the ablation's target and
@@ -82,6 +87,7 @@ export const STEER = table([
   f('m', 'int', 2, { min: 1, max: 64 }),
   f('p', 'float', 0.03, { min: 0, minOpen: true, max: 1 }),
   SEED,
+  f('sae', 'enum', 'topk', { values: STEER_SAES }),
 ], {
   omitDefaults: true,
   // m ≤ n (the toy model's n_hidden is in [1, n_features]); the direction's index exists.
@@ -91,7 +97,7 @@ export const STEER = table([
       notes.push(`hidden dims m=${s.m} cannot exceed features n=${s.n}; using m=${s.n}`);
       s.m = s.n;
     }
-    const limit = steerDirectionLimit(s.direction, s.n, s.m);
+    const limit = steerDirectionLimit(s.direction, s.n, s.m, s.sae);
     if (Number(s.direction.split(':')[1]) >= limit) {
       notes.push(`direction ${s.direction} does not exist here (index below ${limit}); using latent:0`);
       s.direction = 'latent:0';

@@ -10,6 +10,8 @@ import { startPage } from './page-boot.js';
 import { SAE } from './page-states.js';
 import { XYPlotView } from './views/xyplot.js';
 import { DictionaryView } from './views/dictionary.js';
+import { addSaeLensButtons } from './saelens-io.js';
+import { fileStem } from './export.js';
 
 const COLORS = { relu: '#d9480f', gated: '#2b8a3e', jumprelu: '#1971c2', topk: '#862e9c', batchtopk: '#e67700' };
 const METRICS = ['l0', 'mse', 'fve', 'dead_fraction', 'dense_fraction', 'relative_reconstruction_bias', 'mmcs', 'recovered_fraction'];
@@ -52,6 +54,7 @@ const arrows = new XYPlotView($('arrows'), { width: 260, height: 260, x: [-1.2, 
 $('arrows').hidden = true;
 
 function runName(r) {
+  if (S.config && S.config.loaded) return `${r.arch} (loaded SAELens, ${S.config.loaded.d_sae} latents)`;
   const k = r.arch === 'topk' || r.arch === 'batchtopk';
   return `${r.arch} ${k ? `k=${r.k}` : `λ=${r.l1}`}`;
 }
@@ -165,10 +168,13 @@ function draw(f) {
 }
 
 client.onFrame((f) => {
-  $('status').textContent = f.done ? `trained (${f.step} steps)` : `training… step ${f.step}`;
-  $('speed').textContent = f.stepsPerSec ? `${Math.round(f.stepsPerSec)} steps/s` : '';
+  const loaded = S.config && S.config.loaded;
+  $('status').textContent = loaded ? `loaded ${S.loadedName}: measured on this data, not trained`
+    : f.done ? `trained (${f.step} steps)` : `training… step ${f.step}`;
+  $('speed').textContent = f.stepsPerSec && !loaded ? `${Math.round(f.stepsPerSec)} steps/s` : '';
   record(f);
   draw(f);
+  if (!f.running && (f.done || loaded)) saelens.prefetch();  // the save button's files, ahead of a click
 });
 
 // ---- controls -------------------------------------------------------------------------------
@@ -187,6 +193,7 @@ function syncControls(s) {
 
 const configure = page.serial(async () => {
   S.done = false;
+  S.generation++;
   const a = await client.configure(sessionConfig(S.state), 'sae');
   S.config = a.config;
   S.history = [];
@@ -234,12 +241,44 @@ function bind() {
     const v = Number(e.target.value);
     if (Number.isInteger(v) && v >= 0 && v <= SAE.byName.get('seed').max) { S.state.seed = v; apply(); } else syncControls(S.state);
   });
-  $('run-select').addEventListener('change', () => { if (S.lastFrame) draw(S.lastFrame); });
+  $('run-select').addEventListener('change', () => {
+    if (!S.lastFrame) return;
+    draw(S.lastFrame);
+    if (!S.lastFrame.running) saelens.prefetch();
+  });
   $('retrain').addEventListener('click', async () => {
-    try { S.done = false; S.history = []; S.lossTrace = []; await client.reset(); await client.play(); } catch (e) { showError(e.message); }
+    if (S.config && S.config.loaded) { apply(); return; }  // a loaded SAE: train this page's again
+    try { S.generation++; S.done = false; S.history = []; S.lossTrace = []; await client.reset(); await client.play(); } catch (e) { showError(e.message); }
   });
   page.onHashChange(apply);
 }
+
+// ---- SAELens files out and in (issue 7) ------------------------------------------------------
+S.generation = 0;
+const saelens = addSaeLensButtons($('copy-link'), {
+  client,
+  run: () => Math.min(Math.max(0, Number($('run-select').value) || 0), S.config ? S.config.runs.length - 1 : 0),
+  key: () => `${S.generation}:${S.lastFrame ? S.lastFrame.step : -1}:${$('run-select').value}`,
+  stem: () => {
+    const r = S.config ? S.config.runs[Math.max(0, Number($('run-select').value) || 0)] || S.config.runs[0] : {};
+    const k = r.arch === 'topk' || r.arch === 'batchtopk';
+    return fileStem('sae', { arch: r.arch, L: S.config && S.config.n_latents, [k ? 'k' : 'l1']: k ? r.k : r.l1,
+      data: S.state.data, seed: S.state.seed }, 'saelens');
+  },
+  onLoaded: (config, name) => {
+    S.generation++;
+    S.loadedName = name;
+    S.config = config;
+    S.history = [];
+    S.lossTrace = [];
+    fillRunTable(config.runs);
+    page.hideError();
+    $('status').textContent = `loaded ${name}: measured on this data, not trained`;
+    if (S.lastFrame) draw(S.lastFrame);
+    saelens.prefetch();
+  },
+  onError: showError,
+});
 
 S.lossTrace = [];
 bind();

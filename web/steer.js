@@ -4,32 +4,74 @@
 // the toy page. What it is not: no training logic (the C++ session does it) and no framework.
 // For tests it exposes `window.superpose` (state, config, lastFrame, ready, errors).
 import { startPage } from './page-boot.js';
-import { STEER, steerLatents } from './page-states.js';
+import { STEER, steerLatents, steerDirectionLimit } from './page-states.js';
+import { addSaeLensButtons } from './saelens-io.js';
 
 const $ = (id) => document.getElementById(id);
 
 // The state table (keys direction, strength, input, target, mode, n, m, p, seed) is
 // page-states.js STEER.
-const page = startPage(STEER, { extra: { ready: false } });
+// The page may hold sae = 'saelens' (a file the user loaded), which the hash leaves out.
+const page = startPage({ ...STEER, serialise: (s) => STEER.serialise(s.sae === 'saelens' ? { ...s, sae: STEER.byName.get('sae').def } : s) },
+  { extra: { ready: false } });
 const { S, client } = page;
+// A direction the link or the user chose is kept; otherwise a dead latent is not the default.
+S.directionChosen = /(^|[#&])direction=/.test(location.hash);
 
 function sessionConfig(s) {
   return { toy: { n_features: s.n, n_hidden: s.m, feature_probability: s.p, seed: s.seed },
+    sae: { kind: s.sae },
     direction: s.direction, strength: s.strength, input: s.input, target: s.target, mode: s.mode };
 }
 
+// The SAE's latents: the session's answer once configured (a loaded file has its own d_sae).
+function latentCount(s) {
+  const sae = S.config && S.config.sae;
+  if (sae && sae.kind === s.sae && Number.isInteger(sae.n_latents)) return sae.n_latents;
+  return steerLatents(s.n, s.sae);
+}
+
+// Latents whose largest activation on the reference data is 0 (they never fire), once ready.
+function deadLatents() {
+  const f = S.lastFrame;
+  if (!S.ready || !f || !f.buffers.max_activation) return new Set();
+  const dead = new Set();
+  f.buffers.max_activation.data.forEach((v, i) => { if (!(v > 0)) dead.add(i); });
+  return dead;
+}
+
+let filled = '';
 function fillDirections(s) {
+  const L = latentCount(s);
+  const dead = deadLatents();
+  const signature = JSON.stringify([L, s.n, s.m, [...dead], s.direction]);
+  if (signature === filled) return;
+  filled = signature;
   const sel = $('direction');
   sel.textContent = '';
-  const add = (value, text) => { const o = document.createElement('option'); o.value = value; o.textContent = text; sel.append(o); };
-  // the default SAE (TopK, trained on h = W x) has 2n latents (docs/wasm-api.md, kind steer)
-  for (let i = 0; i < steerLatents(s.n); i++) add(`latent:${i}`, `SAE latent ${i}`);
+  const add = (value, text, cls) => { const o = document.createElement('option'); o.value = value; o.textContent = text; if (cls) o.className = cls; sel.append(o); };
+  for (let i = 0; i < L; i++) add(`latent:${i}`, dead.has(i) ? `SAE latent ${i} (dead: never fires)` : `SAE latent ${i}`, dead.has(i) ? 'dead' : '');
   for (let i = 0; i < s.n; i++) add(`feature:${i}`, `feature column W_${i}`);
   for (let j = 0; j < s.m; j++) add(`unit:${j}`, `hidden unit ${j}`);
   sel.value = s.direction;
 }
 
+// Once the SAE is ready: a default direction along a dead latent moves to the most active one.
+function avoidDeadDefault() {
+  const f = S.lastFrame;
+  if (S.directionChosen || S.importing || !S.ready || !S.state.direction.startsWith('latent:')) return false;
+  const act = f.buffers.max_activation.data;
+  const i = Number(S.state.direction.slice(7));
+  if (act[i] > 0) return false;
+  let best = -1;
+  act.forEach((v, j) => { if (v > 0 && (best < 0 || v > act[best])) best = j; });
+  if (best < 0) return false;
+  S.state.direction = `latent:${best}`;
+  return true;
+}
+
 function syncControls(s) {
+  $('sae').value = s.sae;
   $('strength').value = String(s.strength);
   $('strength-value').textContent = Number(s.strength).toFixed(2);
   $('input').value = s.input;
@@ -82,6 +124,7 @@ function drawOutputs(f) {
 function drawEffects(f) {
   const E = f.buffers.effects, rows = E.shape[0], n = E.shape[1];
   const idx = f.buffers.effects_rows.data;
+  const dead = deadLatents();
   let max = 0;
   for (const v of E.data) max = Math.max(max, Math.abs(v));
   const table = $('effects');
@@ -91,7 +134,13 @@ function drawEffects(f) {
   for (let j = 0; j < n; j++) head.append(Object.assign(document.createElement('th'), { textContent: `f${j}` }));
   for (let r = 0; r < rows; r++) {
     const tr = table.insertRow();
-    tr.append(Object.assign(document.createElement('th'), { textContent: String(idx[r]) }));
+    const th = Object.assign(document.createElement('th'), { textContent: String(idx[r]) });
+    if (S.state.target === 'latent' && dead.has(idx[r])) {
+      th.className = 'dead';
+      th.textContent = `${idx[r]} (dead)`;
+      th.title = `latent ${idx[r]} never fires on the reference data`;
+    }
+    tr.append(th);
     for (let j = 0; j < n; j++) {
       const v = E.data[r * n + j];
       const t = max > 0 ? Math.abs(v) / max : 0;
@@ -107,6 +156,8 @@ client.onFrame((f) => {
   S.ready = f.buffers.ready && f.buffers.ready.data[0] === 1;
   $('status').textContent = S.ready ? 'trained' : `training… step ${f.step}`;
   if (!S.ready) return;
+  if (avoidDeadDefault()) apply();
+  fillDirections(S.state);
   drawOutputs(f);
   drawEffects(f);
 });
@@ -114,7 +165,14 @@ client.onFrame((f) => {
 function bind() {
   fillDirections(S.state);
   syncControls(S.state);
-  $('direction').addEventListener('change', (e) => { S.state.direction = e.target.value; apply(); });
+  $('direction').addEventListener('change', (e) => { S.state.direction = e.target.value; S.directionChosen = true; apply(); });
+  $('sae').addEventListener('change', (e) => {
+    S.state.sae = e.target.value;
+    if (Number(S.state.direction.split(':')[1]) >= steerDirectionLimit(S.state.direction, S.state.n, S.state.m, S.state.sae)) S.state.direction = 'latent:0';
+    S.ready = false;
+    fillDirections(S.state);
+    apply();
+  });
   $('strength').addEventListener('input', (e) => {
     S.state.strength = Number(e.target.value);
     $('strength-value').textContent = S.state.strength.toFixed(2);
@@ -125,6 +183,31 @@ function bind() {
   }
   page.onHashChange((s) => { fillDirections(s); syncControls(s); apply(); });
 }
+
+// ---- a SAELens SAE in place of the trained one (issue 7) -------------------------------------
+addSaeLensButtons($('copy-link'), {
+  client,
+  run: () => null,  // this page loads SAEs; the SAE page saves them
+  key: () => '',
+  stem: () => '',
+  onLoading: () => { S.importing = true; },
+  onLoaded: (config, name) => {
+    S.importing = false;
+    S.config = config;
+    S.state.sae = 'saelens';
+    S.state.direction = config.direction;
+    const o = $('sae').querySelector('option[value="saelens"]');
+    o.disabled = false;
+    o.textContent = `SAELens: ${name} (${config.sae.architecture}, ${config.sae.n_latents} latents)`;
+    page.hideError();
+    page.writeHash();
+    fillDirections(S.state);
+    syncControls(S.state);
+    if (S.lastFrame && S.ready) { drawOutputs(S.lastFrame); drawEffects(S.lastFrame); }
+    if (!S.ready) client.play().catch((e) => page.showError(e.message));
+  },
+  onError: (message) => { S.importing = false; page.showError(message); },
+});
 
 bind();
 client.ready.then(apply);

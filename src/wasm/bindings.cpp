@@ -43,6 +43,12 @@ class Lab {
  public:
   std::string configure(const std::string& kind, const std::string& config_json) {
     return guarded([&] {
+      // The running session of the same kind takes the new config itself, so it may keep what
+      // the change leaves alone (docs/wasm-api.md, kind steer: the trained models when only the
+      // intervention changes, an imported SAELens SAE). A session's configure changes nothing
+      // when it throws, so here too only a valid config changes the running experiment.
+      if (session_ && kind == kind_)
+        return ok({{"kind", kind_}, {"config", session_->configure(superpose::parse_json(config_json))}});
       auto session = superpose::make_session(kind);
       Json config = session->configure(superpose::parse_json(config_json));
       session_ = std::move(session);  // only a valid config replaces the running experiment

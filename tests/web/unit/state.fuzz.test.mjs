@@ -228,7 +228,7 @@ function checkTableState(name, tbl, state, notes) {
   }
   if (name === 'steer') {
     assert.ok(state.m <= state.n, 'steer: m ≤ n');
-    assert.ok(Number(state.direction.split(':')[1]) < steerDirectionLimit(state.direction, state.n, state.m), `steer: ${state.direction} exists`);
+    assert.ok(Number(state.direction.split(':')[1]) < steerDirectionLimit(state.direction, state.n, state.m, state.sae), `steer: ${state.direction} exists`);
   }
   assert.ok(Array.isArray(notes) && notes.every((t) => typeof t === 'string' && t.length <= 400), `${name}: notes are short strings`);
   const hash = tbl.serialise(state);
