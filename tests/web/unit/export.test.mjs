@@ -1,8 +1,9 @@
 // web/export.js and web/figures.js without a browser: .npy bytes by numpy's format spec, CSV,
-// JSON, file names, and the SVG recorder's output for the canvas calls the views make.
+// JSON, file names, the SVG recorder's output for the canvas calls the views make, and the
+// download queue that keeps to Chromium's burst limit (10 downloads per second per frame).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toNpy, toCSV, toJSON, fileStem, SvgContext } from '../../../web/export.js';
+import { toNpy, toCSV, toJSON, fileStem, SvgContext, download, pendingDownloads, dataUrlBytes } from '../../../web/export.js';
 import { toyStem, toyNpy } from '../../../web/figures.js';
 
 test('toNpy writes a numpy 1.0 float32 C-order file', () => {
@@ -71,4 +72,36 @@ test('SvgContext records paths, transforms, dashes and escaped text as SVG', () 
   const opened = (svg.match(/<(svg|text)\b/g) || []).length;
   const closed = (svg.match(/<\/(svg|text)>/g) || []).length;
   assert.equal(opened, closed);
+});
+
+test('download starts at most 10 saves per second, in order, and none is lost', async () => {
+  // A minimal DOM: an anchor's click is the download.
+  const started = [];
+  const g = globalThis;
+  const saved = { document: g.document, create: URL.createObjectURL, revoke: URL.revokeObjectURL };
+  g.document = {
+    createElement: () => ({ style: {}, click() { started.push({ name: this.download, at: performance.now() }); }, remove() {} }),
+    body: { appendChild() {} },
+  };
+  URL.createObjectURL = () => 'blob:x';
+  URL.revokeObjectURL = () => {};
+  try {
+    const t0 = performance.now();
+    for (let i = 0; i < 25; i++) download(`file ${i}`, `f${i}.txt`, 'text/plain');
+    assert.equal(started.length, 10, 'the first 10 start at once, in the caller\'s task');
+    assert.equal(pendingDownloads(), 15);
+    while (started.length < 25 && performance.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(started.map((s) => s.name), Array.from({ length: 25 }, (_, i) => `f${i}.txt`));
+    assert.equal(pendingDownloads(), 0);
+    // No window of one second (Blink's rule, from the first of a burst) holds more than 10.
+    for (let i = 10; i < 25; i++) assert.ok(started[i].at - started[i - 10].at >= 1000, `save ${i} came too soon`);
+  } finally {
+    g.document = saved.document;
+    URL.createObjectURL = saved.create;
+    URL.revokeObjectURL = saved.revoke;
+  }
+});
+
+test('dataUrlBytes decodes a base64 data URL', () => {
+  assert.deepEqual([...dataUrlBytes('data:image/png;base64,iVBORw0KGgo=')], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 });
