@@ -26,7 +26,15 @@ function el(tag, text, cls) {
 /** Show a parse's notes in #notes (as text): which keys were ignored, and why, one per line
  * ({notes, ignored, title?}: title replaces the heading). */
 export function showNotes(parsed) {
-  const box = $('notes');
+  let box = $('notes');
+  if (!box && parsed.notes.length) {
+    // A page without its own box (steer.html) gets one, where the error box is.
+    box = el('div', undefined, 'notes');
+    box.id = 'notes';
+    box.setAttribute('role', 'status');
+    const err = $('error');
+    if (err) err.before(box); else document.body.prepend(box);
+  }
   if (!box) return;
   box.replaceChildren();
   if (!parsed.notes.length) { box.hidden = true; return; }

@@ -101,6 +101,21 @@ for (const file of ['steer.html', 'suppression.html']) {
     await assertNothingInjected(page);
     const errors = await page.evaluate(() => window.superpose.errors);
     for (const e of errors) assert.equal(typeof e, 'string');
+    // Every hostile value fell back to its default before reaching the core (page-states.js), and
+    // the note lists the page's keys that were ignored, as text.
+    assert.deepEqual(errors, []);
+    const s = await readState(page);
+    if (file === 'steer.html') {
+      assert.deepEqual([s.config.direction, s.config.strength, s.config.input, s.config.target, s.config.mode], ['latent:0', 1, 'zero', 'latent', 'zero']);
+      await page.waitForFunction(() => window.superpose.ready, null, { timeout: 60000 });
+    } else {
+      assert.deepEqual([s.config.l1, s.config.feature_probability, s.config.n_features, s.config.seed], [0.4, 0.5, 1, 0]);
+      await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step > 0, null, { timeout: 60000 });
+    }
+    const heading = await page.locator('#notes strong').textContent();
+    for (const k of file === 'steer.html' ? ['direction', 'strength', 'n', 'm', 'p', 'seed', 'input', 'target', 'mode'] : ['p', 'n', 'seed']) {
+      assert.match(heading, new RegExp(`[:,] ${k}[,;]`), `${k} is named as ignored`);
+    }
     noProblems(page);
     await page.close();
   });
