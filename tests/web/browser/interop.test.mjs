@@ -184,11 +184,12 @@ test('the lab saves the trained model as safetensors and loads it back (a bad fi
   await page.waitForFunction(() => window.superpose.config.n_features === 6 && window.superpose.lastFrame.buffers.W.data.length === 24, null, { timeout: 30000 });
   const after = await page.evaluate(() => ({ W: Array.from(window.superpose.lastFrame.buffers.W.data), hash: location.hash,
     n: document.getElementById('ctl-n').value, step: window.superpose.lastFrame.step }));
-  // The round trip reproduces exactly the W inside the saved file (the page's last frame can lag
-  // the worker's model by one chunk in flight, so the file, not that frame, is the reference).
+  // The round trip reproduces exactly the W inside the saved file, which is the W the paused page
+  // showed (the worker's final frame on pause).
   const hlen = Number(bytes.readBigUInt64LE(0));
   const [w0, w1] = header.W.data_offsets;
   const savedW = Array.from({ length: (w1 - w0) / 4 }, (_, i) => bytes.readFloatLE(8 + hlen + w0 + 4 * i));
+  assert.deepEqual(W, savedW, 'the paused page showed the saved model');
   assert.deepEqual(after.W, savedW);
   assert.equal(after.n, '6');
   assert.match(after.hash, /n=6/);
