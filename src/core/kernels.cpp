@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <xsimd/xsimd.hpp>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace superpose {
 namespace {
@@ -77,6 +80,56 @@ float weighted_sq_error_ref(const float* o, const float* y, const float* w, std:
     loss += w[i] * d * d;
   }
   return loss;
+}
+
+#if defined(__SSE2__)
+namespace {
+// kCompress[mask]: the lanes of a 4-bit mask, packed to the front (a stream compaction table).
+struct CompressTable {
+  alignas(16) int lane[16][4];
+  int count[16];
+  CompressTable() {
+    for (int m = 0; m < 16; ++m) {
+      int c = 0;
+      for (int l = 0; l < 4; ++l) lane[m][l] = 0;
+      for (int l = 0; l < 4; ++l)
+        if (m & (1 << l)) lane[m][c++] = l;
+      count[m] = c;
+    }
+  }
+};
+const CompressTable kCompress;
+}  // namespace
+
+std::size_t append_below(const float* u, std::size_t n, float p, int base, int* idx) {
+  // Four draws per compare (in wasm: f32x4.lt + i32x4.bitmask); the table packs the lanes that
+  // fired, one unaligned store writes all four and the count advances by those kept.
+  const __m128 pv = _mm_set1_ps(p);
+  std::size_t c = 0, i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const int m = _mm_movemask_ps(_mm_cmplt_ps(_mm_loadu_ps(u + i), pv));
+    const __m128i lanes = _mm_load_si128(reinterpret_cast<const __m128i*>(kCompress.lane[m]));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(idx + c),
+                     _mm_add_epi32(lanes, _mm_set1_epi32(base + static_cast<int>(i))));
+    c += kCompress.count[m];
+  }
+  for (; i < n; ++i) {
+    idx[c] = base + static_cast<int>(i);
+    c += u[i] < p;
+  }
+  return c;
+}
+#else
+std::size_t append_below(const float* u, std::size_t n, float p, int base, int* idx) {
+  return append_below_ref(u, n, p, base, idx);
+}
+#endif
+
+std::size_t append_below_ref(const float* u, std::size_t n, float p, int base, int* idx) {
+  std::size_t c = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (u[i] < p) idx[c++] = base + static_cast<int>(i);
+  return c;
 }
 
 void relu_inplace(float* x, std::size_t n) {
@@ -233,25 +286,81 @@ void outer_add_ref(float* dE, const float* x, const float* dh, std::size_t n, st
     for (std::size_t i = 0; i < n; ++i) dE[k * n + i] += dh[k] * x[i];
 }
 
-void rows_combine(const float* A, const float* bias, const float* X, float* Out, std::size_t r,
-                  std::size_t k, std::size_t len, std::size_t ld) {
-  const std::size_t nv = len - len % W;
-  for (std::size_t row = 0; row < r; ++row) {
-    const float* a = A + row * k;
-    const float b0 = bias ? bias[row] : 0.f;
-    float* out = Out + row * ld;
-    std::size_t c = 0;
-    for (; c < nv; c += W) {  // one register of the output row, all k inputs
-      B acc(b0);
-      for (std::size_t j = 0; j < k; ++j) acc += B(a[j]) * B::load_unaligned(X + j * ld + c);
-      acc.store_unaligned(out + c);
-    }
-    for (; c < len; ++c) {
-      float acc = b0;
-      for (std::size_t j = 0; j < k; ++j) acc += a[j] * X[j * ld + c];
-      out[c] = acc;
+namespace {
+// Register blocks of the batch-major products: R output rows × C registers of samples share
+// each load, and R·C independent accumulators keep the adds out of one latency chain. Each
+// output is still summed in the same order as the scalar twin (bias, then j = 0..k-1).
+template <int R, int C>
+inline void combine_block(const float* A, const float* bias, const float* X, float* Out,
+                          std::size_t k, std::size_t ld, std::size_t row, std::size_t c) {
+  B acc[R][C];
+  for (int r = 0; r < R; ++r)
+    for (int q = 0; q < C; ++q) acc[r][q] = B(bias ? bias[row + r] : 0.f);
+  for (std::size_t j = 0; j < k; ++j) {
+    B x[C];
+    for (int q = 0; q < C; ++q) x[q] = B::load_unaligned(X + j * ld + c + q * W);
+    for (int r = 0; r < R; ++r) {
+      const B a(A[(row + r) * k + j]);
+      for (int q = 0; q < C; ++q) acc[r][q] += a * x[q];
     }
   }
+  for (int r = 0; r < R; ++r)
+    for (int q = 0; q < C; ++q) acc[r][q].store_unaligned(Out + (row + r) * ld + c + q * W);
+}
+
+template <int R>
+void combine_rows(const float* A, const float* bias, const float* X, float* Out, std::size_t k,
+                  std::size_t len, std::size_t ld, std::size_t row) {
+  std::size_t c = 0;
+  for (; c + 2 * W <= len; c += 2 * W) combine_block<R, 2>(A, bias, X, Out, k, ld, row, c);
+  for (; c + W <= len; c += W) combine_block<R, 1>(A, bias, X, Out, k, ld, row, c);
+  for (; c < len; ++c)
+    for (int r = 0; r < R; ++r) {
+      float acc = bias ? bias[row + r] : 0.f;
+      for (std::size_t j = 0; j < k; ++j) acc += A[(row + r) * k + j] * X[j * ld + c];
+      Out[(row + r) * ld + c] = acc;
+    }
+}
+
+template <int RP, int RQ>
+inline void dot_block(const float* P, const float* Q, float* Out, std::size_t q, std::size_t len,
+                      std::size_t ld, std::size_t a, std::size_t b) {
+  const std::size_t nv = len - len % W;
+  B acc[RP][RQ];
+  for (int i = 0; i < RP; ++i)
+    for (int j = 0; j < RQ; ++j) acc[i][j] = B(0.f);
+  for (std::size_t c = 0; c < nv; c += W) {
+    B y[RQ];
+    for (int j = 0; j < RQ; ++j) y[j] = B::load_unaligned(Q + (b + j) * ld + c);
+    for (int i = 0; i < RP; ++i) {
+      const B x = B::load_unaligned(P + (a + i) * ld + c);
+      for (int j = 0; j < RQ; ++j) acc[i][j] += x * y[j];
+    }
+  }
+  for (int i = 0; i < RP; ++i)
+    for (int j = 0; j < RQ; ++j) {
+      float s = xsimd::hadd(acc[i][j]);
+      const float* pa = P + (a + i) * ld;
+      const float* qb = Q + (b + j) * ld;
+      for (std::size_t c = nv; c < len; ++c) s += pa[c] * qb[c];
+      Out[(a + i) * q + b + j] += s;
+    }
+}
+
+template <int RP>
+void dot_rows(const float* P, const float* Q, float* Out, std::size_t q, std::size_t len,
+              std::size_t ld, std::size_t a) {
+  std::size_t b = 0;
+  for (; b + 4 <= q; b += 4) dot_block<RP, 4>(P, Q, Out, q, len, ld, a, b);
+  for (; b < q; ++b) dot_block<RP, 1>(P, Q, Out, q, len, ld, a, b);
+}
+}  // namespace
+
+void rows_combine(const float* A, const float* bias, const float* X, float* Out, std::size_t r,
+                  std::size_t k, std::size_t len, std::size_t ld) {
+  std::size_t row = 0;
+  for (; row + 4 <= r; row += 4) combine_rows<4>(A, bias, X, Out, k, len, ld, row);
+  for (; row < r; ++row) combine_rows<1>(A, bias, X, Out, k, len, ld, row);
 }
 
 void rows_combine_ref(const float* A, const float* bias, const float* X, float* Out,
@@ -266,19 +375,9 @@ void rows_combine_ref(const float* A, const float* bias, const float* X, float* 
 
 void rows_dot_add(const float* P, const float* Q, float* Out, std::size_t p, std::size_t q,
                   std::size_t len, std::size_t ld) {
-  const std::size_t nv = len - len % W;
-  for (std::size_t a = 0; a < p; ++a) {
-    const float* pa = P + a * ld;
-    for (std::size_t b = 0; b < q; ++b) {
-      const float* qb = Q + b * ld;
-      B acc(0.f);
-      std::size_t c = 0;
-      for (; c < nv; c += W) acc += B::load_unaligned(pa + c) * B::load_unaligned(qb + c);
-      float s = xsimd::hadd(acc);
-      for (; c < len; ++c) s += pa[c] * qb[c];
-      Out[a * q + b] += s;
-    }
-  }
+  std::size_t a = 0;
+  for (; a + 2 <= p; a += 2) dot_rows<2>(P, Q, Out, q, len, ld, a);
+  for (; a < p; ++a) dot_rows<1>(P, Q, Out, q, len, ld, a);
 }
 
 void rows_dot_add_ref(const float* P, const float* Q, float* Out, std::size_t p, std::size_t q,

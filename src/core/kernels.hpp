@@ -27,6 +27,12 @@ float weighted_sq_error(const float* o, const float* y, const float* w, std::siz
 float weighted_sq_error_ref(const float* o, const float* y, const float* w, std::size_t n,
                             bool relu);
 
+// Bernoulli draws to active indices (the toy data's sampling): appends base + i to idx for every
+// i < n with u[i] < p, in order, and returns how many. idx needs room for n + 4 values (the fast
+// version writes four at a time past the last one it keeps).
+std::size_t append_below(const float* u, std::size_t n, float p, int base, int* idx);
+std::size_t append_below_ref(const float* u, std::size_t n, float p, int base, int* idx);
+
 // In place: x_i = max(x_i, 0).
 void relu_inplace(float* x, std::size_t n);
 void relu_inplace_ref(float* x, std::size_t n);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/kernels.hpp"
+
 namespace superpose {
 
 namespace {
@@ -86,7 +88,7 @@ void ToyDataGenerator::sample_by_draws(ToyRng& rng, SparseBatch& x, double p, in
   const float* u = draws_.data();
   // Every sample has at most n_features entries: size once, then write without checks. The
   // independent case is branch-free: write the index, advance only if the draw fired.
-  ensure_size(x.index, static_cast<std::size_t>(n_features_) * batch_size);
+  ensure_size(x.index, static_cast<std::size_t>(n_features_) * batch_size + 4);
   int* idx = x.index.data();
   int c = 0;
   for (int s = 0; s < batch_size; ++s) {
@@ -102,10 +104,9 @@ void ToyDataGenerator::sample_by_draws(ToyRng& rng, SparseBatch& x, double p, in
           idx[c++] = 2 * q + 1;
         }
       }
-      for (int i = 2 * n_pairs; i < n_features_; ++i, ++u) {
-        idx[c] = i;
-        c += *u < p_single;
-      }
+      const int singles = n_features_ - 2 * n_pairs;
+      c += static_cast<int>(append_below(u, singles, p_single, 2 * n_pairs, idx + c));
+      u += singles;
     }
     x.start[s + 1] = c;
   }

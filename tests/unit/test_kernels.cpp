@@ -147,7 +147,8 @@ TEST_CASE("matvec_t and outer_add match their scalar twins") {
 TEST_CASE("rows_combine and rows_dot_add match their scalar twins (strided rows)") {
   Rng rng(7);
   for (std::size_t len : lengths())
-    for (auto [r, k] : {std::pair<std::size_t, std::size_t>{1, 1}, {5, 20}, {20, 5}, {3, 7}}) {
+    for (auto [r, k] : {std::pair<std::size_t, std::size_t>{1, 1}, {5, 20}, {20, 5}, {3, 7}, {4, 8},
+                         {9, 13}, {2, 3}, {8, 1}}) {
       const std::size_t ld = len + 3;
       auto A = random_vec(rng, r * k, -1, 1), bias = random_vec(rng, r, -1, 1);
       auto X = random_vec(rng, k * ld, -1, 1);
@@ -164,5 +165,21 @@ TEST_CASE("rows_combine and rows_dot_add match their scalar twins (strided rows)
       rows_dot_add(P.data(), X.data(), acc.data(), r, k, len, ld);
       rows_dot_add_ref(P.data(), X.data(), acc_ref.data(), r, k, len, ld);
       for (std::size_t i = 0; i < acc.size(); ++i) CHECK(close(acc[i], acc_ref[i], 1e-5, 1e-4));
+    }
+}
+
+TEST_CASE("append_below matches its scalar twin (every length, probabilities 0..1)") {
+  Rng rng(11);
+  for (std::size_t n = 0; n <= 37; ++n)
+    for (float p : {0.f, 0.03f, 0.3f, 0.5f, 0.97f, 1.f}) {
+      auto u = random_vec(rng, n, 0, 1);
+      if (n > 2) u[1] = p;  // a draw equal to p does not fire (u < p)
+      std::vector<int> idx(n + 4, -7), ref(n + 4, -7);
+      const std::size_t c = append_below(u.data(), n, p, 5, idx.data());
+      const std::size_t c_ref = append_below_ref(u.data(), n, p, 5, ref.data());
+      REQUIRE(c == c_ref);
+      for (std::size_t i = 0; i < c; ++i) CHECK(idx[i] == ref[i]);
+      if (p == 1.f && n > 2) CHECK(c == n - 1);
+      if (p == 0.f) CHECK(c == 0);
     }
 }
