@@ -38,7 +38,9 @@ std::string import_error(Session& s, const std::string& cfg, const std::vector<u
 void check_same_tensors(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
   const TensorFile fa = read_safetensors(a), fb = read_safetensors(b);
   REQUIRE(fa.tensors.size() == fb.tensors.size());
-  for (const auto& [name, t] : fa.tensors) {
+  for (const auto& entry : fa.tensors) {
+    const std::string& name = entry.first;  // (a structured binding cannot be captured in C++17)
+    const auto& t = entry.second;
     CAPTURE(name);
     REQUIRE(fb.tensors.count(name) == 1);
     CHECK(fb.tensors.at(name).shape == t.shape);
