@@ -17,6 +17,7 @@
 
 #include "core/kernels.hpp"
 #include "sae/sae_data.hpp"
+#include "sae/sae_metrics.hpp"
 #include "sae/sae_trainer.hpp"
 
 using namespace superpose;
@@ -64,12 +65,17 @@ int main(int argc, char** argv) {
   const double cpu_median = cpu_rates[cpu_rates.size() / 2];
   const double median = rates[rates.size() / 2];
   const double l0 = trainer.last_loss().l0;
+  // Quality after the timed steps, on a held-out batch (the peers report the same three).
+  const int64_t trained = warmup + static_cast<int64_t>(runs) * steps;
+  const SaeMetrics m = compute_sae_metrics(trainer.sae(), data->held_out(4096), data->true_features());
+  const std::string workload = arch == "relu" ? "W2 sae-synth" : "W2 sae-synth " + arch;
   if (json)
-    std::printf("{\"workload\":\"sae d64 F256 L512 B1024 %s\",\"target\":\"%s\",\"simd\":\"%s\","
+    std::printf("{\"workload\":\"%s\",\"target\":\"%s\",\"simd\":\"%s\","
                 "\"steps_per_second\":%.1f,\"min\":%.1f,\"max\":%.1f,\"steps_per_cpu_second\":%.1f,"
-                "\"runs\":%d,\"train_l0\":%.2f}\n",
-                arch.c_str(), target, simd_arch_name(), median, rates.front(), rates.back(), cpu_median,
-                runs, l0);
+                "\"runs\":%d,\"train_l0\":%.2f,\"l0\":%.3f,\"fve\":%.4f,\"mmcs\":%.4f,"
+                "\"steps_trained\":%lld}\n",
+                workload.c_str(), target, simd_arch_name(), median, rates.front(), rates.back(),
+                cpu_median, runs, l0, m.l0, m.fve, m.mmcs, static_cast<long long>(trained));
   else
     std::printf("SAE d=64 F=256 L=512 B=1024 %s (%s, %s): %.0f steps/s median of %d runs of %d steps "
                 "(min %.0f, max %.0f; %.0f per CPU second), training L0 %.1f after %d warm-up steps\n",
