@@ -1,17 +1,25 @@
-// Browser target of the benchmark suite (bench/suite.mjs; not a test): the real page
+// Browser target of the benchmark suite (bench/suite.mjs; not a test): the real pages
 // (build/bench/wasm/site) in Debian's headless Chromium (playwright-core, flags of
-// ../shared/notes/toolchain.md), served on a loopback port by tests/web/serve.mjs.
-// For W1 (the toy page, configured through its URL hash) it measures:
+// ../shared/notes/toolchain.md), served on a loopback port by tests/web/serve.mjs. Each
+// workload runs on its own page, in the page's own training worker:
+//   W1 toy-20x5: index.html, configured through its URL hash (web/state.js).
+//   W2 sae-synth: sae.html, opened with #archs=relu&latents=512; once the page has started its
+//     own (shorter, lr 1e-2) run, the harness configures the page's LabClient
+//     (window.superpose.client) with exactly W2 (below) and plays it; the page draws it as its own.
+// For each it measures:
 //   - steps/s while the page trains (Δ window.superpose.lastFrame.step over a timed window,
 //     after a warm-up; the worker's own estimate, frame.stepsPerSec, is reported too),
-//   - time from navigation to the first trained frame (window.superpose.firstFrameMs, which is
-//     performance.now() and so counts from navigation start),
+//   - the longest main-thread task while training: PerformanceObserver 'longtask' entries
+//     (tasks over 50 ms) and the largest gap seen by a 5 ms heartbeat on the main thread,
 //   - bytes transferred: wasm + JS + CSS as served, and gzipped (level 9) as a static host
 //     would send them,
-//   - the longest main-thread task while training: PerformanceObserver 'longtask' entries
-//     (tasks over 50 ms) and the largest gap seen by a 5 ms heartbeat on the main thread.
-// W2 has no page yet: reported as a note.
-//   node bench/browser.mjs [--site DIR] [--seconds S=6] [--json]
+//   - W1: time from navigation to the first trained frame (window.superpose.firstFrameMs, which
+//     is performance.now() and so counts from navigation start) and the loss at the window's end;
+//   - W2: quality at the window's end from the last frame's `metrics` buffer, measured by the
+//     session on its held-out batch (eval_batch 1024 samples): L0, FVE, MMCS, and the steps
+//     trained by then. The worker refreshes those metrics for every frame (~20/s), so the page's
+//     steps/s includes that evaluation (bench_sae's does not).
+//   node bench/browser.mjs [--site DIR] [--seconds S=6] [--only W1,W2] [--json]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +33,7 @@ const arg = (k, d) => { const i = argv.indexOf(k); return i >= 0 && argv[i + 1] 
 const SITE = path.resolve(arg('--site', path.join(REPO, 'build/bench/wasm/site')));
 const SECONDS = Number(arg('--seconds', 6));
 const JSON_OUT = argv.includes('--json');
+const ONLY = String(arg('--only', 'W1,W2')).split(',').map((x) => x.trim()).filter(Boolean);
 const CHROMIUM = process.env.SUPERPOSE_CHROMIUM || '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -58,6 +67,128 @@ async function w1Hash() {
   return st.toHash(s);
 }
 
+// W2 as the session config of kind "sae" (docs/wasm-api.md; the defaults of SaeConfig,
+// src/sae/sae_config.hpp, written out): 256 true unit features in d=64, 5 active on average
+// (magnitude U[0,1]), one ReLU SAE with 512 latents (tied init, unit-norm decoder), λ = 0.3,
+// Adam lr 1e-3, batch 1024. `steps` is the schedule's length and the run's end: long, so the page
+// keeps training through the window (the cosine decay then leaves lr ≈ 1e-3 throughout).
+const W2_CONFIG = {
+  archs: ['relu'], data: 'synthetic', input_dim: 64, true_features: 256, active: 5, n_latents: 512,
+  l1: 0.3, decoder_norm: 'unit', lr: 1e-3, batch_size: 1024, steps: 1000000, seed: 0,
+};
+const W2_HASH = '#archs=relu&latents=512';
+
+/** A fresh page that records its problems, the files it loads and its long tasks. */
+async function openPage(context) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`exception: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  const bodies = [];
+  page.on('response', async (r) => {
+    try {
+      const url = r.url();
+      const ext = path.extname(new URL(url).pathname).toLowerCase();
+      if (!['.wasm', '.js', '.mjs', '.css'].includes(ext) || r.status() !== 200) return;
+      const body = await r.body();
+      bodies.push({ url, ext, bytes: body.length, gzip: zlib.gzipSync(body, { level: 9 }).length });
+    } catch { /* a body that went away with a navigation */ }
+  });
+  await page.addInitScript(() => {
+    window.__bench = { longtasks: [], maxGap: 0, gaps: false };
+    try {
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__bench.longtasks.push({ start: e.startTime, duration: e.duration }); })
+        .observe({ type: 'longtask', buffered: true });
+    } catch { window.__bench.noLongtask = true; }
+  });
+  return { page, problems, bodies };
+}
+
+/** Warm-up, then the timed window: steps, the worker's estimate, long tasks and heartbeat gaps. */
+async function timedWindow(page) {
+  // Heartbeat: the largest gap between 5 ms timers on the main thread while training.
+  await page.evaluate(() => {
+    const b = window.__bench; let last = performance.now();
+    b.maxGap = 0; b.hb = setInterval(() => { const t = performance.now(); b.maxGap = Math.max(b.maxGap, t - last); last = t; }, 5);
+    b.longtasks = b.longtasks.filter(() => false);  // only count tasks during the training window
+  });
+  await page.waitForTimeout(2000);  // warm-up: V8 tiers the wasm up, the chunk size adapts
+  const s0 = await page.evaluate(() => ({ step: window.superpose.lastFrame.step, t: performance.now() }));
+  await page.waitForTimeout(SECONDS * 1000);
+  const s1 = await page.evaluate(() => {
+    const S = window.superpose, b = window.__bench, f = S.lastFrame;
+    clearInterval(b.hb);
+    const m = f.buffers && f.buffers.metrics;
+    return { step: f.step, t: performance.now(), sps: f.stepsPerSec, running: S.running, loss: f.lossTotal,
+      metrics: m ? Array.from(m.data) : null, longtasks: b.longtasks, noLongtask: !!b.noLongtask, maxGap: b.maxGap, frames: S.frameCount };
+  });
+  const longest = s1.longtasks.reduce((mx, e) => Math.max(mx, e.duration), 0);
+  return {
+    s1,
+    common: {
+      steps_per_second: +((s1.step - s0.step) / ((s1.t - s0.t) / 1000)).toFixed(1),
+      worker_estimate_steps_per_second: +(s1.sps || 0).toFixed(1), window_s: +((s1.t - s0.t) / 1000).toFixed(2),
+      longest_task_ms: s1.noLongtask ? null : +longest.toFixed(1), long_tasks: s1.longtasks.length,
+      max_main_thread_gap_ms: +s1.maxGap.toFixed(1),
+    },
+  };
+}
+
+function transfer(bodies) {
+  const pick = (f) => bodies.filter(f).reduce((a, b) => ({ bytes: a.bytes + b.bytes, gzip: a.gzip + b.gzip }), { bytes: 0, gzip: 0 });
+  const all = pick(() => true), wasm = pick((b) => b.ext === '.wasm'), js = pick((b) => b.ext === '.js' || b.ext === '.mjs'), css = pick((b) => b.ext === '.css');
+  return {
+    transfer_bytes: all.bytes, transfer_gzip_bytes: all.gzip, transfer_gzip_kib: +(all.gzip / 1024).toFixed(1),
+    wasm_gzip_kib: +(wasm.gzip / 1024).toFixed(1), js_gzip_kib: +(js.gzip / 1024).toFixed(1), css_gzip_kib: +(css.gzip / 1024).toFixed(1),
+    files: bodies.map((b) => ({ file: path.basename(new URL(b.url).pathname), bytes: b.bytes, gzip: b.gzip })),
+  };
+}
+
+async function measureW1(context, server, results) {
+  const { page, problems, bodies } = await openPage(context);
+  const hash = await w1Hash();
+  await page.goto(server.url + 'index.html' + hash);
+  await page.waitForFunction(() => window.superpose && window.superpose.firstFrameMs !== null, null, { timeout: 120000 });
+  const firstFrameMs = await page.evaluate(() => window.superpose.firstFrameMs);
+  const { s1, common } = await timedWindow(page);
+  if (!s1.running) notes.push('W1: the page stopped training during the window');
+  results.push({ workload: 'W1 toy-20x5', ...common, loss_total: s1.loss, first_frame_ms: +firstFrameMs.toFixed(0), ...transfer(bodies), hash });
+  if (problems.length) notes.push(`W1 page problems: ${problems.slice(0, 3).join('; ')}`);
+  await page.close();
+}
+
+async function measureW2(context, server, results) {
+  const { page, problems, bodies } = await openPage(context);
+  await page.goto(server.url + 'sae.html' + W2_HASH);
+  // The page configures and plays its own run once the module has loaded: wait for it to train,
+  // so that its configure cannot land after ours.
+  await page.waitForFunction(() => window.superpose && window.superpose.config && window.superpose.running, null, { timeout: 120000 });
+  const t0 = Date.now();
+  const config = await page.evaluate(async (cfg) => {
+    const S = window.superpose;
+    const a = await S.client.configure(cfg, 'sae');
+    // What the page's own configure does after the answer (web/sae.js), so it draws this run.
+    S.generation++; S.config = a.config; S.history = []; S.lossTrace = []; S.done = false;
+    await S.client.play();
+    return a.config;
+  }, W2_CONFIG);
+  await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step > 0, null, { timeout: 120000 });
+  const firstStepMs = Date.now() - t0;
+  const { s1, common } = await timedWindow(page);
+  if (!s1.running) notes.push('W2: the page stopped training during the window');
+  const runs = config && config.runs ? config.runs.length : 0;
+  if (runs !== 1) notes.push(`W2: the session answered ${runs} runs, expected 1`);
+  const m = s1.metrics || [];
+  const q = (i) => (Number.isFinite(m[i]) ? +m[i].toFixed(4) : null);  // metrics row 0: l0, mse, fve, dead, dense, γ, mmcs, recovered
+  results.push({
+    workload: 'W2 sae-synth', ...common, loss_total: s1.loss, l0: q(0), fve: q(2), mmcs: q(6), dead_fraction: q(3),
+    steps_trained: s1.step, first_step_after_configure_ms: firstStepMs, ...transfer(bodies), hash: W2_HASH,
+    config: Object.fromEntries(Object.keys(W2_CONFIG).map((k) => [k, config ? config[k] : undefined])),
+  });
+  if (problems.length) notes.push(`W2 page problems: ${problems.slice(0, 3).join('; ')}`);
+  await page.close();
+}
+
 async function main() {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
   const server = await startServer(SITE);
@@ -65,63 +196,11 @@ async function main() {
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
   const results = [];
   try {
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(`exception: ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-    const bodies = [];
-    page.on('response', async (r) => {
-      try {
-        const url = r.url();
-        const ext = path.extname(new URL(url).pathname).toLowerCase();
-        if (!['.wasm', '.js', '.mjs', '.css'].includes(ext) || r.status() !== 200) return;
-        const body = await r.body();
-        bodies.push({ url, ext, bytes: body.length, gzip: zlib.gzipSync(body, { level: 9 }).length });
-      } catch { /* a body that went away with a navigation */ }
-    });
-    await page.addInitScript(() => {
-      window.__bench = { longtasks: [], maxGap: 0, gaps: false };
-      try {
-        new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__bench.longtasks.push({ start: e.startTime, duration: e.duration }); })
-          .observe({ type: 'longtask', buffered: true });
-      } catch { window.__bench.noLongtask = true; }
-    });
-    const hash = await w1Hash();
-    await page.goto(server.url + 'index.html' + hash);
-    await page.waitForFunction(() => window.superpose && window.superpose.firstFrameMs !== null, null, { timeout: 120000 });
-    const firstFrameMs = await page.evaluate(() => window.superpose.firstFrameMs);
-    // Heartbeat: the largest gap between 5 ms timers on the main thread while training.
-    await page.evaluate(() => {
-      const b = window.__bench; let last = performance.now();
-      b.maxGap = 0; b.hb = setInterval(() => { const t = performance.now(); b.maxGap = Math.max(b.maxGap, t - last); last = t; }, 5);
-      b.longtasks = b.longtasks.filter(() => false);  // only count tasks during the training window
-    });
-    await page.waitForTimeout(2000);  // warm-up: V8 tiers the wasm up, the chunk size adapts
-    const s0 = await page.evaluate(() => ({ step: window.superpose.lastFrame.step, t: performance.now() }));
-    await page.waitForTimeout(SECONDS * 1000);
-    const s1 = await page.evaluate(() => {
-      const S = window.superpose, b = window.__bench;
-      clearInterval(b.hb);
-      return { step: S.lastFrame.step, t: performance.now(), sps: S.lastFrame.stepsPerSec, running: S.running, loss: S.lastFrame.lossTotal,
-        longtasks: b.longtasks, noLongtask: !!b.noLongtask, maxGap: b.maxGap, frames: S.frameCount };
-    });
-    if (!s1.running) notes.push('W1: the page stopped training during the window');
-    const longest = s1.longtasks.reduce((mx, e) => Math.max(mx, e.duration), 0);
-    const pick = (f) => bodies.filter(f).reduce((a, b) => ({ bytes: a.bytes + b.bytes, gzip: a.gzip + b.gzip }), { bytes: 0, gzip: 0 });
-    const all = pick(() => true), wasm = pick((b) => b.ext === '.wasm'), js = pick((b) => b.ext === '.js' || b.ext === '.mjs'), css = pick((b) => b.ext === '.css');
-    results.push({
-      workload: 'W1 toy-20x5', steps_per_second: +((s1.step - s0.step) / ((s1.t - s0.t) / 1000)).toFixed(1),
-      worker_estimate_steps_per_second: +(s1.sps || 0).toFixed(1), window_s: +((s1.t - s0.t) / 1000).toFixed(2),
-      loss_total: s1.loss, first_frame_ms: +firstFrameMs.toFixed(0),
-      longest_task_ms: s1.noLongtask ? null : +longest.toFixed(1), long_tasks: s1.longtasks.length,
-      max_main_thread_gap_ms: +s1.maxGap.toFixed(1),
-      transfer_bytes: all.bytes, transfer_gzip_bytes: all.gzip, transfer_gzip_kib: +(all.gzip / 1024).toFixed(1),
-      wasm_gzip_kib: +(wasm.gzip / 1024).toFixed(1), js_gzip_kib: +(js.gzip / 1024).toFixed(1), css_gzip_kib: +(css.gzip / 1024).toFixed(1),
-      files: bodies.map((b) => ({ file: path.basename(new URL(b.url).pathname), bytes: b.bytes, gzip: b.gzip })),
-      hash,
-    });
-    if (problems.length) notes.push(`W1 page problems: ${problems.slice(0, 3).join('; ')}`);
-    notes.push('W2: there is no SAE page in web/ yet; not measured in the browser');
+    if (ONLY.includes('W1')) await measureW1(context, server, results);
+    if (ONLY.includes('W2')) {
+      if (fs.existsSync(path.join(SITE, 'sae.html'))) await measureW2(context, server, results);
+      else notes.push(`W2: ${path.join(SITE, 'sae.html')} does not exist; not measured in the browser`);
+    }
   } finally {
     await context.close();
     await server.close();
@@ -130,7 +209,9 @@ async function main() {
   if (JSON_OUT) console.log(JSON.stringify({ results, notes }));
   else {
     for (const r of results) {
-      console.log(`${r.workload} (browser): ${r.steps_per_second} steps/s (worker estimate ${r.worker_estimate_steps_per_second}), first trained frame ${r.first_frame_ms} ms after navigation, ` +
+      const extra = r.first_frame_ms !== undefined ? `first trained frame ${r.first_frame_ms} ms after navigation, `
+        : `L0 ${r.l0}, FVE ${r.fve}, MMCS ${r.mmcs} @${r.steps_trained} steps, `;
+      console.log(`${r.workload} (browser): ${r.steps_per_second} steps/s (worker estimate ${r.worker_estimate_steps_per_second}), ${extra}` +
         `longest task ${r.longest_task_ms ?? 'n/a'} ms (${r.long_tasks} over 50 ms; largest 5 ms-heartbeat gap ${r.max_main_thread_gap_ms} ms), ` +
         `transfer ${r.transfer_gzip_kib} KiB gzipped (wasm ${r.wasm_gzip_kib}, JS ${r.js_gzip_kib}, CSS ${r.css_gzip_kib})`);
     }

@@ -172,7 +172,8 @@ function measureBrowser() {
     return;
   }
   log('  browser: headless Chromium on the page');
-  const r = run('node', [path.join(REPO, 'bench/browser.mjs'), '--site', site, '--json'], { timeoutMs: 5 * 60 * 1000 });
+  const only = opt.only.filter((w) => w === 'W1' || w === 'W2').join(',');
+  const r = run('node', [path.join(REPO, 'bench/browser.mjs'), '--site', site, '--only', only, '--json'], { timeoutMs: 5 * 60 * 1000 });
   if (r.status !== 0 || !r.json) { note(`browser: the harness failed (exit ${r.status}): ${tail(r.stderr || r.stdout, 4)}`); return; }
   for (const n of r.json.notes || []) note(`browser: ${n}`);
   for (const res of r.json.results || []) {
@@ -280,7 +281,9 @@ if (speed.length || peers.length) {
     ['workload', (r) => r.workload], ['target', (r) => r.target], ['steps/s', (r) => fmt(r.steps_per_second, 1)],
     ['quality', (r) => quality(r) + (r.steps_trained ? ` @${r.steps_trained} steps` : '')],
     ['peak memory', (r) => r.peak_rss_mib ? `${fmt(r.peak_rss_mib)} MiB RSS` + (r.wasm_heap_mib ? `, heap ${fmt(r.wasm_heap_mib)} MiB` : '') : ''],
-    ['page', (r) => r.target === 'browser' ? `first frame ${fmt(r.first_frame_ms, 0)} ms, longest task ${fmt(r.longest_task_ms, 0)} ms, ${fmt(r.transfer_gzip_kib, 0)} KiB gz` : ''],
+    ['page', (r) => r.target === 'browser' ? [r.first_frame_ms !== undefined ? `first frame ${fmt(r.first_frame_ms, 0)} ms` : '',
+      r.long_tasks ? `longest task ${fmt(r.longest_task_ms, 0)} ms` : 'no task over 50 ms', `heartbeat gap ${fmt(r.max_main_thread_gap_ms, 0)} ms`,
+      `${fmt(r.transfer_gzip_kib, 0)} KiB gz`].filter(Boolean).join(', ') : ''],
   ]));
 }
 const k1 = results.filter((r) => r.gflops);
