@@ -35,7 +35,8 @@ function el(tag, props = {}, children = []) {
 }
 
 // ---- state --------------------------------------------------------------------------------
-const page = startPage(TABLE, { extra: { firstFrameMs: null, ready: false, pausing: false } });
+// The toy page needs only the toy kind: lab-toy.wasm is half the download of lab.wasm.
+const page = startPage(TABLE, { extra: { firstFrameMs: null, ready: false, pausing: false }, module: 'lab-toy' });
 const S = page.S;
 let state = S.state;
 // A first visit (no hash) opens on the paper's first figure rather than on bare defaults.

@@ -21,7 +21,9 @@ export function startWorker(workerUrl, WorkerImpl = globalThis.Worker) {
     if (!globalThis.location || typeof Blob === 'undefined' || !URL.createObjectURL) throw e;
     const abs = new URL(String(workerUrl), globalThis.location.href).href;
     const base = new URL('.', abs).href;
-    const src = `self.SUPERPOSE_BASE = ${JSON.stringify(base)}; importScripts(${JSON.stringify(abs)});`;
+    const module = new URL(abs).searchParams.get('module') || 'lab';  // worker.js checks the name
+    const src = `self.SUPERPOSE_BASE = ${JSON.stringify(base)}; self.SUPERPOSE_MODULE = ${JSON.stringify(module)}; ` +
+      `importScripts(${JSON.stringify(abs)});`;
     return new WorkerImpl(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
   }
 }

@@ -63,14 +63,15 @@ export function reportError(S, message) {
   box.hidden = false;
 }
 
-export function startPage(table, { extra = {} } = {}) {
+export function startPage(table, { extra = {}, module = 'lab' } = {}) {
   const parsed = table.parse(location.hash);
   const S = {
     state: parsed.state, notes: parsed.notes, config: null, lastFrame: null, done: false, running: false,
     errors: [], frameCount: 0, client: null, ...extra,
   };
   window.superpose = S;
-  const client = new LabClient('worker.js');
+  // module: the wasm module the worker loads (worker.js: lab, or lab-toy for the toy page)
+  const client = new LabClient(module === 'lab' ? 'worker.js' : `worker.js?module=${encodeURIComponent(module)}`);
   S.client = client;
   const showError = (message) => reportError(S, message);
   const hideError = () => { const box = $('error'); if (box) box.hidden = true; };

@@ -1,6 +1,6 @@
 // worker.js: the training loop, in a classic Web Worker that owns the wasm module.
 //
-// What it is: loads lab.js (Emscripten MODULARIZE build, docs/wasm-api.md), answers the page's
+// What it is: loads lab.js or lab-toy.js (Emscripten MODULARIZE build, docs/wasm-api.md), answers the page's
 // requests (protocol.js) in order, and while playing runs `lab.step(k)` in short chunks of
 // ~12 ms, adapting k to the measured time, so that pause/reset messages are handled between two
 // chunks (at once, from the user's point of view) and V8 optimises the hot wasm functions
@@ -13,6 +13,13 @@
 // SUPERPOSE_BASE: set when the page started this worker from a blob: URL (client.js
 // startWorker, for sandboxed iframes), where relative URLs would not resolve.
 const BASE = typeof self.SUPERPOSE_BASE === 'string' ? self.SUPERPOSE_BASE : '';
+// The module: `lab` (every experiment kind) or `lab-toy` (the toy model only: the toy page's
+// smaller download), from worker.js?module=… (or SUPERPOSE_MODULE for a blob: worker). Anything
+// else loads `lab`: the name becomes a URL, so it is taken from this list only.
+const MODULES = ['lab', 'lab-toy'];
+const asked = typeof self.SUPERPOSE_MODULE === 'string' ? self.SUPERPOSE_MODULE
+  : (/[?&]module=([\w-]+)/.exec(self.location && self.location.search ? self.location.search : '') || [])[1];
+const MODULE = MODULES.includes(asked) ? asked : 'lab';
 importScripts(`${BASE}protocol.js`);
 const P = self.SuperposeProtocol;
 
@@ -52,7 +59,7 @@ function parse(json) {
 
 // ---- loading the module -----------------------------------------------------------------
 const ready = (async () => {
-  importScripts(`${BASE}lab.js`);
+  importScripts(`${BASE}${MODULE}.js`);
   const Module = await self.createLab(BASE ? { locateFile: (file) => BASE + file } : {});
   lab = new Module.Lab();
   post({ type: P.EVENT.READY });
