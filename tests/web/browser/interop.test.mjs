@@ -46,10 +46,12 @@ function checkPNG(bytes, name) {
 }
 
 test('every toy panel saves PNG, SVG (vector views), JSON, CSV and .npy with parameter file names', async () => {
-  const page = await lab.open('index.html#n=5&m=2&k=1&p=0.05&seed=0&steps=3000');
+  // A run that never ends by itself, paused by the click (a 3000-step run could end just before the
+  // click, which then started it again: the saved W and the frame read after it then differed).
+  const page = await lab.open('index.html#n=5&m=2&k=1&p=0.05&seed=0&steps=1000000');
   await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step >= 300, null, { timeout: 60000 });
-  await page.click('#play').catch(() => {});
-  await page.waitForFunction(() => !window.superpose.running, null, { timeout: 60000 }).catch(() => {});
+  await page.click('#play');
+  await page.waitForFunction(() => !window.superpose.running, null, { timeout: 30000 });
 
   const npy = await save(page, 'arrows', 'npy');
   assert.equal(npy.name, 'toy_n5_m2_p0.05_seed0_W.npy');
@@ -165,7 +167,9 @@ test('embed kit: experiment=suppression opens the compact suppression page, *_hi
 });
 
 test('the lab saves the trained model as safetensors and loads it back (a bad file is refused)', async () => {
-  const page = await lab.open('index.html#n=6&m=2&p=0.2,0.02&seed=3&steps=2000');
+  // steps far past the test's length: the run never ends by itself, so the click below always pauses
+  // it (a run that ended just before the click would be restarted by it).
+  const page = await lab.open('index.html#n=6&m=2&p=0.2,0.02&seed=3&steps=1000000');
   await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step >= 200, null, { timeout: 60000 });
   if (await page.evaluate(() => window.superpose.running)) await page.click('#play');
   await page.waitForFunction(() => !window.superpose.running, null, { timeout: 30000 });
