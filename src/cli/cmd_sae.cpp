@@ -39,6 +39,10 @@ Train a sparse autoencoder and measure it on a held-out batch.
   --toy-steps S=3000        training steps of the toy model (data toy)
   --decoder-norm unit|weighted   relu: unit-norm decoder, or L1 weighted by decoder norms
   --no-resample             no dead-latent resampling (relu, gated)
+  --dead-window S=500       a latent is dead after S steps without firing
+  --resample-every S=1000   steps between resampling checks (relu, gated)
+  --init tied|random        tied: W_enc = W_decᵀ, b_dec = data mean (default); random: the
+                            ARENA exercise's independent Kaiming-uniform W_enc, W_dec, zero biases
   --eval-batch N=4096       held-out samples for the metrics
   --json                    print JSON: {config, steps_per_second, metrics: {l0, mse, fve,
                             dead_fraction, dense_fraction, relative_reconstruction_bias, mmcs,
@@ -68,6 +72,9 @@ std::vector<std::pair<std::string, std::string>> flag_of_field(const char* sweep
           {"orthogonal", "orthogonal"},
           {"toy_steps", "toy-steps"},
           {"decoder_norm", "decoder-norm"},
+          {"init", "init"},
+          {"dead_window", "dead-window"},
+          {"resample_every", "resample-every"},
           {"warmup_steps", "steps"}};
 }
 
@@ -99,6 +106,9 @@ Json config_json_from_flags(Args& a) {
   if (auto v = a.take("group-size")) j["group_size"] = parse_int("group-size", *v);
   if (auto v = a.take("toy-steps")) j["toy_steps"] = parse_int("toy-steps", *v);
   if (auto v = a.take("decoder-norm")) j["decoder_norm"] = parse_choice("decoder-norm", *v, {"unit", "weighted"});
+  if (auto v = a.take("init")) j["init"] = parse_choice("init", *v, {"tied", "random"});
+  if (auto v = a.take("dead-window")) j["dead_window"] = parse_int("dead-window", *v);
+  if (auto v = a.take("resample-every")) j["resample_every"] = parse_int("resample-every", *v);
   if (a.take_flag("orthogonal")) j["orthogonal"] = true;
   if (a.take_flag("no-resample")) j["resample"] = false;
   return j;
@@ -221,6 +231,7 @@ int cmd_sae(int argc, char** argv) {
     out["metrics"] = metrics_json(m);
     out["loss"] = trainer.last_loss().total;
     out["resampled"] = trainer.resampled_total();
+    out["train_dead_fraction"] = trainer.dead_fraction();
     out["density_histogram"] = m.density_histogram;
     results.push_back(std::move(out));
   }

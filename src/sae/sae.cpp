@@ -30,6 +30,23 @@ Sae::Sae(const SaeConfig& config, int d, std::size_t n_extra)
 
 void Sae::initialise(Rng& rng, const Vec& data_mean) {
   MatMap W = W_dec();
+  if (config_.init == "random") {
+    // Kaiming-uniform (PyTorch's default for a ReLU layer): U(−b, b) with b = sqrt(6 / fan_in),
+    // fan_in = d for W_enc (L, d) and L for W_dec (d, L); the decoder's columns are then
+    // normalised, so only its directions matter.
+    const auto fill = [&rng](MatMap M, int fan_in) {
+      const float bound = std::sqrt(6.f / static_cast<float>(fan_in));
+      for (Eigen::Index i = 0; i < M.cols(); ++i)
+        for (Eigen::Index r = 0; r < M.rows(); ++r) M(r, i) = bound * (2.f * rng.uniform() - 1.f);
+    };
+    fill(W_enc_t(), d_);
+    fill(W, L_);
+    normalise_decoder();
+    b_enc().setZero();
+    b_dec().setZero();
+    initialise_extras();
+    return;
+  }
   for (int i = 0; i < L_; ++i) {
     for (int r = 0; r < d_; ++r) W(r, i) = static_cast<float>(rng.normal());
     const float n = W.col(i).norm();

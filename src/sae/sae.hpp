@@ -101,8 +101,9 @@ class Sae {
   std::size_t off_b_dec() const { return off_W_dec() + std::size_t(d_) * L_; }
   std::size_t off_extra() const { return off_b_dec() + d_; }
 
-  // Tied initialisation (Gao et al. 2024): unit random decoder columns, W_enc = W_decᵀ,
-  // b_enc = 0, b_dec = the data mean; then the architecture's extras.
+  // config.init "tied" (Gao et al. 2024): unit random decoder columns, W_enc = W_decᵀ,
+  // b_enc = 0, b_dec = the data mean. "random" (ARENA): W_enc and W_dec independent
+  // Kaiming-uniform, decoder columns normalised, b_enc = 0, b_dec = 0. Then the extras.
   void initialise(Rng& rng, const Vec& data_mean);
 
   // Inference: X (d, B) -> the code (only f > 0 entries).

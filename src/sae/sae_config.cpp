@@ -54,6 +54,8 @@ void SaeConfig::validate() const {
     require_in_range("k", k, 1, 16384);
   if (decoder_norm != "unit" && decoder_norm != "weighted")
     fail_config("decoder_norm must be one of unit, weighted (got \"" + decoder_norm + "\")");
+  if (init != "tied" && init != "random")
+    fail_config("init must be one of tied, random (got \"" + init + "\")");
   require_in_range("jump_bandwidth", jump_bandwidth, 0, 10, true);
   require_in_range("jump_theta_init", jump_theta_init, 0, 100, true);
   require_in_range("aux_k_coefficient", aux_k_coefficient, 0, 10);
@@ -138,6 +140,7 @@ void SaeConfig::read(JsonConfigReader& r) {
   r.read("jump_theta_init", jump_theta_init);
   r.read("aux_k_coefficient", aux_k_coefficient);
   r.read("aux_k", aux_k);
+  r.read("init", init);
   r.read("data", data);
   r.read("npy_path", npy_path);
   r.read("input_dim", input_dim);
@@ -179,6 +182,7 @@ Json SaeConfig::to_json() const {
          {"jump_theta_init", jump_theta_init},
          {"aux_k_coefficient", aux_k_coefficient},
          {"aux_k", aux_k},
+         {"init", init},
          {"data", data},
          {"input_dim", input_dim},
          {"true_features", true_features},

@@ -32,6 +32,11 @@ struct SaeConfig {
   double jump_theta_init = 0.05; // initial threshold θ (jumprelu)
   double aux_k_coefficient = 1.0 / 32;  // α of the aux-k loss (topk, batchtopk); 0 turns it off
   int aux_k = 64;                // dead latents used by aux-k (per sample)
+  // "tied" (Gao et al. 2024): unit random decoder columns, W_enc = W_decᵀ, b_dec = the data
+  // mean. "random" (the ARENA toy-model exercise): W_enc and W_dec drawn independently
+  // (Kaiming-uniform, decoder columns then normalised), b_enc = 0, b_dec = 0; latents can then
+  // die early, which is what resampling is for.
+  std::string init = "tied";
   // --- data
   std::string data = "synthetic";  // synthetic | toy | npy
   std::string npy_path;            // data = npy: a (N, d) float32/float64 file

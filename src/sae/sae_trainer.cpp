@@ -83,11 +83,24 @@ void SaeTrainer::resample_dead(const Eigen::Ref<const Mat>& X) {
   if (dead.empty()) return;
   Sae& sae = *sae_;
   const int B = static_cast<int>(X.cols());
-  // Squared reconstruction errors of the batch, as sampling weights.
+  // Sampling weights: the squared reconstruction errors ‖x − x̂‖², times a cover factor that
+  // drops to 0 for the inputs a latent resampled in this call points along (below).
   const Mat& X_hat = sae.last_reconstruction();
+  Vec error(B), cover(B);
+  Mat U = X.colwise() - sae.b_dec();  // (d, B) the inputs' directions, unit columns
+  for (int s = 0; s < B; ++s) {
+    error[s] = (X.col(s) - X_hat.col(s)).squaredNorm();
+    const float n = U.col(s).norm();
+    U.col(s) /= n > 0 ? n : 1.f;
+    cover[s] = 1.f;
+  }
   std::vector<double> cumulative(B);
   double total = 0;
-  for (int s = 0; s < B; ++s) cumulative[s] = total += (X.col(s) - X_hat.col(s)).squaredNorm();
+  const auto weigh = [&] {
+    total = 0;
+    for (int s = 0; s < B; ++s) cumulative[s] = total += double(error[s]) * cover[s];
+  };
+  weigh();
   if (!(total > 0)) return;
   double alive_norm = 0;
   int alive = 0;
@@ -100,6 +113,7 @@ void SaeTrainer::resample_dead(const Eigen::Ref<const Mat>& X) {
   std::vector<float> m = adam_.m(), v = adam_.v();
   const std::size_t d = config_.input_dim;
   for (int i : dead) {
+    if (!(total > 0)) break;  // every input is covered: the rest wait for the next check
     const double u = resample_rng_.uniform_open() * total;
     const int s = static_cast<int>(std::lower_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
     Vec direction = X.col(std::min(s, B - 1)) - sae.b_dec();
@@ -117,6 +131,12 @@ void SaeTrainer::resample_dead(const Eigen::Ref<const Mat>& X) {
     since_fired_[i] = 0;
     dead_[i] = 0;
     ++resampled_;
+    // The next dead latent aims at inputs this one does not point along: without this, two
+    // latents drawn toward the same feature (in the toy data every input of a feature lies on
+    // one ray) become twins that share it forever.
+    const Vec cosine = U.transpose() * direction;  // (B)
+    for (int t = 0; t < B; ++t) cover[t] *= std::max(0.f, 1.f - cosine[t] * cosine[t]);
+    weigh();
   }
   adam_.restore(m, v, adam_.steps_taken());
 }

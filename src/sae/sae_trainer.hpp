@@ -6,7 +6,9 @@
 // resample_every steps (Bricken et al. 2023, "Towards Monosemanticity", appendix "Neuron
 // Resampling": a new decoder direction drawn from the inputs with probability ∝ their squared
 // reconstruction error, the encoder row the same direction scaled to 0.2 × the mean live
-// encoder norm, b_enc = 0, and the latent's Adam moments reset); TopK/BatchTopK hand their dead
+// encoder norm, b_enc = 0, and the latent's Adam moments reset; each further latent of the same
+// check draws with the weights of inputs along the directions already chosen scaled by sin², so
+// two dead latents do not become twins of one feature); TopK/BatchTopK hand their dead
 // latents to aux-k instead. All seeded: the same config gives the same run, natively and in wasm
 // up to float rounding.
 // Not here: the architectures (sae/*_sae), the data (sae_data), the metrics (sae_metrics).
