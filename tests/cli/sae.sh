@@ -37,6 +37,8 @@ expect_usage_error "bad sweep value" "--sweep: l1 must be in [0, 100] (got -2)" 
 expect_usage_error "fractional sweep-k" "--sweep-k expects integers (got 2.5)" --sweep-k 2.5
 expect_usage_error "zero steps" "--steps: steps must be in [1, 100000000] (got 0)" --steps 0
 expect_usage_error "unknown flag" "unknown flag --bogus" --bogus 1
+expect_usage_error "bad init" "--init must be one of tied|random (got 'kaiming')" --init kaiming
+expect_usage_error "zero dead window" "--dead-window: dead_window must be in [1, 100000000] (got 0)" --dead-window 0
 # Untrusted .npy files: wrong dtype, truncated, 3-D.
 python3 - "$tmp" <<'PY'
 import struct, sys
@@ -103,6 +105,12 @@ check_json "every arch runs; toy data compares with the toy model's features" '
 assert d["config"]["data"] == "toy" and d["config"]["input_dim"] == 2
 assert d["metrics"]["mmcs"] > 0.5
 ' --arch gated --data toy --input-dim 2 --true-features 5 --active 0.125 --latents 5 --toy-steps 1000 --steps 300
+
+check_json "ARENA preset: init random, resampling revives dead latents, 5/5 recovered" '
+c = d["config"]
+assert c["init"] == "random" and c["dead_window"] == 100 and c["resample_every"] == 500
+assert d["resampled"] > 0 and d["metrics"]["recovered_fraction"] == 1, d["metrics"]
+' --data toy --input-dim 2 --true-features 5 --active 0.125 --latents 5 --init random --l1 0.6 --lr 1e-2 --steps 6000 --batch 512 --dead-window 100 --resample-every 500
 
 check_json "npy file: no ground truth (mmcs null)" '
 assert d["config"]["data"] == "npy" and d["config"]["input_dim"] == 6
