@@ -274,6 +274,7 @@ void SaeSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
   float* matched = F ? make("matched_decoder", {R, shown, d}) : nullptr;
   float* truth = F ? make("true_features", {shown, d}) : nullptr;
   float* wdec = d * L <= kMaxWdecFloats ? make("W_dec", {R, d, L}) : nullptr;
+  float* freq = wdec ? make("latent_frequency", {R, L}) : nullptr;  // with W_dec: dead latents drawn apart
   float* allt = F && d * F <= kMaxWdecFloats ? make("true_directions", {d, F}) : nullptr;
   for (int j = 0; j < shown; ++j) Eigen::Map<Vec>(truth + j * d, d) = T.col(j);
   if (allt) RowMatMap(allt, d, F) = T;
@@ -295,6 +296,7 @@ void SaeSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
       }
     }
     if (wdec) RowMatMap(wdec + std::size_t(r) * d * L, d, L) = sae.W_dec();
+    if (freq) Eigen::Map<Vec>(freq + std::size_t(r) * L, L) = m.firing_frequency;
   }
 }
 

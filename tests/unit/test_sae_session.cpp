@@ -68,6 +68,12 @@ TEST_CASE("sae session: runs are archs × sweep values, trained side by side on 
   CHECK(buffers.at("matched_decoder").shape == std::vector<int>{6, 16, 8});
   CHECK(buffers.at("true_features").shape == std::vector<int>{16, 8});
   CHECK(buffers.at("W_dec").shape == std::vector<int>{6, 8, 24});
+  CHECK(buffers.at("latent_frequency").shape == std::vector<int>{6, 24});
+  for (int r = 0; r < 6; ++r) {  // a latent of frequency 0 is one the metrics count as dead
+    int silent = 0;
+    for (int i = 0; i < 24; ++i) silent += buffers.at("latent_frequency").data[r * 24 + i] == 0.f;
+    CHECK(silent / 24.0 == doctest::Approx(buffers.at("metrics").data[r * 8 + 3]));
+  }
   const auto& m = buffers.at("metrics").data;
   for (int r = 0; r < 6; ++r) {
     CHECK(m[r * 8 + 0] > 0);                    // l0
