@@ -26,9 +26,9 @@ export const SUPPRESSION = table([
 
 export const SAE_ARCHS = ['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'];
 
-/** sae.html: data source, architectures side by side, λ, k, latents, the sweep switch. A .npy
- * file cannot travel in a link: `data` in the hash is synthetic or toy (the page may hold 'npy',
- * which is then left out of the hash). */
+/** sae.html: data source, architectures side by side, λ, k, latents, the sweep switch, seed, and
+ * whether dead latents are resampled (relu, gated). A .npy file cannot travel in a link: `data`
+ * in the hash is synthetic or toy (the page may hold 'npy', which is then left out of the hash). */
 export const SAE = table([
   f('data', 'enum', 'synthetic', { values: ['synthetic', 'toy'],
     accepts: 'synthetic or toy (a .npy file cannot travel in a link)' }),
@@ -38,7 +38,15 @@ export const SAE = table([
   f('latents', 'enum', 256, { values: [64, 128, 256, 512] }),
   f('sweep', 'int', 0, { min: 0, max: 1 }),
   SEED,
+  f('resample', 'int', 1, { min: 0, max: 1 }),
 ], { omitDefaults: true });
+
+/** What choosing a data source on the sae page sets (the toy data is ARENA's exercise: λ for its
+ * dead-latent story, and k = 1 of its 5 latents for TopK). A link keeps the λ and k it carries. */
+export const SAE_DATA_PRESETS = {
+  synthetic: { l1: 0.3, k: 5 },
+  toy: { l1: 0.6, k: 1 },
+};
 
 /** grok.html: modulus p, width, train fraction, weight decay, lr, model, loss. */
 export const GROK = table([

@@ -7,7 +7,7 @@
 // name reaches the DOM as textContent or canvas text, never as HTML.
 // For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount, history).
 import { startPage } from './page-boot.js';
-import { SAE } from './page-states.js';
+import { SAE, SAE_DATA_PRESETS } from './page-states.js';
 import { XYPlotView } from './views/xyplot.js';
 import { DictionaryView } from './views/dictionary.js';
 import { addSaeLensButtons } from './saelens-io.js';
@@ -19,21 +19,26 @@ const METRICS = ['l0', 'mse', 'fve', 'dead_fraction', 'dense_fraction', 'relativ
 const RUN = { steps: 2000, batch_size: 512, lr: 1e-2, eval_batch: 1024 };
 const DATA = {
   synthetic: { input_dim: 64, true_features: 256, active: 5 },
-  // The ARENA exercise: 5 features in 2 hidden dims, feature probability 0.025.
-  toy: { input_dim: 2, true_features: 5, active: 0.125, toy_steps: 3000 },
+  // The ARENA exercise: 5 features in 2 hidden dims, feature probability 0.025, 5 latents from
+  // an independent random init (no tied W_enc, b_dec = 0). Some latents die early and others turn
+  // polysemantic; resampling (a latent silent for 100 steps, checked every 500) revives the dead
+  // ones and 5/5 features are recovered (tests/unit/test_sae_arena.cpp measures the same).
+  toy: { input_dim: 2, true_features: 5, active: 0.125, toy_steps: 3000, init: 'random', steps: 6000,
+    dead_window: 100, resample_every: 500 },
 };
+const DEAD = '#9a9a9a';
 const SWEEP_L1 = [0.1, 0.3, 0.6];
 const SWEEP_K = [3, 5, 10];
 const $ = (id) => document.getElementById(id);
 
-// The state table (keys data, archs, l1, k, latents, sweep, seed) is page-states.js SAE; the
+// The state table (keys data, archs, l1, k, latents, sweep, seed, resample) is page-states.js SAE; the
 // page may hold data = 'npy' (a file the user opened), which the hash leaves out.
 const page = startPage({ ...SAE, serialise: (s) => SAE.serialise(s.data === 'npy' ? { ...s, data: SAE.byName.get('data').def } : s) },
   { extra: { history: [], npy: null } });
 const { S, client, showError } = page;
 
 function sessionConfig(s) {
-  const c = { archs: s.archs.slice(), l1: s.l1, k: s.k, n_latents: s.latents, seed: s.seed, ...RUN };
+  const c = { archs: s.archs.slice(), l1: s.l1, k: s.k, n_latents: s.latents, seed: s.seed, resample: s.resample === 1, ...RUN };
   if (s.data === 'npy') Object.assign(c, { data: 'npy', npy_base64: S.npy });
   else Object.assign(c, { data: s.data }, DATA[s.data]);
   if (s.data === 'toy') c.n_latents = 5;  // ARENA: as many latents as features
@@ -45,12 +50,15 @@ function sessionConfig(s) {
 // ---- views ----------------------------------------------------------------------------------
 const pareto = new XYPlotView($('pareto'), { width: 380, height: 280, x: [0, 40], y: [0, 1],
   xLabel: 'L0 (active latents per sample)', yLabel: 'fraction of variance explained', label: 'L0 against FVE for every run' });
+// The run's length: the toy preset trains longer than RUN.
+const runSteps = () => (S.config && S.config.steps) || RUN.steps;
 const lossPlot = new XYPlotView($('loss-plot'), { width: 320, height: 140, x: [0, RUN.steps], y: [0, 1], xLabel: 'step', yLabel: 'training loss', label: 'training loss curves' });
 const l0Plot = new XYPlotView($('l0-plot'), { width: 320, height: 140, x: [0, RUN.steps], y: [0, 40], xLabel: 'step', yLabel: 'held-out L0', label: 'L0 curves' });
 const fvePlot = new XYPlotView($('fve-plot'), { width: 320, height: 140, x: [0, RUN.steps], y: [0, 1], xLabel: 'step', yLabel: 'held-out FVE', label: 'FVE curves' });
 const density = new XYPlotView($('density'), { width: 360, height: 200, x: [0, 11], y: [0, 1], xLabel: 'dead | log10 frequency −5 … 0', yLabel: 'latents', label: 'feature density histograms' });
 const dictionary = new DictionaryView($('dictionary'), { width: 420 });
-const arrows = new XYPlotView($('arrows'), { width: 260, height: 260, x: [-1.2, 1.2], y: [-1.2, 1.2], xLabel: 'h₁', yLabel: 'h₂', label: 'decoder directions over the true feature arrows' });
+// x reaches further right than left: room for the tips' labels ("3 dead"); about as many pixels per unit on both axes.
+const arrows = new XYPlotView($('arrows'), { width: 300, height: 260, x: [-1.2, 1.6], y: [-1.2, 1.2], xLabel: 'h₁', yLabel: 'h₂', label: 'decoder directions over the true feature arrows' });
 $('arrows').hidden = true;
 
 function runName(r) {
@@ -108,7 +116,7 @@ function draw(f) {
   const maxL0 = Math.max(8, ...S.history.map((h) => Math.max(...h.l0.filter(Number.isFinite))));
   pareto.setRange({ x: [0, Math.ceil(maxL0 * 1.1)] });
   l0Plot.setRange({ y: [0, Math.ceil(maxL0 * 1.1)] });
-  const steps = Math.max(RUN.steps, f.step);
+  const steps = Math.max(runSteps(), f.step);
   for (const p of [lossPlot, l0Plot, fvePlot]) p.setRange({ x: [0, steps] });
   const lines = [], points = [], l0Lines = [], fveLines = [], lossLines = [];
   let maxLoss = 0;
@@ -154,17 +162,34 @@ function draw(f) {
     dictionary.update({ truth: b.true_features.data, matched: b.matched_decoder.data.subarray(sel * rows * d, (sel + 1) * rows * d),
       cosine: b.match_cosine.data.subarray(sel * F, sel * F + rows), rows, d });
   } else dictionary.reset();
-  // 2-D data: decoder directions (coloured) over the true feature arrows (black)
+  // 2-D data: decoder directions (coloured; dead ones grey, dashed) over the true feature arrows (black)
   if (b.W_dec && b.true_directions && b.W_dec.shape[1] === 2) {
     $('arrows').hidden = false;
     const L = b.W_dec.shape[2];
     const F = b.true_directions.shape[1];
     const al = [];
-    for (let j = 0; j < F; j++) al.push({ xy: [0, 0, b.true_directions.data[j], b.true_directions.data[F + j]], color: '#111', width: 2 });
+    const tips = [];
+    for (let j = 0; j < F; j++) al.push({ xy: [0, 0, b.true_directions.data[j], b.true_directions.data[F + j]], color: '#111', width: 2.5 });
     const base = sel * 2 * L;
-    for (let i = 0; i < L; i++) al.push({ xy: [0, 0, b.W_dec.data[base + i], b.W_dec.data[base + L + i]], color: COLORS[runs[sel].arch], width: 1.5, dash: [4, 3] });
-    arrows.update({ lines: al });
-  } else $('arrows').hidden = true;
+    const color = COLORS[runs[sel].arch];
+    let dead = 0;
+    for (let i = 0; i < L; i++) {
+      const isDead = b.latent_frequency ? b.latent_frequency.data[sel * L + i] === 0 : false;
+      dead += isDead;
+      const x = b.W_dec.data[base + i], y = b.W_dec.data[base + L + i];
+      al.push({ xy: [0, 0, x, y], color: isDead ? DEAD : color, width: isDead ? 1.2 : 1.8, dash: isDead ? [3, 3] : [] });
+      tips.push({ x, y, color: isDead ? DEAD : color, r: 2.5, label: isDead ? `${i} dead` : String(i) });
+    }
+    arrows.update({ lines: al, points: tips });
+    const legend = $('arrows-legend');
+    legend.hidden = false;
+    legend.textContent = `Black: the ${F} true feature directions. Coloured: the decoder directions of ${runName(runs[sel])}` +
+      ` (numbered). Grey, dashed: dead latents, silent on the held-out batch (${dead} of ${L}` +
+      `${S.state.resample === 1 ? '' : '; resampling is off'}).`;
+  } else {
+    $('arrows').hidden = true;
+    $('arrows-legend').hidden = true;
+  }
 }
 
 client.onFrame((f) => {
@@ -188,6 +213,7 @@ function syncControls(s) {
   $('k-value').textContent = String(s.k);
   $('latents').value = String(s.latents);
   $('sweep').checked = s.sweep === 1;
+  $('resample').checked = s.resample === 1;
   $('seed').value = String(s.seed);
 }
 
@@ -220,7 +246,9 @@ function bind() {
   $('k').addEventListener('input', (e) => { S.state.k = Number(e.target.value); apply(); });
   $('latents').addEventListener('change', (e) => { S.state.latents = Number(e.target.value); apply(); });
   $('sweep').addEventListener('change', (e) => { S.state.sweep = e.target.checked ? 1 : 0; apply(); });
-  $('data').addEventListener('change', (e) => { S.state.data = e.target.value; apply(); });
+  $('resample').addEventListener('change', (e) => { S.state.resample = e.target.checked ? 1 : 0; apply(); });
+  // A data source brings its preset λ and k (SAE_DATA_PRESETS); the hash then carries them.
+  $('data').addEventListener('change', (e) => { S.state.data = e.target.value; Object.assign(S.state, SAE_DATA_PRESETS[S.state.data] || {}); apply(); });
   $('npy-file').addEventListener('change', async (e) => {
     const file = e.target.files && e.target.files[0];
     if (!file) return;

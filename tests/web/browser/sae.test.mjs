@@ -2,7 +2,8 @@
 // playwright-core, the built site): it trains the "sae" session with several architectures side
 // by side, the metrics table and the views fill in as text and canvases, TopK's held-out L0 is
 // k, the URL hash carries the state (a link reproduces the experiment), a malformed hash falls
-// back with a note, the toy-model preset draws the 2-D arrows, and nothing logs an error.
+// back with a note, the toy-model preset draws the 2-D arrows (ARENA: dead latents without
+// resampling, 5/5 features with it), and nothing logs an error.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab, readState, screenshotPath } from '../harness.mjs';
@@ -75,6 +76,63 @@ test('a malformed hash falls back with a note; the toy preset draws decoder arro
   assert.equal(s.config.input_dim, 2);
   assert.equal(await page.locator('#arrows').isHidden(), false);
   assert.deepEqual(s.frame.buffers.W_dec.shape, [2, 2, 5]);
+  noProblems(page);
+  await page.close();
+});
+
+// ARENA's exercise (issue 5): the toy data's SAE starts from a random init; without resampling
+// some latents die (grey, dashed, "dead" in the arrows view) and fewer than 5 features are
+// recovered; with resampling (the default) 5/5 are, for the default seed.
+const trained = (page) => page.waitForFunction(() => {
+  const S = window.superpose;
+  return S.config && S.done && S.lastFrame && S.lastFrame.done && S.lastFrame.buffers.latent_frequency;
+}, null, { timeout: 120000 });
+
+test('toy data is ARENA: dead latents without resampling, 5/5 features with it', async () => {
+  const page = await lab.open('sae.html#archs=relu');
+  await framesAfter(page, 20);
+  await page.locator('#data').selectOption('toy');
+  await page.waitForFunction(() => window.superpose.config && window.superpose.config.data === 'toy', null, { timeout: 30000 });
+  assert.match(page.url(), /data=toy&archs=relu&l1=0.6&k=1/);  // the data source brings its preset
+  assert.equal(await page.locator('#resample').isChecked(), true);
+  await page.locator('#resample').uncheck();
+  await page.waitForFunction(() => window.superpose.state.resample === 0 && window.superpose.config && !window.superpose.done, null, { timeout: 30000 });
+  assert.match(page.url(), /resample=0/);
+  await trained(page);
+  let s = await readState(page);
+  assert.equal(s.config.init, 'random');
+  assert.equal(s.config.resample, false);
+  const frequency = s.frame.buffers.latent_frequency;
+  assert.deepEqual(frequency.shape, [1, 5]);
+  const dead = frequency.data.filter((v) => v === 0).length;
+  const m = s.frame.buffers.metrics.data;
+  assert.ok(dead > 0, `dead latents without resampling: ${frequency.data}`);
+  assert.ok(Math.abs(m[3] - dead / 5) < 1e-6, 'dead_fraction counts the same latents');
+  assert.ok(m[7] < 1, `recovered ${m[7]} without resampling`);
+  const legend = await page.locator('#arrows-legend').textContent();
+  assert.match(legend, new RegExp(`dead latents.*\\(${dead} of 5; resampling is off\\)`));
+  await page.screenshot({ path: screenshotPath('sae-arena-dead.png'), fullPage: true });
+
+  await page.locator('#resample').check();
+  await page.waitForFunction(() => window.superpose.state.resample === 1 && window.superpose.config && !window.superpose.done, null, { timeout: 30000 });
+  assert.doesNotMatch(page.url(), /resample=/);
+  await trained(page);
+  s = await readState(page);
+  assert.equal(s.config.resample, true);
+  assert.equal(s.frame.buffers.metrics.data[7], 1, `recovered with resampling: ${s.frame.buffers.metrics.data}`);
+  assert.equal(s.frame.buffers.latent_frequency.data.filter((v) => v === 0).length, 0);
+  assert.match(await page.locator('#arrows-legend').textContent(), /\(0 of 5\)/);
+  await page.screenshot({ path: screenshotPath('sae-arena.png'), fullPage: true });
+  noProblems(page);
+  await page.close();
+});
+
+test('TopK on the toy data runs with k = 1 of its 5 latents', async () => {
+  const page = await lab.open('sae.html#data=toy&archs=topk&l1=0.6&k=1');
+  await framesAfter(page, 100);
+  const s = await readState(page);
+  assert.equal(s.config.runs[0].k, 1);
+  assert.ok(s.frame.buffers.metrics.data[0] <= 1, `topk L0 ${s.frame.buffers.metrics.data[0]}`);
   noProblems(page);
   await page.close();
 });
