@@ -75,10 +75,14 @@ async function saveZip(page, name) {
 }
 
 async function load(page, files) {
-  const before = await page.evaluate(() => window.superpose.errors.length);
+  // Wait for this load's answer: a new loaded config (the page's generation moves on) or a new
+  // error; an SAE loaded before must not count.
+  const before = await page.evaluate(() => ({ errors: window.superpose.errors.length, generation: window.superpose.generation }));
   await page.setInputFiles('#load-saelens-file', files);
-  await page.waitForFunction((n) => (window.superpose.config && window.superpose.config.loaded) || window.superpose.errors.length > n,
-    before, { timeout: 30000 });
+  await page.waitForFunction((b) => {
+    const S = window.superpose;
+    return (S.generation > b.generation && S.config && S.config.loaded) || S.errors.length > b.errors;
+  }, before, { timeout: 30000 });
 }
 
 let synthZip = null;  // the 64-dimensional SAE, for the steer page's refusal
