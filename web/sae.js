@@ -29,6 +29,7 @@ const DATA = {
 const DEAD = '#9a9a9a';
 const SWEEP_L1 = [0.1, 0.3, 0.6];
 const SWEEP_K = [3, 5, 10];
+const SWEEP_K_TOY = [1, 2, 3];  // of the toy data's 5 latents
 const $ = (id) => document.getElementById(id);
 
 // The state table (keys data, archs, l1, k, latents, sweep, seed, resample) is page-states.js SAE; the
@@ -42,7 +43,7 @@ function sessionConfig(s) {
   if (s.data === 'npy') Object.assign(c, { data: 'npy', npy_base64: S.npy });
   else Object.assign(c, { data: s.data }, DATA[s.data]);
   if (s.data === 'toy') c.n_latents = 5;  // ARENA: as many latents as features
-  if (s.sweep === 1) Object.assign(c, { sweep_l1: SWEEP_L1, sweep_k: SWEEP_K });
+  if (s.sweep === 1) Object.assign(c, { sweep_l1: SWEEP_L1, sweep_k: s.data === 'toy' ? SWEEP_K_TOY : SWEEP_K });
   c.aux_k = Math.min(64, c.n_latents);
   return c;
 }

@@ -127,12 +127,18 @@ test('toy data is ARENA: dead latents without resampling, 5/5 features with it',
   await page.close();
 });
 
-test('TopK on the toy data runs with k = 1 of its 5 latents', async () => {
-  const page = await lab.open('sae.html#data=toy&archs=topk&l1=0.6&k=1');
+test('TopK on the toy data runs with k = 1 of its 5 latents; its k sweep stays below 5', async () => {
+  let page = await lab.open('sae.html#data=toy&archs=topk&l1=0.6&k=1');
   await framesAfter(page, 100);
-  const s = await readState(page);
+  let s = await readState(page);
   assert.equal(s.config.runs[0].k, 1);
   assert.ok(s.frame.buffers.metrics.data[0] <= 1, `topk L0 ${s.frame.buffers.metrics.data[0]}`);
+  noProblems(page);
+  await page.close();
+  page = await lab.open('sae.html#data=toy&archs=topk&sweep=1');
+  await framesAfter(page, 50);
+  s = await readState(page);
+  assert.deepEqual(s.config.runs.map((r) => r.k), [1, 2, 3]);
   noProblems(page);
   await page.close();
 });
