@@ -6,6 +6,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/compress.hpp"
+
 namespace superpose {
 namespace {
 using B = xsimd::batch<float>;
@@ -83,23 +85,6 @@ float weighted_sq_error_ref(const float* o, const float* y, const float* w, std:
 }
 
 #if defined(__SSE2__)
-namespace {
-// kCompress[mask]: the lanes of a 4-bit mask, packed to the front (a stream compaction table).
-struct CompressTable {
-  alignas(16) int lane[16][4];
-  int count[16];
-  CompressTable() {
-    for (int m = 0; m < 16; ++m) {
-      int c = 0;
-      for (int l = 0; l < 4; ++l) lane[m][l] = 0;
-      for (int l = 0; l < 4; ++l)
-        if (m & (1 << l)) lane[m][c++] = l;
-      count[m] = c;
-    }
-  }
-};
-const CompressTable kCompress;
-}  // namespace
 
 std::size_t append_below(const float* u, std::size_t n, float p, int base, int* idx) {
   // Four draws per compare (in wasm: f32x4.lt + i32x4.bitmask); the table packs the lanes that

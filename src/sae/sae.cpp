@@ -25,7 +25,7 @@ Sae::Sae(const SaeConfig& config, int d, std::size_t n_extra)
   params_.assign(2 * std::size_t(d_) * L_ + L_ + d_ + n_extra, 0.f);
   g_.setZero(d_);
   zeros_.setZero(L_);
-  active_.resize(L_ + 1);
+  active_.resize(L_ + 4);
 }
 
 void Sae::initialise(Rng& rng, const Vec& data_mean) {

@@ -142,7 +142,7 @@ class Sae {
   std::vector<float> df_, dpre_, db_enc_;  // (nnz)
   Vec g_;       // (d)
   Vec zeros_;   // (L)
-  std::vector<int> active_;  // (L + 1)
+  std::vector<int> active_;  // (L + 4)
   mutable Vec dpre_sum_;     // (L)
 
   virtual void initialise_extras() {}

@@ -8,8 +8,9 @@
 
 namespace superpose {
 
-// Indices i (ascending) with x_i + bias_i > threshold_i, written to out (room for n + 1: the
-// fast version may write one index past the count); returns how many. bias may be null (0).
+// Indices i (ascending) with x_i + bias_i > threshold_i, written to out (room for n + 4: the
+// fast version writes four at a time, up to three past the count); returns how many. bias may be
+// null (0).
 std::size_t collect_above(const float* x, const float* bias, const float* threshold, int* out,
                           std::size_t n);
 std::size_t collect_above_ref(const float* x, const float* bias, const float* threshold,

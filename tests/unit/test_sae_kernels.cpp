@@ -34,7 +34,7 @@ TEST_CASE("collect_above matches its scalar twin (with and without bias)") {
     for (bool with_bias : {false, true}) {
       auto x = random_vec(rng, n, -1, 1), b = random_vec(rng, n, -0.3f, 0.3f),
            t = random_vec(rng, n, 0, 0.8f);
-      std::vector<int> out(n + 1, -1), ref(n + 1, -2);
+      std::vector<int> out(n + 4, -1), ref(n + 4, -2);
       const std::size_t k = collect_above(x.data(), with_bias ? b.data() : nullptr, t.data(), out.data(), n);
       const std::size_t k_ref = collect_above_ref(x.data(), with_bias ? b.data() : nullptr, t.data(), ref.data(), n);
       REQUIRE(k == k_ref);
