@@ -213,6 +213,9 @@ function syncControls(s) {
   $('k').value = String(s.k);
   $('k-value').textContent = String(s.k);
   $('latents').value = String(s.latents);
+  // The toy data (ARENA) always trains 5 latents, one per true feature: the menu does not apply.
+  $('latents').disabled = s.data === 'toy';
+  $('latents').title = s.data === 'toy' ? 'the toy data (ARENA exercise) uses 5 latents, one per true feature' : '';
   $('sweep').checked = s.sweep === 1;
   $('resample').checked = s.resample === 1;
   $('seed').value = String(s.seed);
