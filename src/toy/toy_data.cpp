@@ -86,8 +86,9 @@ void ToyDataGenerator::sample_by_draws(ToyRng& rng, SparseBatch& x, double p, in
     rng.uniforms.fill(draws_.data(), draws_.size());
   }
   const float* u = draws_.data();
-  // Every sample has at most n_features entries: size once, then write without checks. The
-  // independent case is branch-free: write the index, advance only if the draw fired.
+  // Every sample has at most n_features entries (+ 4: append_below writes four at a time): size
+  // once, then write without checks. The independent features go through append_below (core/
+  // kernels.hpp), which compacts the draws that fired four at a time, without a branch per draw.
   ensure_size(x.index, static_cast<std::size_t>(n_features_) * batch_size + 4);
   int* idx = x.index.data();
   int c = 0;
