@@ -9,19 +9,14 @@
 
 #include "core/gemm.hpp"
 #include "core/rng.hpp"
+#include "kernel_twins.hpp"
 #include "tolerance.hpp"
 
 using namespace superpose;
 using superpose::test::close;
+using superpose::test::random_vec;
 
 namespace {
-
-std::vector<float> random_vec(Rng& rng, std::size_t n) {
-  std::vector<float> v(n);
-  for (auto& x : v) x = 2.f * rng.uniform() - 1.f;
-  return v;
-}
-
 // Runs gemm and gemm_ref on the same operands (A, B stored with padding rows, C with padding
 // rows that must stay as they were) and checks every entry, the padding included.
 void check_against_ref(Rng& rng, Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k,

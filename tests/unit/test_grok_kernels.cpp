@@ -8,17 +8,11 @@
 #include "core/rng.hpp"
 #include "grok/grok_kernels.hpp"
 #include "grok/grok_product.hpp"
+#include "kernel_twins.hpp"
 #include "tolerance.hpp"
 
 using namespace superpose;
-
-namespace {
-std::vector<float> random_vec(Rng& rng, std::size_t n) {
-  std::vector<float> v(n);
-  for (auto& x : v) x = 2.f * rng.uniform() - 1.f;
-  return v;
-}
-}  // namespace
+using superpose::test::random_vec;
 
 TEST_CASE("pair_gather_add and pair_scatter_add match their scalar twins") {
   Rng rng(3);

@@ -13,40 +13,14 @@
 #include "interp/perfect_sae.hpp"
 #include "interp/steering.hpp"
 #include "toy/readouts.hpp"
+#include "pentagon_fixture.hpp"
 #include "toy/toy_model.hpp"
 
 using namespace superpose;
+using superpose::test::Pentagon;
+using superpose::test::pentagon;
 
 namespace {
-// n=5 features in m=2 dims, sparse: the pentagon (trained once, shared by the cases below).
-// Several instances train; the one with the lowest evaluation loss (all five represented) is used.
-struct Trained {
-  ToyConfig config;
-  SplitToyModel model;
-  int instance = 0;
-};
-
-const Trained& pentagon() {
-  static const Trained t = [] {
-    Trained t;
-    ToyConfig& c = t.config;
-    c.n_features = 5;
-    c.n_hidden = 2;
-    c.n_instances = 4;
-    c.feature_probability = {0.03};
-    c.steps = 3000;
-    c.lr = 1e-2;
-    c.batch_size = 512;
-    c.seed = 0;
-    ToyModel model(c);
-    model.train(c.steps);
-    const std::vector<float> loss = model.evaluate(4096);
-    t.instance = static_cast<int>(std::min_element(loss.begin(), loss.end()) - loss.begin());
-    t.model = SplitToyModel::from(model, t.instance);
-    return t;
-  }();
-  return t;
-}
 
 bool all_represented(const SplitToyModel& m) {
   return m.feature_directions().colwise().norm().minCoeff() > 0.5f;
@@ -54,7 +28,7 @@ bool all_represented(const SplitToyModel& m) {
 }  // namespace
 
 TEST_CASE("the split model reproduces the toy model's loss") {
-  const Trained& t = pentagon();
+  const Pentagon& t = pentagon();
   REQUIRE(all_represented(t.model));
   const InterpBatch data = draw_interp_batch(t.config, t.instance, 4096, 7, kInterpEvalStream);
   const Vec L = t.model.loss_per_feature(t.model.output(t.model.hidden(data.X)), data.Y);
@@ -65,7 +39,7 @@ TEST_CASE("the split model reproduces the toy model's loss") {
 }
 
 TEST_CASE("steering with strength 0 changes nothing") {
-  const Trained& t = pentagon();
+  const Pentagon& t = pentagon();
   const SaeView sae = perfect_sae(t.model);
   const InterpBatch ref = draw_interp_batch(t.config, t.instance, 2048, 0, kInterpReferenceStream);
   const ActivationStats stats = activation_stats(t.model, &sae, ref.X);
@@ -85,7 +59,7 @@ TEST_CASE("steering with strength 0 changes nothing") {
 }
 
 TEST_CASE("steering along the latent matched to feature k raises output k monotonically") {
-  const Trained& t = pentagon();
+  const Pentagon& t = pentagon();
   const SaeView sae = perfect_sae(t.model);
   const LatentMatch match = match_latents(sae.W_dec, t.model.feature_directions());
   for (int k = 0; k < 5; ++k) {
@@ -117,7 +91,7 @@ TEST_CASE("steering along the latent matched to feature k raises output k monoto
 }
 
 TEST_CASE("zero-ablation of a latent equals removing its term from the reconstruction") {
-  const Trained& t = pentagon();
+  const Pentagon& t = pentagon();
   const SaeView sae = perfect_sae(t.model);
   const InterpBatch ref = draw_interp_batch(t.config, t.instance, 1024, 0, kInterpReferenceStream);
   const InterpBatch data = draw_interp_batch(t.config, t.instance, 512, 0, kInterpEvalStream);
@@ -172,7 +146,7 @@ TEST_CASE("mean ablation leaves the mean output unchanged to first order") {
 }
 
 TEST_CASE("resample ablation is seeded and reproducible") {
-  const Trained& t = pentagon();
+  const Pentagon& t = pentagon();
   const SaeView sae = perfect_sae(t.model);
   const InterpBatch ref = draw_interp_batch(t.config, t.instance, 1024, 0, kInterpReferenceStream);
   const InterpBatch data = draw_interp_batch(t.config, t.instance, 1024, 0, kInterpEvalStream);
@@ -197,7 +171,7 @@ TEST_CASE("resample ablation is seeded and reproducible") {
 }
 
 TEST_CASE("the effects matrix of a good SAE is more diagonal than that of hidden units") {
-  const Trained& t = pentagon();
+  const Pentagon& t = pentagon();
   const SaeView sae = perfect_sae(t.model);
   const InterpBatch ref = draw_interp_batch(t.config, t.instance, 4096, 0, kInterpReferenceStream);
   const InterpBatch data = draw_interp_batch(t.config, t.instance, 4096, 0, kInterpEvalStream);
@@ -238,7 +212,7 @@ TEST_CASE("diagonality and the diagonal order on hand-made matrices") {
 }
 
 TEST_CASE("interventions name the bad field") {
-  const Trained& t = pentagon();
+  const Pentagon& t = pentagon();
   const SaeView sae = perfect_sae(t.model);
   const InterpBatch ref = draw_interp_batch(t.config, t.instance, 64, 0, kInterpReferenceStream);
   const ActivationStats stats = activation_stats(t.model, &sae, ref.X);

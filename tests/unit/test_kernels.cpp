@@ -6,24 +6,16 @@
 
 #include "core/kernels.hpp"
 #include "core/rng.hpp"
+#include "kernel_twins.hpp"
 #include "tolerance.hpp"
 
 using namespace superpose;
 using superpose::test::close;
+using superpose::test::random_vec;
+using superpose::test::twin_lengths;
 
 namespace {
-std::vector<float> random_vec(Rng& rng, std::size_t n, float lo, float hi) {
-  std::vector<float> v(n);
-  for (auto& x : v) x = lo + (hi - lo) * rng.uniform();
-  return v;
-}
-std::vector<std::size_t> lengths() {
-  std::vector<std::size_t> out;
-  for (std::size_t n = 0; n <= 4 * simd_width() + 3; ++n) out.push_back(n);
-  out.push_back(1000);
-  out.push_back(1023);
-  return out;
-}
+std::vector<std::size_t> lengths() { return twin_lengths({1000, 1023}); }
 }  // namespace
 
 TEST_CASE("weighted_sq_error_grad matches its scalar twin") {
