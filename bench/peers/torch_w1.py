@@ -13,28 +13,16 @@ Prints one JSON line with --json: steps_per_second (median of runs of `steps` st
 warm-up), loss_after (sum over instances of the loss on 8192 fresh samples after all training:
 warm-up + runs x steps, the same count as bench_toy), and what BLAS torch runs on.
 """
-import argparse
-import json
 import os
-import statistics
 import sys
-import time
 
 import torch
 
-import blas_check
+import torch_peer
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--steps", type=int, default=400)
-    ap.add_argument("--warmup", type=int, default=400)
-    ap.add_argument("--json", action="store_true")
-    a = ap.parse_args()
-
-    torch.set_num_threads(1)
-    torch.manual_seed(0)
+    a = torch_peer.setup(steps=400, warmup=400)
     n, m, K, B = 20, 5, 7, 1024
     prob = torch.tensor([1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]).view(1, K, 1)
     importance = (0.7 ** torch.arange(n, dtype=torch.float32)).view(1, 1, n)
@@ -61,35 +49,11 @@ def main():
             loss.backward()
             opt.step()
 
-    train(a.warmup)
-    rates = []
-    for _ in range(a.runs):
-        t0 = time.perf_counter()
-        train(a.steps)
-        rates.append(a.steps / (time.perf_counter() - t0))
+    rates = torch_peer.time_training(train, a)
     with torch.no_grad():
         g = torch.Generator().manual_seed(1234)
         loss_after = float(loss_of(batch(8192, g)).sum())
-    out = {
-        "workload": "W1 toy-20x5",
-        "peer": "pytorch-cpu",
-        "version": torch.__version__,
-        "threads": torch.get_num_threads(),
-        "steps_per_second": round(statistics.median(rates), 1),
-        "min": round(min(rates), 1),
-        "max": round(max(rates), 1),
-        "runs": a.runs,
-        "steps_trained": a.warmup + a.runs * a.steps,
-        "loss_after": loss_after,
-        "blas": blas_check.describe(),
-    }
-    if a.json:
-        print(json.dumps(out))
-    else:
-        print(f"W1 toy-20x5 (PyTorch {torch.__version__} CPU, 1 thread, BLAS {out['blas']['library']}): "
-              f"{out['steps_per_second']:.0f} steps/s median of {a.runs} runs of {a.steps} steps; "
-              f"loss after {out['steps_trained']} steps {loss_after:.4g}")
-
+    torch_peer.report(a, "W1 toy-20x5", rates, {"loss_after": loss_after}, f"loss {loss_after:.4g}")
 
 if __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

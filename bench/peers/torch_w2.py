@@ -14,29 +14,17 @@ warm-up) and the quality after all training on 8192 held-out samples: L0 (mean f
 FVE (fraction of variance explained), MMCS (mean over true features of the max cosine with any
 decoder direction).
 """
-import argparse
-import json
 import math
 import os
-import statistics
 import sys
-import time
 
 import torch
 
-import blas_check
+import torch_peer
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--steps", type=int, default=500)
-    ap.add_argument("--warmup", type=int, default=500)
-    ap.add_argument("--json", action="store_true")
-    a = ap.parse_args()
-
-    torch.set_num_threads(1)
-    torch.manual_seed(0)
+    a = torch_peer.setup(steps=500, warmup=500)
     d, F, L, B = 64, 256, 512, 1024
     lam, lam_warmup, lr, lr_warmup, min_frac = 0.3, 300, 1e-3, 100, 0.1
     total = a.warmup + a.runs * a.steps
@@ -82,13 +70,7 @@ def main():
                 W_dec.div_(W_dec.norm(dim=1, keepdim=True))
             t += 1
 
-    train(a.warmup)
-    rates = []
-    for _ in range(a.runs):
-        t0 = time.perf_counter()
-        train(a.steps)
-        rates.append(a.steps / (time.perf_counter() - t0))
-
+    rates = torch_peer.time_training(train, a)
     with torch.no_grad():
         x = batch(8192, torch.Generator().manual_seed(1234))
         f, xh = forward(x)
@@ -96,27 +78,8 @@ def main():
         fve = float(1 - ((x - xh) ** 2).sum() / ((x - x.mean(0)) ** 2).sum())
         Dn = W_dec / W_dec.norm(dim=1, keepdim=True)
         mmcs = float((U @ Dn.t()).max(dim=1).values.mean())
-    out = {
-        "workload": "W2 sae-synth",
-        "peer": "pytorch-cpu",
-        "version": torch.__version__,
-        "threads": torch.get_num_threads(),
-        "steps_per_second": round(statistics.median(rates), 1),
-        "min": round(min(rates), 1),
-        "max": round(max(rates), 1),
-        "runs": a.runs,
-        "steps_trained": total,
-        "l0": l0,
-        "fve": fve,
-        "mmcs": mmcs,
-        "blas": blas_check.describe(),
-    }
-    if a.json:
-        print(json.dumps(out))
-    else:
-        print(f"W2 sae-synth (PyTorch {torch.__version__} CPU, 1 thread, BLAS {out['blas']['library']}): "
-              f"{out['steps_per_second']:.0f} steps/s; after {total} steps L0 {l0:.2f} FVE {fve:.3f} MMCS {mmcs:.3f}")
-
+    torch_peer.report(a, "W2 sae-synth", rates, {"l0": l0, "fve": fve, "mmcs": mmcs},
+                      f"L0 {l0:.2f} FVE {fve:.3f} MMCS {mmcs:.3f}")
 
 if __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
