@@ -5,22 +5,8 @@
 # Usage: tests/cli/grok.sh path/to/superpose
 set -uo pipefail
 bin=$1
-fails=0
-pass() { echo "ok   $1"; }
-fail() { echo "FAIL $1"; fails=$((fails + 1)); }
-
-expect_usage_error() {  # name, expected substring, args...
-  local name=$1 want=$2
-  shift 2
-  local err code
-  err=$("$bin" grok "$@" 2>&1 >/dev/null)
-  code=$?
-  if [ "$code" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ "$err" == *"$want"* ]]; then
-    pass "$name"
-  else
-    fail "$name: exit $code, stderr: $err"
-  fi
-}
+subcommand=(grok)
+source "$(dirname "$0")/lib.sh"
 
 expect_usage_error "p too small" "--p: p must be in [2, 257] (got 1)" --p 1
 expect_usage_error "p not an integer" "--p" --p 9.5

@@ -6,24 +6,10 @@
 set -uo pipefail
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
-fails=0
-pass() { echo "ok   $1"; }
-fail() { echo "FAIL $1"; fails=$((fails + 1)); }
+subcommand=()
+source "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-expect_usage_error() {  # name, expected substring, args...
-  local name=$1 want=$2
-  shift 2
-  local err code
-  err=$("$bin" "$@" 2>&1 >/dev/null)
-  code=$?
-  if [ "$code" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ "$err" == *"$want"* ]]; then
-    pass "$name"
-  else
-    fail "$name: exit $code, stderr: $err"
-  fi
-}
 
 # ---- toy: save, reload, same tensors and losses ------------------------------------------
 for model in relu abs; do

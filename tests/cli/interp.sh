@@ -4,23 +4,9 @@
 # Usage: tests/cli/interp.sh path/to/superpose
 set -uo pipefail
 bin=$1
-fails=0
-pass() { echo "ok   $1"; }
-fail() { echo "FAIL $1"; fails=$((fails + 1)); }
+subcommand=()
+source "$(dirname "$0")/lib.sh"
 toy=(--features 5 --hidden 2 --feature-prob 0.03 --steps 3000 --lr 1e-2)
-
-expect_usage_error() {  # name, expected substring, args...
-  local name=$1 want=$2
-  shift 2
-  local err code
-  err=$("$bin" "$@" 2>&1 >/dev/null)
-  code=$?
-  if [ "$code" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ "$err" == *"$want"* ]]; then
-    pass "$name"
-  else
-    fail "$name: exit $code, stderr: $err"
-  fi
-}
 
 expect_usage_error "steer needs a direction" "--latent I or --direction feature:I|unit:J is required" steer --strength 1
 expect_usage_error "steer: both" "give --latent or --direction, not both" steer --latent 0 --direction unit:0

@@ -3,22 +3,8 @@
 # Usage: tests/cli/run.sh path/to/superpose
 set -uo pipefail
 bin=$1
-fails=0
-pass() { echo "ok   $1"; }
-fail() { echo "FAIL $1"; fails=$((fails + 1)); }
-
-expect_usage_error() {  # name, expected substring, args...
-  local name=$1 want=$2
-  shift 2
-  local err code
-  err=$("$bin" "$@" 2>&1 >/dev/null)
-  code=$?
-  if [ "$code" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ "$err" == *"$want"* ]]; then
-    pass "$name"
-  else
-    fail "$name: exit $code, stderr: $err"
-  fi
-}
+subcommand=()
+source "$(dirname "$0")/lib.sh"
 
 expect_usage_error "hidden > features" "--hidden: n_hidden must be in [1, n_features=5] (got 7)" toy --hidden 7
 expect_usage_error "unknown flag" "unknown flag --bogus" toy --bogus 1

@@ -4,24 +4,10 @@
 # Usage: tests/cli/sae.sh path/to/superpose
 set -uo pipefail
 bin=$1
-fails=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass() { echo "ok   $1"; }
-fail() { echo "FAIL $1"; fails=$((fails + 1)); }
-
-expect_usage_error() {  # name, expected substring, args...
-  local name=$1 want=$2
-  shift 2
-  local err code
-  err=$("$bin" sae "$@" 2>&1 >/dev/null)
-  code=$?
-  if [ "$code" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ "$err" == *"$want"* ]]; then
-    pass "$name"
-  else
-    fail "$name: exit $code, stderr: $err"
-  fi
-}
+subcommand=(sae)
+source "$(dirname "$0")/lib.sh"
 
 expect_usage_error "bad arch" "--arch must be one of relu|gated|jumprelu|topk|batchtopk (got 'softmax')" --arch softmax
 expect_usage_error "negative l1" "--l1: l1 must be in [0, 100] (got -1)" --l1 -1

@@ -4,22 +4,8 @@
 # Usage: tests/cli/suppression.sh path/to/superpose
 set -uo pipefail
 bin=$1
-fails=0
-pass() { echo "ok   $1"; }
-fail() { echo "FAIL $1"; fails=$((fails + 1)); }
-
-expect_usage_error() {  # name, expected substring, args...
-  local name=$1 want=$2
-  shift 2
-  local err code
-  err=$("$bin" suppression "$@" 2>&1 >/dev/null)
-  code=$?
-  if [ "$code" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ "$err" == *"$want"* ]]; then
-    pass "$name"
-  else
-    fail "$name: exit $code, stderr: $err"
-  fi
-}
+subcommand=(suppression)
+source "$(dirname "$0")/lib.sh"
 
 expect_usage_error "negative l1" "--l1: l1 must be in [0, 10] (got -1)" --l1 -1
 expect_usage_error "probability 0" "--feature-prob: feature_probability must be in (0, 1] (got 0)" --feature-prob 0
