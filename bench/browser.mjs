@@ -2,7 +2,7 @@
 // (build/bench/wasm/site) in Debian's headless Chromium (playwright-core, flags of
 // ../shared/notes/toolchain.md), served on a loopback port by tests/web/serve.mjs. Each
 // workload runs on its own page, in the page's own training worker:
-//   W1 toy-20x5: index.html, configured through its URL hash (web/state.js).
+//   W1 toy-20x5: index.html, configured through its URL hash (web/lib/state.js).
 //   W2 sae-synth: sae.html, opened with #archs=relu&latents=512; once the page has started its
 //     own (shorter, lr 1e-2) run, the harness configures the page's LabClient
 //     (window.superpose.client) with exactly W2 (below) and plays it; the page draws it as its own.
@@ -58,11 +58,11 @@ async function startServer(root) {
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
 }
 
-// W1 as the page's URL hash (web/state.js): n=20, m=5, 7 instances with explicit p, decay 0.7,
+// W1 as the page's URL hash (web/lib/state.js): n=20, m=5, 7 instances with explicit p, decay 0.7,
 // batch 1024, plenty of steps so it keeps training through the window. The page trains with Adam
 // (it has no optimiser field), W1's AdamW costs the same per step.
 async function w1Hash() {
-  const st = await import(path.join(REPO, 'web/state.js'));
+  const st = await import(path.join(REPO, 'web/lib/state.js'));
   const s = { ...st.defaults(), n: 20, m: 5, k: 7, pList: [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001], decay: 0.7, batch: 1024, steps: 1000000, autoplay: true };
   return st.toHash(s);
 }
@@ -167,7 +167,7 @@ async function measureW2(context, server, results) {
   const config = await page.evaluate(async (cfg) => {
     const S = window.superpose;
     const a = await S.client.configure(cfg, 'sae');
-    // What the page's own configure does after the answer (web/sae.js), so it draws this run.
+    // What the page's own configure does after the answer (web/pages/sae/sae.js), so it draws this run.
     S.generation++; S.config = a.config; S.history = []; S.lossTrace = []; S.done = false;
     await S.client.play();
     return a.config;

@@ -23,7 +23,7 @@
 using namespace superpose;
 
 namespace {
-// The sae page's toy preset (web/sae.js ARENA).
+// The sae page's toy preset (web/pages/sae/sae.js ARENA).
 SaeConfig arena(int64_t seed, bool resample) {
   SaeConfig c;
   c.arch = "relu";

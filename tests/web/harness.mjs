@@ -20,7 +20,7 @@ const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-ru
 
 /** Serve the site and launch Chromium. Returns {url, open(pathAndHash), close()}. */
 export async function startLab() {
-  for (const f of ['index.html', 'embed.html', 'worker.js', 'lab.js', 'lab.wasm']) {
+  for (const f of ['index.html', 'embed.html', 'lib/worker.js', 'lab.js', 'lab.wasm']) {
     if (!fs.existsSync(path.join(SITE, f))) {
       throw new Error(`${path.join(SITE, f)} is missing: build the site first (./scripts/build), or set SUPERPOSE_SITE`);
     }

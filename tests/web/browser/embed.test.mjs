@@ -1,4 +1,4 @@
-// The embed page (web/embed.html) in a real browser: configured from its URL, compact, with the
+// The embed page (web/pages/embed/embed.html) in a real browser: configured from its URL, compact, with the
 // controls hideable; it trains on its own and shows only the panels asked for.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The grokking page (web/grok.html) in a real browser (Debian's Chromium via playwright-core, the
+// The grokking page (web/pages/grok/grok.html) in a real browser (Debian's Chromium via playwright-core, the
 // built site). Checks what issue 10 asks: no console errors; a preset that groks reaches 99% test
 // accuracy after memorising first; the no-weight-decay preset memorises only; the residual preset
 // shows the paths and ablating the MLP path drops test accuracy to chance; state in the URL hash.

@@ -121,7 +121,7 @@ for (const file of ['steer.html', 'suppression.html']) {
   });
 }
 
-// The SAE and grokking pages: every key of their tables (web/page-states.js) with a payload,
+// The SAE and grokking pages: every key of their tables (web/lib/page-states.js) with a payload,
 // numbers out of range, NaN, enormous sizes (latents, width, p), a file source that cannot come
 // from a link, thousands of junk keys and a 100 kB value. Each page falls back to its defaults
 // for those keys, says which ones as text, injects nothing, stays responsive, and trains.

@@ -88,7 +88,7 @@ test('every toy panel saves PNG, SVG (vector views), JSON, CSV and .npy with par
     }
   }
 
-  // The data formats from the same page, right after a dozen figure saves (web/export.js keeps
+  // The data formats from the same page, right after a dozen figure saves (web/export/export.js keeps
   // to Chromium's burst limit of 10 downloads per second, so none is dropped).
   const json = await save(page, 'heatmap', 'json');
   const data = JSON.parse(json.bytes.toString('utf8'));

@@ -1,4 +1,4 @@
-// The lab page (web/index.html) in a real browser: Debian's Chromium via playwright-core, the
+// The lab page (web/pages/toy/index.html) in a real browser: Debian's Chromium via playwright-core, the
 // built site (build/wasm/site, or SUPERPOSE_SITE) served on a loopback port. Checks what the
 // issue asks: no console errors, play trains and the loss falls, pause stops, the UI answers
 // while training, a preset URL reproduces its configuration, a malformed hash shows the

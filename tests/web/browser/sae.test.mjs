@@ -1,4 +1,4 @@
-// The sparse-autoencoder page (web/sae.html, issue 5) in a real browser (Debian's Chromium via
+// The sparse-autoencoder page (web/pages/sae/sae.html, issue 5) in a real browser (Debian's Chromium via
 // playwright-core, the built site): it trains the "sae" session with several architectures side
 // by side, the metrics table and the views fill in as text and canvases, TopK's held-out L0 is
 // k, the URL hash carries the state (a link reproduces the experiment), a malformed hash falls

@@ -1,7 +1,7 @@
 // Page hardening in a real browser (issue 9): every page carries the Content-Security-Policy
 // (own scripts and styles, 'wasm-unsafe-eval', no inline script, no external origin) and works
 // under it, and the embed page trains inside <iframe sandbox="allow-scripts"> (an opaque origin:
-// the worker starts from a blob: URL, web/client.js startWorker; the site is served with
+// the worker starts from a blob: URL, web/lib/client.js startWorker; the site is served with
 // Access-Control-Allow-Origin: *, as GitHub Pages does, so module scripts and lab.wasm load).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

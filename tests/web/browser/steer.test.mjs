@@ -1,4 +1,4 @@
-// The steer & ablate page (web/steer.html, issue 6) in a real browser: it trains the "steer"
+// The steer & ablate page (web/pages/steer/steer.html, issue 6) in a real browser: it trains the "steer"
 // session, steering along a latent's direction raises the output feature it matched, the slider
 // updates the outputs without retraining, the URL keeps the state, the effects heatmap is more
 // diagonal for SAE latents than for hidden units, and nothing logs an error.

@@ -1,4 +1,4 @@
-// The feature-suppression page (web/suppression.html) in a real browser (Debian's Chromium via
+// The feature-suppression page (web/pages/suppression/suppression.html) in a real browser (Debian's Chromium via
 // playwright-core, the built site). Checks what issue 4 asks: no console errors, the trained
 // point lands near 1 − c/2, moving the c slider retrains and the point follows, the fixes decode
 // ~1, the state lives in the URL hash, and a malformed hash falls back with a note.

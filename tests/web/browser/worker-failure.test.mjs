@@ -1,6 +1,6 @@
 // Worker failure in a real browser (issue 9): when the wasm module traps (or runs out of memory)
 // inside the worker, the page says what happened (as text) and carries on with a fresh worker,
-// configured as before, without a reload (web/client.js restart).
+// configured as before, without a reload (web/lib/client.js restart).
 // The trap is simulated: an uncaught WebAssembly.RuntimeError thrown in the worker's event loop,
 // which is exactly how a trap inside lab.step() in worker.js's training chunk surfaces.
 import { test, before, after } from 'node:test';

@@ -1,7 +1,7 @@
-// web/embed-kit.js without a browser: the kit's keys are split off the page's own hash keys.
+// web/embed/embed-kit.js without a browser: the kit's keys are split off the page's own hash keys.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { splitHash, kitHash, pageOf } from '../../../web/embed-kit.js';
+import { splitHash, kitHash, pageOf } from '../../../web/embed/embed-kit.js';
 
 test('splitHash takes experiment, embed and known *_hide keys out, keeps the rest in order', () => {
   const r = splitHash('#experiment=suppression&c=0.6&controls_hide=1&title_hide=true&bogus_hide=1&p=0.5&embed=1');

@@ -1,10 +1,10 @@
-// web/export.js and web/figures.js without a browser: .npy bytes by numpy's format spec, CSV,
+// web/export/export.js and web/export/figures.js without a browser: .npy bytes by numpy's format spec, CSV,
 // JSON, file names, the SVG recorder's output for the canvas calls the views make, and the
 // download queue that keeps to Chromium's burst limit (10 downloads per second per frame).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toNpy, toCSV, toJSON, fileStem, SvgContext, download, pendingDownloads, dataUrlBytes } from '../../../web/export.js';
-import { toyStem, toyNpy } from '../../../web/figures.js';
+import { toNpy, toCSV, toJSON, fileStem, SvgContext, download, pendingDownloads, dataUrlBytes } from '../../../web/export/export.js';
+import { toyStem, toyNpy } from '../../../web/export/figures.js';
 
 test('toNpy writes a numpy 1.0 float32 C-order file', () => {
   const bytes = toNpy(new Float32Array([1, -2.5, 3, 0.25, 5, 6]), [2, 3]);

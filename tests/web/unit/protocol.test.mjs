@@ -1,6 +1,6 @@
-// Unit tests for the worker protocol: web/protocol.js on its own, then web/worker.js run in a
+// Unit tests for the worker protocol: web/lib/protocol.js on its own, then web/lib/worker.js run in a
 // node `vm` context (standing in for a classic Web Worker) over a fake `lab.js` that follows
-// docs/wasm-api.md, and web/client.js talking to that worker. No wasm and no browser needed.
+// docs/wasm-api.md, and web/lib/client.js talking to that worker. No wasm and no browser needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,10 +8,10 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 
-const WEB = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../web');
-await import('../../../web/protocol.js');
+const WEB = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../web/lib');
+await import('../../../web/lib/protocol.js');
 const P = globalThis.SuperposeProtocol;
-const { LabClient } = await import('../../../web/client.js');
+const { LabClient } = await import('../../../web/lib/client.js');
 
 // A fake lab.js: the module API of docs/wasm-api.md, with a loss that decays with the step.
 const FAKE_LAB = `
@@ -60,7 +60,7 @@ var createLab = function () {
   return Promise.resolve({ Lab: Lab });
 };`;
 
-/** Start web/worker.js in a fresh vm context. Returns {send, messages, transfers, close}. */
+/** Start web/lib/worker.js in a fresh vm context. Returns {send, messages, transfers, close}. */
 function startWorker() {
   const messages = [];
   const listeners = [];
@@ -69,7 +69,7 @@ function startWorker() {
     performance, setTimeout, clearTimeout, console,
     MessageChannel: class extends MessageChannel { constructor() { super(); channels.push(this); } },
     importScripts(name) {
-      const src = name === 'lab.js' ? FAKE_LAB : fs.readFileSync(path.join(WEB, name), 'utf8');
+      const src = path.basename(name) === 'lab.js' ? FAKE_LAB : fs.readFileSync(path.join(WEB, name), 'utf8');
       vm.runInContext(src, ctx, { filename: name });
     },
     postMessage(msg, transfer) {

@@ -1,6 +1,6 @@
 // A mutational fuzzer for the URL-hash parsers of every page, under node's test runner: the toy
-// lab's (web/state.js parseHash) and, through the same generic checks, each experiment page's
-// table (web/page-states.js: suppression, sae, grok, steer; all parsed by web/hash-state.js).
+// lab's (web/lib/state.js parseHash) and, through the same generic checks, each experiment page's
+// table (web/lib/page-states.js: suppression, sae, grok, steer; all parsed by web/lib/hash-state.js).
 //
 // What it is: seeded random and mutated hashes (hostile values, broken %-escapes, prototype keys,
 // huge numbers, thousands of keys, splices of valid links) fed to parseHash, checking that it
@@ -17,8 +17,8 @@
 // experiment page; a longer run: 1000000).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIELDS, TABLE, parseHash, toHash, toLabConfig, defaults } from '../../../web/state.js';
-import { PAGE_TABLES, steerDirectionLimit } from '../../../web/page-states.js';
+import { FIELDS, TABLE, parseHash, toHash, toLabConfig, defaults } from '../../../web/lib/state.js';
+import { PAGE_TABLES, steerDirectionLimit } from '../../../web/lib/page-states.js';
 
 const CASES = Number(process.env.SUPERPOSE_HASH_FUZZ_CASES || 20000);
 const SEED = Number(process.env.SUPERPOSE_HASH_FUZZ_SEED || 20261125);

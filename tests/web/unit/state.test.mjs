@@ -1,11 +1,11 @@
-// Unit tests for web/state.js: the control table ⇄ URL hash (node's built-in test runner).
+// Unit tests for web/lib/state.js: the control table ⇄ URL hash (node's built-in test runner).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   FIELDS, defaults, parseHash, toHash, parseValue, formatNumber, featureProbabilities,
   toLabConfig, applyPreset, needsReconfigure,
-} from '../../../web/state.js';
-import { PRESETS } from '../../../web/presets.js';
+} from '../../../web/lib/state.js';
+import { PRESETS } from '../../../web/lib/presets.js';
 
 test('an empty hash gives the defaults and no notes', () => {
   for (const h of ['', '#', undefined]) {

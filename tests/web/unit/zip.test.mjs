@@ -1,4 +1,4 @@
-// web/zip.js without a browser: CRC-32 against zlib's, a stored archive that python3's zipfile
+// web/export/zip.js without a browser: CRC-32 against zlib's, a stored archive that python3's zipfile
 // reads back (and tests), a deflated archive written by python3's zipfile read by unzip, and
 // malformed archives refused with a message (truncated, corrupt CRC, encrypted, not a zip).
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { crc32, zipStore, unzip } from '../../../web/zip.js';
+import { crc32, zipStore, unzip } from '../../../web/export/zip.js';
 
 const enc = new TextEncoder();
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'superpose-zip-'));

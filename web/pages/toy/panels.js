@@ -2,14 +2,14 @@
 // formula, which view draws it, when it applies, and which slice of a frame it reads.
 // index.html shows them all; embed.html the ones named by `views=` (or a sensible few).
 // What it is not: no drawing (views/) and no training (worker.js).
-import { SmallMultiplesView } from './views/grid.js';
-import { ArrowsView } from './views/arrows.js';
-import { NeuronStackView } from './views/neurons.js';
-import { HeatmapView } from './views/heatmap.js';
-import { NormBarsView } from './views/normbars.js';
-import { DimBarsView } from './views/dimbars.js';
-import { DimScatterView } from './views/scatter.js';
-import { LossChartView } from './views/linechart.js';
+import { SmallMultiplesView } from '../../views/grid.js';
+import { ArrowsView } from '../../views/arrows.js';
+import { NeuronStackView } from '../../views/neurons.js';
+import { HeatmapView } from '../../views/heatmap.js';
+import { NormBarsView } from '../../views/normbars.js';
+import { DimBarsView } from '../../views/dimbars.js';
+import { DimScatterView } from '../../views/scatter.js';
+import { LossChartView } from '../../views/linechart.js';
 
 /** Slice instance k out of a frame's buffers (subarrays: no copies). */
 export function instance(frame, k) {

@@ -6,12 +6,12 @@
 // What it is not: no training logic (the C++ session does it), no framework; every number and
 // name reaches the DOM as textContent or canvas text, never as HTML.
 // For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount, history).
-import { startPage } from './page-boot.js';
-import { SAE, SAE_DATA_PRESETS } from './page-states.js';
-import { XYPlotView } from './views/xyplot.js';
-import { DictionaryView } from './views/dictionary.js';
-import { addSaeLensButtons } from './saelens-io.js';
-import { fileStem } from './export.js';
+import { startPage } from '../../lib/page-boot.js';
+import { SAE, SAE_DATA_PRESETS } from '../../lib/page-states.js';
+import { XYPlotView } from '../../views/xyplot.js';
+import { DictionaryView } from '../../views/dictionary.js';
+import { addSaeLensButtons } from '../../export/saelens-io.js';
+import { fileStem } from '../../export/export.js';
 
 const COLORS = { relu: '#d9480f', gated: '#2b8a3e', jumprelu: '#1971c2', topk: '#862e9c', batchtopk: '#e67700' };
 const METRICS = ['l0', 'mse', 'fve', 'dead_fraction', 'dense_fraction', 'relative_reconstruction_bias', 'mmcs', 'recovered_fraction'];

@@ -1,6 +1,6 @@
 // hash-state.js: a page's state as one declarative table of fields, and the pure functions that
 // turn a URL hash into a valid state of that table and back. Every page uses it: the toy lab's
-// table is web/state.js, the other pages' tables are web/page-states.js.
+// table is web/lib/state.js, the other pages' tables are web/lib/page-states.js.
 //
 // What it is: a field is {name, key, type, def, ...} with
 //   int | float      min, max (minOpen: min excluded)            `n=5`, `lr=0.001`

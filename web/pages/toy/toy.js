@@ -11,13 +11,13 @@
 import {
   TABLE, FIELDS, FIELD_BY_NAME, defaults, parseValue, formatValue, describe, applyPreset,
   featureProbabilities, toLabConfig, needsReconfigure,
-} from './state.js';
-import { startPage, showNotes } from './page-boot.js';
-import { PRESETS } from './presets.js';
+} from '../../lib/state.js';
+import { startPage, showNotes } from '../../lib/page-boot.js';
+import { PRESETS } from '../../lib/presets.js';
 import { PANELS, defaultEmbedPanels, modelFormula } from './panels.js';
-import { fmt } from './views/canvas.js';
-import { addToyExport, addSaveAll, toyStem } from './figures.js';
-import { addModelButtons, stateFromLabConfig } from './model-io.js';
+import { fmt } from '../../views/canvas.js';
+import { addToyExport, addSaveAll, toyStem } from '../../export/figures.js';
+import { addModelButtons, stateFromLabConfig } from '../../export/model-io.js';
 
 const embed = document.body.dataset.mode === 'embed';
 const $ = (id) => document.getElementById(id);

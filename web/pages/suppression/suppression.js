@@ -5,9 +5,9 @@
 // What it is not: no training logic (the C++ session does it), no framework; every number
 // reaches the DOM as textContent or canvas text, never as HTML.
 // For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount).
-import { startPage } from './page-boot.js';
-import { SUPPRESSION } from './page-states.js';
-import { XYPlotView } from './views/xyplot.js';
+import { startPage } from '../../lib/page-boot.js';
+import { SUPPRESSION } from '../../lib/page-states.js';
+import { XYPlotView } from '../../views/xyplot.js';
 
 // The run: short enough that a slider move retrains in a second or two.
 const RUN = { steps: 3000, scale_steps: 1000, batch_size: 512 };

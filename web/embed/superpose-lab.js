@@ -2,13 +2,14 @@
 //
 // What it is: a thin wrapper that turns its attributes (the URL-hash keys of state.js: preset,
 // n, m, k, p, decay, model, corr, lr, batch, steps, sched, seed, sel, autoplay, controls, views)
-// into an <iframe> of embed.html next to this file. The iframe keeps the lab's worker and styles
+// into an <iframe> of the site's embed.html (this file sits in embed/; the site's root
+// superpose-lab.js re-exports it, CMakeLists.txt `site`). The iframe keeps the lab's worker and styles
 // isolated from the host page. What it is not: no second implementation of the page.
 //   <script type="module" src="superpose/superpose-lab.js"></script>
 //   <superpose-lab preset="intro" views="grid,arrows" height="420"></superpose-lab>
 // Attribute values are passed through the same hash parser as a URL (unknown or malformed ones
 // fall back to defaults with a note inside the embed); `width`/`height` size the frame.
-import { FIELDS } from './state.js';
+import { FIELDS } from '../lib/state.js';
 
 const KEYS = FIELDS.map((f) => f.key);
 
@@ -24,7 +25,7 @@ class SuperposeLab extends HTMLElement {
     for (const k of KEYS) {
       if (this.hasAttribute(k)) parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(this.getAttribute(k))}`);
     }
-    const url = new URL('embed.html', import.meta.url);
+    const url = new URL('../embed.html', import.meta.url);
     url.hash = parts.join('&');
     return url.href;
   }

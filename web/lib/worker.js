@@ -11,8 +11,11 @@
 'use strict';
 
 // SUPERPOSE_BASE: set when the page started this worker from a blob: URL (client.js
-// startWorker, for sandboxed iframes), where relative URLs would not resolve.
+// startWorker, for sandboxed iframes), where relative URLs would not resolve. BASE is this
+// file's folder (lib/, beside protocol.js); ROOT the site's root, where the build puts the
+// modules (lab.js, lab.wasm, lab-toy.*: CMakeLists.txt's `site` target).
 const BASE = typeof self.SUPERPOSE_BASE === 'string' ? self.SUPERPOSE_BASE : '';
+const ROOT = `${BASE}../`;
 // The module: `lab` (every experiment kind) or `lab-toy` (the toy model only: the toy page's
 // smaller download), from worker.js?module=… (or SUPERPOSE_MODULE for a blob: worker). Anything
 // else loads `lab`: the name becomes a URL, so it is taken from this list only.
@@ -59,8 +62,9 @@ function parse(json) {
 
 // ---- loading the module -----------------------------------------------------------------
 const ready = (async () => {
-  importScripts(`${BASE}${MODULE}.js`);
-  const Module = await self.createLab(BASE ? { locateFile: (file) => BASE + file } : {});
+  importScripts(`${ROOT}${MODULE}.js`);
+  // The .wasm sits beside the module's .js, not beside this worker (Emscripten's default).
+  const Module = await self.createLab({ locateFile: (file) => ROOT + file });
   lab = new Module.Lab();
   post({ type: P.EVENT.READY });
 })();

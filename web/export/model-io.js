@@ -4,7 +4,7 @@
 // and the URL say what is running) without re-initialising the loaded weights.
 // What it is not: no file parsing here (the C++ reader, src/io/safetensors.hpp, does it in the
 // worker and refuses bad files with a message); no training.
-import { FIELDS } from './state.js';
+import { FIELDS } from '../lib/state.js';
 import { download } from './export.js';
 
 /** The page state for a lab config (the inverse of state.js toLabConfig). */

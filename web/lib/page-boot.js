@@ -71,7 +71,9 @@ export function startPage(table, { extra = {}, module = 'lab' } = {}) {
   };
   window.superpose = S;
   // module: the wasm module the worker loads (worker.js: lab, or lab-toy for the toy page)
-  const client = new LabClient(module === 'lab' ? 'worker.js' : `worker.js?module=${encodeURIComponent(module)}`);
+  const worker = new URL('./worker.js', import.meta.url);
+  if (module !== 'lab') worker.searchParams.set('module', module);
+  const client = new LabClient(worker.href);
   S.client = client;
   const showError = (message) => reportError(S, message);
   const hideError = () => { const box = $('error'); if (box) box.hidden = true; };

@@ -6,9 +6,9 @@
 // What it is not: no training logic (the C++ session does it), no framework; every number
 // reaches the DOM as textContent or canvas text, never as HTML.
 // For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount).
-import { startPage } from './page-boot.js';
-import { GROK, GROK_PRESETS as PRESETS } from './page-states.js';
-import { XYPlotView } from './views/xyplot.js';
+import { startPage } from '../../lib/page-boot.js';
+import { GROK, GROK_PRESETS as PRESETS } from '../../lib/page-states.js';
+import { XYPlotView } from '../../views/xyplot.js';
 
 // The state table (keys p, width, frac, wd, lr, model, loss, seed) and the presets that grok and
 // that memorise are page-states.js GROK and GROK_PRESETS.

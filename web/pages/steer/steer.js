@@ -3,9 +3,9 @@
 // State (direction, strength, input, target, mode, toy seed/n/m/p) lives in the URL hash, like
 // the toy page. What it is not: no training logic (the C++ session does it) and no framework.
 // For tests it exposes `window.superpose` (state, config, lastFrame, ready, errors).
-import { startPage } from './page-boot.js';
-import { STEER, steerLatents, steerDirectionLimit } from './page-states.js';
-import { addSaeLensButtons } from './saelens-io.js';
+import { startPage } from '../../lib/page-boot.js';
+import { STEER, steerLatents, steerDirectionLimit } from '../../lib/page-states.js';
+import { addSaeLensButtons } from '../../export/saelens-io.js';
 
 const $ = (id) => document.getElementById(id);
 
