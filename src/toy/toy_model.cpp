@@ -255,27 +255,31 @@ float ToyModel::instance_batched(const SparseBatch& x, bool abs_target, float* g
 void ToyModel::train(int64_t k) {
   for (int64_t i = 0; i < k; ++i) {
     data_.sample(data_rng_, batch_, config_.batch_size);
-    const double total = forward_backward(batch_, grads_.data(), &step_loss_);
-    if (!std::isfinite(total) || !all_finite(grads_.data(), grads_.size()))
-      throw Diverged("training diverged at step " + std::to_string(step() + 1) +
-                     ": the loss or its gradient is not finite; try a smaller learning rate (lr=" +
-                     format_number(config_.lr) + ")");
-    // Snapshot (copies into buffers sized once, no allocation) so a step that overflows a
-    // parameter can be undone.
-    saved_params_ = params_;
-    saved_m_ = adam_.m();
-    saved_v_ = adam_.v();
-    const int64_t saved_t = adam_.steps_taken();
-    adam_.step(params_.data(), grads_.data());
-    if (!all_finite(params_.data(), params_.size())) {
-      params_ = saved_params_;
-      adam_.restore(saved_m_, saved_v_, saved_t);
-      throw Diverged("training diverged at step " + std::to_string(saved_t + 1) +
-                     ": a parameter is not finite; try a smaller learning rate (lr=" +
-                     format_number(config_.lr) + ")");
-    }
-    last_loss_ = step_loss_;
+    train_on(batch_);
   }
+}
+
+void ToyModel::train_on(const ToyBatch& batch) {
+  const double total = forward_backward(batch, grads_.data(), &step_loss_);
+  if (!std::isfinite(total) || !all_finite(grads_.data(), grads_.size()))
+    throw Diverged("training diverged at step " + std::to_string(step() + 1) +
+                   ": the loss or its gradient is not finite; try a smaller learning rate (lr=" +
+                   format_number(config_.lr) + ")");
+  // Snapshot (copies into buffers sized once, no allocation) so a step that overflows a
+  // parameter can be undone.
+  saved_params_ = params_;
+  saved_m_ = adam_.m();
+  saved_v_ = adam_.v();
+  const int64_t saved_t = adam_.steps_taken();
+  adam_.step(params_.data(), grads_.data());
+  if (!all_finite(params_.data(), params_.size())) {
+    params_ = saved_params_;
+    adam_.restore(saved_m_, saved_v_, saved_t);
+    throw Diverged("training diverged at step " + std::to_string(saved_t + 1) +
+                   ": a parameter is not finite; try a smaller learning rate (lr=" +
+                   format_number(config_.lr) + ")");
+  }
+  last_loss_ = step_loss_;
 }
 
 std::vector<float> ToyModel::evaluate(int batch_size) const {

@@ -55,6 +55,8 @@ class ToyModel {
   // k training steps: sample a batch, forward, backward, Adam. Throws Diverged on a non-finite
   // loss, gradient or parameter, leaving the parameters as they were before that step.
   void train(int64_t k);
+  // One training step on a given batch (train() samples each one from the data stream).
+  void train_on(const ToyBatch& batch);
   int64_t step() const { return adam_.steps_taken(); }
   // Per-instance loss of the latest training step (empty before the first).
   const std::vector<float>& last_loss() const { return last_loss_; }
