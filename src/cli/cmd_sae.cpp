@@ -13,9 +13,9 @@
 #include "cli/sae_io.hpp"
 #include "core/check.hpp"
 #include "core/kernels.hpp"
-#include "io/saelens_sae.hpp"
 #include "sae/sae_metrics.hpp"
 #include "sae/sae_trainer.hpp"
+#include "sae/saelens_sae.hpp"
 
 namespace superpose::cli {
 

@@ -1,5 +1,5 @@
 // `superpose sae --save DIR / --load DIR` (issue 7): an SAE as a SAELens folder (cfg.json +
-// sae_weights.safetensors; io/saelens.hpp, io/saelens_sae.hpp). --load measures the file's SAE
+// sae_weights.safetensors; io/saelens.hpp, sae/saelens_sae.hpp). --load measures the file's SAE
 // on the data the flags choose instead of training one; its architecture and size come from the
 // file, so --arch, --latents, --k, --sweep and --sweep-k are refused alongside it.
 #pragma once

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "cli/toy_flags.hpp"
-#include "io/toy_export.hpp"
+#include "toy/toy_export.hpp"
 
 namespace superpose::cli {
 

@@ -1,5 +1,5 @@
 // `superpose toy --save DIR / --load FILE` (issue 7): the toy model as a safetensors file
-// (io/toy_export.hpp). --load takes the model and its config from the file, so it refuses the
+// (toy/toy_export.hpp). --load takes the model and its config from the file, so it refuses the
 // toy flags alongside it; --save writes DIR/toy_model.safetensors (creating DIR).
 #pragma once
 #include <memory>

@@ -14,7 +14,7 @@
 // shape × dtype size must equal the tensor's byte length, dimensions are capped. A bad file is a
 // std::invalid_argument whose message says what is wrong; it never crashes.
 // Writing produces F32 only, tensors in name order, header padded with spaces to 8 bytes.
-// Not here: what the tensors mean (io/toy_export.hpp, io/saelens.hpp).
+// Not here: what the tensors mean (toy/toy_export.hpp, io/saelens.hpp).
 #pragma once
 #include <cstddef>
 #include <cstdint>

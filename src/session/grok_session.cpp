@@ -1,7 +1,6 @@
 #include "session/grok_session.hpp"
 
 #include <algorithm>
-#include <numeric>
 
 #include "core/check.hpp"
 #include "grok/grok_fourier.hpp"
@@ -55,54 +54,46 @@ void GrokSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
   buffers.clear();
   if (!run_) return;
   GrokRun& run = *run_;
-  auto make = [&](const char* name, std::vector<int> shape) -> float* {
-    Buffer& buf = buffers[name];
-    buf.shape = std::move(shape);
-    buf.data.assign(std::accumulate(buf.shape.begin(), buf.shape.end(), std::size_t{1},
-                                    std::multiplies<std::size_t>()),
-                    0.f);
-    return buf.data.data();
-  };
   const auto& history = run.history();
   const int H = static_cast<int>(history.size());
-  float* h = make("history", {H, 6});
+  float* h = add_buffer(buffers, "history", {H, 6});
   for (int i = 0; i < H; ++i) {
     const GrokPoint& g = history[i];
     const double row[6] = {double(g.epoch), g.train_acc, g.test_acc, g.train_loss, g.test_loss,
                            g.weight_norm};
     for (int c = 0; c < 6; ++c) h[6 * i + c] = static_cast<float>(row[c]);
   }
-  float* thresholds = make("thresholds", {3});
+  float* thresholds = add_buffer(buffers, "thresholds", {3});
   const std::optional<int64_t> t[3] = {run.epoch_train_100(), run.epoch_test_50(),
                                         run.epoch_test_99()};
   for (int i = 0; i < 3; ++i) thresholds[i] = t[i] ? static_cast<float>(*t[i]) : -1.f;
-  make("epoch", {1})[0] = static_cast<float>(run.epoch());
-  make("weight_norm", {1})[0] = static_cast<float>(run.weight_norm());
+  add_buffer(buffers, "epoch", {1})[0] = static_cast<float>(run.epoch());
+  add_buffer(buffers, "weight_norm", {1})[0] = static_cast<float>(run.weight_norm());
 
   const Mat power = run.fourier_power();  // (rows, K + 1)
   const int rows = static_cast<int>(power.rows()), F = static_cast<int>(power.cols());
   const Vec spectrum = fourier_spectrum(power);
-  std::copy(spectrum.data(), spectrum.data() + F, make("spectrum", {F}));
+  std::copy(spectrum.data(), spectrum.data() + F, add_buffer(buffers, "spectrum", {F}));
   const std::vector<int> top = top_frequencies(spectrum, kTopFrequencies);
-  float* topb = make("top_frequencies", {static_cast<int>(top.size())});
+  float* topb = add_buffer(buffers, "top_frequencies", {static_cast<int>(top.size())});
   for (std::size_t i = 0; i < top.size(); ++i) topb[i] = static_cast<float>(top[i]);
-  make("fourier_concentration", {1})[0] = static_cast<float>(fourier_concentration(power));
+  add_buffer(buffers, "fourier_concentration", {1})[0] = static_cast<float>(fourier_concentration(power));
   // Each row's spectrum as shares of its own norm² (a row of zeros stays zeros).
-  float* rs = make("row_spectrum", {rows, F});
+  float* rs = add_buffer(buffers, "row_spectrum", {rows, F});
   for (int r = 0; r < rows; ++r) {
     const float total = power.row(r).sum();
     for (int k = 0; k < F; ++k) rs[r * F + k] = total > 0.f ? power(r, k) / total : 0.f;
   }
 
   if (auto paths = run.paths()) {
-    float* c = make("contributions", {2});
+    float* c = add_buffer(buffers, "contributions", {2});
     c[0] = static_cast<float>(paths->direct_contribution);
     c[1] = static_cast<float>(paths->mlp_contribution);
-    float* ab = make("ablation", {2, 3});
+    float* ab = add_buffer(buffers, "ablation", {2, 3});
     for (int path = 0; path < 2; ++path)
       for (int mode = 0; mode < 3; ++mode)
         ab[3 * path + mode] = static_cast<float>(paths->ablated[path][mode].accuracy);
-    make("clean_accuracy", {1})[0] = static_cast<float>(paths->clean.accuracy);
+    add_buffer(buffers, "clean_accuracy", {1})[0] = static_cast<float>(paths->clean.accuracy);
   }
 }
 

@@ -1,13 +1,12 @@
 #include "session/sae_session.hpp"
 
 #include <cmath>
-#include <numeric>
 
 #include "core/check.hpp"
 #include "io/npy.hpp"
 #include "io/saelens.hpp"
-#include "io/saelens_sae.hpp"
 #include "sae/npy_activations.hpp"
+#include "sae/saelens_sae.hpp"
 
 namespace superpose {
 
@@ -257,25 +256,17 @@ void SaeSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
   const int R = n_runs(), d = base_.input_dim, L = base_.n_latents;
   const Mat& T = data_->true_features();
   const int F = static_cast<int>(T.cols()), shown = std::min(F, kMaxShownFeatures);
-  auto make = [&](const char* name, std::vector<int> shape) -> float* {
-    Buffer& buf = buffers[name];
-    buf.shape = std::move(shape);
-    buf.data.assign(std::accumulate(buf.shape.begin(), buf.shape.end(), std::size_t{1},
-                                    std::multiplies<std::size_t>()),
-                    0.f);
-    return buf.data.data();
-  };
-  float* metric_rows = make("metrics", {R, 8});
-  float* loss = make("loss", {R});
-  float* train_l0 = make("train_l0", {R});
-  float* train_dead = make("train_dead_fraction", {R});
-  float* hist = make("density_histogram", {R, 1 + kDensityBins});
-  float* cosine = F ? make("match_cosine", {R, F}) : nullptr;
-  float* matched = F ? make("matched_decoder", {R, shown, d}) : nullptr;
-  float* truth = F ? make("true_features", {shown, d}) : nullptr;
-  float* wdec = d * L <= kMaxWdecFloats ? make("W_dec", {R, d, L}) : nullptr;
-  float* freq = wdec ? make("latent_frequency", {R, L}) : nullptr;  // with W_dec: dead latents drawn apart
-  float* allt = F && d * F <= kMaxWdecFloats ? make("true_directions", {d, F}) : nullptr;
+  float* metric_rows = add_buffer(buffers, "metrics", {R, 8});
+  float* loss = add_buffer(buffers, "loss", {R});
+  float* train_l0 = add_buffer(buffers, "train_l0", {R});
+  float* train_dead = add_buffer(buffers, "train_dead_fraction", {R});
+  float* hist = add_buffer(buffers, "density_histogram", {R, 1 + kDensityBins});
+  float* cosine = F ? add_buffer(buffers, "match_cosine", {R, F}) : nullptr;
+  float* matched = F ? add_buffer(buffers, "matched_decoder", {R, shown, d}) : nullptr;
+  float* truth = F ? add_buffer(buffers, "true_features", {shown, d}) : nullptr;
+  float* wdec = d * L <= kMaxWdecFloats ? add_buffer(buffers, "W_dec", {R, d, L}) : nullptr;
+  float* freq = wdec ? add_buffer(buffers, "latent_frequency", {R, L}) : nullptr;  // with W_dec: dead latents drawn apart
+  float* allt = F && d * F <= kMaxWdecFloats ? add_buffer(buffers, "true_directions", {d, F}) : nullptr;
   for (int j = 0; j < shown; ++j) Eigen::Map<Vec>(truth + j * d, d) = T.col(j);
   if (allt) RowMatMap(allt, d, F) = T;
   for (int r = 0; r < R; ++r) {

@@ -11,13 +11,9 @@
 #include <vector>
 
 #include "core/json_config.hpp"
+#include "session/buffers.hpp"
 
 namespace superpose {
-
-struct Buffer {
-  std::vector<int> shape;   // row-major
-  std::vector<float> data;  // product(shape) values
-};
 
 class Session {
  public:

@@ -9,8 +9,7 @@
 #include "interp/perfect_sae.hpp"
 #include "interp/trained_sae.hpp"
 #include "io/saelens.hpp"
-#include "io/saelens_sae.hpp"
-#include "session/toy_session.hpp"
+#include "sae/saelens_sae.hpp"
 
 namespace superpose {
 
@@ -206,33 +205,25 @@ void SteerSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
   const SteerTarget target = parse_steer_target(iv_.direction);
   const AblationTarget ab = parse_ablation_target(iv_.target);
   const int rows = ab == AblationTarget::unit ? m : L;
-  auto make = [&](const char* name, std::vector<int> shape) -> float* {
-    Buffer& buf = buffers[name];
-    buf.shape = std::move(shape);
-    buf.data.assign(std::accumulate(buf.shape.begin(), buf.shape.end(), std::size_t{1},
-                                    std::multiplies<std::size_t>()),
-                    0.f);
-    return buf.data.data();
-  };
   auto put = [](float* out, const Vec& v) { Eigen::Map<Vec>(out, v.size()) = v; };
-  float* ready = make("ready", {1});
-  float* loss = make("loss", {1});
-  float* W = make("W", {m, n});
-  float* input = make("input", {n});
-  float* before = make("before", {n});
-  float* after = make("after", {n});
-  float* h_before = make("h_before", {m});
-  float* h_after = make("h_after", {m});
-  float* vector = make("steering_vector", {m});
-  float* matched = make("matched_feature", {L});
-  float* W_dec = make("W_dec", {m, L});
-  float* max_act = make("max_activation", {L});
-  float* effects = make("effects", {rows, n});
-  float* effects_rows = make("effects_rows", {rows});
-  float* effects_top = make("effects_top", {rows});
-  float* diag = make("diagonality", {1});
-  float* clean = make("clean_loss", {n});
-  float* importance = make("importance", {n});
+  float* ready = add_buffer(buffers, "ready", {1});
+  float* loss = add_buffer(buffers, "loss", {1});
+  float* W = add_buffer(buffers, "W", {m, n});
+  float* input = add_buffer(buffers, "input", {n});
+  float* before = add_buffer(buffers, "before", {n});
+  float* after = add_buffer(buffers, "after", {n});
+  float* h_before = add_buffer(buffers, "h_before", {m});
+  float* h_after = add_buffer(buffers, "h_after", {m});
+  float* vector = add_buffer(buffers, "steering_vector", {m});
+  float* matched = add_buffer(buffers, "matched_feature", {L});
+  float* W_dec = add_buffer(buffers, "W_dec", {m, L});
+  float* max_act = add_buffer(buffers, "max_activation", {L});
+  float* effects = add_buffer(buffers, "effects", {rows, n});
+  float* effects_rows = add_buffer(buffers, "effects_rows", {rows});
+  float* effects_top = add_buffer(buffers, "effects_top", {rows});
+  float* diag = add_buffer(buffers, "diagonality", {1});
+  float* clean = add_buffer(buffers, "clean_loss", {n});
+  float* importance = add_buffer(buffers, "importance", {n});
   const auto imp = toy_.importance();
   std::copy(imp.begin(), imp.end(), importance);
   copy_row_major(model_->W(iv_.instance), W);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include "core/check.hpp"
 #include "suppression/analytic.hpp"
@@ -100,14 +99,6 @@ void SuppressionSession::refresh_buffers(std::map<std::string, Buffer>& buffers)
   if (runs_.empty()) return;
   const int n = config_.n_features, G = kCurvePoints, A = kAnalyticPoints;
   const int S = static_cast<int>(sweep_.size());
-  auto make = [&](const char* name, std::vector<int> shape) -> float* {
-    Buffer& buf = buffers[name];
-    buf.shape = std::move(shape);
-    buf.data.assign(std::accumulate(buf.shape.begin(), buf.shape.end(), std::size_t{1},
-                                    std::multiplies<std::size_t>()),
-                    0.f);
-    return buf.data.data();
-  };
   const bool uniform = config_.magnitude_kind() == SuppressionMagnitude::uniform;
   auto analytic = [&](double c) {
     return static_cast<float>(analytic_activation(c, config_.feature_probability, n,
@@ -117,22 +108,22 @@ void SuppressionSession::refresh_buffers(std::map<std::string, Buffer>& buffers)
   double c_max = 2.5 / n;
   c_max = std::max(c_max, config_.l1);
   for (double c : sweep_values_) c_max = std::max(c_max, c);
-  float* curve = make("analytic_curve", {A, 2});
+  float* curve = add_buffer(buffers, "analytic_curve", {A, 2});
   for (int i = 0; i < A; ++i) {
     const double c = c_max * i / (A - 1);
     curve[2 * i] = static_cast<float>(c);
     curve[2 * i + 1] = analytic(c);
   }
-  make("analytic_activation", {1})[0] = analytic(config_.l1);
-  float* trained = make("trained_activation", {3});
-  float* effective = make("effective_activation", {3});
-  float* f_trained = make("feature_trained_activation", {3, n});
-  float* f_effective = make("feature_activation", {3, n});
-  float* transfer = make("transfer_curve", {3, G, 2});
-  float* gamma = make("relative_reconstruction_bias", {3});
-  float* loss = make("loss", {3});
-  float* steps = make("step", {3});
-  float* totals = make("total_steps", {3});
+  add_buffer(buffers, "analytic_activation", {1})[0] = analytic(config_.l1);
+  float* trained = add_buffer(buffers, "trained_activation", {3});
+  float* effective = add_buffer(buffers, "effective_activation", {3});
+  float* f_trained = add_buffer(buffers, "feature_trained_activation", {3, n});
+  float* f_effective = add_buffer(buffers, "feature_activation", {3, n});
+  float* transfer = add_buffer(buffers, "transfer_curve", {3, G, 2});
+  float* gamma = add_buffer(buffers, "relative_reconstruction_bias", {3});
+  float* loss = add_buffer(buffers, "loss", {3});
+  float* steps = add_buffer(buffers, "step", {3});
+  float* totals = add_buffer(buffers, "total_steps", {3});
   for (int k = 0; k < 3; ++k) {
     const SuppressionRun& r = *runs_[k];
     const Vec a = r.trained_activations(), e = r.effective_activations();
@@ -150,7 +141,7 @@ void SuppressionSession::refresh_buffers(std::map<std::string, Buffer>& buffers)
     steps[k] = static_cast<float>(r.step());
     totals[k] = static_cast<float>(r.total_steps());
   }
-  float* sweep = make("sweep", {S, 3});
+  float* sweep = add_buffer(buffers, "sweep", {S, 3});
   for (int i = 0; i < S; ++i) {
     sweep[3 * i] = static_cast<float>(sweep_values_[i]);
     sweep[3 * i + 1] = static_cast<float>(sweep_[i]->trained_activation());
@@ -158,7 +149,7 @@ void SuppressionSession::refresh_buffers(std::map<std::string, Buffer>& buffers)
   }
   const auto& scale_run = static_cast<const SuppressionReluEncoder&>(runs_[1]->encoder());
   const Vec s = scale_run.s();
-  std::copy(s.data(), s.data() + n, make("scale", {n}));
+  std::copy(s.data(), s.data() + n, add_buffer(buffers, "scale", {n}));
 }
 
 }  // namespace superpose

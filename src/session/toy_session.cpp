@@ -3,14 +3,10 @@
 #include <numeric>
 
 #include "core/check.hpp"
-#include "io/toy_export.hpp"
 #include "toy/readouts.hpp"
+#include "toy/toy_export.hpp"
 
 namespace superpose {
-
-void copy_row_major(const Eigen::Ref<const Mat>& M, float* out) {
-  RowMatMap(out, M.rows(), M.cols()) = M;
-}
 
 Json ToySession::configure(const Json& config) {
   ToyConfig c = ToyConfig::from_json(config);
@@ -56,25 +52,17 @@ void ToySession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
   if (!model_) return;
   const ToyModel& model = *model_;
   const int K = model.n_instances(), n = model.n_features(), m = model.n_hidden();
-  auto make = [&](const char* name, std::vector<int> shape) -> float* {
-    Buffer& buf = buffers[name];
-    buf.shape = std::move(shape);
-    buf.data.assign(std::accumulate(buf.shape.begin(), buf.shape.end(), std::size_t{1},
-                                    std::multiplies<std::size_t>()),
-                    0.f);
-    return buf.data.data();
-  };
-  float* W = make("W", {K, m, n});
-  float* W2 = model.kind() == ToyModelKind::abs ? make("W2", {K, n, m}) : nullptr;
-  float* b = make("b", {K, n});
-  float* WtW = make("WtW", {K, n, n});
-  float* norms = make("feature_norms", {K, n});
-  float* interference = make("interference", {K, n});
-  float* dimensionality = make("dimensionality", {K, n});
-  float* dpf = make("dims_per_feature", {K});
-  float* loss = make("loss", {K});
-  float* prob = make("feature_probability", {K});
-  float* importance = make("importance", {n});
+  float* W = add_buffer(buffers, "W", {K, m, n});
+  float* W2 = model.kind() == ToyModelKind::abs ? add_buffer(buffers, "W2", {K, n, m}) : nullptr;
+  float* b = add_buffer(buffers, "b", {K, n});
+  float* WtW = add_buffer(buffers, "WtW", {K, n, n});
+  float* norms = add_buffer(buffers, "feature_norms", {K, n});
+  float* interference = add_buffer(buffers, "interference", {K, n});
+  float* dimensionality = add_buffer(buffers, "dimensionality", {K, n});
+  float* dpf = add_buffer(buffers, "dims_per_feature", {K});
+  float* loss = add_buffer(buffers, "loss", {K});
+  float* prob = add_buffer(buffers, "feature_probability", {K});
+  float* importance = add_buffer(buffers, "importance", {n});
   for (int k = 0; k < K; ++k) {
     copy_row_major(model.W(k), W + k * m * n);
     if (W2) copy_row_major(model.W2(k), W2 + k * n * m);

@@ -12,7 +12,7 @@ class ToySession : public Session {
   Json configure(const Json& config) override;
   Json reset() override;
   Json step(int64_t k) override;
-  // The model as io/toy_export.hpp's file; import replaces config and model (step 0, fresh Adam).
+  // The model as toy/toy_export.hpp's file; import replaces config and model (step 0, fresh Adam).
   std::vector<uint8_t> export_safetensors() override;
   Json import_safetensors(const std::vector<uint8_t>& bytes) override;
   const ToyModel* model() const { return model_.get(); }
@@ -24,8 +24,5 @@ class ToySession : public Session {
   std::unique_ptr<ToyModel> model_;
   ToyModel& require_model();
 };
-
-// Copies a column-major Eigen matrix into a row-major buffer slice of rows × cols floats.
-void copy_row_major(const Eigen::Ref<const Mat>& M, float* out);
 
 }  // namespace superpose

@@ -1,4 +1,4 @@
-// Superpose SAE → SAELens files → Superpose SAE (io/saelens_sae.hpp): identical tensors, codes,
+// Superpose SAE → SAELens files → Superpose SAE (sae/saelens_sae.hpp): identical tensors, codes,
 // reconstructions and metrics for every architecture the layout holds; refusals named.
 #include <doctest/doctest.h>
 
@@ -6,11 +6,11 @@
 #include <stdexcept>
 
 #include "io/saelens.hpp"
-#include "io/saelens_sae.hpp"
 #include "io/safetensors.hpp"
 #include "sae/sae_data.hpp"
 #include "sae/sae_metrics.hpp"
 #include "sae/sae_trainer.hpp"
+#include "sae/saelens_sae.hpp"
 
 using namespace superpose;
 

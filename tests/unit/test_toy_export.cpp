@@ -1,12 +1,12 @@
-// Toy model ⇄ safetensors (io/toy_export.hpp) and the session's export/import: a reloaded model
+// Toy model ⇄ safetensors (toy/toy_export.hpp) and the session's export/import: a reloaded model
 // has identical tensors, buffers and evaluation loss; bad files are refused naming the problem.
 #include <doctest/doctest.h>
 
 #include <cstring>
 #include <stdexcept>
 
-#include "io/toy_export.hpp"
 #include "session/session.hpp"
+#include "toy/toy_export.hpp"
 
 using namespace superpose;
 

@@ -1,4 +1,4 @@
-#include "io/saelens_sae.hpp"
+#include "sae/saelens_sae.hpp"
 
 #include <algorithm>
 #include <cmath>

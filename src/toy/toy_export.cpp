@@ -1,4 +1,4 @@
-#include "io/toy_export.hpp"
+#include "toy/toy_export.hpp"
 
 #include <stdexcept>
 
