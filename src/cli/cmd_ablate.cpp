@@ -27,7 +27,7 @@ int cmd_ablate(int argc, char** argv) {
   Args args(argc, argv, 2, {"json", "help", "all"});
   if (args.take_flag("help")) {
     std::fputs(kHelp, stdout);
-    std::fputs(kToyFlagsHelp, stdout);
+    std::fputs(toy_flags_help().c_str(), stdout);
     std::fputs(kInterpFlagsHelp, stdout);
     return 0;
   }

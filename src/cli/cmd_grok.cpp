@@ -9,6 +9,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/config_flags.hpp"
 #include "core/check.hpp"
 #include "core/kernels.hpp"
 #include "grok/grok_fourier.hpp"
@@ -21,46 +22,21 @@ const char* kHelp = R"(usage: superpose grok [flags]
 Grokking (Power et al. 2022; Gromov 2023): learn (a + b) mod p from a fraction of the pairs with
 h = (W₁[1_a; 1_b])², logits = W₂h (mlp), or the residual stream x₁ = x₀ + W_out(W_in x₀)²,
 logits = U x₁ (residual); full-batch AdamW, one step per epoch.
-  --p P=97                   the modulus, in [2, 257]
-  --width W=500              hidden units, in [1, 4096]
-  --train-fraction F=0.3     share of the p² pairs trained on, in (0, 1)
-  --lr LR=1e-3               AdamW learning rate
-  --weight-decay WD=1        AdamW decoupled weight decay, in [0, 10]
-  --epochs E=1000            full-batch epochs, in [1, 1000000]
-  --model mlp|residual       --loss mse|ce      --seed SEED=0
-  --d-model D=128            residual stream width (residual model)
-  --eval-every K=1           a history point (test forward) every K epochs
-  --json                     print JSON: {config, history: [{epoch, train_acc, test_acc,
-                             train_loss, test_loss, weight_norm}], epoch_train_100,
-                             epoch_test_50, epoch_test_99 (null: never reached),
-                             top_frequencies, spectrum, fourier_concentration, seconds
-                             [, paths (residual)]}
+)";
+const char* kHelpTail = R"(  --json                    print JSON: {config, history: [{epoch, train_acc, test_acc,
+                            train_loss, test_loss, weight_norm}], epoch_train_100,
+                            epoch_test_50, epoch_test_99 (null: never reached),
+                            top_frequencies, spectrum, fourier_concentration, seconds
+                            [, paths (residual)]}
 )";
 
-const std::vector<std::pair<std::string, std::string>> kFlagOfField = {
-    {"p", "p"},           {"p²", "p"},       {"width", "width"},
-    {"d_model", "d-model"}, {"train_fraction", "train-fraction"},
-    {"lr", "lr"},         {"weight_decay", "weight-decay"},
-    {"epochs", "epochs"}, {"steps", "epochs"}, {"model", "model"},
-    {"loss", "loss"},     {"seed", "seed"},   {"eval_every", "eval-every"}};
-
 GrokConfig config_from_flags(Args& a) {
-  Json j = Json::object();
-  if (auto v = a.take("p")) j["p"] = parse_int("p", *v);
-  if (auto v = a.take("width")) j["width"] = parse_int("width", *v);
-  if (auto v = a.take("d-model")) j["d_model"] = parse_int("d-model", *v);
-  if (auto v = a.take("train-fraction")) j["train_fraction"] = parse_number("train-fraction", *v);
-  if (auto v = a.take("lr")) j["lr"] = parse_number("lr", *v);
-  if (auto v = a.take("weight-decay")) j["weight_decay"] = parse_number("weight-decay", *v);
-  if (auto v = a.take("epochs")) j["epochs"] = parse_int("epochs", *v);
-  if (auto v = a.take("model")) j["model"] = parse_choice("model", *v, {"mlp", "residual"});
-  if (auto v = a.take("loss")) j["loss"] = parse_choice("loss", *v, {"mse", "ce"});
-  if (auto v = a.take("seed")) j["seed"] = parse_int("seed", *v);
-  if (auto v = a.take("eval-every")) j["eval_every"] = parse_int("eval-every", *v);
   try {
-    return GrokConfig::from_json(j);
+    return GrokConfig::from_json(flags_to_json<GrokConfig>(a));
   } catch (const std::invalid_argument& e) {
-    rethrow_as_usage(e, kFlagOfField);
+    auto flags = flag_of_field<GrokConfig>();
+    flags.insert(flags.end(), {{"p²", "p"}, {"steps", "epochs"}});  // the memory bound, the schedule
+    rethrow_as_usage(e, flags);
   }
 }
 
@@ -82,9 +58,9 @@ Json paths_json(const GrokPathReadout& r) {
 }  // namespace
 
 int cmd_grok(int argc, char** argv) {
-  Args args(argc, argv, 2, {"json", "help"});
+  Args args = config_args<GrokConfig>(argc, argv);
   if (args.take_flag("help")) {
-    std::fputs(kHelp, stdout);
+    print_help({kHelp, flags_help<GrokConfig>(), kHelpTail});
     return 0;
   }
   const bool json = args.take_flag("json");

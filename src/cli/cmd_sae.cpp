@@ -10,6 +10,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/config_flags.hpp"
 #include "cli/sae_io.hpp"
 #include "core/check.hpp"
 #include "core/kernels.hpp"
@@ -22,103 +23,40 @@ namespace superpose::cli {
 namespace {
 const char* kHelp = R"(usage: superpose sae [flags]
 Train a sparse autoencoder and measure it on a held-out batch.
-  --arch relu|gated|jumprelu|topk|batchtopk   (default relu)
-  --data synthetic|toy|FILE.npy   known features; a toy model's h = W x; a (N, d) float .npy
-  --input-dim D=64          input dimension d (synthetic; toy: the toy model's hidden dims)
-  --true-features F=256     true features (synthetic; toy: the toy model's features)
-  --active A=5              mean active true features per sample
-  --latents L=512           SAE latents
-  --l1 λ=0.3                sparsity coefficient: L1 (relu, gated) or L0 (jumprelu)
-  --k K=5                   active latents per sample (topk, batchtopk)
-  --steps S=3000  --batch B=1024  --lr LR=1e-3  --seed SEED=0
-  --sweep λ1,λ2,...         one run per λ (instead of --l1)
+)";
+const char* kHelpTail = R"(  --sweep λ1,λ2,...         one run per λ (instead of --l1)
   --sweep-k k1,k2,...       one run per k (instead of --k)
-  --power-law α=0           feature probabilities p_i ∝ (i+1)^-α (synthetic)
-  --group-size G=1          correlated groups of G consecutive features (synthetic)
-  --orthogonal              orthonormal true directions (needs F ≤ d)
-  --toy-steps S=3000        training steps of the toy model (data toy)
-  --decoder-norm unit|weighted   relu: unit-norm decoder, or L1 weighted by decoder norms
-  --no-resample             no dead-latent resampling (relu, gated)
-  --dead-window S=500       a latent is dead after S steps without firing
-  --resample-every S=1000   steps between resampling checks (relu, gated)
-  --init tied|random        tied: W_enc = W_decᵀ, b_dec = data mean (default); random: the
-                            ARENA exercise's independent Kaiming-uniform W_enc, W_dec, zero biases
   --eval-batch N=4096       held-out samples for the metrics
   --json                    print JSON: {config, steps_per_second, metrics: {l0, mse, fve,
                             dead_fraction, dense_fraction, relative_reconstruction_bias, mmcs,
                             recovered_fraction}}; with a sweep, an array of those
 )";
 
-std::vector<std::pair<std::string, std::string>> flag_of_field(const char* sweep_flag) {
-  return {{"arch", "arch"},
-          {"data", "data"},
-          {"npy", "data"},
-          {"input_dim", "input-dim"},
-          {"true_features", "true-features"},
-          {"active", "active"},
-          {"n_latents", "latents"},
-          {"l1", sweep_flag && std::string(sweep_flag) == "sweep" ? "sweep" : "l1"},
-          {"k", sweep_flag && std::string(sweep_flag) == "sweep-k" ? "sweep-k" : "k"},
-          {"aux_k", "latents"},
-          {"steps", "steps"},
-          {"batch_size", "batch"},
-          {"n_latents × batch_size", "batch"},
-          {"n_latents × input_dim", "latents"},
-          {"true_features × input_dim", "true-features"},
-          {"lr", "lr"},
-          {"seed", "seed"},
-          {"power_law", "power-law"},
-          {"group_size", "group-size"},
-          {"orthogonal", "orthogonal"},
-          {"toy_steps", "toy-steps"},
-          {"decoder_norm", "decoder-norm"},
-          {"init", "init"},
-          {"dead_window", "dead-window"},
-          {"resample_every", "resample-every"},
-          {"warmup_steps", "steps"}};
-}
-
-Json config_json_from_flags(Args& a) {
-  Json j = Json::object();
-  if (auto v = a.take("arch"))
-    j["arch"] = parse_choice("arch", *v, {"relu", "gated", "jumprelu", "topk", "batchtopk"});
-  if (auto v = a.take("data")) {
-    if (*v == "synthetic" || *v == "toy") {
-      j["data"] = *v;
-    } else if (v->size() > 4 && v->compare(v->size() - 4, 4, ".npy") == 0) {
-      j["data"] = "npy";
-      j["npy_path"] = *v;
-    } else {
-      throw UsageError("--data must be synthetic, toy or a FILE.npy (got '" + *v + "')");
-    }
+// --data synthetic|toy|FILE.npy: the data key, and npy_path for a file.
+void take_data_flag(Args& a, Json& j) {
+  const auto v = a.take("data");
+  if (!v) return;
+  if (*v == "synthetic" || *v == "toy") {
+    j["data"] = *v;
+  } else if (v->size() > 4 && v->compare(v->size() - 4, 4, ".npy") == 0) {
+    j["data"] = "npy";
+    j["npy_path"] = *v;
+  } else {
+    throw UsageError("--data must be synthetic, toy or a FILE.npy (got '" + *v + "')");
   }
-  if (auto v = a.take("input-dim")) j["input_dim"] = parse_int("input-dim", *v);
-  if (auto v = a.take("true-features")) j["true_features"] = parse_int("true-features", *v);
-  if (auto v = a.take("active")) j["active"] = parse_number("active", *v);
-  if (auto v = a.take("latents")) j["n_latents"] = parse_int("latents", *v);
-  if (auto v = a.take("l1")) j["l1"] = parse_number("l1", *v);
-  if (auto v = a.take("k")) j["k"] = parse_int("k", *v);
-  if (auto v = a.take("steps")) j["steps"] = parse_int("steps", *v);
-  if (auto v = a.take("batch")) j["batch_size"] = parse_int("batch", *v);
-  if (auto v = a.take("lr")) j["lr"] = parse_number("lr", *v);
-  if (auto v = a.take("seed")) j["seed"] = parse_int("seed", *v);
-  if (auto v = a.take("power-law")) j["power_law"] = parse_number("power-law", *v);
-  if (auto v = a.take("group-size")) j["group_size"] = parse_int("group-size", *v);
-  if (auto v = a.take("toy-steps")) j["toy_steps"] = parse_int("toy-steps", *v);
-  if (auto v = a.take("decoder-norm")) j["decoder_norm"] = parse_choice("decoder-norm", *v, {"unit", "weighted"});
-  if (auto v = a.take("init")) j["init"] = parse_choice("init", *v, {"tied", "random"});
-  if (auto v = a.take("dead-window")) j["dead_window"] = parse_int("dead-window", *v);
-  if (auto v = a.take("resample-every")) j["resample_every"] = parse_int("resample-every", *v);
-  if (a.take_flag("orthogonal")) j["orthogonal"] = true;
-  if (a.take_flag("no-resample")) j["resample"] = false;
-  return j;
 }
 
 SaeConfig validated_config(const Json& j, const char* sweep_flag) {
   try {
     return SaeConfig::from_json(j);
   } catch (const std::invalid_argument& e) {
-    rethrow_as_usage(e, flag_of_field(sweep_flag));
+    auto flags = flag_of_field<SaeConfig>();
+    // the first match names the flag: a sweep sets l1 or k; the memory bounds, the clamped warmup
+    if (sweep_flag) flags.insert(flags.begin(), {std::string(sweep_flag) == "sweep" ? "l1" : "k", sweep_flag});
+    flags.insert(flags.end(), {{"npy", "data"}, {"aux_k", "latents"}, {"warmup_steps", "steps"},
+                               {"n_latents × batch_size", "batch"}, {"n_latents × input_dim", "latents"},
+                               {"true_features × input_dim", "true-features"}});
+    rethrow_as_usage(e, flags);
   }
 }
 
@@ -144,10 +82,9 @@ std::string fmt(const Json& v) {
 }  // namespace
 
 int cmd_sae(int argc, char** argv) {
-  Args args(argc, argv, 2, {"json", "help", "orthogonal", "no-resample"});
+  Args args = config_args<SaeConfig>(argc, argv);
   if (args.take_flag("help")) {
-    std::fputs(kHelp, stdout);
-    std::fputs(kSaeIoHelp, stdout);
+    print_help({kHelp, flags_help<SaeConfig>(), kSaeIoHelp, kHelpTail});
     return 0;
   }
   const bool json = args.take_flag("json");
@@ -162,7 +99,8 @@ int cmd_sae(int argc, char** argv) {
   }
   const auto save_dir = args.take("save");  // issue 7: a SAELens folder out
   const auto load_dir = args.take("load");  // issue 7: a SAELens folder in, measured, not trained
-  Json base = config_json_from_flags(args);
+  Json base = flags_to_json<SaeConfig>(args);
+  take_data_flag(args, base);
   args.finish();
   std::optional<SaeLensSae> file;
   if (load_dir) {

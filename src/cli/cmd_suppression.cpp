@@ -8,6 +8,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/config_flags.hpp"
 #include "core/check.hpp"
 #include "suppression/suppression_relu_encoder.hpp"
 #include "suppression/suppression_run.hpp"
@@ -18,53 +19,23 @@ namespace {
 const char* kHelp = R"(usage: superpose suppression [flags]
 Feature suppression: a sparse autoencoder trained with ‖y − x‖²/d + c·|f(x)| on a feature that is
 active with probability p learns the activation a = 1 − c/2 (0 for c ≥ 2) instead of 1.
-  --l1 C=0.4                 the L1 coefficient c, in [0, 10]
-  --feature-prob P=0.5       feature probability p, in (0, 1]
-  --magnitude binary|uniform an active feature is 1, or U[0,1) (the transfer curve)
-  --fix none|scale|gated     none; a scale vector s fitted afterwards on reconstruction alone
-                             (Wright & Sharkey 2024); the gated encoder (Rajamanoharan et al. 2024)
-  --steps S=5000  --lr LR=1e-2  --seed SEED=0  (Adam, cosine decay over the steps)
-  --sweep C1,C2,...          one run per c (instead of --l1)
-  --features N=1             n features, one per input dimension (the L1 then weighs c·n)
-  --decoder-bias             train a decoder bias (moves the optimum to 1 − c/(2(1 − p)))
-  --batch B=1024  --scale-steps S=1000 (fix scale: steps fitting s)
-  --json                     print JSON: {config, analytic_activation, trained_activation,
-                             effective_activation, transfer_curve: [[x, f(x)], ...],
-                             relative_reconstruction_bias}; with --sweep, an array of those
+  --sweep C1,C2,...         one run per c (instead of --l1)
+)";
+const char* kHelpTail = R"(  --json                    print JSON: {config, analytic_activation, trained_activation,
+                            effective_activation, transfer_curve: [[x, f(x)], ...],
+                            relative_reconstruction_bias}; with --sweep, an array of those
 )";
 
 constexpr int kCurvePoints = 21;  // transfer curve, x = 0, 0.05, ..., 1
-
-std::vector<std::pair<std::string, std::string>> flag_of_field(bool sweep) {
-  return {{"l1", sweep ? "sweep" : "l1"},  {"feature_probability", "feature-prob"},
-          {"magnitude", "magnitude"},      {"fix", "fix"},
-          {"n_features", "features"},      {"n_features × batch_size", "batch"},
-          {"steps", "steps"},              {"scale_steps", "scale-steps"},
-          {"batch_size", "batch"},         {"lr", "lr"},
-          {"seed", "seed"}};
-}
-
-Json config_json_from_flags(Args& a) {
-  Json j = Json::object();
-  if (auto v = a.take("l1")) j["l1"] = parse_number("l1", *v);
-  if (auto v = a.take("feature-prob")) j["feature_probability"] = parse_number("feature-prob", *v);
-  if (auto v = a.take("magnitude")) j["magnitude"] = parse_choice("magnitude", *v, {"binary", "uniform"});
-  if (auto v = a.take("fix")) j["fix"] = parse_choice("fix", *v, {"none", "scale", "gated"});
-  if (auto v = a.take("steps")) j["steps"] = parse_int("steps", *v);
-  if (auto v = a.take("scale-steps")) j["scale_steps"] = parse_int("scale-steps", *v);
-  if (auto v = a.take("lr")) j["lr"] = parse_number("lr", *v);
-  if (auto v = a.take("seed")) j["seed"] = parse_int("seed", *v);
-  if (auto v = a.take("features")) j["n_features"] = parse_int("features", *v);
-  if (auto v = a.take("batch")) j["batch_size"] = parse_int("batch", *v);
-  if (a.take_flag("decoder-bias")) j["decoder_bias"] = true;
-  return j;
-}
 
 SuppressionConfig validated_config(const Json& j, bool sweep) {
   try {
     return SuppressionConfig::from_json(j);
   } catch (const std::invalid_argument& e) {
-    rethrow_as_usage(e, flag_of_field(sweep));
+    auto flags = flag_of_field<SuppressionConfig>();
+    if (sweep) flags.insert(flags.begin(), {"l1", "sweep"});  // the first match names the flag
+    flags.emplace_back("n_features × batch_size", "batch");  // the memory bound
+    rethrow_as_usage(e, flags);
   }
 }
 
@@ -114,15 +85,15 @@ std::string fmt(const Json& v) {
 }  // namespace
 
 int cmd_suppression(int argc, char** argv) {
-  Args args(argc, argv, 2, {"json", "help", "decoder-bias"});
+  Args args = config_args<SuppressionConfig>(argc, argv);
   if (args.take_flag("help")) {
-    std::fputs(kHelp, stdout);
+    print_help({kHelp, flags_help<SuppressionConfig>(), kHelpTail});
     return 0;
   }
   const bool json = args.take_flag("json");
   std::vector<double> sweep;
   if (auto v = args.take("sweep")) sweep = parse_numbers("sweep", *v);
-  Json base = config_json_from_flags(args);
+  Json base = flags_to_json<SuppressionConfig>(args);
   args.finish();
   if (!sweep.empty() && base.contains("l1"))
     throw UsageError("--l1 and --sweep are exclusive (the sweep sets c for each run)");

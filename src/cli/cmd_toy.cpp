@@ -6,6 +6,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/config_flags.hpp"
 #include "cli/toy_flags.hpp"
 #include "cli/toy_io.hpp"
 #include "core/kernels.hpp"
@@ -34,12 +35,9 @@ Json vec_json(const Eigen::Ref<const Vec>& v) { return Json(std::vector<float>(v
 }  // namespace
 
 int cmd_toy(int argc, char** argv) {
-  Args args(argc, argv, 2, {"json", "help"});
+  Args args = config_args<ToyConfig>(argc, argv);
   if (args.take_flag("help")) {
-    std::fputs(kHelp, stdout);
-    std::fputs(kToyFlagsHelp, stdout);
-    std::fputs(kToyIoHelp, stdout);
-    std::fputs(kHelpTail, stdout);
+    print_help({kHelp, toy_flags_help(), kToyIoHelp, kHelpTail});
     return 0;
   }
   const bool json = args.take_flag("json");

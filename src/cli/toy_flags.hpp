@@ -1,5 +1,6 @@
 // The toy model's flags, shared by `superpose toy` and every command that trains a toy model
-// first (steer, ablate, ...): flag → ToyConfig, errors naming the flag (exit 2 via main).
+// first (steer, ablate, ...): flag → ToyConfig, errors naming the flag (exit 2 via main). The
+// flags, their help and their ranges come from ToyConfig::fields (cli/config_flags.hpp).
 #pragma once
 #include <string>
 #include <utility>
@@ -18,6 +19,6 @@ ToyConfig toy_config_from_flags(Args& a);
 const std::vector<std::pair<std::string, std::string>>& toy_flag_of_field();
 
 // The help lines of the toy flags.
-extern const char* const kToyFlagsHelp;
+std::string toy_flags_help();
 
 }  // namespace superpose::cli

@@ -94,6 +94,18 @@ void JsonConfigReader::read(const char* key, std::vector<double>& out) {
   out = std::move(values);
 }
 
+void JsonConfigReader::read(const char* key, std::vector<std::string>& out) {
+  const Json* v = get(key);
+  if (!v) return;
+  if (!v->is_array() || v->size() > 100000) fail_config(std::string(key) + " must be an array of strings");
+  std::vector<std::string> values;
+  for (const auto& e : *v) {
+    if (!e.is_string()) fail_config(std::string(key) + " must contain only strings (got " + e.dump() + ")");
+    values.push_back(e.get<std::string>());
+  }
+  out = std::move(values);
+}
+
 void JsonConfigReader::finish() const {
   for (auto it = j_->begin(); it != j_->end(); ++it)
     if (!seen_.count(it.key())) fail_config("unknown config key \"" + it.key() + "\"");

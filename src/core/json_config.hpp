@@ -29,6 +29,8 @@ class JsonConfigReader {
   void read(const char* key, std::string& out);
   // A number, or an array of numbers.
   void read(const char* key, std::vector<double>& out);
+  // An array of strings.
+  void read(const char* key, std::vector<std::string>& out);
   // Throws naming the first key that no read() asked for.
   void finish() const;
 

@@ -2,13 +2,15 @@
 // with a quadratic activation (Gromov 2023, "Grokking modular arithmetic"), or by the same MLP
 // written as a residual block over token embeddings (the residual-stream picture of Elhage et al.
 // 2021, "A Mathematical Framework for Transformer Circuits"). Full-batch AdamW: one step is one
-// epoch over the training pairs. JSON keys are the field names (docs/wasm-api.md, kind "grok").
+// epoch over the training pairs. fields() is the one description of every field (JSON key,
+// range, help, CLI flag; core/schema.hpp); docs/wasm-api.md, kind "grok".
 #pragma once
 #include <cstdint>
 #include <string>
 
 #include "core/json_config.hpp"
 #include "core/optim.hpp"
+#include "core/schema.hpp"
 
 namespace superpose {
 
@@ -23,17 +25,39 @@ enum class GrokLossKind {
 };
 
 struct GrokConfig {
-  int p = 97;                   // the modulus: a, b, (a + b) mod p ∈ Z_p, in [2, 257]
-  int width = 500;              // hidden units of the MLP, in [1, 4096]
-  int d_model = 128;            // residual stream width (residual model only), in [1, 1024]
-  double train_fraction = 0.3;  // share of the p² pairs trained on, (0, 1); the rest is the test set
-  double lr = 1e-3;             // AdamW learning rate, (0, 10]
-  double weight_decay = 1.0;    // AdamW decoupled weight decay, [0, 10]
-  int64_t epochs = 1000;        // the run's length (CLI), [1, 10^6]
+  int p = 97;                   // the modulus: a, b, (a + b) mod p ∈ Z_p
+  int width = 500;              // hidden units of the MLP
+  int d_model = 128;            // residual stream width (residual model only)
+  double train_fraction = 0.3;  // share of the p² pairs trained on; the rest is the test set
+  double lr = 1e-3;             // AdamW learning rate
+  double weight_decay = 1.0;    // AdamW decoupled weight decay
+  int64_t epochs = 1000;        // the run's length (CLI)
   std::string model = "mlp";    // mlp | residual
   std::string loss = "mse";     // mse | ce
-  int64_t seed = 0;             // init and train/test split, [0, 2^32-1]
-  int eval_every = 1;           // test metrics (a history point) every k epochs, [1, 10^6]
+  int64_t seed = 0;             // init and train/test split
+  int eval_every = 1;           // test metrics (a history point) every k epochs
+
+  // The one description of every field (core/schema.hpp); C is GrokConfig or const GrokConfig.
+  template <class C, class V> static void fields(C& c, V& v) {
+    v(c.p, Field("p", "the modulus").flag("p", "P").range(2, 257));
+    v(c.width, Field("width", "hidden units").flag("width", "W").range(1, 4096));
+    v(c.train_fraction, Field("train_fraction", "share of the p² pairs trained on")
+                            .flag("train-fraction", "F").range(0, 1, Bounds::open));
+    v(c.lr, Field("lr", "AdamW learning rate").flag("lr", "LR").range(0, 10, Bounds::open_min));
+    v(c.weight_decay, Field("weight_decay", "AdamW decoupled weight decay").flag("weight-decay", "WD")
+                          .range(0, 10));
+    v(c.epochs, Field("epochs", "full-batch epochs").flag("epochs", "E").range(1, 1e6).unit("epochs"));
+    v(c.model, Field("model", "mlp: h = (W₁[1_a; 1_b])², logits = W₂h; residual: x₁ = x₀ + W_out(W_in x₀)²")
+                   .flag("model").one_of({"mlp", "residual"}));
+    v(c.loss, Field("loss", "mean squared error on one-hot targets, or cross-entropy").flag("loss")
+                  .one_of({"mse", "ce"}));
+    v(c.seed, Field("seed", "seed of the initialisation and the train/test split").flag("seed", "SEED")
+                  .range(0, 4294967295.0));
+    v(c.d_model, Field("d_model", "residual stream width (residual model)").flag("d-model", "D")
+                     .range(1, 1024));
+    v(c.eval_every, Field("eval_every", "a history point (test forward) every K epochs")
+                        .flag("eval-every", "K").range(1, 1e6).unit("epochs"));
+  }
 
   // Throws std::invalid_argument naming the field, the allowed range and the value.
   void validate() const;

@@ -1,30 +1,48 @@
 // The intervention half of a steering/ablation experiment's config (the "steer" session; the CLI
 // reads the same fields from flags): which direction, how strong, on which input, what to ablate.
-// JSON keys are the field names (docs/wasm-api.md, kind "steer").
+// fields() is the one description of every field (core/schema.hpp; docs/wasm-api.md, kind "steer").
 // Not here: the toy model's and the SAE's configs (they train first).
 #pragma once
 #include <cstdint>
 #include <string>
 
 #include "core/json_config.hpp"
+#include "core/schema.hpp"
 
 namespace superpose {
 
 struct InterventionConfig {
-  int instance = 0;                 // which toy instance, in [0, n_instances)
+  int instance = 0;                    // which toy instance (< n_instances: checked with the model)
   std::string direction = "latent:0";  // latent:I | feature:I | unit:J
-  double strength = 1.0;            // in [-100, 100]
-  std::string input = "zero";       // zero | sample
-  std::string target = "latent";    // what the effects matrix ablates: latent | unit
-  std::string mode = "zero";        // zero | mean | resample
-  int eval_batch = 4096;            // [1, 65536]: reference statistics and loss changes
-  int64_t seed = 0;                 // [0, 2^32-1]: data of the interventions, resample draws
+  double strength = 1.0;
+  std::string input = "zero";          // zero | sample
+  std::string target = "latent";       // what the effects matrix ablates: latent | unit
+  std::string mode = "zero";           // zero | mean | resample
+  int eval_batch = 4096;               // reference statistics and loss changes
+  int64_t seed = 0;                    // data of the interventions, resample draws
+
+  // The one description of every field (core/schema.hpp); C is InterventionConfig or const.
+  template <class C, class V> static void fields(C& c, V& v) {
+    v(c.instance, Field("instance", "which toy instance to intervene on (< n_instances)").flag("instance", "K")
+                      .range(0, 255));
+    v(c.direction, Field("direction", "latent:I, feature:I or unit:J (I < n_latents, n_features; J < n_hidden)")
+                       .flag("direction", "latent:I|feature:I|unit:J"));
+    v(c.strength, Field("strength", "h' = h + strength · direction · scale (negative steers the other way)")
+                      .flag("strength", "S").range(-100, 100));
+    v(c.input, Field("input", "the all-zero input, or a seeded sample with an active feature").flag("input")
+                   .one_of({"zero", "sample"}));
+    v(c.target, Field("target", "the rows of the effects matrix").flag("target").one_of({"latent", "unit"}));
+    v(c.mode, Field("mode", "what an ablated activation is replaced by").flag("mode")
+                  .one_of({"zero", "mean", "resample"}));
+    v(c.eval_batch, Field("eval_batch", "inputs for the statistics (max/mean activations) and the loss changes")
+                        .flag("eval-batch", "B").range(1, 65536));
+    v(c.seed, Field("seed", "seed of the interventions' data and resample draws").range(0, 4294967295.0));
+  }
 
   // Throws std::invalid_argument naming the field (index ranges need the model: checked later).
   void validate() const;
-  // Reads the keys it knows from r (the session's reader, which also holds toy/sae keys).
-  void read(JsonConfigReader& r);
-  void write(Json& j) const;
+  static InterventionConfig from_json(const Json& j);  // validates
+  Json to_json() const;
 };
 
 }  // namespace superpose

@@ -31,6 +31,28 @@ constexpr uint64_t kInterpSaeHeldOutStream = 111;
 // are the knobs the CLI and the session expose; input_dim/true_features/active are filled in here.
 SaeConfig interp_sae_defaults(const ToyConfig& toy);
 
+// Which SAE the steer/ablate front ends use and the knobs they expose (kind steer's "sae"
+// object; the CLI's --sae, --latents, --l1, --k, --sae-steps, --sae-seed): an architecture of
+// sae/ trained on the hidden activations, the hand-built perfect one (interp/perfect_sae.hpp), or
+// saelens (an imported file, session only). The other SaeConfig fields are interp_sae_defaults'.
+struct InterpSaeConfig {
+  std::string kind = "topk";
+  SaeConfig sae;  // interp_sae_defaults(toy), then the keys given
+
+  template <class C, class V> static void fields(C& c, V& v) {
+    v(c.kind, Field("kind", "an architecture of sae/ trained on the toy model's hidden activations "
+                            "h = W x, perfect (hand-built from its feature columns) or saelens (imported)")
+                  .flag("sae").one_of({"topk", "relu", "gated", "jumprelu", "batchtopk", "perfect", "saelens"}));
+    auto knobs = adapt_fields(v, [](Field& f) {
+      const std::string name = f.name;
+      if (name == "steps") f.flag("sae-steps", "S").range(1, 100000);  // trained within one step call
+      if (name == "seed") f.flag("sae-seed", "SEED");
+      return name == "n_latents" || name == "l1" || name == "k" || name == "steps" || name == "seed";
+    });
+    SaeConfig::fields(c.sae, knobs);
+  }
+};
+
 // Trains config (arch, n_latents, l1, k, steps, batch_size, lr, seed, ...; its data fields are
 // ignored) on h = W x of `model` (instance `instance` of `toy`), x from the toy data generator
 // with seed config.seed. Throws std::invalid_argument naming the bad field.

@@ -1,6 +1,7 @@
 // Configuration of a sparse-autoencoder run (issue 5): the architecture, its sparsity knob, the
 // data source and the training schedule, with documented defaults and one validate() that every
-// front end goes through. JSON keys are the field names (docs/wasm-api.md, kind "sae").
+// front end goes through. fields() is the one description of every field (JSON key, range, help,
+// CLI flag; core/schema.hpp; docs/wasm-api.md, kind "sae").
 //
 // Architectures: relu (Bricken et al. 2023, "Towards Monosemanticity"), gated (Rajamanoharan et
 // al. 2024, "Improving Dictionary Learning with Gated SAEs"), jumprelu (Rajamanoharan et al.
@@ -13,10 +14,13 @@
 
 #include "core/json_config.hpp"
 #include "core/optim.hpp"
+#include "core/schema.hpp"
 
 namespace superpose {
 
 enum class SaeArch { relu, gated, jumprelu, topk, batchtopk };
+// The architectures' names, in SaeArch's order.
+inline const std::vector<std::string> kSaeArchNames = {"relu", "gated", "jumprelu", "topk", "batchtopk"};
 enum class SaeDataKind { synthetic, toy, npy };
 
 struct SaeConfig {
@@ -60,12 +64,67 @@ struct SaeConfig {
   int64_t resample_every = 1000;   // steps between resampling checks (relu, gated)
   int64_t seed = 0;
 
+  // The one description of every field (core/schema.hpp); C is SaeConfig or const SaeConfig.
+  template <class C, class V> static void fields(C& c, V& v) {
+    v(c.arch, Field("arch", "the architecture").flag("arch").one_of(kSaeArchNames));
+    v(c.data, Field("data", "known features; a toy model's h = W x; a (N, d) float .npy")
+                  .custom_flag("data", "synthetic|toy|FILE.npy").one_of({"synthetic", "toy", "npy"}));
+    v(c.npy_path, Field("npy_path", "data npy: a (N, d) float32/float64 file"));
+    v(c.input_dim, Field("input_dim", "input dimension d (synthetic; toy: the toy model's hidden dims)")
+                       .flag("input-dim", "D").range(1, 4096));
+    v(c.true_features, Field("true_features", "true features (synthetic; toy: the toy model's features)")
+                           .flag("true-features", "F").range(1, 65536));
+    v(c.active, Field("active", "mean active true features per sample, Σ_i p_i").flag("active", "A")
+                    .range_to(0, "true_features", c.true_features, Bounds::open_min));
+    v(c.n_latents, Field("n_latents", "SAE latents L").flag("latents", "L").range(1, 16384));
+    v(c.l1, Field("l1", "sparsity coefficient λ: L1 (relu, gated) or L0 (jumprelu)").flag("l1", "λ")
+                .range(0, 100));
+    v(c.k, Field("k", "active latents per sample (topk, batchtopk: at most n_latents)").flag("k", "K")
+               .range(1, 16384));
+    v(c.steps, Field("steps", "training steps; the schedule is laid over them").flag("steps", "S")
+                   .range(1, 1e8).unit("steps"));
+    v(c.batch_size, Field("batch_size", "samples per step").flag("batch", "B").range(1, 65536));
+    v(c.lr, Field("lr", "Adam learning rate").flag("lr", "LR").range(0, 10, Bounds::open_min));
+    v(c.seed, Field("seed", "seed of the initialisation and the data").flag("seed", "SEED")
+                  .range(0, 4294967295.0));
+    v(c.power_law, Field("power_law", "feature probabilities p_i ∝ (i+1)^-α (synthetic)")
+                       .flag("power-law", "α").range(0, 5));
+    v(c.group_size, Field("group_size", "correlated groups of G consecutive features (synthetic)")
+                        .flag("group-size", "G").range_to(1, "true_features", c.true_features));
+    v(c.orthogonal, Field("orthogonal", "orthonormal true directions (needs F ≤ d)").flag("orthogonal"));
+    v(c.toy_steps, Field("toy_steps", "training steps of the toy model (data toy)").flag("toy-steps", "S")
+                       .range(0, 1e6).unit("steps"));
+    v(c.decoder_norm, Field("decoder_norm", "relu: unit-norm decoder, or L1 weighted by decoder norms")
+                          .flag("decoder-norm").one_of({"unit", "weighted"}));
+    v(c.resample, Field("resample", "resample dead latents (relu, gated); --no-resample turns it off")
+                      .flag("no-resample"));
+    v(c.dead_window, Field("dead_window", "a latent is dead after S steps without firing")
+                         .flag("dead-window", "S").range(1, 1e8).unit("steps"));
+    v(c.resample_every, Field("resample_every", "steps between resampling checks (relu, gated)")
+                            .flag("resample-every", "S").range(1, 1e8).unit("steps"));
+    v(c.init, Field("init", "tied: W_enc = W_decᵀ, b_dec = data mean; random: the ARENA exercise's "
+                            "independent Kaiming-uniform W_enc, W_dec, zero biases")
+                  .flag("init").one_of({"tied", "random"}));
+    v(c.jump_bandwidth, Field("jump_bandwidth", "ε of the rectangle kernel (jumprelu)")
+                            .range(0, 10, Bounds::open_min));
+    v(c.jump_theta_init, Field("jump_theta_init", "initial threshold θ (jumprelu)")
+                             .range(0, 100, Bounds::open_min));
+    v(c.aux_k_coefficient, Field("aux_k_coefficient", "α of the aux-k loss (topk, batchtopk); 0 turns it off")
+                               .range(0, 10));
+    v(c.aux_k, Field("aux_k", "dead latents used by aux-k, per sample").range(1, 16384));
+    v(c.schedule, Field("schedule", "learning-rate schedule").one_of({"constant", "warmup", "cosine"}));
+    v(c.warmup_steps, Field("warmup_steps", "linear lr warmup (warmup, cosine; at most steps)")
+                          .range(0, 1e8).unit("steps"));
+    v(c.min_lr_fraction, Field("min_lr_fraction", "cosine decays to this fraction of lr at steps")
+                             .range(0, 1));
+    v(c.l1_warmup_steps, Field("l1_warmup_steps", "λ ramps up linearly from 0 over these steps")
+                             .range(0, 1e8).unit("steps"));
+  }
+
   // Throws std::invalid_argument naming the field, the allowed range and the value.
   void validate() const;
   static SaeConfig from_json(const Json& j);  // validates
   Json to_json() const;
-  // Reads the keys it knows from r (the session reads its own keys around them).
-  void read(JsonConfigReader& r);
 
   SaeArch arch_kind() const;
   SaeDataKind data_kind() const;

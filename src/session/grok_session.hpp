@@ -18,6 +18,8 @@ class GrokSession : public Session {
   Json configure(const Json& config) override;
   Json reset() override;
   Json step(int64_t k) override;
+  // GrokConfig's fields ("steps", the answer's copy of epochs, is not read).
+  Json schema_fields() const override { return fields_schema<GrokConfig>(); }
   GrokRun* run() { return run_.get(); }
 
  protected:

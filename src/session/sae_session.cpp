@@ -60,45 +60,23 @@ Json SaeSession::configure(const Json& config) {
     if (rest.contains(key))
       fail_config(std::string(key) + " is not a key of the sae session (use " +
                   (std::string(key) == "arch" ? "archs" : "npy_base64") + ")");
-  std::vector<std::string> archs = {"relu"};
-  if (rest.contains("archs")) {
-    const Json& a = rest["archs"];
-    if (!a.is_array() || a.empty() || a.size() > 5)
-      fail_config("archs must be a list of 1 to 5 architectures");
-    archs.clear();
-    for (const Json& name : a) {
-      if (!name.is_string()) fail_config("archs must be a list of architecture names");
-      parse_sae_arch(name.get<std::string>());
-      archs.push_back(name.get<std::string>());
-    }
-    rest.erase("archs");
-  }
-  std::vector<double> sweep_l1, sweep_k;
-  int eval_batch = 1024;
-  std::string npy_b64;
-  {
-    Json own = Json::object();
-    for (const char* key : {"sweep_l1", "sweep_k", "eval_batch", "npy_base64"})
-      if (rest.contains(key)) {
-        own[key] = rest[key];
-        rest.erase(key);
-      }
-    JsonConfigReader r(own);
-    r.read("sweep_l1", sweep_l1);
-    r.read("sweep_k", sweep_k);
-    r.read("eval_batch", eval_batch);
-    r.read("npy_base64", npy_b64);
-    r.finish();
-  }
-  require_in_range("eval_batch", eval_batch, 16, 16384);
+  SaeSessionConfig sc;
+  JsonConfigReader r(rest);
+  read_fields(sc, r);
+  r.finish();
+  if (sc.archs.empty() || sc.archs.size() > 5) fail_config("archs must be a list of 1 to 5 architectures");
   // An uploaded file stands in for npy_path (the config check asks for one).
-  if (rest.contains("data") && rest["data"] == "npy") rest["npy_path"] = "upload.npy";
-  SaeConfig base = SaeConfig::from_json(rest);
-  for (double v : sweep_l1) require_in_range("sweep_l1", v, 0, 100);
-  for (double v : sweep_k) {
-    require_in_range("sweep_k", v, 1, base.n_latents, false, false, nullptr, "n_latents");
+  if (sc.base.data == "npy") sc.base.npy_path = "upload.npy";
+  check_fields(sc);
+  sc.base.validate();
+  for (double v : sc.sweep_k)
     if (v != std::floor(v)) fail_config("sweep_k must hold integers (got " + format_number(v) + ")");
-  }
+  const SaeConfig& base = sc.base;
+  std::vector<std::string>& archs = sc.archs;
+  std::vector<double>& sweep_l1 = sc.sweep_l1;
+  std::vector<double>& sweep_k = sc.sweep_k;
+  const int eval_batch = sc.eval_batch;
+  const std::string& npy_b64 = sc.npy_base64;
   if (sweep_l1.empty()) sweep_l1 = {base.l1};
   if (sweep_k.empty()) sweep_k = {static_cast<double>(base.k)};
 

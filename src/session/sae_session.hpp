@@ -1,12 +1,7 @@
 // The sparse-autoencoder lab as a Session (kind "sae"; docs/wasm-api.md): several SAEs trained
 // side by side on the same batches, one "run" per architecture and sparsity setting, with the
 // metrics of sae_metrics on a fixed held-out batch.
-// Config: the keys of SaeConfig (except `arch`, `npy_path`), plus
-//   archs      list of architectures trained side by side (default ["relu"])
-//   sweep_l1   λ values: one run per value for relu/gated/jumprelu (default: just `l1`)
-//   sweep_k    k values: one run per value for topk/batchtopk (default: just `k`)
-//   eval_batch held-out samples for the metrics (default 1024)
-//   npy_base64 data = "npy": the .npy file's bytes, base64 (the page uploads it this way)
+// Config: SaeSessionConfig below (SaeConfig's keys but arch and npy_path, and the session's own).
 // Runs are ordered arch by arch, then by sweep value (configure() returns them as "runs").
 // Interop (issue 7): export_saelens(run) writes run r as a SAELens folder's two files;
 // import_saelens replaces the runs with the file's SAE, measured on the configured data and not
@@ -22,6 +17,27 @@
 
 namespace superpose {
 
+// What the session's configure reads: SaeConfig's keys but arch and npy_path (archs, npy_base64
+// stand in for them), and the session's own.
+struct SaeSessionConfig {
+  SaeConfig base;
+  std::vector<std::string> archs{"relu"};  // trained side by side
+  std::vector<double> sweep_l1, sweep_k;   // one run per value; empty: just l1, just k
+  int eval_batch = 1024;                   // held-out samples for the metrics
+  std::string npy_base64;                  // data npy: the .npy file's bytes, base64 (the page's upload)
+
+  template <class C, class V> static void fields(C& c, V& v) {
+    v(c.archs, Field("archs", "architectures trained side by side, 1 to 5").one_of(kSaeArchNames));
+    v(c.sweep_l1, Field("sweep_l1", "λ per run of relu, gated, jumprelu (empty: just l1)").range(0, 100));
+    v(c.sweep_k, Field("sweep_k", "k per run of topk, batchtopk (empty: just k; 16 runs in all at most)")
+                     .range_to(1, "n_latents", c.base.n_latents));
+    auto base_fields = skip_fields(v, {"arch", "npy_path"});
+    SaeConfig::fields(c.base, base_fields);
+    v(c.eval_batch, Field("eval_batch", "held-out samples for the metrics").range(16, 16384));
+    v(c.npy_base64, Field("npy_base64", "data npy: the file's bytes in base64 (at most 96 MB)"));
+  }
+};
+
 class SaeSession : public Session {
  public:
   static constexpr int kMaxRuns = 16;
@@ -32,6 +48,7 @@ class SaeSession : public Session {
   Json configure(const Json& config) override;
   Json reset() override;
   Json step(int64_t k) override;
+  Json schema_fields() const override { return fields_schema<SaeSessionConfig>(); }
   int n_runs() const { return static_cast<int>(runs_.size()); }
   const SaeTrainer& run(int r) const { return *runs_[r]; }
   const SaeMetrics& metrics(int r);  // on the held-out batch (cached until the next step)

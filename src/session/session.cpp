@@ -12,6 +12,10 @@ const std::map<std::string, Buffer>& Session::buffers() {
   return buffers_;
 }
 
+Json session_schema(const std::string& kind) {
+  return Json{{"kind", kind}, {"fields", make_session(kind)->schema_fields()}};
+}
+
 std::vector<uint8_t> Session::export_safetensors() {
   fail_config("this experiment kind does not export safetensors (supported: toy)");
 }

@@ -26,6 +26,9 @@ class Session {
   // Trains k steps (throws Diverged on NaN, keeping the state before the bad step); returns a
   // small summary, at least {"step": N}.
   virtual Json step(int64_t k) = 0;
+  // The keys configure() takes, one JSON object per field (core/schema.hpp field_schema: name,
+  // type, default, range, choices, help, unit, flag); the same before and after configure.
+  virtual Json schema_fields() const = 0;
   // The named buffers, refreshed when the experiment changed since the last call.
   const std::map<std::string, Buffer>& buffers();
 
@@ -62,5 +65,8 @@ class Session {
 // The factory for an experiment kind; throws std::invalid_argument for an unknown kind.
 std::unique_ptr<Session> make_session(const std::string& kind);
 std::vector<std::string> session_kinds();
+// {"kind": kind, "fields": [...]}: what a page needs to build its controls (docs/wasm-api.md,
+// "Schemas"); throws std::invalid_argument for an unknown kind.
+Json session_schema(const std::string& kind);
 
 }  // namespace superpose

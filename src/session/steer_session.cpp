@@ -51,18 +51,17 @@ Json SteerSession::configure(const Json& config) {
     sc = loaded_sae_->config();
     sae = loaded_info_;
   } else {
+    InterpSaeConfig in{sae_kind, sc};
     JsonConfigReader sr(sae_in);
-    sr.read("kind", sae_kind);
-    sr.read("n_latents", sc.n_latents);
-    sr.read("l1", sc.l1);
-    sr.read("k", sc.k);
-    sr.read("steps", sc.steps);
-    sr.read("seed", sc.seed);
+    read_fields(in, sr);
     sr.finish();
-    static const char* const kinds[] = {"relu", "gated", "jumprelu", "topk", "batchtopk", "perfect"};
-    if (std::find(std::begin(kinds), std::end(kinds), sae_kind) == std::end(kinds))
-      fail_config("sae.kind must be one of topk, relu, gated, jumprelu, batchtopk, perfect, saelens (got \"" +
-                  sae_kind + "\")");
+    try {
+      check_fields(in);
+    } catch (const std::invalid_argument& e) {
+      fail_config(std::string("sae.") + e.what());
+    }
+    sae_kind = in.kind;
+    sc = in.sae;
     sae = Json{{"kind", sae_kind}};
   }
   if (sae_kind != "perfect" && sae_kind != "saelens") {
@@ -71,18 +70,12 @@ Json SteerSession::configure(const Json& config) {
     sc.true_features = toy.n_features;
     sc.active = std::min<double>(sc.active, sc.true_features);
     sc.aux_k = std::max(1, sc.n_latents / 2);
-    // trained inside one step call: keep it short enough for the page
-    require_in_range("sae.steps", static_cast<double>(sc.steps), 1, 100000);
     try {
       sc.validate();
     } catch (const std::invalid_argument& e) {
       fail_config(std::string("sae.") + e.what());
     }
-    sae["n_latents"] = sc.n_latents;
-    sae["l1"] = sc.l1;
-    sae["k"] = sc.k;
-    sae["steps"] = sc.steps;
-    sae["seed"] = sc.seed;
+    sae = fields_to_json(InterpSaeConfig{sae_kind, sc});
   }
   // the rest: the intervention fields ("steps" is read-only: the total training length).
   Json rest = config.is_null() ? Json::object() : config;
@@ -91,11 +84,7 @@ Json SteerSession::configure(const Json& config) {
     rest.erase("sae");
     rest.erase("steps");
   }
-  JsonConfigReader r(rest);
-  InterventionConfig iv;
-  iv.read(r);
-  r.finish();
-  iv.validate();
+  const InterventionConfig iv = InterventionConfig::from_json(rest);
   require_in_range("instance", iv.instance, 0, toy.n_instances - 1, false, false, nullptr,
                    "n_instances-1");
   const SteerTarget target = parse_steer_target(iv.direction);
@@ -121,11 +110,26 @@ Json SteerSession::configure(const Json& config) {
   return config_json();
 }
 
+Json SteerSession::schema_fields() const {
+  const ToyConfig toy = ToyConfig::from_json(toy_defaults());
+  const InterpSaeConfig sae{"topk", interp_sae_defaults(toy)};
+  Json fields = Json::array();
+  fields.push_back(object_field_schema(
+      Field("toy", "the toy model: kind toy's keys, over this kind's defaults"), toy.to_json(),
+      fields_schema(toy)));
+  fields.push_back(object_field_schema(
+      Field("sae", "the SAE: trained on the hidden activations (n_latents default 2·n_features, seed "
+                   "default toy.seed), perfect, or the imported saelens one"),
+      fields_to_json(sae), fields_schema(sae)));
+  for (Json& f : fields_schema<InterventionConfig>()) fields.push_back(std::move(f));
+  return fields;
+}
+
 Json SteerSession::config_json() const {
   Json j;
   j["toy"] = toy_.to_json();
   j["sae"] = sae_;
-  iv_.write(j);
+  j.update(iv_.to_json());
   j["steps"] = total_steps();
   return j;
 }

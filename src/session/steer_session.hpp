@@ -24,6 +24,7 @@ class SteerSession : public Session {
   Json configure(const Json& config) override;
   Json reset() override;
   Json step(int64_t k) override;
+  Json schema_fields() const override;
   Json import_saelens(const std::string& cfg_json, const std::vector<uint8_t>& weights) override;
 
  protected:

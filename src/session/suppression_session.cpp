@@ -19,19 +19,17 @@ Json SuppressionSession::configure(const Json& config) {
   if (rest.contains("fix"))
     fail_config("fix is not a key of the suppression session: it trains none, scale and gated "
                 "side by side");
-  std::vector<double> sweep;
-  if (rest.contains("sweep")) {
-    Json only = Json::object();
-    only["sweep"] = rest["sweep"];
-    JsonConfigReader r(only);
-    r.read("sweep", sweep);
-    rest.erase("sweep");
-  }
+  SuppressionSessionConfig sc;
+  JsonConfigReader r(rest);
+  read_fields(sc, r);
+  r.finish();
+  std::vector<double>& sweep = sc.sweep;
   if (sweep.size() > static_cast<std::size_t>(kMaxSweep))
     fail_config("sweep must have at most " + std::to_string(kMaxSweep) + " values (got " +
                 std::to_string(sweep.size()) + ")");
-  for (double c : sweep) require_in_range("sweep", c, 0, 10);
-  const SuppressionConfig base = SuppressionConfig::from_json(rest);
+  check_fields(sc);
+  const SuppressionConfig& base = sc.base;
+  base.validate();
   // Build everything first: only a valid config replaces the running experiment.
   std::vector<std::unique_ptr<SuppressionRun>> runs, sweep_runs;
   for (const char* fix : kFixes) {

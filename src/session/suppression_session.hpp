@@ -12,6 +12,18 @@
 
 namespace superpose {
 
+// What the session's configure reads: SuppressionConfig's keys but fix (the three fixes train
+// side by side), and the sweep.
+struct SuppressionSessionConfig {
+  SuppressionConfig base;
+  std::vector<double> sweep;  // at most SuppressionSession::kMaxSweep values
+  template <class C, class V> static void fields(C& c, V& v) {
+    auto base_fields = skip_fields(v, {"fix"});
+    SuppressionConfig::fields(c.base, base_fields);
+    v(c.sweep, Field("sweep", "extra runs without a fix, one per c (at most 32)").range(0, 10));
+  }
+};
+
 class SuppressionSession : public Session {
  public:
   static constexpr int kCurvePoints = 51;     // transfer curves, t ∈ [0, 1]
@@ -21,6 +33,7 @@ class SuppressionSession : public Session {
   Json configure(const Json& config) override;
   Json reset() override;
   Json step(int64_t k) override;
+  Json schema_fields() const override { return fields_schema<SuppressionSessionConfig>(); }
   // none, scale, gated (in that order); null before configure.
   const SuppressionRun* run(int fix) const { return runs_.empty() ? nullptr : runs_[fix].get(); }
   const std::vector<std::unique_ptr<SuppressionRun>>& sweep_runs() const { return sweep_; }

@@ -12,6 +12,7 @@ class ToySession : public Session {
   Json configure(const Json& config) override;
   Json reset() override;
   Json step(int64_t k) override;
+  Json schema_fields() const override { return fields_schema<ToyConfig>(); }
   // The model as toy/toy_export.hpp's file; import replaces config and model (step 0, fresh Adam).
   std::vector<uint8_t> export_safetensors() override;
   Json import_safetensors(const std::vector<uint8_t>& bytes) override;

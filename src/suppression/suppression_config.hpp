@@ -1,8 +1,9 @@
 // Configuration of one feature-suppression run (issue 4): a sparse autoencoder trained with
 // loss ‖y − x‖²/d + c·|f(x)|₁ on features that are each active with probability p, and the
 // two fixes of its shrinkage (a scale vector fitted afterwards, a gated encoder). Documented
-// defaults and one validate() that every front end goes through; JSON keys are the field names
-// (docs/wasm-api.md, kind "suppression").
+// defaults and one validate() that every front end goes through; fields() is the one description
+// of every field (JSON key, range, help, CLI flag; core/schema.hpp; docs/wasm-api.md, kind
+// "suppression").
 // Not here: the model (suppression_encoder.hpp), the run and its phases (suppression_run.hpp).
 #pragma once
 #include <cstdint>
@@ -10,6 +11,7 @@
 
 #include "core/json_config.hpp"
 #include "core/optim.hpp"
+#include "core/schema.hpp"
 
 namespace superpose {
 
@@ -25,8 +27,8 @@ enum class SuppressionFix {
 };
 
 struct SuppressionConfig {
-  double l1 = 0.4;                   // c, the L1 coefficient, in [0, 10]
-  double feature_probability = 0.5;  // p, in (0, 1]
+  double l1 = 0.4;                   // c, the L1 coefficient
+  double feature_probability = 0.5;  // p
   std::string magnitude = "binary";  // binary | uniform
   std::string fix = "none";          // none | scale | gated
   int n_features = 1;                // n = d: features (one per input dimension) and latents
@@ -36,6 +38,30 @@ struct SuppressionConfig {
   int batch_size = 1024;
   double lr = 1e-2;                  // Adam
   int64_t seed = 0;
+
+  // The one description of every field (core/schema.hpp); C is SuppressionConfig or const.
+  template <class C, class V> static void fields(C& c, V& v) {
+    v(c.l1, Field("l1", "the L1 coefficient c").flag("l1", "C").range(0, 10));
+    v(c.feature_probability, Field("feature_probability", "feature probability p")
+                                 .flag("feature-prob", "P").range(0, 1, Bounds::open_min));
+    v(c.magnitude, Field("magnitude", "an active feature is 1, or U[0,1) (the transfer curve)")
+                       .flag("magnitude").one_of({"binary", "uniform"}));
+    v(c.fix, Field("fix", "none; a scale vector s fitted afterwards on reconstruction alone (Wright & "
+                          "Sharkey 2024); the gated encoder (Rajamanoharan et al. 2024)")
+                 .flag("fix").one_of({"none", "scale", "gated"}));
+    v(c.steps, Field("steps", "encoder training steps (Adam, cosine decay)").flag("steps", "S")
+                   .range(1, 1e7).unit("steps"));
+    v(c.lr, Field("lr", "Adam learning rate").flag("lr", "LR").range(0, 10, Bounds::open_min));
+    v(c.seed, Field("seed", "seed of the initialisation and the data").flag("seed", "SEED")
+                  .range(0, 4294967295.0));
+    v(c.n_features, Field("n_features", "n features, one per input dimension (the L1 then weighs c·n)")
+                        .flag("features", "N").range(1, 64));
+    v(c.decoder_bias, Field("decoder_bias", "train a decoder bias (moves the optimum to 1 − c/(2(1 − p)))")
+                          .flag("decoder-bias"));
+    v(c.batch_size, Field("batch_size", "samples per step").flag("batch", "B").range(1, 65536));
+    v(c.scale_steps, Field("scale_steps", "fix scale: steps fitting s").flag("scale-steps", "S")
+                         .range(1, 1e7).unit("steps"));
+  }
 
   // Throws std::invalid_argument naming the field, the allowed range and the value.
   void validate() const;

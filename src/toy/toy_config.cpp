@@ -13,20 +13,11 @@ constexpr double kMaxBatchFloats = 16.0 * 1024 * 1024;
 }  // namespace
 
 void ToyConfig::validate() const {
-  require_in_range("n_features", n_features, 1, 512);
-  require_in_range("n_hidden", n_hidden, 1, n_features, false, false, nullptr, "n_features");
-  require_in_range("n_instances", n_instances, 1, 256);
+  check_fields(*this);
   if (feature_probability.size() != 1 &&
       feature_probability.size() != static_cast<std::size_t>(n_instances))
     fail_config("feature_probability must have 1 or n_instances=" + std::to_string(n_instances) +
                 " values (got " + std::to_string(feature_probability.size()) + ")");
-  for (double p : feature_probability) require_in_range("feature_probability", p, 0, 1, true);
-  require_in_range("importance_decay", importance_decay, 0, 1, true);
-  model_kind();
-  correlation_kind();
-  require_in_range("batch_size", batch_size, 1, 65536);
-  require_in_range("steps", static_cast<double>(steps), 1, 1e8);
-  require_in_range("seed", static_cast<double>(seed), 0, 4294967295.0);
   optimizer_config().validate();
   // The batch, its output and its gradient (3 copies); the WᵀW readouts.
   require_fits_browser("n_instances × n_features × batch_size",
@@ -72,40 +63,14 @@ OptimizerConfig ToyConfig::optimizer_config() const {
   return o;
 }
 
-ToyConfig ToyConfig::from_json(const Json& j) {
-  ToyConfig c;
-  JsonConfigReader r(j);
-  r.read("n_features", c.n_features);
-  r.read("n_hidden", c.n_hidden);
-  r.read("n_instances", c.n_instances);
-  r.read("feature_probability", c.feature_probability);
-  r.read("importance_decay", c.importance_decay);
-  r.read("model", c.model);
-  r.read("correlation", c.correlation);
-  r.read("batch_size", c.batch_size);
-  r.read("lr", c.lr);
-  r.read("optimizer", c.optimizer);
-  r.read("weight_decay", c.weight_decay);
-  r.read("schedule", c.schedule);
-  r.read("warmup_steps", c.warmup_steps);
-  r.read("steps", c.steps);
-  r.read("seed", c.seed);
-  r.finish();
-  c.validate();
-  return c;
-}
+ToyConfig ToyConfig::from_json(const Json& j) { return config_from_json<ToyConfig>(j); }
 
 Json ToyConfig::to_json() const {
-  Json fp = Json::array();
+  Json j = fields_to_json(*this);
+  Json fp = Json::array();  // one value per instance, also when one was given for all
   for (int k = 0; k < n_instances; ++k) fp.push_back(probability(k));
-  return Json{{"n_features", n_features},   {"n_hidden", n_hidden},
-              {"n_instances", n_instances}, {"feature_probability", fp},
-              {"importance_decay", importance_decay}, {"model", model},
-              {"correlation", correlation}, {"batch_size", batch_size},
-              {"lr", lr},                   {"optimizer", optimizer},
-              {"weight_decay", weight_decay}, {"schedule", schedule},
-              {"warmup_steps", warmup_steps}, {"steps", steps},
-              {"seed", seed}};
+  j["feature_probability"] = std::move(fp);
+  return j;
 }
 
 std::vector<double> log_spaced(double high, double low, int k) {

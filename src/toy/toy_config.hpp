@@ -1,6 +1,7 @@
 // Configuration of a toy-models-of-superposition run (Elhage et al. 2022, "Toy Models of
 // Superposition"), with documented defaults and one validate() that every front end goes
-// through. JSON keys are the field names (docs/wasm-api.md lists them with their ranges).
+// through. fields() is the one description of every field (JSON key, range, help, CLI flag;
+// core/schema.hpp) that JSON, validation, the CLI and the pages' schema read.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "core/json_config.hpp"
 #include "core/optim.hpp"
+#include "core/schema.hpp"
 
 namespace superpose {
 
@@ -40,6 +42,36 @@ struct ToyConfig {
   int64_t warmup_steps = 0;
   int64_t steps = 10000;                         // the run's length; schedules are laid over it
   int64_t seed = 0;
+
+  // The one description of every field (core/schema.hpp); C is ToyConfig or const ToyConfig.
+  template <class C, class V> static void fields(C& c, V& v) {
+    v(c.n_features, Field("n_features", "number of features n").flag("features", "N").range(1, 512));
+    v(c.n_hidden, Field("n_hidden", "hidden dimensions m").flag("hidden", "M")
+                      .range_to(1, "n_features", c.n_features));
+    v(c.n_instances, Field("n_instances", "models trained side by side").flag("instances", "K")
+                         .range(1, 256));
+    v(c.feature_probability,
+      Field("feature_probability", "feature probability; or P1,P2,... one value per instance")
+          .flag("feature-prob", "P").range(0, 1, Bounds::open_min));
+    v(c.importance_decay, Field("importance_decay", "importance of feature i is R^i")
+                              .flag("importance-decay", "R").range(0, 1, Bounds::open_min));
+    v(c.model, Field("model", "the toy model").flag("model").one_of({"relu", "linear", "relu-hidden", "abs"}));
+    v(c.correlation, Field("correlation", "features in consecutive pairs").flag("correlation")
+                         .one_of({"none", "correlated", "anticorrelated"}));
+    v(c.batch_size, Field("batch_size", "samples per step").flag("batch", "B").range(1, 65536));
+    v(c.lr, Field("lr", "learning rate").flag("lr", "LR").range(0, 10, Bounds::open_min));
+    v(c.optimizer, Field("optimizer", "the optimiser").flag("optimizer").one_of({"adam", "adamw"}));
+    v(c.weight_decay, Field("weight_decay", "decoupled weight decay (adamw)").flag("weight-decay", "WD")
+                          .range(0, 10));
+    v(c.schedule, Field("schedule", "learning-rate schedule").flag("schedule")
+                      .one_of({"constant", "warmup", "cosine"}));
+    v(c.warmup_steps, Field("warmup_steps", "linear lr warmup (warmup, cosine)").flag("warmup", "W")
+                          .range_to(0, "steps", static_cast<double>(c.steps)).unit("steps"));
+    v(c.steps, Field("steps", "training steps; the schedule is laid over them").flag("steps", "S")
+                   .range(1, 1e8).unit("steps"));
+    v(c.seed, Field("seed", "seed of the initialisation and the data").flag("seed", "SEED")
+                  .range(0, 4294967295.0));
+  }
 
   // Throws std::invalid_argument naming the field, the allowed range and the value.
   void validate() const;

@@ -164,6 +164,13 @@ class Lab {
   std::vector<uint8_t> exported_;
 };
 
+// The config keys of a kind (docs/wasm-api.md, "Schemas"): {"ok":true,"kind","fields":[...]}.
+std::string schema(const std::string& kind) {
+  return guarded([&] { return ok(superpose::session_schema(kind)); });
+}
+
+std::string schema_kinds() { return Json(superpose::session_kinds()).dump(); }
+
 std::string simd_info() {
   return Json{{"simd", superpose::simd_arch_name()}, {"width", superpose::simd_width()}}.dump();
 }
@@ -184,4 +191,6 @@ EMSCRIPTEN_BINDINGS(superpose_lab) {
       .function("exportSaeLens", &Lab::export_saelens)
       .function("importSaeLens", &Lab::import_saelens);
   emscripten::function("simdInfo", &simd_info);
+  emscripten::function("schema", &schema);
+  emscripten::function("schemaKinds", &schema_kinds);
 }
