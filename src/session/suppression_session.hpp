@@ -1,7 +1,8 @@
 // The feature-suppression experiment as a Session (kind "suppression"; docs/wasm-api.md): the
 // plain L1 encoder and its two fixes (scale vector, gated encoder) trained side by side on the
 // same data settings, plus an optional sweep of plain L1 runs over c whose trained activations
-// land on the analytic curve a(c). Config: the keys of SuppressionConfig except `fix` (all three
+// land on the analytic curve a(c) for one feature (for several, below the monosemantic curve
+// 1 − c·n/2, which is not their optimum: analytic.hpp; the exact expected losses show it). Config: the keys of SuppressionConfig except `fix` (all three
 // are trained), plus `sweep`: a list of c values (default none, at most 32).
 #pragma once
 #include <memory>
