@@ -18,6 +18,12 @@ void InterventionConfig::validate() const {
   require_in_range("seed", static_cast<double>(seed), 0, 4294967295.0);
 }
 
+InterventionConfig intervention_defaults(const ToyConfig& toy) {
+  InterventionConfig c;
+  c.seed = toy.seed;
+  return c;
+}
+
 void InterventionConfig::read(JsonConfigReader& r) {
   r.read("instance", instance);
   r.read("direction", direction);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/json_config.hpp"
+#include "toy/toy_config.hpp"
 
 namespace superpose {
 
@@ -19,6 +20,7 @@ struct InterventionConfig {
   std::string mode = "zero";        // zero | mean | resample
   int eval_batch = 4096;            // [1, 65536]: reference statistics and loss changes
   int64_t seed = 0;                 // [0, 2^32-1]: data of the interventions, resample draws
+                                    // (intervention_defaults: the toy model's seed)
 
   // Throws std::invalid_argument naming the field (index ranges need the model: checked later).
   void validate() const;
@@ -26,5 +28,9 @@ struct InterventionConfig {
   void read(JsonConfigReader& r);
   void write(Json& j) const;
 };
+
+// The defaults on a toy model: seed = toy.seed, as the SAE's (interp_sae_defaults), so one seed
+// (the page's, the CLI's --seed) seeds the whole steering experiment unless a key says otherwise.
+InterventionConfig intervention_defaults(const ToyConfig& toy);
 
 }  // namespace superpose

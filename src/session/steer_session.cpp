@@ -67,9 +67,6 @@ Json SteerSession::configure(const Json& config) {
   }
   if (sae_kind != "perfect" && sae_kind != "saelens") {
     sc.arch = sae_kind;
-    sc.input_dim = toy.n_hidden;
-    sc.true_features = toy.n_features;
-    sc.active = std::min<double>(sc.active, sc.true_features);
     sc.aux_k = std::max(1, sc.n_latents / 2);
     // trained inside one step call: keep it short enough for the page
     require_in_range("sae.steps", static_cast<double>(sc.steps), 1, 100000);
@@ -92,7 +89,7 @@ Json SteerSession::configure(const Json& config) {
     rest.erase("steps");
   }
   JsonConfigReader r(rest);
-  InterventionConfig iv;
+  InterventionConfig iv = intervention_defaults(toy);
   iv.read(r);
   r.finish();
   iv.validate();
@@ -157,10 +154,7 @@ Json SteerSession::import_saelens(const std::string& cfg_json, const std::vector
     throw std::invalid_argument("SAELens: the SAE reads d_in=" + std::to_string(file.d_in) +
                                 " dimensions but the toy model has n_hidden=" +
                                 std::to_string(toy_.n_hidden));
-  SaeConfig base = interp_sae_defaults(toy_);
-  base.input_dim = toy_.n_hidden;
-  base.true_features = toy_.n_features;
-  base.active = std::min<double>(base.active, base.true_features);
+  const SaeConfig base = interp_sae_defaults(toy_);
   try {
     saelens_sae_config(file, base).validate();
   } catch (const std::invalid_argument& e) {
