@@ -96,7 +96,8 @@ bool all_finite(const Buffers& buffers, std::string* where) {
 
 }  // namespace
 
-TEST_CASE("determinism: the same seed gives bit-identical buffers for every session kind") {
+TEST_CASE("determinism: the same seed gives bit-identical buffers for every session kind" *
+          doctest::test_suite("slow")) {
   for (const std::string& kind : session_kinds()) {
     CAPTURE(kind);
     const Json config = small_config(kind);
@@ -171,7 +172,8 @@ TEST_CASE("divergence: an infinite learning-rate schedule is refused before trai
 }
 
 // Native only: writes every kind's buffers after a fixed run for tests/determinism/compare.mjs.
-TEST_CASE("determinism: dump for the native vs wasm comparison (SUPERPOSE_DETERMINISM_DUMP)") {
+TEST_CASE("determinism: dump for the native vs wasm comparison (SUPERPOSE_DETERMINISM_DUMP)" *
+          doctest::test_suite("slow")) {
   const char* path = std::getenv("SUPERPOSE_DETERMINISM_DUMP");
   Json dump = Json::object();
   for (const std::string& kind : session_kinds()) {
