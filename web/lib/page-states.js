@@ -26,6 +26,13 @@ export const SUPPRESSION = table([
 
 export const SAE_ARCHS = ['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'];
 
+/** What choosing a data source on the sae page sets (the toy data is ARENA's exercise: λ for its
+ * dead-latent story, and k = 1 of its 5 latents for TopK). A link keeps the λ and k it carries. */
+export const SAE_DATA_PRESETS = {
+  synthetic: { l1: 0.3, k: 5 },
+  toy: { l1: 0.6, k: 1 },
+};
+
 /** sae.html: data source, architectures side by side, λ, k, latents, the sweep switch, seed, and
  * whether dead latents are resampled (relu, gated). A .npy file cannot travel in a link: `data`
  * in the hash is synthetic or toy (the page may hold 'npy', which is then left out of the hash). */
@@ -39,14 +46,21 @@ export const SAE = table([
   f('sweep', 'int', 0, { min: 0, max: 1 }),
   SEED,
   f('resample', 'int', 1, { min: 0, max: 1 }),
-], { omitDefaults: true });
-
-/** What choosing a data source on the sae page sets (the toy data is ARENA's exercise: λ for its
- * dead-latent story, and k = 1 of its 5 latents for TopK). A link keeps the λ and k it carries. */
-export const SAE_DATA_PRESETS = {
-  synthetic: { l1: 0.3, k: 5 },
-  toy: { l1: 0.6, k: 1 },
-};
+], {
+  omitDefaults: true,
+  // The data source implies its λ and k, from a link as from the menu (SAE.applyPreset); a link
+  // keeps the λ and k it carries, and one whose λ or k differ from the default writes them.
+  preset: {
+    key: 'data',
+    apply(s, data) { s.data = data; Object.assign(s, SAE_DATA_PRESETS[data] || {}); },
+    // A value the preset implies and that differs from the field's default must be written
+    // (`#data=toy&l1=0.3`: without l1 the link would mean λ 0.6).
+    sets: (s, name) => {
+      const implied = SAE_DATA_PRESETS[s.data] || {};
+      return Object.hasOwn(implied, name) && implied[name] !== SAE.byName.get(name).def;
+    },
+  },
+});
 
 /** grok.html: modulus p, width, train fraction, weight decay, lr, model, loss. */
 export const GROK = table([

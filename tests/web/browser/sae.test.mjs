@@ -127,6 +127,29 @@ test('toy data is ARENA: dead latents without resampling, 5/5 features with it',
   await page.close();
 });
 
+test('a link and the menu agree: sae.html#data=toy trains λ 0.6 and k 1 (issue 14.4)', async () => {
+  const page = await lab.open('sae.html#data=toy');
+  await page.waitForFunction(() => window.superpose.config && window.superpose.config.data === 'toy', null, { timeout: 30000 });
+  let s = await readState(page);
+  assert.deepEqual([s.config.l1, s.config.k], [0.6, 1], 'the link applies the toy preset');
+  assert.equal(s.config.runs.find((r) => r.arch === 'topk').k, 1);
+  assert.equal(await page.locator('#l1-value').textContent(), '0.60');
+  assert.equal(await page.locator('#k-value').textContent(), '1');
+  // The menu: away and back to toy gives the same config.
+  await page.locator('#data').selectOption('synthetic');
+  await page.waitForFunction(() => window.superpose.config && window.superpose.config.data === 'synthetic', null, { timeout: 30000 });
+  await page.locator('#data').selectOption('toy');
+  await page.waitForFunction(() => window.superpose.config && window.superpose.config.data === 'toy', null, { timeout: 30000 });
+  s = await readState(page);
+  assert.deepEqual([s.config.l1, s.config.k], [0.6, 1], 'the menu applies the same preset');
+  // A link that carries λ keeps it, with the preset's k.
+  await page.evaluate(() => { location.hash = '#data=toy&l1=0.2'; });
+  await page.waitForFunction(() => window.superpose.config && window.superpose.config.l1 === 0.2, null, { timeout: 30000 });
+  assert.equal((await readState(page)).config.k, 1);
+  noProblems(page);
+  await page.close();
+});
+
 test('TopK on the toy data runs with k = 1 of its 5 latents; its k sweep stays below 5', async () => {
   let page = await lab.open('sae.html#data=toy&archs=topk&l1=0.6&k=1');
   await framesAfter(page, 100);

@@ -66,3 +66,43 @@ test('the effects heatmap: SAE latents are more diagonal than hidden units', asy
   noProblems(page);
   await page.close();
 });
+
+// Issue 14.6: steer.html#strength=50 put the slider at 3 (its old end) beside the label 50.00.
+// The slider spans the table's range [-100, 100] on a symmetric-log track: position
+// t = sign(s)·ln(1 + |s|)/ln(101). For every value a link can carry, thumb and label agree; a drag
+// sets the state to the value the thumb shows.
+test('the strength slider and its label agree for every accepted strength (issue 14.6)', async () => {
+  const position = (x) => Math.sign(x) * Math.log1p(Math.abs(x)) / Math.log(101);
+  const page = await lab.open('steer.html#strength=50');
+  await page.waitForFunction(() => window.superpose.ready, null, { timeout: 60000 });
+  const read = () => page.evaluate(() => ({ slider: Number(document.getElementById('strength').value),
+    min: Number(document.getElementById('strength').min), max: Number(document.getElementById('strength').max),
+    label: document.getElementById('strength-value').textContent,
+    valuetext: document.getElementById('strength').getAttribute('aria-valuetext'),
+    state: window.superpose.state.strength }));
+  for (const [x, text] of [[50, '50.00'], [100, '100.00'], [-100, '-100.00'], [-2.5, '-2.50'], [0, '0.00'], [1.234, '1.234'], [0.05, '0.05']]) {
+    if (x !== 50) {
+      await page.evaluate((h) => { location.hash = h; }, `#strength=${x}`);
+      await page.waitForFunction((v) => window.superpose.state.strength === v, x, { timeout: 10000 });
+    }
+    const r = await read();
+    assert.equal(r.state, x);
+    assert.equal(r.label, text, `label for ${x}`);
+    assert.equal(r.valuetext, text);
+    assert.ok(Math.abs(r.slider - position(x)) < 1e-9, `strength ${x}: slider at ${r.slider}, expected ${position(x)}`);
+    assert.ok(r.slider >= r.min && r.slider <= r.max, `strength ${x} inside the slider's range`);
+  }
+  // A drag: the state takes the thumb's value (to hundredths) and the label says it.
+  await page.locator('#strength').fill(String(position(7)));
+  await page.waitForFunction(() => window.superpose.config.strength === 7, null, { timeout: 10000 });
+  let r = await read();
+  assert.equal(r.label, '7.00');
+  assert.ok(Math.abs(r.slider - position(7)) < 1e-9);
+  assert.match(page.url(), /strength=7(&|$)/);
+  await page.locator('#strength').fill('1');
+  await page.waitForFunction(() => window.superpose.config.strength === 100, null, { timeout: 10000 });
+  r = await read();
+  assert.equal(r.label, '100.00');
+  noProblems(page);
+  await page.close();
+});

@@ -7,7 +7,7 @@
 // name reaches the DOM as textContent or canvas text, never as HTML.
 // For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount, history).
 import { startPage } from '../../lib/page-boot.js';
-import { SAE, SAE_DATA_PRESETS } from '../../lib/page-states.js';
+import { SAE } from '../../lib/page-states.js';
 import { XYPlotView } from '../../views/xyplot.js';
 import { DictionaryView } from '../../views/dictionary.js';
 import { addSaeLensButtons } from '../../export/saelens-io.js';
@@ -251,8 +251,8 @@ function bind() {
   $('latents').addEventListener('change', (e) => { S.state.latents = Number(e.target.value); apply(); });
   $('sweep').addEventListener('change', (e) => { S.state.sweep = e.target.checked ? 1 : 0; apply(); });
   $('resample').addEventListener('change', (e) => { S.state.resample = e.target.checked ? 1 : 0; apply(); });
-  // A data source brings its preset λ and k (SAE_DATA_PRESETS); the hash then carries them.
-  $('data').addEventListener('change', (e) => { S.state.data = e.target.value; Object.assign(S.state, SAE_DATA_PRESETS[S.state.data] || {}); apply(); });
+  // A data source brings its preset λ and k (SAE_DATA_PRESETS), as from a link (SAE.applyPreset).
+  $('data').addEventListener('change', (e) => { SAE.applyPreset(S.state, e.target.value); apply(); });
   $('npy-file').addEventListener('change', async (e) => {
     const file = e.target.files && e.target.files[0];
     if (!file) return;

@@ -5,6 +5,7 @@
 // For tests it exposes `window.superpose` (state, config, lastFrame, ready, errors).
 import { startPage } from '../../lib/page-boot.js';
 import { STEER, steerLatents, steerDirectionLimit } from '../../lib/page-states.js';
+import { formatNumber } from '../../lib/hash-state.js';
 import { addSaeLensButtons } from '../../export/saelens-io.js';
 
 const $ = (id) => document.getElementById(id);
@@ -70,10 +71,25 @@ function avoidDeadDefault() {
   return true;
 }
 
+// The strength slider spans the table's whole range, [-100, 100] (issue 14.6: it stopped at ±3, so
+// #strength=50 showed the thumb at 3 beside the label 50.00). Its position t in [-1, 1] is
+// symmetric-log, strength = sign(t)·(e^{|t|·ln(1+max)} − 1), so [-3, 3] keeps 30% of the track.
+const STRENGTH = STEER.byName.get('strength');
+const STRENGTH_SPAN = Math.log1p(Math.max(-STRENGTH.min, STRENGTH.max));
+const strengthPosition = (x) => Math.sign(x) * Math.log1p(Math.abs(x)) / STRENGTH_SPAN;
+const strengthAt = (t) => Math.min(STRENGTH.max, Math.max(STRENGTH.min, Math.sign(t) * Math.expm1(Math.abs(t) * STRENGTH_SPAN)));
+// The label: two decimals, or every digit a link carries (1.234 is not shown as 1.23).
+const strengthText = (x) => (Number(x.toFixed(2)) === x ? x.toFixed(2) : formatNumber(x));
+
+function showStrength(x) {
+  $('strength').value = String(strengthPosition(x));
+  $('strength').setAttribute('aria-valuetext', strengthText(x));
+  $('strength-value').textContent = strengthText(x);
+}
+
 function syncControls(s) {
   $('sae').value = s.sae;
-  $('strength').value = String(s.strength);
-  $('strength-value').textContent = Number(s.strength).toFixed(2);
+  showStrength(s.strength);
   $('input').value = s.input;
   $('target').value = s.target;
   $('mode').value = s.mode;
@@ -174,8 +190,9 @@ function bind() {
     apply();
   });
   $('strength').addEventListener('input', (e) => {
-    S.state.strength = Number(e.target.value);
-    $('strength-value').textContent = S.state.strength.toFixed(2);
+    // A drag lands on hundredths (short links); the thumb moves to the value it stands for.
+    S.state.strength = Math.round(strengthAt(Number(e.target.value)) * 100) / 100 + 0;
+    showStrength(S.state.strength);
     apply();
   });
   for (const key of ['input', 'target', 'mode']) {
