@@ -30,7 +30,7 @@ Train a sparse autoencoder and measure it on a held-out batch.
   --latents L=512           SAE latents
   --l1 λ=0.3                sparsity coefficient: L1 (relu, gated) or L0 (jumprelu)
   --k K=5                   active latents per sample (topk, batchtopk)
-  --steps S=3000  --batch B=1024  --lr LR=1e-3  --seed SEED=0
+  --steps S=3000  --batch B=1024  --lr LR=3e-3  --seed SEED=0
   --sweep λ1,λ2,...         one run per λ (instead of --l1)
   --sweep-k k1,k2,...       one run per k (instead of --k)
   --power-law α=0           feature probabilities p_i ∝ (i+1)^-α (synthetic)

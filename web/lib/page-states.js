@@ -42,7 +42,7 @@ export const SAE = table([
   f('archs', 'enums', ['relu', 'topk'], { values: SAE_ARCHS, minLen: 1, maxLen: SAE_ARCHS.length }),
   f('l1', 'float', 0.3, { min: 0.01, max: 1 }),
   f('k', 'int', 5, { min: 1, max: 32 }),
-  f('latents', 'enum', 256, { values: [64, 128, 256, 512] }),
+  f('latents', 'enum', 512, { values: [64, 128, 256, 512] }),  // 512: the W2 recipe
   f('sweep', 'int', 0, { min: 0, max: 1 }),
   SEED,
   f('resample', 'int', 1, { min: 0, max: 1 }),

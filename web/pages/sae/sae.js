@@ -15,8 +15,13 @@ import { fileStem } from '../../export/export.js';
 
 const COLORS = { relu: '#d9480f', gated: '#2b8a3e', jumprelu: '#1971c2', topk: '#862e9c', batchtopk: '#e67700' };
 const METRICS = ['l0', 'mse', 'fve', 'dead_fraction', 'dense_fraction', 'relative_reconstruction_bias', 'mmcs', 'recovered_fraction'];
-// The run: short enough that a change retrains in seconds (larger lr than the CLI's default).
-const RUN = { steps: 2000, batch_size: 512, lr: 1e-2, eval_batch: 1024 };
+// The synthetic data's run is the W2 recipe of the CLI and the benchmark: the session's defaults
+// (SaeConfig, docs/wasm-api.md: 3000 steps, batch 1024, its lr and schedule), so the page shows
+// what `superpose sae` and tests/unit/test_sae_recipe.cpp measure. Only the held-out batch is
+// smaller (metrics are refreshed every frame).
+const RUN = { eval_batch: 1024 };
+// The plots' step axis until the session answers with the run's own `steps`.
+const AXIS_STEPS = 3000;
 const DATA = {
   synthetic: { input_dim: 64, true_features: 256, active: 5 },
   // The ARENA exercise: 5 features in 2 hidden dims, feature probability 0.025, 5 latents from
@@ -24,7 +29,7 @@ const DATA = {
   // polysemantic; resampling (a latent silent for 100 steps, checked every 500) revives the dead
   // ones and 5/5 features are recovered (tests/unit/test_sae_arena.cpp measures the same).
   toy: { input_dim: 2, true_features: 5, active: 0.125, toy_steps: 3000, init: 'random', steps: 6000,
-    dead_window: 100, resample_every: 500 },
+    batch_size: 512, lr: 1e-2, dead_window: 100, resample_every: 500 },
 };
 const DEAD = '#9a9a9a';
 const SWEEP_L1 = [0.1, 0.3, 0.6];
@@ -51,11 +56,11 @@ function sessionConfig(s) {
 // ---- views ----------------------------------------------------------------------------------
 const pareto = new XYPlotView($('pareto'), { width: 380, height: 280, x: [0, 40], y: [0, 1],
   xLabel: 'L0 (active latents per sample)', yLabel: 'fraction of variance explained', label: 'L0 against FVE for every run' });
-// The run's length: the toy preset trains longer than RUN.
-const runSteps = () => (S.config && S.config.steps) || RUN.steps;
-const lossPlot = new XYPlotView($('loss-plot'), { width: 320, height: 140, x: [0, RUN.steps], y: [0, 1], xLabel: 'step', yLabel: 'training loss', label: 'training loss curves' });
-const l0Plot = new XYPlotView($('l0-plot'), { width: 320, height: 140, x: [0, RUN.steps], y: [0, 40], xLabel: 'step', yLabel: 'held-out L0', label: 'L0 curves' });
-const fvePlot = new XYPlotView($('fve-plot'), { width: 320, height: 140, x: [0, RUN.steps], y: [0, 1], xLabel: 'step', yLabel: 'held-out FVE', label: 'FVE curves' });
+// The run's length (the toy preset trains longer).
+const runSteps = () => (S.config && S.config.steps) || AXIS_STEPS;
+const lossPlot = new XYPlotView($('loss-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 1], xLabel: 'step', yLabel: 'training loss', label: 'training loss curves' });
+const l0Plot = new XYPlotView($('l0-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 40], xLabel: 'step', yLabel: 'held-out L0', label: 'L0 curves' });
+const fvePlot = new XYPlotView($('fve-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 1], xLabel: 'step', yLabel: 'held-out FVE', label: 'FVE curves' });
 const density = new XYPlotView($('density'), { width: 360, height: 200, x: [0, 11], y: [0, 1], xLabel: 'dead | log10 frequency −5 … 0', yLabel: 'latents', label: 'feature density histograms' });
 const dictionary = new DictionaryView($('dictionary'), { width: 420 });
 // x reaches further right than left: room for the tips' labels ("3 dead"); about as many pixels per unit on both axes.
