@@ -20,7 +20,6 @@ export class ArrowsView extends CanvasView {
         return best;
       });
     }
-    this.reset();
   }
 
   /** Draws the arrows; returns [x, y, text] of each arrow head, for the hover readout. */

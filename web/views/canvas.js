@@ -6,14 +6,15 @@
 // dark-to-yellow scale for "superposition" (interference).
 import { label as axisLabel } from './axis.js';
 
-/** A canvas of CSS size w×h drawn at device resolution. Returns {canvas, ctx, w, h}. */
+/** A canvas of CSS size w×h drawn at device resolution, appended to parent (if one is given).
+ * Returns {canvas, ctx, w, h}. */
 export function makeCanvas(parent, w, h, label) {
   const canvas = document.createElement('canvas');
   if (label) {
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', label);
   }
-  parent.appendChild(canvas);
+  if (parent) parent.appendChild(canvas);
   const c = { canvas, ctx: canvas.getContext('2d'), w: 0, h: 0 };
   resize(c, w, h);
   return c;
@@ -43,11 +44,15 @@ export function clear(c) {
  * size(data) → {w, h}.
  */
 export class CanvasView {
+  /** A canvas of w×h CSS pixels in parent, showing `empty` (no text if ''). The message is drawn
+   * before the canvas joins the document: a canvas in the document resolves a new font against
+   * the document's style, which forces a style recalculation whenever the page has just added
+   * elements (a page builds its panels in one task: that was one recalculation per panel). */
   constructor(parent, w, h, label, empty = 'waiting for the first frame…') {
-    this.c = makeCanvas(parent, w, h, label);
+    this.c = makeCanvas(null, w, h, label);
     this.empty = empty;
-    this.data = undefined;
-    this.hits = null;
+    this.reset();
+    parent.appendChild(this.c.canvas);
   }
 
   /** The CSS size the view draws `data` at (its canvas size unless the data sets it). */

@@ -12,7 +12,6 @@ export class DictionaryView extends CanvasView {
     super(parent, width, 60, 'true feature directions and their best decoder columns',
       'the dictionary appears once the data has known features');
     this.width = width;
-    this.reset();
   }
 
   size(data) {

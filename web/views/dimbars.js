@@ -14,7 +14,6 @@ export class DimBarsView extends CanvasView {
       const i = Math.floor(((x - this.hits.left) / this.hits.width) * n);
       return i >= 0 && i < n ? `feature ${i}: D_${i} = ${fmt(D[i])}` : '';
     });
-    this.reset();
   }
 
   draw(ctx, w, h, { D, n }) {

@@ -18,7 +18,6 @@ export class HeatmapView extends CanvasView {
       if (x >= size + 16 && x <= size + 28) return `b_${i} = ${fmt(b[i])}`;
       return '';
     });
-    this.reset();
   }
 
   draw(ctx, w, h, { WtW, b, n }) {

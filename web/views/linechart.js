@@ -8,7 +8,6 @@ import { drawChart, linearScale, logScale } from './axis.js';
 export class LossChartView extends CanvasView {
   constructor(parent, { width = 300, height = 170 } = {}) {
     super(parent, width, height, 'loss curve', 'the loss appears here once training starts');
-    this.reset();
   }
 
   update(data) {

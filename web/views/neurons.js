@@ -8,7 +8,6 @@ import { CanvasView, featureColor, text } from './canvas.js';
 export class NeuronStackView extends CanvasView {
   constructor(parent, { width = 300, height = 200 } = {}) {
     super(parent, width, height, 'neuron stack plot');
-    this.reset();
   }
 
   draw(ctx, w, h, { W, n, m }) {

@@ -17,7 +17,6 @@ export class NormBarsView extends CanvasView {
       const i = Math.floor((y - 16) / rowHeight(this.rowMax, n));
       return i >= 0 && i < n ? `feature ${i}: ‖W_${i}‖ = ${fmt(norms[i])}, superposition ${fmt(interference[i])}` : '';
     });
-    this.reset();
   }
 
   size(data) {

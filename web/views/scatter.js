@@ -21,7 +21,6 @@ export class DimScatterView extends CanvasView {
         if (best >= 0 && bd < 20) onSelect(best);
       });
     }
-    this.reset();
   }
 
   /** Draws the chart; returns each instance's x pixel (NaN if it has no place), for clicks. */

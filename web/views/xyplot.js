@@ -20,7 +20,6 @@ export class XYPlotView extends CanvasView {
     xLabel = 'x', yLabel = 'y', legend = [], xTicks = null, yTicks = null, label = 'plot', empty = 'waiting for the first frame' } = {}) {
     super(parent, width, height, label, empty);
     this.opts = { x, y, xScale, yScale, xLabel, yLabel, legend, xTicks, yTicks };
-    this.reset();
   }
 
   /** Change the axis ranges (takes effect at the next update). */
