@@ -29,11 +29,13 @@ function sessionConfig(s) {
 }
 
 // ---- views ----------------------------------------------------------------------------------
-const X_MAX = Math.log10(EPOCHS + 1);
-const accPlot = new XYPlotView($('acc-plot'), { width: 400, height: 240, x: [0, X_MAX], y: [0, 1.02],
-  xLabel: 'log10(epoch + 1)', yLabel: 'accuracy', label: 'train and test accuracy against log epoch' });
-const lossPlot = new XYPlotView($('loss-plot'), { width: 400, height: 240, x: [0, X_MAX], y: [-5, 1],
-  xLabel: 'log10(epoch + 1)', yLabel: 'log10 loss', label: 'train and test loss against log epoch' });
+// Accuracy and loss against the epoch on a log axis labelled in epochs (1, 10, 100, 1k); the
+// history's first row, epoch 0, is drawn at the axis's left end, epoch 1.
+const LEGEND = [{ label: 'train', color: TRAIN }, { label: 'test', color: TEST }];
+const accPlot = new XYPlotView($('acc-plot'), { width: 400, height: 240, x: [1, EPOCHS], xScale: 'log', y: [0, 1.02],
+  xLabel: 'epoch (log scale)', yLabel: 'accuracy', legend: LEGEND, label: 'train and test accuracy against the epoch, log axis' });
+const lossPlot = new XYPlotView($('loss-plot'), { width: 400, height: 240, x: [1, EPOCHS], xScale: 'log', y: [1e-5, 10], yScale: 'log',
+  xLabel: 'epoch (log scale)', yLabel: 'loss (log scale)', legend: LEGEND, label: 'train and test loss against the epoch, log axes' });
 const normPlot = new XYPlotView($('norm-plot'), { width: 400, height: 240, x: [0, EPOCHS], y: [0, 60],
   xLabel: 'epoch', yLabel: '‖θ‖₂', label: 'total weight norm against epoch' });
 const specPlot = new XYPlotView($('spectrum-plot'), { width: 400, height: 240, x: [0, 48], y: [0, 1],
@@ -49,23 +51,23 @@ function curves(b) {
   const acc = [[], []];
   const loss = [[], []];
   const norm = [];
-  let yMin = 0;
+  let lossMin = 1;
   let normMax = 1;
   for (let i = 0; i < H; i++) {
     const r = h.data.subarray(6 * i, 6 * i + 6);
-    const x = Math.log10(r[0] + 1);
+    const x = Math.max(1, r[0]);
     acc[0].push(x, r[1]);
     acc[1].push(x, r[2]);
-    const lt = Math.log10(Math.max(r[3], 1e-12));
-    const lv = Math.log10(Math.max(r[4], 1e-12));
+    const lt = Math.max(r[3], 1e-12);
+    const lv = Math.max(r[4], 1e-12);
     loss[0].push(x, lt);
     loss[1].push(x, lv);
-    yMin = Math.min(yMin, lt, lv);
+    lossMin = Math.min(lossMin, lt, lv);
     norm.push(r[0], r[5]);
     normMax = Math.max(normMax, r[5]);
   }
   accPlot.update({ lines: [{ xy: acc[0], color: TRAIN, width: 2 }, { xy: acc[1], color: TEST, width: 2 }] });
-  lossPlot.setRange({ y: [Math.floor(yMin), 1] });
+  lossPlot.setRange({ y: [10 ** Math.floor(Math.log10(lossMin)), 10] });
   lossPlot.update({ lines: [{ xy: loss[0], color: TRAIN, width: 2 }, { xy: loss[1], color: TEST, width: 2 }] });
   normPlot.setRange({ y: [0, Math.ceil(normMax * 1.1)] });
   normPlot.update({ lines: [{ xy: norm, color: '#111', width: 2 }] });

@@ -9,6 +9,7 @@
 import { startPage } from '../../lib/page-boot.js';
 import { SAE } from '../../lib/page-states.js';
 import { XYPlotView } from '../../views/xyplot.js';
+import { formatPower } from '../../views/axis.js';
 import { DictionaryView } from '../../views/dictionary.js';
 import { addSaeLensButtons } from '../../export/saelens-io.js';
 import { fileStem } from '../../export/export.js';
@@ -61,7 +62,11 @@ const runSteps = () => (S.config && S.config.steps) || AXIS_STEPS;
 const lossPlot = new XYPlotView($('loss-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 1], xLabel: 'step', yLabel: 'training loss', label: 'training loss curves' });
 const l0Plot = new XYPlotView($('l0-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 40], xLabel: 'step', yLabel: 'held-out L0', label: 'L0 curves' });
 const fvePlot = new XYPlotView($('fve-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 1], xLabel: 'step', yLabel: 'held-out FVE', label: 'FVE curves' });
-const density = new XYPlotView($('density'), { width: 360, height: 200, x: [0, 11], y: [0, 1], xLabel: 'dead | log10 frequency −5 … 0', yLabel: 'latents', label: 'feature density histograms' });
+// The density histogram's x: bin 0 (x in [0, 1]) holds the dead latents, then bins of half a
+// decade of firing frequency from 1e-5 (x = 1) to 1 (x = 11) (src/sae/sae_metrics.hpp).
+const DENSITY_TICKS = [{ v: 0.5, label: 'dead' }, ...[-5, -4, -3, -2, -1, 0].map((e) => ({ v: 11 + 2 * e, label: formatPower(10 ** e) }))];
+const density = new XYPlotView($('density'), { width: 360, height: 200, x: [0, 11], y: [0, 1], xTicks: DENSITY_TICKS,
+  xLabel: 'firing frequency (log scale)', yLabel: 'latents', label: 'feature density histograms' });
 const dictionary = new DictionaryView($('dictionary'), { width: 420 });
 // x reaches further right than left: room for the tips' labels ("3 dead"); about as many pixels per unit on both axes.
 const arrows = new XYPlotView($('arrows'), { width: 300, height: 260, x: [-1.2, 1.6], y: [-1.2, 1.2], xLabel: 'h₁', yLabel: 'h₂', label: 'decoder directions over the true feature arrows' });
@@ -143,10 +148,12 @@ function draw(f) {
     fveLines.push({ xy: fves, color, width: 1.5 });
     lossLines.push({ xy: losses, color, width: 1.2 });
   }
+  // One legend entry per architecture (a sweep's runs share their architecture's colour).
+  const legend = [...new Set(runs.map((r) => r.arch))].map((arch) => ({ label: arch, color: COLORS[arch] }));
   pareto.update({ lines, points });
   l0Plot.update({ lines: l0Lines });
   fvePlot.update({ lines: fveLines });
-  lossPlot.update({ lines: lossLines });
+  lossPlot.update({ lines: lossLines, legend });
   // density histograms, one step line per run
   const hist = b.density_histogram;
   const nb = hist.shape[1];
@@ -159,7 +166,7 @@ function draw(f) {
     for (let i = 0; i < nb; i++) xy.push(i, hist.data[r * nb + i], i + 1, hist.data[r * nb + i]);
     hl.push({ xy, color: COLORS[runs[r].arch], width: 1.5 });
   }
-  density.update({ lines: hl });
+  density.update({ lines: hl, legend });
   // dictionary of the selected run
   const sel = Math.min(R - 1, Number($('run-select').value) || 0);
   if (b.matched_decoder && b.true_features) {
