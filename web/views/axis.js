@@ -168,16 +168,24 @@ function textWidth(ctx, str, size) {
   return Number.isFinite(w) ? w : str.length * size * 0.6;
 }
 
-/** Keep every k-th tick (k = 1, 2, 3, ...) so that neighbours' label extents [lo, hi] never
- * overlap, with `gap` pixels between. Labels without a place on the axis are dropped first. */
-function thin(ticks, extent, gap) {
+/** The ticks whose labels are shown: for nice ticks every k-th one (k = 1, 2, 3, ...), so the
+ * labels stay evenly spaced; for explicit ticks (fixed marks such as 1, 3/4, 2/3, 1/2, 2/5) each
+ * one that clears the label kept before it. Neighbours' label extents [lo, hi] never overlap,
+ * with `gap` pixels between. Only labels are dropped: every tick keeps its grid line. */
+function labelled(ticks, extent, gap, explicit) {
+  const clear = (a, b) => extent(a)[1] + gap <= extent(b)[0];
+  if (explicit) {
+    const kept = [];
+    for (const t of ticks) if (!kept.length || clear(kept[kept.length - 1], t)) kept.push(t);
+    return new Set(kept);
+  }
   for (let k = 1; k <= ticks.length; k++) {
     const kept = ticks.filter((_, i) => i % k === 0);
     let ok = true;
-    for (let i = 1; i < kept.length && ok; i++) ok = extent(kept[i - 1])[1] + gap <= extent(kept[i])[0];
-    if (ok) return kept;
+    for (let i = 1; i < kept.length && ok; i++) ok = clear(kept[i - 1], kept[i]);
+    if (ok) return new Set(kept);
   }
-  return ticks.slice(0, 1);
+  return new Set(ticks.slice(0, 1));
 }
 
 const LEGEND_ROW = 14;
@@ -213,12 +221,13 @@ export function drawChart(ctx, w, h, spec) {
   const H = Math.max(1, finite(h, 1));
   // Legend rows above the frame, wrapped to the width.
   const rows = legend.length ? legendRows(ctx, legend, W - 8) : [];
-  const top = 8 + rows.length * LEGEND_ROW;
+  // (the top tick label reaches half its height above the frame: it stays below the legend)
+  const top = 8 + rows.length * LEGEND_ROW + (rows.length ? size / 2 + 1 : 0);
   const bottom = (xTitle ? 2 * size + 10 : size + 8);
   const frameH = Math.max(10, H - top - bottom);
   const onAxis = (sc) => (t) => { const f = sc.map(t.v); return f >= -1e-6 && f <= 1 + 1e-6; };
   const byValue = (p, q) => p.v - q.v;
-  let yTicks = (spec.yTicks || y.ticks(Math.max(2, Math.floor(frameH / 28)))).filter(onAxis(y)).sort(byValue);
+  const yTicks = (spec.yTicks || y.ticks(Math.max(2, Math.floor(frameH / 28)))).filter(onAxis(y)).sort(byValue);
   const yLabelW = yTicks.reduce((m, t) => Math.max(m, textWidth(ctx, t.label, size)), 0);
   const left = Math.min(W / 2, 4 + (yTitle ? size + 8 : 0) + yLabelW + 5);
   const frameW = Math.max(10, W - left - 10);
@@ -227,15 +236,15 @@ export function drawChart(ctx, w, h, spec) {
   const pixel = (v, p) => (Number.isFinite(v) ? Math.max(-1e5, Math.min(1e5, p)) : NaN);
   const X = (v) => pixel(v, left + frameW * x.map(v));
   const Y = (v) => pixel(v, top + frameH * (1 - y.map(v)));
-  yTicks = thin(yTicks, (t) => { const p = Y(t.v); return [-p - size / 2, -p + size / 2]; }, 2);
-  let xTicks = (spec.xTicks || x.ticks(Math.max(2, Math.floor(frameW / 56)))).filter(onAxis(x)).sort(byValue);
+  const yShown = labelled(yTicks, (t) => { const p = Y(t.v); return [-p - size / 2, -p + size / 2]; }, 1, !!spec.yTicks);
+  const xTicks = (spec.xTicks || x.ticks(Math.max(2, Math.floor(frameW / 56)))).filter(onAxis(x)).sort(byValue);
   // A label centred under its tick, shifted inward at the ends so it stays inside the canvas.
   const xPlace = (t) => {
     const tw = textWidth(ctx, t.label, size);
     const cx = Math.max(tw / 2 + 1, Math.min(W - tw / 2 - 1, X(t.v)));
     return [cx - tw / 2, cx + tw / 2];
   };
-  xTicks = thin(xTicks, xPlace, 6);
+  const xShown = labelled(xTicks, xPlace, 6, !!spec.xTicks);
   ctx.save();
   ctx.lineWidth = 1;
   ctx.setLineDash([]);
@@ -248,7 +257,7 @@ export function drawChart(ctx, w, h, spec) {
       ctx.beginPath(); ctx.moveTo(left, p); ctx.lineTo(left + frameW, p); ctx.stroke();
       ctx.setLineDash([]);
     }
-    label(ctx, t.label, left - 4, Y(t.v), { align: 'right', baseline: 'middle', size });
+    if (yShown.has(t)) label(ctx, t.label, left - 4, Y(t.v), { align: 'right', baseline: 'middle', size });
   }
   for (const t of xTicks) {
     const p = snap(X(t.v));
@@ -256,8 +265,7 @@ export function drawChart(ctx, w, h, spec) {
       ctx.strokeStyle = '#eee';
       ctx.beginPath(); ctx.moveTo(p, top); ctx.lineTo(p, top + frameH); ctx.stroke();
     }
-    const [a] = xPlace(t);
-    label(ctx, t.label, a, top + frameH + size + 3, { size });
+    if (xShown.has(t)) label(ctx, t.label, xPlace(t)[0], top + frameH + size + 3, { size });
   }
   ctx.strokeStyle = '#999';
   ctx.strokeRect(left + 0.5, top + 0.5, frameW, frameH);

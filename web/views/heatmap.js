@@ -6,7 +6,7 @@ import { CanvasView, blitHeatmap, diverging, text, hover, fmt } from './canvas.j
 
 export class HeatmapView extends CanvasView {
   constructor(parent, { size = 200 } = {}) {
-    super(parent, size + 52, size + 34, 'heatmap of W transpose W and bias b');
+    super(parent, size + 52, size + 42, 'heatmap of W transpose W and bias b');  // (the legend's labels end at size + 40)
     this.S = size;
     hover(this.c, (x, y) => {
       if (!this.data) return '';

@@ -49,10 +49,10 @@ function boxes(ctx) {
   });
 }
 
-test('a chart keeps every label inside its canvas, tick labels apart, the legend above the frame', () => {
+test('a chart keeps every label inside its canvas, no two labels overlapping, the legend above the frame', () => {
   for (const [w, h] of [[400, 240], [250, 220], [160, 120]]) {
     const ctx = new FakeContext2D();
-    const f = drawChart(ctx, w, h, { x: logScale(1, 1500), y: linearScale(0, 1.02), xTitle: 'epoch', yTitle: 'accuracy',
+    const f = drawChart(ctx, w, h, { x: logScale(1, 1500), y: logScale(1e-3, 10), xTitle: 'epoch', yTitle: 'accuracy',
       legend: [{ label: 'train', color: '#1971c2' }, { label: 'test', color: '#d9480f' }] });
     // The y title is drawn rotated (its recorded position is in the rotated frame): checked by
     // its room, the frame's left margin.
@@ -65,6 +65,11 @@ test('a chart keeps every label inside its canvas, tick labels apart, the legend
     const xs = all.filter((b) => b.y0 > f.top + f.height && b.s !== 'epoch').sort((a, b) => a.x0 - b.x0);
     for (let i = 1; i < xs.length; i++) assert.ok(xs[i - 1].x1 <= xs[i].x0, `${w}×${h}: "${xs[i - 1].s}" overlaps "${xs[i].s}"`);
     assert.ok(xs.length >= 2, `${w}×${h}: ${xs.length} x labels`);
+    for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) {
+      const [a, b] = [all[i], all[j]];
+      const apart = a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0;
+      assert.ok(apart, `${w}×${h}: "${a.s}" overlaps "${b.s}"`);
+    }
     const legend = all.filter((b) => b.s === 'train' || b.s === 'test');
     assert.equal(legend.length, 2);
     for (const b of legend) assert.ok(b.y1 <= f.top, `${w}×${h}: the legend "${b.s}" sits above the frame`);
