@@ -16,37 +16,14 @@ const char* const SaeSession::kMetricNames[8] = {
 
 namespace {
 constexpr std::size_t kMaxUploadBytes = std::size_t(96) * 1024 * 1024;
-
-std::vector<uint8_t> base64_decode(const std::string& s) {
-  if (s.size() > kMaxUploadBytes / 3 * 4 + 4)
-    fail_config("npy_base64 is too large (limit " + std::to_string(kMaxUploadBytes >> 20) + " MB)");
-  std::vector<uint8_t> out;
-  out.reserve(s.size() / 4 * 3);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : s) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
-    else if (c == '=' || c == '\n' || c == '\r') continue;
-    else fail_config("npy_base64 is not valid base64");
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<uint8_t>(acc >> bits));
-    }
-  }
-  return out;
-}
+const std::vector<uint8_t> kNoFile;
 
 bool uses_k(const std::string& arch) { return arch == "topk" || arch == "batchtopk"; }
 }  // namespace
 
-Json SaeSession::configure(const Json& config) {
+Json SaeSession::configure(const Json& config) { return configure_with_file(config, kNoFile); }
+
+Json SaeSession::configure_with_file(const Json& config, const std::vector<uint8_t>& npy) {
   if (!config.is_null() && !config.is_object()) fail_config("the config must be a JSON object");
   Json rest = config.is_null() ? Json::object() : config;
   // Read-only keys of the config this session reports (like steer's "steps"): the reported
@@ -59,7 +36,7 @@ Json SaeSession::configure(const Json& config) {
   for (const char* key : {"arch", "npy_path"})
     if (rest.contains(key))
       fail_config(std::string(key) + " is not a key of the sae session (use " +
-                  (std::string(key) == "arch" ? "archs" : "npy_base64") + ")");
+                  (std::string(key) == "arch" ? "archs" : "data npy with the file's bytes") + ")");
   std::vector<std::string> archs = {"relu"};
   if (rest.contains("archs")) {
     const Json& a = rest["archs"];
@@ -75,10 +52,9 @@ Json SaeSession::configure(const Json& config) {
   }
   std::vector<double> sweep_l1, sweep_k;
   int eval_batch = 1024;
-  std::string npy_b64;
   {
     Json own = Json::object();
-    for (const char* key : {"sweep_l1", "sweep_k", "eval_batch", "npy_base64"})
+    for (const char* key : {"sweep_l1", "sweep_k", "eval_batch"})
       if (rest.contains(key)) {
         own[key] = rest[key];
         rest.erase(key);
@@ -87,7 +63,6 @@ Json SaeSession::configure(const Json& config) {
     r.read("sweep_l1", sweep_l1);
     r.read("sweep_k", sweep_k);
     r.read("eval_batch", eval_batch);
-    r.read("npy_base64", npy_b64);
     r.finish();
   }
   require_in_range("eval_batch", eval_batch, 16, 16384);
@@ -119,12 +94,13 @@ Json SaeSession::configure(const Json& config) {
   // Build everything first: only a valid config replaces the running experiment.
   std::shared_ptr<SaeData> data;
   if (base.data_kind() == SaeDataKind::npy) {
-    if (npy_b64.empty()) fail_config("data npy needs npy_base64 (the file's bytes)");
-    const std::vector<uint8_t> bytes = base64_decode(npy_b64);
-    data = std::make_shared<NpyActivations>(npy_activations(parse_npy(bytes.data(), bytes.size())),
+    if (npy.empty()) fail_config("data npy needs the .npy file's bytes (configure with the file)");
+    if (npy.size() > kMaxUploadBytes)
+      fail_config("the .npy file is too large (limit " + std::to_string(kMaxUploadBytes >> 20) + " MB)");
+    data = std::make_shared<NpyActivations>(npy_activations(parse_npy(npy.data(), npy.size())),
                                             static_cast<uint64_t>(base.seed));
   } else {
-    if (!npy_b64.empty()) fail_config("npy_base64 is only used with data npy");
+    if (!npy.empty()) fail_config("a data file is only read with data npy");
     data = make_sae_data(base);
   }
   std::vector<std::unique_ptr<SaeTrainer>> runs;

@@ -6,7 +6,7 @@
 //   sweep_l1   λ values: one run per value for relu/gated/jumprelu (default: just `l1`)
 //   sweep_k    k values: one run per value for topk/batchtopk (default: just `k`)
 //   eval_batch held-out samples for the metrics (default 1024)
-//   npy_base64 data = "npy": the .npy file's bytes, base64 (the page uploads it this way)
+// With data = "npy" the .npy file's bytes come beside the config (configure_with_file).
 // Runs are ordered arch by arch, then by sweep value (configure() returns them as "runs").
 // Interop (issue 7): export_saelens(run) writes run r as a SAELens folder's two files;
 // import_saelens replaces the runs with the file's SAE, measured on the configured data and not
@@ -29,7 +29,8 @@ class SaeSession : public Session {
   static constexpr int kMaxWdecFloats = 4096;   // W_dec is a buffer only when small (2-D plots)
   static const char* const kMetricNames[8];
 
-  Json configure(const Json& config) override;
+  Json configure(const Json& config) override;  // any data but npy
+  Json configure_with_file(const Json& config, const std::vector<uint8_t>& npy) override;
   Json reset() override;
   Json step(int64_t k) override;
   int n_runs() const { return static_cast<int>(runs_.size()); }

@@ -12,6 +12,10 @@ const std::map<std::string, Buffer>& Session::buffers() {
   return buffers_;
 }
 
+Json Session::configure_with_file(const Json&, const std::vector<uint8_t>&) {
+  fail_config("this experiment kind reads no data file (supported: sae with data npy)");
+}
+
 std::vector<uint8_t> Session::export_safetensors() {
   fail_config("this experiment kind does not export safetensors (supported: toy)");
 }

@@ -21,6 +21,10 @@ class Session {
   // Validates and applies a config (throws std::invalid_argument naming the field); returns the
   // full config with defaults filled in. Re-initialises the experiment.
   virtual Json configure(const Json& config) = 0;
+  // configure, with the bytes of the data file the config names (kind sae, data "npy": the .npy
+  // file). Bytes, not base64: the page hands over the file it opened as it is. The default
+  // refuses: only kind sae reads a data file.
+  virtual Json configure_with_file(const Json& config, const std::vector<uint8_t>& file);
   // Re-initialises with the current config and seed; returns the config.
   virtual Json reset() = 0;
   // Trains k steps (throws Diverged on NaN, keeping the state before the bad step); returns a

@@ -9,9 +9,10 @@
 // both then read `globalThis.SuperposeProtocol`.
 //
 // Page → worker, each with a numeric request id; the worker answers each with exactly one reply:
-//   {id, type: 'configure', config, kind?} -> reply {ok, config} (the lab's filled-in config;
-//                                        kind defaults to 'toy'; other kinds' frames carry every
-//                                        buffer the lab lists)
+//   {id, type: 'configure', config, kind?, bytes?} -> reply {ok, config} (the lab's filled-in
+//                                        config; kind defaults to 'toy'; other kinds' frames carry
+//                                        every buffer the lab lists; bytes: the data file the
+//                                        config names, as they are, e.g. kind sae's .npy)
 //   {id, type: 'play'}                -> reply {ok}; then frames stream until pause/done/error
 //   {id, type: 'pause'}               -> one final frame (the model as paused, running: false),
 //                                        then reply {ok}; no frame of the old run follows the reply
@@ -93,6 +94,9 @@
       if (msg.kind !== undefined && (typeof msg.kind !== 'string' || !/^[a-z_-]{1,32}$/.test(msg.kind))) {
         return 'configure: kind must be an experiment name';
       }
+      const b = msg.bytes;
+      if (b !== undefined && !(b instanceof ArrayBuffer || b instanceof Uint8Array)) return 'configure: bytes must be a Uint8Array or ArrayBuffer';
+      if (b !== undefined && b.byteLength > MAX_IMPORT_BYTES) return `configure: the file is larger than ${MAX_IMPORT_BYTES} bytes`;
     }
     if (msg.type === REQUEST.IMPORT) {
       const b = msg.bytes;

@@ -158,7 +158,8 @@ function handle(msg) {
     case R.CONFIGURE: {
       stop();
       kind = msg.kind || 'toy';
-      const a = parse(lab.configure(kind, JSON.stringify(msg.config)));
+      const json = JSON.stringify(msg.config);
+      const a = parse(msg.bytes ? lab.configureWithFile(kind, json, msg.bytes) : lab.configure(kind, json));
       if (!a.ok) { config = null; names = []; return P.reply(msg.id, false, { error: a.error }); }
       adopt(a);
       sendFrame();

@@ -3,7 +3,8 @@
 // by side, the metrics table and the views fill in as text and canvases, TopK's held-out L0 is
 // k, the URL hash carries the state (a link reproduces the experiment), a malformed hash falls
 // back with a note, the toy-model preset draws the 2-D arrows (ARENA: dead latents without
-// resampling, 5/5 features with it), and nothing logs an error.
+// resampling, 5/5 features with it), a .npy file the user opens trains (its bytes reach the
+// session as they are), and nothing logs an error.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab, readState, screenshotPath } from '../harness.mjs';
@@ -162,6 +163,37 @@ test('TopK on the toy data runs with k = 1 of its 5 latents; its k sweep stays b
   await framesAfter(page, 50);
   s = await readState(page);
   assert.deepEqual(s.config.runs.map((r) => r.k), [1, 2, 3]);
+  noProblems(page);
+  await page.close();
+});
+
+// A (rows, cols) float32 .npy file, as numpy.save writes it (format 1.0, header padded to 64).
+function npyFile(rows, cols, value) {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const out = Buffer.alloc(10 + header.length + 4 * rows * cols);
+  out.write('\x93NUMPY', 0, 'latin1');
+  out[6] = 1;
+  out.writeUInt16LE(header.length, 8);
+  out.write(header, 10, 'latin1');
+  for (let i = 0; i < rows * cols; i++) out.writeFloatLE(value(i), 10 + header.length + 4 * i);
+  return out;
+}
+
+test('a .npy file the user opens trains as it is: its bytes reach the session (no base64)', async () => {
+  const page = await lab.open('sae.html#archs=topk&latents=16&k=2');
+  await framesAfter(page, 1);
+  const buffer = npyFile(200, 6, (i) => ((i * 37) % 101) / 101);
+  await page.setInputFiles('#npy-file', { name: 'acts.npy', mimeType: 'application/octet-stream', buffer });
+  await page.waitForFunction(() => {
+    const S = window.superpose;
+    return S.config && S.config.data === 'npy' && S.lastFrame && S.lastFrame.step > 0;
+  }, null, { timeout: 60000 });
+  const s = await readState(page);
+  assert.equal(s.config.input_dim, 6, "the file's columns are the input dimension");
+  assert.equal(s.config.true_features_known, false);
+  assert.ok(!('npy_base64' in s.config));
+  assert.equal(await page.locator('#error').isHidden(), true);
   noProblems(page);
   await page.close();
 });

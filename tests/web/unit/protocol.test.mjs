@@ -106,8 +106,10 @@ test('validateRequest accepts the five requests and rejects malformed ones', () 
   assert.equal(P.validateRequest(P.request(3, 'pause')), null);
   assert.equal(P.validateRequest(P.request(4, 'step', { k: 10 })), null);
   assert.equal(P.validateRequest(P.request(5, 'reset')), null);
+  assert.equal(P.validateRequest(P.request(6, 'configure', { config: {}, kind: 'sae', bytes: new Uint8Array(8) })), null);
   for (const bad of [null, 3, 'play', {}, { id: 1 }, { id: -1, type: 'play' }, { id: 1.5, type: 'play' },
     { id: 1, type: 'explode' }, { id: 1, type: 'configure' }, { id: 1, type: 'configure', config: [1] },
+    { id: 1, type: 'configure', config: {}, bytes: 'QUJD' }, { id: 1, type: 'configure', config: {}, bytes: [1, 2] },
     { id: 1, type: 'step' }, { id: 1, type: 'step', k: 0 }, { id: 1, type: 'step', k: 1e9 }, { id: 1, type: 'step', k: 2.5 }]) {
     assert.equal(typeof P.validateRequest(bad), 'string', JSON.stringify(bad));
   }

@@ -46,7 +46,7 @@ const { S, client, showError } = page;
 
 function sessionConfig(s) {
   const c = { archs: s.archs.slice(), l1: s.l1, k: s.k, n_latents: s.latents, seed: s.seed, resample: s.resample === 1, ...RUN };
-  if (s.data === 'npy') Object.assign(c, { data: 'npy', npy_base64: S.npy });
+  if (s.data === 'npy') c.data = 'npy';  // the file's bytes go beside the config (configure)
   else Object.assign(c, { data: s.data }, DATA[s.data]);
   if (s.data === 'toy') c.n_latents = 5;  // ARENA: as many latents as features
   if (s.sweep === 1) Object.assign(c, { sweep_l1: SWEEP_L1, sweep_k: s.data === 'toy' ? SWEEP_K_TOY : SWEEP_K });
@@ -236,7 +236,7 @@ function syncControls(s) {
 const configure = page.serial(async () => {
   S.done = false;
   S.generation++;
-  const a = await client.configure(sessionConfig(S.state), 'sae');
+  const a = await client.configure(sessionConfig(S.state), 'sae', S.state.data === 'npy' ? S.npy : undefined);
   S.config = a.config;
   S.history = [];
   S.lossTrace = [];
@@ -248,12 +248,6 @@ function apply() {
   syncControls(S.state);
   if (S.state.data === 'npy' && !S.npy) { $('npy-file').click(); return null; }
   return configure();
-}
-
-function bytesToBase64(bytes) {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  return btoa(s);
 }
 
 function bind() {
@@ -269,7 +263,7 @@ function bind() {
     const file = e.target.files && e.target.files[0];
     if (!file) return;
     if (file.size > 64 * 1024 * 1024) { showError(`${file.name} is larger than 64 MB`); return; }
-    S.npy = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
+    S.npy = new Uint8Array(await file.arrayBuffer());
     S.state.data = 'npy';
     apply();
   });
