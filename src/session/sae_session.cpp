@@ -188,11 +188,17 @@ Json SaeSession::reset() {
   return config_json();
 }
 
-Json SaeSession::step(int64_t k) {
-  require_in_range("k", static_cast<double>(k), 0, 1e6);
+RunProgress SaeSession::progress() const {
+  require_configured();
+  const int64_t step = runs_[0]->step();
+  // An imported SAE is measured, not trained: its run is complete where it stands.
+  const int64_t total = loaded() ? step : base_.steps;
+  return {step, total, step >= total};
+}
+
+Json SaeSession::train(int64_t k) {
   require_configured();
   invalidate();
-  if (loaded()) k = 0;  // an imported SAE is measured, not trained
   if (k > 0) metrics_fresh_.assign(runs_.size(), false);
   for (int64_t i = 0; i < k; ++i) {
     data_->sample(batch_, base_.batch_size);
@@ -206,16 +212,12 @@ Json SaeSession::step(int64_t k) {
     }
   }
   Json loss = Json::array(), l0 = Json::array(), mse = Json::array();
-  double loss_total = 0;
   for (const auto& r : runs_) {
-    loss_total += r->last_loss().total;
     loss.push_back(r->last_loss().total);
     l0.push_back(r->last_loss().l0);
     mse.push_back(r->last_loss().mse);
   }
-  // done: the configured steps are trained (the page's worker stops there; step() may go on).
-  return Json{{"step", runs_[0]->step()}, {"loss", loss}, {"loss_total", loss_total}, {"l0", l0},
-              {"mse", mse}, {"done", loaded() || runs_[0]->step() >= base_.steps}};
+  return Json{{"loss", loss}, {"l0", l0}, {"mse", mse}};
 }
 
 const SaeMetrics& SaeSession::metrics(int r) {

@@ -10,7 +10,8 @@
 // Runs are ordered arch by arch, then by sweep value (configure() returns them as "runs").
 // Interop (issue 7): export_saelens(run) writes run r as a SAELens folder's two files;
 // import_saelens replaces the runs with the file's SAE, measured on the configured data and not
-// trained (step() trains nothing; the config reports it under "loaded") until the next configure.
+// trained (its run is complete at its step: step() trains nothing; the config reports it under
+// "loaded") until the next configure.
 #pragma once
 #include <memory>
 #include <vector>
@@ -32,7 +33,7 @@ class SaeSession : public Session {
   Json configure(const Json& config) override;  // any data but npy
   Json configure_with_file(const Json& config, const std::vector<uint8_t>& npy) override;
   Json reset() override;
-  Json step(int64_t k) override;
+  RunProgress progress() const override;
   int n_runs() const { return static_cast<int>(runs_.size()); }
   const SaeTrainer& run(int r) const { return *runs_[r]; }
   const SaeMetrics& metrics(int r);  // on the held-out batch (cached until the next step)
@@ -41,6 +42,7 @@ class SaeSession : public Session {
   bool loaded() const { return !loaded_.is_null(); }
 
  protected:
+  Json train(int64_t k) override;
   void refresh_buffers(std::map<std::string, Buffer>& buffers) override;
 
  private:

@@ -177,19 +177,21 @@ Json SteerSession::import_saelens(const std::string& cfg_json, const std::vector
   return config_json();
 }
 
-Json SteerSession::step(int64_t k) {
-  require_in_range("k", static_cast<double>(k), 0, 1e6);
+// Done once the toy model is trained and the SAE and interventions are computed: a change of SAE
+// keeps the trained model (step == total_steps) but is not done until the next step(0).
+RunProgress SteerSession::progress() const {
+  if (!model_) fail_config("the steer experiment is not configured yet: call configure first");
+  return {model_->step(), total_steps(), model_->step() >= total_steps() && interventions_};
+}
+
+Json SteerSession::train(int64_t k) {
   if (!model_) fail_config("the steer experiment is not configured yet: call configure first");
   invalidate();
-  const int64_t todo = std::min<int64_t>(k, total_steps() - model_->step());
-  if (todo > 0) model_->train(todo);
+  if (k > 0) model_->train(k);
   if (model_->step() >= total_steps() && !interventions_) prepare();
   const auto& loss = model_->last_loss();
   const float l = loss.empty() ? 0.f : loss[iv_.instance];
-  return Json{{"step", model_->step()},
-              {"loss", std::vector<float>{l}},
-              {"loss_total", l},
-              {"ready", interventions_ != nullptr}};
+  return Json{{"loss", std::vector<float>{l}}, {"ready", interventions_ != nullptr}};
 }
 
 void SteerSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {

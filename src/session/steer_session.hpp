@@ -25,7 +25,7 @@ class SteerSession : public Session {
  public:
   Json configure(const Json& config) override;
   Json reset() override;
-  Json step(int64_t k) override;
+  RunProgress progress() const override;
   Json import_saelens(const std::string& cfg_json, const std::vector<uint8_t>& weights) override;
 
   // What the CLI's steer and ablate (cli/interp_setup.cpp), which drive this session, read: the
@@ -39,6 +39,7 @@ class SteerSession : public Session {
   const Interventions* interventions() const { return interventions_.get(); }
 
  protected:
+  Json train(int64_t k) override;
   void refresh_buffers(std::map<std::string, Buffer>& buffers) override;
 
  private:

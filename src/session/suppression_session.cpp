@@ -72,26 +72,31 @@ Json SuppressionSession::reset() {
   return config_json();
 }
 
-Json SuppressionSession::step(int64_t k) {
-  require_in_range("k", static_cast<double>(k), 0, 1e6);
+// The furthest run's step against the longest run (the scale run: steps + scale_steps); each run
+// stops at its own end, so the session is done once the longest one is.
+RunProgress SuppressionSession::progress() const {
+  require_configured();
+  RunProgress p{0, 0, true};
+  for (const auto* runs : {&runs_, &sweep_})
+    for (const auto& r : *runs) {
+      p.step = std::max(p.step, r->step());
+      p.total_steps = std::max(p.total_steps, r->total_steps());
+      p.done = p.done && r->done();
+    }
+  return p;
+}
+
+Json SuppressionSession::train(int64_t k) {
   require_configured();
   invalidate();
   for (auto& r : runs_) r->train(k);
   for (auto& r : sweep_) r->train(k);
-  int64_t step = 0;
-  bool done = true;
-  double loss_total = 0;
   Json loss = Json::array(), phase = Json::array();
   for (const auto& r : runs_) {
-    step = std::max(step, r->step());
     loss.push_back(r->last_loss());
-    loss_total += r->last_loss();
     phase.push_back(r->phase());
-    done = done && r->done();
   }
-  for (const auto& r : sweep_) done = done && r->done();
-  return Json{{"step", step}, {"done", done}, {"loss", loss}, {"loss_total", loss_total},
-              {"phase", phase}};
+  return Json{{"loss", loss}, {"phase", phase}};
 }
 
 void SuppressionSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {

@@ -21,12 +21,13 @@ class SuppressionSession : public Session {
 
   Json configure(const Json& config) override;
   Json reset() override;
-  Json step(int64_t k) override;
+  RunProgress progress() const override;
   // none, scale, gated (in that order); null before configure.
   const SuppressionRun* run(int fix) const { return runs_.empty() ? nullptr : runs_[fix].get(); }
   const std::vector<std::unique_ptr<SuppressionRun>>& sweep_runs() const { return sweep_; }
 
  protected:
+  Json train(int64_t k) override;
   void refresh_buffers(std::map<std::string, Buffer>& buffers) override;
 
  private:

@@ -59,7 +59,7 @@ class Lab {
   std::string reset() {
     return guarded([&] {
       if (!session_) return error("not configured: call configure first");
-      return ok({{"kind", kind_}, {"config", session_->reset()}});
+      return answer(session_->reset());
     });
   }
 
@@ -121,7 +121,7 @@ class Lab {
       Json config = session->import_safetensors(data);
       session_ = std::move(session);
       kind_ = kind;
-      return ok({{"kind", kind_}, {"config", config}});
+      return answer(std::move(config));
     });
   }
 
@@ -142,7 +142,7 @@ class Lab {
     return guarded([&] {
       if (!session_) return error("not configured: call configure first");
       const std::vector<uint8_t> data = bytes_of(bytes);
-      return ok({{"kind", kind_}, {"config", session_->import_saelens(cfg_json, data)}});
+      return answer(session_->import_saelens(cfg_json, data));
     });
   }
 
@@ -154,13 +154,22 @@ class Lab {
   template <class Apply>
   std::string configure_with(const std::string& kind, Apply&& apply) {
     return guarded([&] {
-      if (session_ && kind == kind_) return ok({{"kind", kind_}, {"config", apply(*session_)}});
+      if (session_ && kind == kind_) return answer(apply(*session_));
       auto session = superpose::make_session(kind);
       Json config = apply(*session);
       session_ = std::move(session);  // only a valid config replaces the running experiment
       kind_ = kind;
-      return ok({{"kind", kind_}, {"config", config}});
+      return answer(std::move(config));
     });
+  }
+
+  // What configure, reset and the imports answer: the filled-in config and where the run stands
+  // (the same step, total_steps and done as a step answer), so a driver knows the run's length
+  // before its first step.
+  std::string answer(Json config) const {
+    const superpose::RunProgress p = session_->progress();
+    return ok({{"kind", kind_}, {"config", std::move(config)}, {"step", p.step},
+               {"total_steps", p.total_steps}, {"done", p.done}});
   }
 
   // A Uint8Array or ArrayBuffer's bytes.
