@@ -139,7 +139,7 @@ const HOSTILE_PAGES = [
     keys: ['p', 'width', 'frac', 'wd', 'lr', 'model', 'loss', 'seed'],
     extra: ['p=1000000007', 'width=1e9', 'width=NaN', 'frac=1e-400', 'wd=-0.5', 'lr=Infinity', 'model=__proto__', 'seed=-1'],
     defaults: (c) => { assert.deepEqual([c.p, c.width, c.train_fraction, c.weight_decay, c.lr, c.model, c.loss], [97, 500, 0.3, 1, 0.001, 'mlp', 'mse']); },
-    trained: () => { const f = window.superpose.lastFrame; return f && f.step > 0 && f.buffers.history; },
+    trained: () => { const f = window.superpose.lastFrame; return f && f.step > 0 && f.buffers.history_epoch; },
   },
 ];
 

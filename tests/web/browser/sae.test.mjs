@@ -197,3 +197,27 @@ test('a .npy file the user opens trains as it is: its bytes reach the session (n
   noProblems(page);
   await page.close();
 });
+
+// Issue 14 #3: one link ran 6018, 6036 or 6046 steps by the timing of its last chunk, so its
+// metrics differed in the third decimal. A run stops exactly at its configured steps, and the
+// same link gives the same numbers, to the bit.
+test('the same link twice: the run stops exactly at its steps and gives the same metrics', async () => {
+  const link = 'sae.html#latents=64&archs=relu,topk&k=3&seed=5';
+  const runs = [];
+  for (let i = 0; i < 2; i++) {
+    const page = await lab.open(link);
+    await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.done, null, { timeout: 180000 });
+    const s = await readState(page);
+    runs.push({ step: s.frame.step, total: s.frame.totalSteps, steps: s.config.steps, metrics: s.frame.buffers.metrics.data,
+      status: await page.locator('#status').textContent() });
+    noProblems(page);
+    await page.close();
+  }
+  const [a, b] = runs;
+  assert.equal(a.step, a.steps, `stopped at ${a.step} of ${a.steps}`);
+  assert.equal(a.total, a.steps);
+  assert.equal(b.step, b.steps);
+  assert.equal(a.status, `trained (${a.steps} steps)`);
+  assert.equal(a.metrics.length, 16);  // 2 runs × 8 metrics
+  assert.deepEqual(b.metrics, a.metrics, 'the same link gave other metrics');
+});

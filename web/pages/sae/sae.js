@@ -13,6 +13,7 @@ import { formatPower } from '../../views/axis.js';
 import { DictionaryView } from '../../views/dictionary.js';
 import { addSaeLensButtons } from '../../export/saelens-io.js';
 import { fileStem } from '../../export/export.js';
+import { showRunTime } from '../../lib/run-time.js';
 
 const COLORS = { relu: '#d9480f', gated: '#2b8a3e', jumprelu: '#1971c2', topk: '#862e9c', batchtopk: '#e67700' };
 const METRICS = ['l0', 'mse', 'fve', 'dead_fraction', 'dense_fraction', 'relative_reconstruction_bias', 'mmcs', 'recovered_fraction'];
@@ -209,7 +210,7 @@ client.onFrame((f) => {
   const loaded = S.config && S.config.loaded;
   $('status').textContent = loaded ? `loaded ${S.loadedName}: measured on this data, not trained`
     : f.done ? `trained (${f.step} steps)` : `training… step ${f.step}`;
-  $('speed').textContent = f.stepsPerSec && !loaded ? `${Math.round(f.stepsPerSec)} steps/s` : '';
+  showRunTime($('speed'), f);
   record(f);
   draw(f);
   if (!f.running && (f.done || loaded)) saelens.prefetch();  // the save button's files, ahead of a click

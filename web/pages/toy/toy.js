@@ -18,6 +18,7 @@ import { PANELS, defaultEmbedPanels, modelFormula } from './panels.js';
 import { fmt } from '../../views/canvas.js';
 import { addToyExport, addSaveAll, toyStem } from '../../export/figures.js';
 import { addModelButtons, stateFromLabConfig } from '../../export/model-io.js';
+import { showRunTime } from '../../lib/run-time.js';
 
 const embed = document.body.dataset.mode === 'embed';
 const $ = (id) => document.getElementById(id);
@@ -280,9 +281,9 @@ function updateBar() {
   const set = (id, t) => { const e = $(id); if (e && e.textContent !== t) e.textContent = t; };
   set('step-count', String(f.step));
   set('loss', fmt(f.lossTotal, 4));
-  set('speed', f.running && f.stepsPerSec > 0 ? `${fmt(f.stepsPerSec, 2)} steps/s` : '');
+  showRunTime($('speed'), f);
   const prog = $('progress');
-  if (prog && S.config) { prog.max = S.config.steps; prog.value = Math.min(f.step, S.config.steps); }
+  if (prog && f.totalSteps > 0) { prog.max = f.totalSteps; prog.value = f.step; }
 }
 
 /** Draw one panel with the latest frame (or hide it if it does not apply to this model). */
