@@ -221,7 +221,9 @@ export function table(fields, opts = {}) {
       }
       const r = val === null ? { ok: false } : parseValue(f, val);
       if (r.ok) { state[f.name] = r.value; bad.delete(f.key); } else {
-        notes.push(`“${clip(key)}=${clip(val ?? '')}” is not ${describe(f)}; using ${clip(formatValue(f, state[f.name]))}`);
+        // An empty fallback (an optional list) is said as "ignored", never as "using " and a blank.
+        const shown = clip(formatValue(f, state[f.name]));
+        notes.push(`“${clip(key)}=${clip(val ?? '')}” is not ${describe(f)}; ${shown === '' ? 'ignored' : `using ${shown}`}`);
         bad.add(f.key);
       }
     }

@@ -116,7 +116,7 @@ export const STEER = table([
   reconcile(s) {
     const notes = [];
     if (s.m > s.n) {
-      notes.push(`hidden dims m=${s.m} cannot exceed features n=${s.n}; using m=${s.n}`);
+      notes.push(`hidden dims m=${s.m} cannot exceed features n=${s.n}; clamped to m=${s.n}`);
       s.m = s.n;
     }
     const limit = steerDirectionLimit(s.direction, s.n, s.m, s.sae);

@@ -1,9 +1,10 @@
 // steer.js: the steer & ablate page (issue 6). Trains the "steer" session's toy model in the
 // worker, then shows the outputs before/after steering and the ablation effects heatmap.
 // State (direction, strength, input, target, mode, toy seed/n/m/p) lives in the URL hash, like
-// the toy page. What it is not: no training logic (the C++ session does it) and no framework.
+// the toy page, and each has a control. What it is not: no training logic (the C++ session does
+// it) and no framework.
 // For tests it exposes `window.superpose` (state, config, lastFrame, ready, errors).
-import { startPage } from '../../lib/page-boot.js';
+import { startPage, showNotes } from '../../lib/page-boot.js';
 import { STEER, steerLatents, steerDirectionLimit } from '../../lib/page-states.js';
 import { formatNumber } from '../../lib/hash-state.js';
 import { addSaeLensButtons } from '../../export/saelens-io.js';
@@ -87,7 +88,30 @@ function showStrength(x) {
   $('strength-value').textContent = strengthText(x);
 }
 
+// The toy model's controls (n, m, p, seed): their ranges come from the state table, and a typed
+// value goes through the table's own parser and cross-field rules (m ≤ n, the direction exists),
+// exactly as the same value in the link would.
+const MODEL_KEYS = ['n', 'm', 'p', 'seed'];
+for (const key of MODEL_KEYS) {
+  const f = STEER.byName.get(key);
+  $(key).min = String(f.min);
+  $(key).max = String(f.max);
+}
+
+function setModel(key, raw) {
+  // A loaded SAELens file fits one model only: a new model trains the default SAE again.
+  const base = S.state.sae === 'saelens' ? { ...S.state, sae: STEER.byName.get('sae').def } : S.state;
+  const next = STEER.parse(`${STEER.serialise(base)}&${encodeURIComponent(key)}=${encodeURIComponent(raw)}`);
+  showNotes(next);
+  S.state = next.state;
+  S.ready = false;
+  fillDirections(S.state);
+  syncControls(S.state);
+  apply();
+}
+
 function syncControls(s) {
+  for (const key of MODEL_KEYS) $(key).value = String(s[key]);
   $('sae').value = s.sae;
   showStrength(s.strength);
   $('input').value = s.input;
@@ -125,7 +149,7 @@ function drawOutputs(f) {
     const row = bars.children[i];
     row.querySelector('.before').style.width = `${(100 * Math.max(0, before[i])) / top}%`;
     row.querySelector('.after').style.width = `${(100 * Math.max(0, after[i])) / top}%`;
-    row.querySelector('output').textContent = after[i].toFixed(2);
+    row.querySelector('output').textContent = `${before[i].toFixed(2)} → ${after[i].toFixed(2)}`;
     row.title = `feature ${i}: before ${before[i].toFixed(3)}, after ${after[i].toFixed(3)}`;
     const switched = after[i] > OFF && !(before[i] > OFF);
     row.classList.toggle('on', switched);
@@ -165,6 +189,9 @@ function drawEffects(f) {
       td.title = `${S.state.target} ${idx[r]}, feature ${j}: loss change ${v.toExponential(2)}`;
     }
   }
+  // The colour scale: white at 0, full colour at ±max (the largest |loss change| shown).
+  $('scale-min').textContent = max > 0 ? (-max).toExponential(1) : '0';
+  $('scale-max').textContent = max > 0 ? `+${max.toExponential(1)}` : '0';
   $('diagonality').textContent = f.buffers.diagonality.data[0].toFixed(3);
 }
 
@@ -195,6 +222,7 @@ function bind() {
     showStrength(S.state.strength);
     apply();
   });
+  for (const key of MODEL_KEYS) $(key).addEventListener('change', (e) => setModel(key, e.target.value));
   for (const key of ['input', 'target', 'mode']) {
     $(key).addEventListener('change', (e) => { S.state[key] = e.target.value; apply(); });
   }
