@@ -4,8 +4,9 @@
 // workload runs on its own page, in the page's own training worker:
 //   W1 toy-20x5: index.html, configured through its URL hash (web/lib/state.js).
 //   W2 sae-synth: sae.html, opened with #archs=relu&latents=512; once the page has started its
-//     own (shorter, lr 1e-2) run, the harness configures the page's LabClient
-//     (window.superpose.client) with exactly W2 (below) and plays it; the page draws it as its own.
+//     own run, the harness configures the page's LabClient (window.superpose.client) with W2
+//     (below) stretched to a long run for the speed window, then with W2 itself (3000 steps) for
+//     the quality at equal steps; the page draws both as its own.
 // For each it measures:
 //   - steps/s while the page trains (Δ window.superpose.lastFrame.step over a timed window,
 //     after a warm-up; the worker's own estimate, frame.stepsPerSec, is reported too),
@@ -15,10 +16,10 @@
 //     would send them,
 //   - W1: time from navigation to the first trained frame (window.superpose.firstFrameMs, which
 //     is performance.now() and so counts from navigation start) and the loss at the window's end;
-//   - W2: quality at the window's end from the last frame's `metrics` buffer, measured by the
-//     session on its held-out batch (eval_batch 1024 samples): L0, FVE, MMCS, and the steps
-//     trained by then. The worker refreshes those metrics for every frame (~20/s), so the page's
-//     steps/s includes that evaluation (bench_sae's does not).
+//   - W2: quality after the 3000-step run from its last frame's `metrics` buffer, measured by the
+//     session on its held-out batch (eval_batch 1024 samples): L0, FVE, MMCS. The worker
+//     refreshes those metrics for every frame (~20/s), so the page's steps/s includes that
+//     evaluation (bench_sae's does not).
 //   node bench/browser.mjs [--site DIR] [--seconds S=6] [--only W1,W2] [--json]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -68,14 +69,15 @@ async function w1Hash() {
 }
 
 // W2 as the session config of kind "sae" (docs/wasm-api.md; the defaults of SaeConfig,
-// src/sae/sae_config.hpp, written out): 256 true unit features in d=64, 5 active on average
-// (magnitude U[0,1]), one ReLU SAE with 512 latents (tied init, unit-norm decoder), λ = 0.3,
-// Adam lr 1e-3, batch 1024. `steps` is the schedule's length and the run's end: long, so the page
-// keeps training through the window (the cosine decay then leaves lr ≈ 1e-3 throughout).
+// src/sae/sae_config.hpp, written out; lr and schedule are left to those defaults): 256 true
+// unit features in d=64, 5 active on average (magnitude U[0,1]), one ReLU SAE with 512 latents
+// (tied init, unit-norm decoder), λ = 0.3, batch 1024, 3000 steps (the schedule's length and the
+// run's end). The speed window trains W2_LONG instead, so the page keeps training through it.
 const W2_CONFIG = {
   archs: ['relu'], data: 'synthetic', input_dim: 64, true_features: 256, active: 5, n_latents: 512,
-  l1: 0.3, decoder_norm: 'unit', lr: 1e-3, batch_size: 1024, steps: 1000000, seed: 0,
+  l1: 0.3, decoder_norm: 'unit', batch_size: 1024, steps: 3000, seed: 0,
 };
+const W2_LONG = { ...W2_CONFIG, steps: 1000000 };
 const W2_HASH = '#archs=relu&latents=512';
 
 /** A fresh page that records its problems, the files it loads and its long tasks. */
@@ -163,26 +165,34 @@ async function measureW2(context, server, results) {
   // The page configures and plays its own run once the module has loaded: wait for it to train,
   // so that its configure cannot land after ours.
   await page.waitForFunction(() => window.superpose && window.superpose.config && window.superpose.running, null, { timeout: 120000 });
-  const t0 = Date.now();
-  const config = await page.evaluate(async (cfg) => {
+  const start = (cfg) => page.evaluate(async (c) => {
     const S = window.superpose;
-    const a = await S.client.configure(cfg, 'sae');
+    const a = await S.client.configure(c, 'sae');
     // What the page's own configure does after the answer (web/pages/sae/sae.js), so it draws this run.
     S.generation++; S.config = a.config; S.history = []; S.lossTrace = []; S.done = false;
+    S.lastFrame = null;
     await S.client.play();
     return a.config;
-  }, W2_CONFIG);
+  }, cfg);
+  const t0 = Date.now();
+  await start(W2_LONG);
   await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step > 0, null, { timeout: 120000 });
   const firstStepMs = Date.now() - t0;
   const { s1, common } = await timedWindow(page);
   if (!s1.running) notes.push('W2: the page stopped training during the window');
+  // Quality at equal steps: W2 itself, to its end.
+  const config = await start(W2_CONFIG);
+  const end = await page.waitForFunction(() => {
+    const f = window.superpose.lastFrame;
+    return f && f.done && f.buffers && f.buffers.metrics ? { step: f.step, metrics: Array.from(f.buffers.metrics.data) } : null;
+  }, null, { timeout: 300000 }).then((h) => h.jsonValue());
   const runs = config && config.runs ? config.runs.length : 0;
   if (runs !== 1) notes.push(`W2: the session answered ${runs} runs, expected 1`);
-  const m = s1.metrics || [];
+  const m = end.metrics || [];
   const q = (i) => (Number.isFinite(m[i]) ? +m[i].toFixed(4) : null);  // metrics row 0: l0, mse, fve, dead, dense, γ, mmcs, recovered
   results.push({
     workload: 'W2 sae-synth', ...common, loss_total: s1.loss, l0: q(0), fve: q(2), mmcs: q(6), dead_fraction: q(3),
-    steps_trained: s1.step, first_step_after_configure_ms: firstStepMs, ...transfer(bodies), hash: W2_HASH,
+    steps_trained: end.step, first_step_after_configure_ms: firstStepMs, ...transfer(bodies), hash: W2_HASH,
     config: Object.fromEntries(Object.keys(W2_CONFIG).map((k) => [k, config ? config[k] : undefined])),
   });
   if (problems.length) notes.push(`W2 page problems: ${problems.slice(0, 3).join('; ')}`);

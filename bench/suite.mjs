@@ -136,7 +136,7 @@ function measureW(workload, target) {
   const sps = js.map((j) => j.steps_per_second);
   const med = js[sps.indexOf(median(sps))];
   const q = {};
-  for (const k of ['loss_after', 'l0', 'L0', 'fve', 'FVE', 'mmcs', 'MMCS']) if (k in med) q[k.toLowerCase()] = med[k];
+  for (const k of ['loss_after', 'l0', 'L0', 'fve', 'FVE', 'mmcs', 'MMCS', 'steps_to_mmcs_0_9', 'seconds_to_mmcs_0_9']) if (k in med) q[k.toLowerCase()] = med[k];
   if (med.metrics) for (const k of ['l0', 'fve', 'mmcs']) if (k in med.metrics) q[k] = med.metrics[k];
   results.push({
     workload: med.workload || workload, target, simd: med.simd, steps_per_second: median(sps),
@@ -205,9 +205,10 @@ function ensureTfjs() {
   if (!ok()) { note('TF.js peer: @tensorflow/tfjs(-backend-wasm) not installed and npm ci failed; not measured'); return false; }
   return true;
 }
-// Steps of the peers: PyTorch trains as many steps as bench_toy (400 warm-up + 5 x 400) so the
-// final losses compare at equal steps; TF.js is ~100x slower and trains fewer (its quality is
-// then reported with its own step count).
+// Steps of the peers: PyTorch trains as many steps as bench_toy (400 warm-up + 5 x 400) and
+// bench_sae (500 warm-up + 5 x 500, the W2 recipe's 3000) so the quality compares at equal
+// steps; TF.js is ~100x slower and trains fewer (its quality is then reported with its own
+// step count).
 // Debian's python (python3-torch lives there), not a pyenv or venv python that may shadow it.
 const PY = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const PEERS = {
@@ -216,7 +217,7 @@ const PEERS = {
     { peer: 'tfjs-wasm', cmd: ['node', ['bench/peers/tfjs_w1.mjs', '--warmup', '100', '--steps', '100', '--runs', '3', '--json']], ensure: ensureTfjs },
   ],
   W2: [
-    { peer: 'pytorch-cpu', cmd: [PY, ['bench/peers/torch_w2.py', '--warmup', '200', '--steps', '200', '--runs', '3', '--json']], ensure: ensureTorch },
+    { peer: 'pytorch-cpu', cmd: [PY, ['bench/peers/torch_w2.py', '--json']], ensure: ensureTorch },
     { peer: 'tfjs-wasm', cmd: ['node', ['bench/peers/tfjs_w2.mjs', '--warmup', '10', '--steps', '10', '--runs', '3', '--json']], ensure: ensureTfjs },
   ],
 };
@@ -273,6 +274,9 @@ m.loadavg_end = loadavg();
 const speed = results.filter((r) => r.steps_per_second);
 const quality = (r) => [r.loss_after !== undefined ? `loss ${fmt(r.loss_after, 4)}` : '', r.l0 !== undefined ? `L0 ${fmt(r.l0, 2)}` : '',
   r.fve !== undefined ? `FVE ${fmt(r.fve, 3)}` : '', r.mmcs !== undefined ? `MMCS ${fmt(r.mmcs, 3)}` : ''].filter(Boolean).join(', ');
+// W2: when MMCS first reached 0.9 (bench_sae and torch_w2 check every 50 steps, untimed).
+const toTarget = (r) => !('steps_to_mmcs_0_9' in r) ? '' : r.steps_to_mmcs_0_9 === null ? 'not reached'
+  : `step ${r.steps_to_mmcs_0_9}, ${fmt(r.seconds_to_mmcs_0_9, 2)} s`;
 const out = [];
 out.push(`Superpose benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${m.cpu} (${m.cores} cores${m.avx512 ? ', AVX-512' : ''}), ` +
   `load ${m.loadavg_start.join(' ')} -> ${m.loadavg_end.join(' ')}`);
@@ -280,6 +284,7 @@ if (speed.length || peers.length) {
   out.push('', table([...speed, ...peers.map((p) => ({ ...p, target: p.peer }))], [
     ['workload', (r) => r.workload], ['target', (r) => r.target], ['steps/s', (r) => fmt(r.steps_per_second, 1)],
     ['quality', (r) => quality(r) + (r.steps_trained ? ` @${r.steps_trained} steps` : '')],
+    ['MMCS 0.9 at', toTarget],
     ['peak memory', (r) => r.peak_rss_mib ? `${fmt(r.peak_rss_mib)} MiB RSS` + (r.wasm_heap_mib ? `, heap ${fmt(r.wasm_heap_mib)} MiB` : '') : ''],
     ['page', (r) => r.target === 'browser' ? [r.first_frame_ms !== undefined ? `first frame ${fmt(r.first_frame_ms, 0)} ms` : '',
       r.long_tasks ? `longest task ${fmt(r.longest_task_ms, 0)} ms` : 'no task over 50 ms', `heartbeat gap ${fmt(r.max_main_thread_gap_ms, 0)} ms`,

@@ -2,14 +2,14 @@
 // The workload of bench/peers/torch_w2.py (issue 8; src/sae defaults): 256 true unit features in
 // d=64, each active with probability 5/256 with magnitude U[0,1]; ReLU SAE with 512 latents,
 // tied init, b_dec = data mean, unit-norm decoder after every step, loss ‖x − x̂‖² + λ Σ f with
-// λ = 0.3 ramped over 300 steps, Adam 1e-3 (100 warm-up steps, cosine to 0.1·lr), batch 1024.
+// λ = 0.3 ramped over 300 steps, Adam 3e-3 (100 warm-up steps, cosine to 0.1·lr), batch 1024.
 // Quality after training on 8192 held-out samples: L0, FVE, MMCS.
 //   node bench/peers/tfjs_w2.mjs [--warmup N] [--steps N] [--runs N] [--json]
 import { tf, init, args, timeRuns, median } from './tfjs_common.mjs';
 
 const a = args({ warmup: 30, steps: 30, runs: 3 });
 const info = await init();
-const d = 64, F = 256, L = 512, B = 1024, lam = 0.3, lamWarmup = 300, lr = 1e-3, lrWarmup = 100, minFrac = 0.1;
+const d = 64, F = 256, L = 512, B = 1024, lam = 0.3, lamWarmup = 300, lr = 3e-3, lrWarmup = 100, minFrac = 0.1;
 const total = a.warmup + a.runs * a.steps, p = 5 / F;
 const U = tf.tidy(() => { const u = tf.randomNormal([F, d], 0, 1, 'float32', 0); return u.div(u.norm('euclidean', 1, true)); });
 

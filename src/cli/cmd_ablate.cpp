@@ -41,7 +41,7 @@ int cmd_ablate(int argc, char** argv) {
   if (auto v = args.take("index")) {
     if (all) throw UsageError("give --index or --all, not both");
     const long long i = parse_int("index", *v);
-    const int rows = target_name == "unit" ? s.toy.n_hidden : s.n_latents();
+    const int rows = target_name == "unit" ? s.toy().n_hidden : s.n_latents();
     if (i < 0 || i >= rows)
       throw UsageError("--index: index must be in [0, " +
                        std::string(target_name == "unit" ? "n_hidden-1=" : "n_latents-1=") +
@@ -53,7 +53,7 @@ int cmd_ablate(int argc, char** argv) {
   const AblationMode mode = parse_ablation_mode(mode_name);
 
   train_and_prepare(s);
-  const Interventions& iv = *s.interventions;
+  const Interventions& iv = s.interventions();
   std::vector<int> rows;
   Mat E;  // (rows, n)
   if (all) {
@@ -93,8 +93,8 @@ int cmd_ablate(int argc, char** argv) {
   }
   std::printf("ablating %s%s (%s) of toy instance %d (%s model, n=%d, m=%d); loss change per output\n"
               "feature (importance-weighted squared error, mean over %d seeded inputs)\n\n",
-              target_name.c_str(), all ? "s" : "", mode_name.c_str(), s.instance,
-              s.toy.model.c_str(), s.toy.n_features, s.toy.n_hidden, s.eval_batch);
+              target_name.c_str(), all ? "s" : "", mode_name.c_str(), s.instance(),
+              s.toy().model.c_str(), s.toy().n_features, s.toy().n_hidden, s.eval_batch());
   std::printf("%-10s", target_name.c_str());
   for (int c = 0; c < E.cols(); ++c) std::printf(" %9s", ("f" + std::to_string(c)).c_str());
   std::printf("   top\n");

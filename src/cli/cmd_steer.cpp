@@ -55,9 +55,9 @@ int cmd_steer(int argc, char** argv) {
 
   // Range errors that need the model's shape (index ≥ n_latents, ...) are usage errors too, but
   // are only known after training: check the shapes first.
-  const int rows = target.kind == SteerKind::unit      ? s.toy.n_hidden
+  const int rows = target.kind == SteerKind::unit      ? s.toy().n_hidden
                    : target.kind == SteerKind::latent ? s.n_latents()
-                                                      : s.toy.n_features;
+                                                      : s.toy().n_features;
   const char* flag = latent ? "--latent" : "--direction";
   if (target.index >= rows)
     throw UsageError(std::string(flag) + ": " + to_string(target) + " is out of range (" +
@@ -65,7 +65,7 @@ int cmd_steer(int argc, char** argv) {
                      "=" + std::to_string(rows) + ")");
 
   train_and_prepare(s);
-  const Interventions& iv = *s.interventions;
+  const Interventions& iv = s.interventions();
   const Vec x = iv.input(input);
   const SteerResult r = iv.steer(target, strength, x);
   const Vec v = iv.steering_vector(target);
@@ -99,7 +99,7 @@ int cmd_steer(int argc, char** argv) {
     return 0;
   }
   std::printf("steering toy instance %d (%s model, n=%d, m=%d) along %s, strength %g, %s input\n",
-              s.instance, s.toy.model.c_str(), s.toy.n_features, s.toy.n_hidden,
+              s.instance(), s.toy().model.c_str(), s.toy().n_features, s.toy().n_hidden,
               to_string(target).c_str(), strength, input.c_str());
   if (matched >= 0) std::printf("the direction matches true feature %d\n", matched);
   std::printf("\n%-8s %-8s %-9s %-9s\n", "feature", "input", "before", "after");

@@ -1,5 +1,7 @@
 // `superpose suppression`: feature suppression in sparse autoencoders (issue 4): the L1 penalty
-// shrinks a feature's activation to a = 1 − c/2; the scale-vector and gated fixes undo it.
+// shrinks a feature's activation to a = 1 − c/2; the scale-vector and gated fixes undo it. With
+// several co-active features the optimum leaves one latent per feature (analytic.hpp, issue 14):
+// the output shows both and the exact expected losses that decide between them.
 // Flags and JSON keys are a contract (issue 4); see `superpose suppression --help`.
 #include <algorithm>
 #include <cmath>
@@ -18,12 +20,18 @@ namespace superpose::cli {
 namespace {
 const char* kHelp = R"(usage: superpose suppression [flags]
 Feature suppression: a sparse autoencoder trained with ‖y − x‖²/d + c·|f(x)| on a feature that is
-active with probability p learns the activation a = 1 − c/2 (0 for c ≥ 2) instead of 1.
+active with probability p learns the activation a = 1 − c/2 (0 for c ≥ 2) instead of 1. With
+n ≥ 2 co-active features, one latent per feature (a = 1 − c·n/2) is no longer the optimum: latents
+that mix co-occurring features pay less L1, so the trained activation falls below it; the exact
+expected losses show which is lower.
   --sweep C1,C2,...         one run per c (instead of --l1)
 )";
-const char* kHelpTail = R"(  --json                    print JSON: {config, analytic_activation, trained_activation,
-                            effective_activation, transfer_curve: [[x, f(x)], ...],
-                            relative_reconstruction_bias}; with --sweep, an array of those
+const char* kHelpTail = R"(  --json                    print JSON: {config, analytic_activation (null where no closed form:
+                            n ≥ 2), monosemantic_activation (one latent per feature),
+                            trained_activation, effective_activation, transfer_curve: [[x, f(x)],
+                            ...], relative_reconstruction_bias (null when dead), dead,
+                            expected_loss: {trained, monosemantic, lower_bound}, decoder_mixing,
+                            fix_outcome}; with --sweep, an array of those
 )";
 
 constexpr int kCurvePoints = 21;  // transfer curve, x = 0, 0.05, ..., 1
@@ -54,14 +62,21 @@ RunResult run_one(const SuppressionConfig& config) {
   Json out;
   out["config"] = config.to_json();
   out["analytic_activation"] = number_or_null(run.analytic_activation());
+  out["monosemantic_activation"] = number_or_null(run.monosemantic_activation());
   out["trained_activation"] = run.trained_activation();
   out["effective_activation"] = run.effective_activation();
+  out["expected_loss"] = Json{{"trained", number_or_null(run.expected_loss())},
+                              {"monosemantic", number_or_null(run.monosemantic_loss())},
+                              {"lower_bound", number_or_null(run.loss_lower_bound())}};
+  out["decoder_mixing"] = run.decoder_mixing();
+  out["dead"] = run.dead();
+  out["fix_outcome"] = to_string(run.fix_outcome());
   Json curve = Json::array();
   const Vec f = run.transfer_curve(kCurvePoints);
   for (int g = 0; g < kCurvePoints; ++g)
     curve.push_back({static_cast<double>(g) / (kCurvePoints - 1), f[g]});
   out["transfer_curve"] = std::move(curve);
-  out["relative_reconstruction_bias"] = run.relative_reconstruction_bias();
+  out["relative_reconstruction_bias"] = number_or_null(run.relative_reconstruction_bias());
   out["loss"] = run.last_loss();
   out["steps_per_second"] = static_cast<double>(run.total_steps()) / std::max(seconds, 1e-9);
   if (config.n_features > 1) {
@@ -127,23 +142,70 @@ int cmd_suppression(int argc, char** argv) {
               c0.fix.c_str(), c0.feature_probability, c0.magnitude.c_str(), c0.n_features,
               c0.n_features == 1 ? "" : "s", c0.decoder_bias ? ", decoder bias" : "",
               static_cast<long long>(c0.steps), c0.lr, static_cast<long long>(c0.seed));
-  std::printf("analytic: a = 1 − c·n/2 (0 when c·n ≥ 2)%s\n\n",
-              c0.decoder_bias ? "; with a decoder bias 1 − c·n/(2(1 − p))" : "");
-  std::printf("c        analytic   trained    effective  γ        steps/s\n");
+  const bool several = c0.n_features > 1;
+  if (several)
+    std::printf("one latent per feature: a = 1 − c·n/2 (0 when c·n ≥ 2)%s. With co-active features\n"
+                "this is not the optimum of the trained loss (its gradient is not 0: latents that mix co-occurring\n"
+                "features pay less L1); no closed form, so compare the exact expected losses.\n\n",
+                c0.decoder_bias ? "; with a decoder bias 1 − c·n/(2(1 − p))" : "");
+  else
+    std::printf("analytic: a = 1 − c/2 (0 when c ≥ 2)%s\n\n",
+                c0.decoder_bias ? "; with a decoder bias 1 − c/(2(1 − p))" : "");
+  std::printf("c        %-10s trained    effective  γ        E[loss] trained  %-10s bound    steps/s\n",
+              several ? "1/feature" : "analytic", several ? "1/feature" : "analytic");
   for (const auto& r : results) {
     const Json& j = r.json;
-    std::printf("%-8g %-10s %-10s %-10s %-8s %.0f\n", j["config"]["l1"].get<double>(),
-                fmt(j["analytic_activation"]).c_str(), fmt(j["trained_activation"]).c_str(),
+    const Json& loss = j["expected_loss"];
+    std::printf("%-8g %-10s %-10s %-10s %-8s %-16s %-10s %-8s %.0f\n", j["config"]["l1"].get<double>(),
+                fmt(j["monosemantic_activation"]).c_str(), fmt(j["trained_activation"]).c_str(),
                 fmt(j["effective_activation"]).c_str(),
-                fmt(j["relative_reconstruction_bias"]).c_str(), j["steps_per_second"].get<double>());
+                j["dead"].get<bool>() ? "dead" : fmt(j["relative_reconstruction_bias"]).c_str(),
+                fmt(loss["trained"]).c_str(), fmt(loss["monosemantic"]).c_str(),
+                fmt(loss["lower_bound"]).c_str(), j["steps_per_second"].get<double>());
+  }
+  std::printf("\n");
+  for (const auto& r : results) {
+    const Json& j = r.json;
+    const double c = j["config"]["l1"].get<double>();
+    if (j["dead"].get<bool>())
+      std::printf("c=%g: dead: no latent fires on any input (γ is undefined).\n", c);
+    const Json& loss = j["expected_loss"];
+    if (several && !loss["trained"].is_null()) {
+      const double trained = loss["trained"].get<double>(), mono = loss["monosemantic"].get<double>();
+      if (trained < mono - 1e-4)
+        std::printf("c=%g: the trained encoder's expected loss %.4f is below one latent per feature's "
+                    "%.4f: its latents mix features (decoder mixing %.2f), and a feature alone comes "
+                    "back as %.3f, not %.3f.\n",
+                    c, trained, mono, j["decoder_mixing"].get<double>(),
+                    j["trained_activation"].get<double>(), j["monosemantic_activation"].get<double>());
+      else if (trained > mono + 1e-4)
+        std::printf("c=%g: training stopped at expected loss %.4f, above one latent per feature's "
+                    "%.4f (a local optimum, or too few steps).\n", c, trained, mono);
+    }
+    const std::string outcome = j["fix_outcome"].get<std::string>();
+    const char* fix = c0.fix == "scale" ? "the scale vector" : "the gated encoder";
+    const double e = j["effective_activation"].get<double>();
+    if (outcome == "dead")
+      std::printf("c=%g: %s decodes 0, not 1: no latent fires for a feature alone, so there is "
+                  "nothing to %s.\n", c, fix, c0.fix == "scale" ? "rescale" : "gate");
+    else if (outcome == "mixed")
+      std::printf("c=%g: %s decodes %.3f, not 1: the latents mix features (decoder mixing %.2f), "
+                  "and %s.\n", c, fix, e, j["decoder_mixing"].get<double>(),
+                  c0.fix == "scale"
+                      ? "one scale per latent cannot return each feature alone to 1 (it can make "
+                        "the reconstruction of the data unbiased: γ)"
+                      : "its gates open for co-active groups rather than for a feature alone");
+    else if (outcome == "short_of")
+      std::printf("c=%g: %s decodes %.3f, not 1 (more --steps may help).\n", c, fix, e);
   }
   if (results.size() == 1) {
     std::printf("\ntransfer curve f(x) (effective):\n");
     for (const auto& point : results[0].json["transfer_curve"])
       std::printf("  x=%.2f  f=%.4f\n", point[0].get<double>(), point[1].get<double>());
   }
-  std::printf("\n(trained: the L1-penalised activation at x = 1; effective: what is decoded, s·f or "
-              "f_gate·f_mag; γ = ‖x̂‖²/⟨x̂, x⟩)\n");
+  std::printf("\n(trained: the L1-penalised activation of a feature alone at x = 1; effective: what "
+              "is decoded, s·f or f_gate·f_mag; γ = ‖x̂‖²/⟨x̂, x⟩; E[loss]: exact over all binary "
+              "inputs; bound: no dictionary does better)\n");
   return 0;
 }
 

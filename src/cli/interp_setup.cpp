@@ -1,12 +1,7 @@
 #include "cli/interp_setup.hpp"
 
-#include <algorithm>
-
 #include "cli/commands.hpp"
 #include "cli/toy_flags.hpp"
-#include "core/check.hpp"
-#include "interp/perfect_sae.hpp"
-#include "interp/trained_sae.hpp"
 
 namespace superpose::cli {
 
@@ -23,84 +18,56 @@ const char* const kInterpFlagsHelp =
   --eval-batch B=4096       inputs for the statistics (max/mean activations) and the loss changes
 )";
 
+namespace {
+// The session's SAE fields (its errors say "sae.<field>") and intervention fields → flags.
+const std::vector<std::pair<std::string, std::string>> kSaeFlagOfField = {
+    {"n_latents", "latents"},  {"l1", "l1"},
+    {"k", "k"},                {"steps", "sae-steps"},
+    {"warmup_steps", "sae-steps"}, {"seed", "sae-seed"},
+    {"n_latents × batch_size", "latents"}, {"n_latents × input_dim", "latents"}};
+const std::vector<std::pair<std::string, std::string>> kFlagOfField = {
+    {"instance", "instance"}, {"eval_batch", "eval-batch"}};
+}  // namespace
+
 InterpSetup interp_setup_from_flags(Args& a) {
-  InterpSetup s;
-  s.toy = toy_config_from_flags(a);
+  Json config;
+  config["toy"] = toy_config_from_flags(a).to_json();
+  Json sae = Json::object();
   if (auto v = a.take("sae"))
-    s.sae = parse_choice("sae", *v, {"topk", "relu", "gated", "jumprelu", "batchtopk", "perfect"});
-  SaeConfig& c = s.sae_config;
-  c = interp_sae_defaults(s.toy);
-  c.arch = s.sae == "perfect" ? std::string("topk") : s.sae;
-  if (auto v = a.take("latents")) c.n_latents = static_cast<int>(parse_int("latents", *v));
-  if (auto v = a.take("l1")) c.l1 = parse_number("l1", *v);
-  if (auto v = a.take("k")) c.k = parse_int("k", *v);
-  if (auto v = a.take("sae-steps")) c.steps = parse_int("sae-steps", *v);
-  if (auto v = a.take("sae-seed")) c.seed = parse_int("sae-seed", *v);
-  c.input_dim = s.toy.n_hidden;
-  c.true_features = s.toy.n_features;
-  c.active = std::min<double>(c.active, c.true_features);
-  c.aux_k = std::max(1, c.n_latents / 2);
+    sae["kind"] = parse_choice("sae", *v, {"topk", "relu", "gated", "jumprelu", "batchtopk", "perfect"});
+  if (auto v = a.take("latents")) sae["n_latents"] = parse_int("latents", *v);
+  if (auto v = a.take("l1")) sae["l1"] = parse_number("l1", *v);
+  if (auto v = a.take("k")) sae["k"] = parse_int("k", *v);
+  if (auto v = a.take("sae-steps")) sae["steps"] = parse_int("sae-steps", *v);
+  if (auto v = a.take("sae-seed")) sae["seed"] = parse_int("sae-seed", *v);
+  config["sae"] = std::move(sae);
+  if (auto v = a.take("instance")) config["instance"] = parse_int("instance", *v);
+  if (auto v = a.take("eval-batch")) config["eval_batch"] = parse_int("eval-batch", *v);
+  InterpSetup s;
   try {
-    c.validate();
+    s.config = s.session->configure(config);
   } catch (const std::invalid_argument& e) {
-    rethrow_as_usage(e, {{"n_latents", "latents"},
-                         {"l1", "l1"},
-                         {"k", "k"},
-                         {"steps", "sae-steps"},
-                         {"warmup_steps", "sae-steps"},
-                         {"seed", "sae-seed"},
-                         {"n_latents × batch_size", "latents"},
-                         {"n_latents × input_dim", "latents"}});
-  }
-  if (auto v = a.take("instance")) {
-    const long long k = parse_int("instance", *v);
-    if (k < 0 || k >= s.toy.n_instances)
-      throw UsageError("--instance: instance must be in [0, n_instances-1=" +
-                       std::to_string(s.toy.n_instances - 1) + "] (got " + *v + ")");
-    s.instance = static_cast<int>(k);
-  }
-  if (auto v = a.take("eval-batch")) {
-    const long long b = parse_int("eval-batch", *v);
-    if (b < 1 || b > (1 << 20))
-      throw UsageError("--eval-batch: eval_batch must be in [1, 1048576] (got " + *v + ")");
-    s.eval_batch = static_cast<int>(b);
+    const std::string message = e.what();
+    if (message.rfind("sae.", 0) == 0)
+      rethrow_as_usage(std::invalid_argument(message.substr(4)), kSaeFlagOfField);
+    rethrow_as_usage(e, kFlagOfField);
   }
   return s;
 }
 
 void train_and_prepare(InterpSetup& s) {
-  s.model = std::make_unique<ToyModel>(s.toy);
-  Progress progress(s.toy.steps, !s.json);
-  for (int64_t done = 0; done < s.toy.steps;) {
-    const int64_t chunk = std::min<int64_t>(200, s.toy.steps - done);
-    s.model->train(chunk);
-    done += chunk;
-    double total = 0;
-    for (float l : s.model->last_loss()) total += l;
-    progress.update(done, total);
+  Progress progress(s.toy().steps, !s.json);
+  for (;;) {
+    const Json answer = s.session->step(200);
+    if (answer.at("ready").get<bool>()) break;
+    progress.update(answer.at("step").get<long long>(), answer.at("loss_total").get<double>());
   }
   progress.finish();
-  const SplitToyModel split = SplitToyModel::from(*s.model, s.instance);
-  SaeView sae = s.sae == "perfect" ? perfect_sae(split)
-                                    : trained_sae(split, s.toy, s.instance, s.sae_config);
-  s.interventions = std::make_unique<Interventions>(*s.model, s.instance, std::move(sae),
-                                                    static_cast<uint64_t>(s.toy.seed),
-                                                    s.eval_batch, s.eval_batch);
 }
 
 Json InterpSetup::config_json() const {
   Json j;
-  j["toy"] = toy.to_json();
-  j["sae"] = Json{{"kind", sae}};
-  if (sae != "perfect") {
-    j["sae"]["n_latents"] = sae_config.n_latents;
-    j["sae"]["l1"] = sae_config.l1;
-    j["sae"]["k"] = sae_config.k;
-    j["sae"]["steps"] = sae_config.steps;
-    j["sae"]["seed"] = sae_config.seed;
-  }
-  j["instance"] = instance;
-  j["eval_batch"] = eval_batch;
+  for (const char* key : {"toy", "sae", "instance", "eval_batch"}) j[key] = config.at(key);
   return j;
 }
 

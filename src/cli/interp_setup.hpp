@@ -1,36 +1,36 @@
 // What `superpose steer` and `superpose ablate` share: the toy flags (cli/toy_flags.hpp), the SAE
-// flags, the intervention flags (--instance, --eval-batch), training what is needed (toy model,
-// then SAE) with the given seeds, and the config echoed in --json.
+// flags and the intervention flags (--instance, --eval-batch), turned into the steer page's
+// session config and driven through that session (session/steer_session.hpp): its defaults,
+// bounds and seeds are the CLI's, so the two cannot drift. Also the config echoed in --json.
 #pragma once
 #include <memory>
 
 #include "cli/args.hpp"
 #include "core/json_config.hpp"
-#include "interp/interventions.hpp"
-#include "sae/sae_config.hpp"
-#include "toy/toy_model.hpp"
+#include "session/steer_session.hpp"
 
 namespace superpose::cli {
 
 struct InterpSetup {
-  ToyConfig toy;
-  // The SAE: perfect (hand-built from the toy model's columns, interp/perfect_sae.hpp) or an
-  // architecture of sae/ trained on the hidden activations (interp/trained_sae.hpp).
-  std::string sae = "topk";
-  SaeConfig sae_config;         // the trained SAE's (not used by perfect)
-  int instance = 0;
-  int eval_batch = 4096;        // also the reference batch of the statistics
+  std::unique_ptr<SteerSession> session = std::make_unique<SteerSession>();
+  Json config;  // the session's answer to configure
   bool json = false;
-  std::unique_ptr<ToyModel> model;
-  std::unique_ptr<Interventions> interventions;
 
+  const ToyConfig& toy() const { return session->toy(); }
+  int instance() const { return session->intervention_config().instance; }
+  int eval_batch() const { return session->intervention_config().eval_batch; }
+  int n_latents() const { return session->n_latents(); }
+  // Once train_and_prepare has run.
+  const Interventions& interventions() const { return *session->interventions(); }
+  // {toy, sae, instance, eval_batch}: the keys the commands echo (the session's values).
   Json config_json() const;
-  int n_latents() const { return sae == "perfect" ? toy.n_features : sae_config.n_latents; }
 };
 
-// Takes the shared flags (not --json) from a; call a.finish() after taking the command's own.
+// Takes the shared flags (not --json) from a and configures the session (config errors become
+// usage errors naming the flag); call a.finish() after taking the command's own.
 InterpSetup interp_setup_from_flags(Args& a);
-// Trains the toy model (progress on stderr unless --json), then the SAE, then draws the data.
+// Steps the session until it is ready: the toy model (progress on stderr unless --json), then the
+// SAE and the interventions' data.
 void train_and_prepare(InterpSetup& s);
 
 extern const char* const kInterpFlagsHelp;

@@ -8,6 +8,7 @@
 
 #include "core/json_config.hpp"
 #include "core/schema.hpp"
+#include "toy/toy_config.hpp"
 
 namespace superpose {
 
@@ -20,6 +21,7 @@ struct InterventionConfig {
   std::string mode = "zero";           // zero | mean | resample
   int eval_batch = 4096;               // reference statistics and loss changes
   int64_t seed = 0;                    // data of the interventions, resample draws
+                                       // (intervention_defaults: the toy model's seed)
 
   // The one description of every field (core/schema.hpp); C is InterventionConfig or const.
   template <class C, class V> static void fields(C& c, V& v) {
@@ -41,8 +43,14 @@ struct InterventionConfig {
 
   // Throws std::invalid_argument naming the field (index ranges need the model: checked later).
   void validate() const;
-  static InterventionConfig from_json(const Json& j);  // validates
+  // Validates; keys the JSON lacks keep defaults' values.
+  static InterventionConfig from_json(const Json& j, const InterventionConfig& defaults);
+  static InterventionConfig from_json(const Json& j);  // over InterventionConfig{}
   Json to_json() const;
 };
+
+// The defaults on a toy model: seed = toy.seed, as the SAE's (interp_sae_defaults), so one seed
+// (the page's, the CLI's --seed) seeds the whole steering experiment unless a key says otherwise.
+InterventionConfig intervention_defaults(const ToyConfig& toy);
 
 }  // namespace superpose

@@ -60,6 +60,9 @@ SaeConfig interp_sae_defaults(const ToyConfig& toy) {
   c.dead_window = 200;
   c.resample_every = 400;
   c.seed = toy.seed;
+  c.input_dim = toy.n_hidden;
+  c.true_features = toy.n_features;
+  c.active = std::min<double>(c.active, c.true_features);
   return c;
 }
 

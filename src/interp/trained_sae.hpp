@@ -28,7 +28,8 @@ constexpr uint64_t kInterpSaeHeldOutStream = 111;
 // feature (best cosine > 0.999) for each of 8 seeds tried, in ~0.1 s; a ReLU SAE of the same size
 // and length (l1 = 0.01) often merges two neighbouring features (cosine ~0.85) or misses one, and
 // with L = n TopK too can leave features unfound. config.arch, n_latents, l1, k, steps and seed
-// are the knobs the CLI and the session expose; input_dim/true_features/active are filled in here.
+// are the knobs the steer session (and the CLI through it) exposes; input_dim = n_hidden,
+// true_features = n_features and active (at most n_features) are filled in here.
 SaeConfig interp_sae_defaults(const ToyConfig& toy);
 
 // Which SAE the steer/ablate front ends use and the knobs they expose (kind steer's "sae"

@@ -43,31 +43,42 @@ SaeMetrics compute_sae_metrics(Sae& sae, const Eigen::Ref<const Mat>& X, const M
   m.dense_fraction = static_cast<double>(dense) / L;
 
   m.mmcs = m.recovered_fraction = std::numeric_limits<double>::quiet_NaN();
-  const int F = static_cast<int>(true_features.cols());
-  if (F > 0 && true_features.rows() == sae.d()) {
-    Mat D = sae.W_dec();
-    for (int i = 0; i < L; ++i) {
-      const float n = D.col(i).norm();
-      if (n > 0) D.col(i) /= n;
-    }
-    const Mat C = true_features.transpose() * D;  // (F, L)
-    m.match_cosine.setZero(F);
-    m.match_latent.assign(F, -1);
-    double sum = 0;
-    int counted = 0, recovered = 0;
-    for (int j = 0; j < F; ++j) {
-      if (true_features.col(j).squaredNorm() == 0.f) continue;
-      Eigen::Index best;
-      m.match_cosine[j] = C.row(j).maxCoeff(&best);
-      m.match_latent[j] = static_cast<int>(best);
-      sum += m.match_cosine[j];
-      recovered += m.match_cosine[j] > 0.9f;
-      ++counted;
-    }
-    if (counted) {
-      m.mmcs = sum / counted;
-      m.recovered_fraction = static_cast<double>(recovered) / counted;
-    }
+  if (true_features.cols() > 0 && true_features.rows() == sae.d()) {
+    FeatureMatch match = match_true_features(sae.W_dec(), true_features);
+    m.match_cosine = std::move(match.match_cosine);
+    m.match_latent = std::move(match.match_latent);
+    m.mmcs = match.mmcs;
+    m.recovered_fraction = match.recovered_fraction;
+  }
+  return m;
+}
+
+FeatureMatch match_true_features(const Eigen::Ref<const Mat>& W_dec, const Mat& true_features) {
+  FeatureMatch m;
+  m.mmcs = m.recovered_fraction = std::numeric_limits<double>::quiet_NaN();
+  const int F = static_cast<int>(true_features.cols()), L = static_cast<int>(W_dec.cols());
+  m.match_cosine.setZero(F);
+  m.match_latent.assign(F, -1);
+  Mat D = W_dec;
+  for (int i = 0; i < L; ++i) {
+    const float n = D.col(i).norm();
+    if (n > 0) D.col(i) /= n;
+  }
+  const Mat C = true_features.transpose() * D;  // (F, L)
+  double sum = 0;
+  int counted = 0, recovered = 0;
+  for (int j = 0; j < F && L > 0; ++j) {
+    if (true_features.col(j).squaredNorm() == 0.f) continue;
+    Eigen::Index best;
+    m.match_cosine[j] = C.row(j).maxCoeff(&best);
+    m.match_latent[j] = static_cast<int>(best);
+    sum += m.match_cosine[j];
+    recovered += m.match_cosine[j] > 0.9f;
+    ++counted;
+  }
+  if (counted) {
+    m.mmcs = sum / counted;
+    m.recovered_fraction = static_cast<double>(recovered) / counted;
   }
   return m;
 }

@@ -32,4 +32,15 @@ struct SaeMetrics {
 // true_features: (d, F) unit columns (zero columns are skipped), or 0 columns for none.
 SaeMetrics compute_sae_metrics(Sae& sae, const Eigen::Ref<const Mat>& X, const Mat& true_features);
 
+// The dictionary half of the metrics, which needs no data: each true feature's best decoder
+// column (match_cosine, match_latent), their mean (mmcs) and the fraction above 0.9. Cheap
+// enough (F·d·L) to check during training (bench_sae's time to MMCS 0.9).
+struct FeatureMatch {
+  Vec match_cosine;               // (F)
+  std::vector<int> match_latent;  // (F), −1 for a skipped (zero) true feature
+  double mmcs = 0, recovered_fraction = 0;  // NaN when no true feature counts
+};
+// W_dec: (d, L) decoder columns (normalised here; any norm); true_features: (d, F).
+FeatureMatch match_true_features(const Eigen::Ref<const Mat>& W_dec, const Mat& true_features);
+
 }  // namespace superpose

@@ -34,35 +34,39 @@ Json GrokSession::reset() {
   return config_json();
 }
 
-Json GrokSession::step(int64_t k) {
-  require_in_range("k", static_cast<double>(k), 0, 1e6);
+RunProgress GrokSession::progress() const {
+  if (!run_) fail_config("the grok experiment is not configured yet: call configure first");
+  const int64_t total = run_->config().epochs;
+  return {run_->epoch(), total, run_->epoch() >= total};
+}
+
+Json GrokSession::train(int64_t k) {
   GrokRun& run = require_run();
   invalidate();
-  run.train(std::min<int64_t>(k, std::max<int64_t>(0, run.config().epochs - run.epoch())));
-  Json answer{{"step", run.epoch()}, {"done", run.epoch() >= run.config().epochs}};
-  if (!run.history().empty()) {
-    const GrokPoint& h = run.history().back();
-    answer["loss"] = Json::array({h.train_loss});
-    answer["loss_total"] = h.train_loss;
-    answer["train_acc"] = h.train_acc;
-    answer["test_acc"] = h.test_acc;
-  }
-  return answer;
+  run.train(k);
+  // The latest history point (none before the first epoch: loss is then empty).
+  if (run.history().empty()) return Json{{"loss", Json::array()}};
+  const GrokPoint& h = run.history().back();
+  return Json{{"loss", Json::array({h.train_loss})}, {"train_acc", h.train_acc}, {"test_acc", h.test_acc}};
 }
 
 void GrokSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
   buffers.clear();
   if (!run_) return;
   GrokRun& run = *run_;
+  // The history, one column per quantity (the page reads them by name; they grow with the run).
   const auto& history = run.history();
   const int H = static_cast<int>(history.size());
-  float* h = add_buffer(buffers, "history", {H, 6});
-  for (int i = 0; i < H; ++i) {
-    const GrokPoint& g = history[i];
-    const double row[6] = {double(g.epoch), g.train_acc, g.test_acc, g.train_loss, g.test_loss,
-                           g.weight_norm};
-    for (int c = 0; c < 6; ++c) h[6 * i + c] = static_cast<float>(row[c]);
-  }
+  auto column = [&](const char* name, auto value) {
+    float* out = add_buffer(buffers, name, {H});
+    for (int i = 0; i < H; ++i) out[i] = static_cast<float>(value(history[i]));
+  };
+  column("history_epoch", [](const GrokPoint& g) { return double(g.epoch); });
+  column("history_train_acc", [](const GrokPoint& g) { return g.train_acc; });
+  column("history_test_acc", [](const GrokPoint& g) { return g.test_acc; });
+  column("history_train_loss", [](const GrokPoint& g) { return g.train_loss; });
+  column("history_test_loss", [](const GrokPoint& g) { return g.test_loss; });
+  column("history_weight_norm", [](const GrokPoint& g) { return g.weight_norm; });
   float* thresholds = add_buffer(buffers, "thresholds", {3});
   const std::optional<int64_t> t[3] = {run.epoch_train_100(), run.epoch_test_50(),
                                         run.epoch_test_99()};

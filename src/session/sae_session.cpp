@@ -16,37 +16,14 @@ const char* const SaeSession::kMetricNames[8] = {
 
 namespace {
 constexpr std::size_t kMaxUploadBytes = std::size_t(96) * 1024 * 1024;
-
-std::vector<uint8_t> base64_decode(const std::string& s) {
-  if (s.size() > kMaxUploadBytes / 3 * 4 + 4)
-    fail_config("npy_base64 is too large (limit " + std::to_string(kMaxUploadBytes >> 20) + " MB)");
-  std::vector<uint8_t> out;
-  out.reserve(s.size() / 4 * 3);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : s) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
-    else if (c == '=' || c == '\n' || c == '\r') continue;
-    else fail_config("npy_base64 is not valid base64");
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<uint8_t>(acc >> bits));
-    }
-  }
-  return out;
-}
+const std::vector<uint8_t> kNoFile;
 
 bool uses_k(const std::string& arch) { return arch == "topk" || arch == "batchtopk"; }
 }  // namespace
 
-Json SaeSession::configure(const Json& config) {
+Json SaeSession::configure(const Json& config) { return configure_with_file(config, kNoFile); }
+
+Json SaeSession::configure_with_file(const Json& config, const std::vector<uint8_t>& npy) {
   if (!config.is_null() && !config.is_object()) fail_config("the config must be a JSON object");
   Json rest = config.is_null() ? Json::object() : config;
   // Read-only keys of the config this session reports (like steer's "steps"): the reported
@@ -59,7 +36,7 @@ Json SaeSession::configure(const Json& config) {
   for (const char* key : {"arch", "npy_path"})
     if (rest.contains(key))
       fail_config(std::string(key) + " is not a key of the sae session (use " +
-                  (std::string(key) == "arch" ? "archs" : "npy_base64") + ")");
+                  (std::string(key) == "arch" ? "archs" : "data npy with the file's bytes") + ")");
   SaeSessionConfig sc;
   JsonConfigReader r(rest);
   read_fields(sc, r);
@@ -76,7 +53,6 @@ Json SaeSession::configure(const Json& config) {
   std::vector<double>& sweep_l1 = sc.sweep_l1;
   std::vector<double>& sweep_k = sc.sweep_k;
   const int eval_batch = sc.eval_batch;
-  const std::string& npy_b64 = sc.npy_base64;
   if (sweep_l1.empty()) sweep_l1 = {base.l1};
   if (sweep_k.empty()) sweep_k = {static_cast<double>(base.k)};
 
@@ -97,12 +73,13 @@ Json SaeSession::configure(const Json& config) {
   // Build everything first: only a valid config replaces the running experiment.
   std::shared_ptr<SaeData> data;
   if (base.data_kind() == SaeDataKind::npy) {
-    if (npy_b64.empty()) fail_config("data npy needs npy_base64 (the file's bytes)");
-    const std::vector<uint8_t> bytes = base64_decode(npy_b64);
-    data = std::make_shared<NpyActivations>(npy_activations(parse_npy(bytes.data(), bytes.size())),
+    if (npy.empty()) fail_config("data npy needs the .npy file's bytes (configure with the file)");
+    if (npy.size() > kMaxUploadBytes)
+      fail_config("the .npy file is too large (limit " + std::to_string(kMaxUploadBytes >> 20) + " MB)");
+    data = std::make_shared<NpyActivations>(npy_activations(parse_npy(npy.data(), npy.size())),
                                             static_cast<uint64_t>(base.seed));
   } else {
-    if (!npy_b64.empty()) fail_config("npy_base64 is only used with data npy");
+    if (!npy.empty()) fail_config("a data file is only read with data npy");
     data = make_sae_data(base);
   }
   std::vector<std::unique_ptr<SaeTrainer>> runs;
@@ -190,11 +167,17 @@ Json SaeSession::reset() {
   return config_json();
 }
 
-Json SaeSession::step(int64_t k) {
-  require_in_range("k", static_cast<double>(k), 0, 1e6);
+RunProgress SaeSession::progress() const {
+  require_configured();
+  const int64_t step = runs_[0]->step();
+  // An imported SAE is measured, not trained: its run is complete where it stands.
+  const int64_t total = loaded() ? step : base_.steps;
+  return {step, total, step >= total};
+}
+
+Json SaeSession::train(int64_t k) {
   require_configured();
   invalidate();
-  if (loaded()) k = 0;  // an imported SAE is measured, not trained
   if (k > 0) metrics_fresh_.assign(runs_.size(), false);
   for (int64_t i = 0; i < k; ++i) {
     data_->sample(batch_, base_.batch_size);
@@ -208,16 +191,12 @@ Json SaeSession::step(int64_t k) {
     }
   }
   Json loss = Json::array(), l0 = Json::array(), mse = Json::array();
-  double loss_total = 0;
   for (const auto& r : runs_) {
-    loss_total += r->last_loss().total;
     loss.push_back(r->last_loss().total);
     l0.push_back(r->last_loss().l0);
     mse.push_back(r->last_loss().mse);
   }
-  // done: the configured steps are trained (the page's worker stops there; step() may go on).
-  return Json{{"step", runs_[0]->step()}, {"loss", loss}, {"loss_total", loss_total}, {"l0", l0},
-              {"mse", mse}, {"done", loaded() || runs_[0]->step() >= base_.steps}};
+  return Json{{"loss", loss}, {"l0", l0}, {"mse", mse}};
 }
 
 const SaeMetrics& SaeSession::metrics(int r) {

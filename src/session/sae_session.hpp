@@ -2,10 +2,12 @@
 // side by side on the same batches, one "run" per architecture and sparsity setting, with the
 // metrics of sae_metrics on a fixed held-out batch.
 // Config: SaeSessionConfig below (SaeConfig's keys but arch and npy_path, and the session's own).
+// With data = "npy" the .npy file's bytes come beside the config (configure_with_file).
 // Runs are ordered arch by arch, then by sweep value (configure() returns them as "runs").
 // Interop (issue 7): export_saelens(run) writes run r as a SAELens folder's two files;
 // import_saelens replaces the runs with the file's SAE, measured on the configured data and not
-// trained (step() trains nothing; the config reports it under "loaded") until the next configure.
+// trained (its run is complete at its step: step() trains nothing; the config reports it under
+// "loaded") until the next configure.
 #pragma once
 #include <memory>
 #include <vector>
@@ -17,14 +19,13 @@
 
 namespace superpose {
 
-// What the session's configure reads: SaeConfig's keys but arch and npy_path (archs, npy_base64
-// stand in for them), and the session's own.
+// What the session's configure reads: SaeConfig's keys but arch and npy_path (archs, and with data
+// npy the file's bytes beside the config, stand in for them), and the session's own.
 struct SaeSessionConfig {
   SaeConfig base;
   std::vector<std::string> archs{"relu"};  // trained side by side
   std::vector<double> sweep_l1, sweep_k;   // one run per value; empty: just l1, just k
   int eval_batch = 1024;                   // held-out samples for the metrics
-  std::string npy_base64;                  // data npy: the .npy file's bytes, base64 (the page's upload)
 
   template <class C, class V> static void fields(C& c, V& v) {
     v(c.archs, Field("archs", "architectures trained side by side, 1 to 5").one_of(kSaeArchNames));
@@ -34,7 +35,6 @@ struct SaeSessionConfig {
     auto base_fields = skip_fields(v, {"arch", "npy_path"});
     SaeConfig::fields(c.base, base_fields);
     v(c.eval_batch, Field("eval_batch", "held-out samples for the metrics").range(16, 16384));
-    v(c.npy_base64, Field("npy_base64", "data npy: the file's bytes in base64 (at most 96 MB)"));
   }
 };
 
@@ -45,9 +45,10 @@ class SaeSession : public Session {
   static constexpr int kMaxWdecFloats = 4096;   // W_dec is a buffer only when small (2-D plots)
   static const char* const kMetricNames[8];
 
-  Json configure(const Json& config) override;
+  Json configure(const Json& config) override;  // any data but npy
+  Json configure_with_file(const Json& config, const std::vector<uint8_t>& npy) override;
   Json reset() override;
-  Json step(int64_t k) override;
+  RunProgress progress() const override;
   Json schema_fields() const override { return fields_schema<SaeSessionConfig>(); }
   int n_runs() const { return static_cast<int>(runs_.size()); }
   const SaeTrainer& run(int r) const { return *runs_[r]; }
@@ -57,6 +58,7 @@ class SaeSession : public Session {
   bool loaded() const { return !loaded_.is_null(); }
 
  protected:
+  Json train(int64_t k) override;
   void refresh_buffers(std::map<std::string, Buffer>& buffers) override;
 
  private:

@@ -2,6 +2,9 @@
 // named float buffers. Each experiment kind ("toy", later "sae", ...) implements Session and
 // registers a factory in registry.cpp; the wasm bindings expose only this interface, so adding
 // an experiment never touches the bindings.
+// The step contract is the same for every kind (docs/wasm-api.md): step(k) trains at most up to
+// the run's length and answers {step, total_steps, done, loss: [...], loss_total} plus the kind's
+// own extras, so a driver (the page's worker) needs no per-kind knowledge to run, clip and stop.
 // Not here: anything browser-specific (the bindings turn these calls into JS values).
 #pragma once
 #include <cstdint>
@@ -15,17 +18,33 @@
 
 namespace superpose {
 
+// Where a run stands. step() never trains past total_steps; done is true once the run is complete
+// (step == total_steps, and whatever the kind computes at the end, e.g. steer's interventions).
+struct RunProgress {
+  int64_t step = 0;
+  int64_t total_steps = 0;
+  bool done = false;
+};
+
 class Session {
  public:
   virtual ~Session() = default;
   // Validates and applies a config (throws std::invalid_argument naming the field); returns the
   // full config with defaults filled in. Re-initialises the experiment.
   virtual Json configure(const Json& config) = 0;
+  // configure, with the bytes of the data file the config names (kind sae, data "npy": the .npy
+  // file). Bytes, not base64: the page hands over the file it opened as it is. The default
+  // refuses: only kind sae reads a data file.
+  virtual Json configure_with_file(const Json& config, const std::vector<uint8_t>& file);
   // Re-initialises with the current config and seed; returns the config.
   virtual Json reset() = 0;
-  // Trains k steps (throws Diverged on NaN, keeping the state before the bad step); returns a
-  // small summary, at least {"step": N}.
-  virtual Json step(int64_t k) = 0;
+  // Trains min(k, total_steps - step) steps (k in [0, 10^6]; throws Diverged on NaN, keeping the
+  // state before the bad step) and answers {step, total_steps, done, loss: [one per run or
+  // instance], loss_total: Σ loss} plus the kind's extras. step(0) trains nothing but lets a kind
+  // finish its end-of-run work (steer: the SAE and interventions after a change of SAE).
+  Json step(int64_t k);
+  // Throws std::invalid_argument before configure.
+  virtual RunProgress progress() const = 0;
   // The keys configure() takes, one JSON object per field (core/schema.hpp field_schema: name,
   // type, default, range, choices, help, unit, flag); the same before and after configure.
   virtual Json schema_fields() const = 0;
@@ -52,6 +71,9 @@ class Session {
   virtual Json import_saelens(const std::string& cfg_json, const std::vector<uint8_t>& weights);
 
  protected:
+  // Trains exactly k steps (step() has clipped k to the run's end; k may be 0) and answers
+  // {loss: [...]} plus the kind's extras; step() adds the progress and loss_total.
+  virtual Json train(int64_t k) = 0;
   // Fills buffers_ from the current state.
   virtual void refresh_buffers(std::map<std::string, Buffer>& buffers) = 0;
   // Call after anything that changes the state.

@@ -66,9 +66,6 @@ Json SteerSession::configure(const Json& config) {
   }
   if (sae_kind != "perfect" && sae_kind != "saelens") {
     sc.arch = sae_kind;
-    sc.input_dim = toy.n_hidden;
-    sc.true_features = toy.n_features;
-    sc.active = std::min<double>(sc.active, sc.true_features);
     sc.aux_k = std::max(1, sc.n_latents / 2);
     try {
       sc.validate();
@@ -84,7 +81,7 @@ Json SteerSession::configure(const Json& config) {
     rest.erase("sae");
     rest.erase("steps");
   }
-  const InterventionConfig iv = InterventionConfig::from_json(rest);
+  const InterventionConfig iv = InterventionConfig::from_json(rest, intervention_defaults(toy));
   require_in_range("instance", iv.instance, 0, toy.n_instances - 1, false, false, nullptr,
                    "n_instances-1");
   const SteerTarget target = parse_steer_target(iv.direction);
@@ -161,10 +158,7 @@ Json SteerSession::import_saelens(const std::string& cfg_json, const std::vector
     throw std::invalid_argument("SAELens: the SAE reads d_in=" + std::to_string(file.d_in) +
                                 " dimensions but the toy model has n_hidden=" +
                                 std::to_string(toy_.n_hidden));
-  SaeConfig base = interp_sae_defaults(toy_);
-  base.input_dim = toy_.n_hidden;
-  base.true_features = toy_.n_features;
-  base.active = std::min<double>(base.active, base.true_features);
+  const SaeConfig base = interp_sae_defaults(toy_);
   try {
     saelens_sae_config(file, base).validate();
   } catch (const std::invalid_argument& e) {
@@ -187,19 +181,21 @@ Json SteerSession::import_saelens(const std::string& cfg_json, const std::vector
   return config_json();
 }
 
-Json SteerSession::step(int64_t k) {
-  require_in_range("k", static_cast<double>(k), 0, 1e6);
+// Done once the toy model is trained and the SAE and interventions are computed: a change of SAE
+// keeps the trained model (step == total_steps) but is not done until the next step(0).
+RunProgress SteerSession::progress() const {
+  if (!model_) fail_config("the steer experiment is not configured yet: call configure first");
+  return {model_->step(), total_steps(), model_->step() >= total_steps() && interventions_};
+}
+
+Json SteerSession::train(int64_t k) {
   if (!model_) fail_config("the steer experiment is not configured yet: call configure first");
   invalidate();
-  const int64_t todo = std::min<int64_t>(k, total_steps() - model_->step());
-  if (todo > 0) model_->train(todo);
+  if (k > 0) model_->train(k);
   if (model_->step() >= total_steps() && !interventions_) prepare();
   const auto& loss = model_->last_loss();
   const float l = loss.empty() ? 0.f : loss[iv_.instance];
-  return Json{{"step", model_->step()},
-              {"loss", std::vector<float>{l}},
-              {"loss_total", l},
-              {"ready", interventions_ != nullptr}};
+  return Json{{"loss", std::vector<float>{l}}, {"ready", interventions_ != nullptr}};
 }
 
 void SteerSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {

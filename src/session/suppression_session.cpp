@@ -70,26 +70,31 @@ Json SuppressionSession::reset() {
   return config_json();
 }
 
-Json SuppressionSession::step(int64_t k) {
-  require_in_range("k", static_cast<double>(k), 0, 1e6);
+// The furthest run's step against the longest run (the scale run: steps + scale_steps); each run
+// stops at its own end, so the session is done once the longest one is.
+RunProgress SuppressionSession::progress() const {
+  require_configured();
+  RunProgress p{0, 0, true};
+  for (const auto* runs : {&runs_, &sweep_})
+    for (const auto& r : *runs) {
+      p.step = std::max(p.step, r->step());
+      p.total_steps = std::max(p.total_steps, r->total_steps());
+      p.done = p.done && r->done();
+    }
+  return p;
+}
+
+Json SuppressionSession::train(int64_t k) {
   require_configured();
   invalidate();
   for (auto& r : runs_) r->train(k);
   for (auto& r : sweep_) r->train(k);
-  int64_t step = 0;
-  bool done = true;
-  double loss_total = 0;
   Json loss = Json::array(), phase = Json::array();
   for (const auto& r : runs_) {
-    step = std::max(step, r->step());
     loss.push_back(r->last_loss());
-    loss_total += r->last_loss();
     phase.push_back(r->phase());
-    done = done && r->done();
   }
-  for (const auto& r : sweep_) done = done && r->done();
-  return Json{{"step", step}, {"done", done}, {"loss", loss}, {"loss_total", loss_total},
-              {"phase", phase}};
+  return Json{{"loss", loss}, {"phase", phase}};
 }
 
 void SuppressionSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
@@ -102,17 +107,32 @@ void SuppressionSession::refresh_buffers(std::map<std::string, Buffer>& buffers)
     return static_cast<float>(analytic_activation(c, config_.feature_probability, n,
                                                   config_.decoder_bias, uniform));
   };
+  auto monosemantic = [&](double c) {
+    return static_cast<float>(monosemantic_activation(c, config_.feature_probability, n,
+                                                      config_.decoder_bias, uniform));
+  };
   // a(c) from 0 to past the point where it reaches 0 (and past every configured c).
   double c_max = 2.5 / n;
   c_max = std::max(c_max, config_.l1);
   for (double c : sweep_values_) c_max = std::max(c_max, c);
   float* curve = add_buffer(buffers, "analytic_curve", {A, 2});
+  float* mono_curve = add_buffer(buffers, "monosemantic_curve", {A, 2});
   for (int i = 0; i < A; ++i) {
     const double c = c_max * i / (A - 1);
-    curve[2 * i] = static_cast<float>(c);
+    curve[2 * i] = mono_curve[2 * i] = static_cast<float>(c);
     curve[2 * i + 1] = analytic(c);
+    mono_curve[2 * i + 1] = monosemantic(c);
   }
   add_buffer(buffers, "analytic_activation", {1})[0] = analytic(config_.l1);
+  add_buffer(buffers, "monosemantic_activation", {1})[0] = monosemantic(config_.l1);
+  // The exact expected losses that decide between the trained encoder and one latent per feature.
+  float* losses = add_buffer(buffers, "expected_loss", {3});
+  losses[0] = static_cast<float>(runs_[0]->expected_loss());
+  losses[1] = static_cast<float>(runs_[0]->monosemantic_loss());
+  losses[2] = static_cast<float>(runs_[0]->loss_lower_bound());
+  float* mixing = add_buffer(buffers, "decoder_mixing", {3});
+  float* dead = add_buffer(buffers, "dead", {3});
+  float* outcome = add_buffer(buffers, "fix_outcome", {3});
   float* trained = add_buffer(buffers, "trained_activation", {3});
   float* effective = add_buffer(buffers, "effective_activation", {3});
   float* f_trained = add_buffer(buffers, "feature_trained_activation", {3, n});
@@ -135,6 +155,9 @@ void SuppressionSession::refresh_buffers(std::map<std::string, Buffer>& buffers)
       transfer[(k * G + g) * 2 + 1] = t[g];
     }
     gamma[k] = static_cast<float>(r.relative_reconstruction_bias());
+    mixing[k] = static_cast<float>(r.decoder_mixing());
+    dead[k] = r.dead() ? 1.f : 0.f;
+    outcome[k] = static_cast<float>(r.fix_outcome());
     loss[k] = static_cast<float>(r.last_loss());
     steps[k] = static_cast<float>(r.step());
     totals[k] = static_cast<float>(r.total_steps());

@@ -1,7 +1,8 @@
 // The feature-suppression experiment as a Session (kind "suppression"; docs/wasm-api.md): the
 // plain L1 encoder and its two fixes (scale vector, gated encoder) trained side by side on the
 // same data settings, plus an optional sweep of plain L1 runs over c whose trained activations
-// land on the analytic curve a(c). Config: the keys of SuppressionConfig except `fix` (all three
+// land on the analytic curve a(c) for one feature (for several, below the monosemantic curve
+// 1 − c·n/2, which is not their optimum: analytic.hpp; the exact expected losses show it). Config: the keys of SuppressionConfig except `fix` (all three
 // are trained), plus `sweep`: a list of c values (default none, at most 32).
 #pragma once
 #include <memory>
@@ -32,13 +33,14 @@ class SuppressionSession : public Session {
 
   Json configure(const Json& config) override;
   Json reset() override;
-  Json step(int64_t k) override;
+  RunProgress progress() const override;
   Json schema_fields() const override { return fields_schema<SuppressionSessionConfig>(); }
   // none, scale, gated (in that order); null before configure.
   const SuppressionRun* run(int fix) const { return runs_.empty() ? nullptr : runs_[fix].get(); }
   const std::vector<std::unique_ptr<SuppressionRun>>& sweep_runs() const { return sweep_; }
 
  protected:
+  Json train(int64_t k) override;
   void refresh_buffers(std::map<std::string, Buffer>& buffers) override;
 
  private:

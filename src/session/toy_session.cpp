@@ -26,15 +26,17 @@ Json ToySession::reset() {
   return model_->config().to_json();
 }
 
-Json ToySession::step(int64_t k) {
-  require_in_range("k", static_cast<double>(k), 0, 1e6);
+RunProgress ToySession::progress() const {
+  if (!model_) fail_config("the toy experiment is not configured yet: call configure first");
+  const int64_t total = model_->config().steps;
+  return {model_->step(), total, model_->step() >= total};
+}
+
+Json ToySession::train(int64_t k) {
   ToyModel& model = require_model();
   invalidate();
   model.train(k);
-  const auto& loss = model.last_loss();
-  return Json{{"step", model.step()},
-              {"loss", loss},
-              {"loss_total", std::accumulate(loss.begin(), loss.end(), 0.0)}};
+  return Json{{"loss", model.last_loss()}};
 }
 
 std::vector<uint8_t> ToySession::export_safetensors() {

@@ -11,7 +11,7 @@ class ToySession : public Session {
  public:
   Json configure(const Json& config) override;
   Json reset() override;
-  Json step(int64_t k) override;
+  RunProgress progress() const override;
   Json schema_fields() const override { return fields_schema<ToyConfig>(); }
   // The model as toy/toy_export.hpp's file; import replaces config and model (step 0, fresh Adam).
   std::vector<uint8_t> export_safetensors() override;
@@ -19,6 +19,7 @@ class ToySession : public Session {
   const ToyModel* model() const { return model_.get(); }
 
  protected:
+  Json train(int64_t k) override;
   void refresh_buffers(std::map<std::string, Buffer>& buffers) override;
 
  private:

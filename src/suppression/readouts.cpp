@@ -1,12 +1,16 @@
 #include "suppression/readouts.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 #include "suppression/suppression_data.hpp"
 
 namespace superpose {
 
 double relative_reconstruction_bias(const Mat& X_hat, const Mat& X) {
   const double along = X_hat.cast<double>().cwiseProduct(X.cast<double>()).sum();
-  if (!(along > 0)) return 0.0;
+  if (!(along > 0)) return std::numeric_limits<double>::quiet_NaN();
   return X_hat.cast<double>().squaredNorm() / along;
 }
 
@@ -31,6 +35,47 @@ Vec feature_activations(const SuppressionEncoder& encoder, bool effective) {
   Vec a(n);
   for (int i = 0; i < n; ++i) a[i] = along_feature(encoder, feature_probe(n, i, 2), i, effective)[1];
   return a;
+}
+
+double expected_loss(const SuppressionEncoder& encoder, double c, double p) {
+  const int n = encoder.dims();
+  if (n > kMaxExactFeatures) return std::numeric_limits<double>::quiet_NaN();
+  const Eigen::Index inputs = Eigen::Index{1} << n;
+  Mat X(n, inputs);  // column m: bit i of m is feature i
+  Eigen::VectorXd weight(inputs);
+  for (Eigen::Index m = 0; m < inputs; ++m) {
+    int k = 0;
+    for (int i = 0; i < n; ++i) {
+      const bool on = (m >> i) & 1;
+      X(i, m) = on ? 1.f : 0.f;
+      k += on;
+    }
+    weight[m] = std::pow(p, k) * std::pow(1 - p, n - k);
+  }
+  Mat F, Y;
+  encoder.sparse_latents(X, F);
+  encoder.decode(F, Y);
+  Y -= X;
+  const Eigen::VectorXd per_input =
+      Y.cast<double>().colwise().squaredNorm().transpose() / n +
+      c * F.cast<double>().colwise().sum().transpose();
+  return weight.dot(per_input);
+}
+
+double decoder_mixing(const SuppressionEncoder& encoder) {
+  const ConstMatMap W = encoder.W_dec();
+  double mixing = 0;
+  for (Eigen::Index j = 0; j < W.cols(); ++j) {
+    const double on_axis = W.col(j).cwiseAbs().maxCoeff();
+    mixing = std::max(mixing, std::sqrt(std::max(0.0, 1.0 - on_axis * on_axis)));
+  }
+  return mixing;
+}
+
+bool dead(const SuppressionEncoder& encoder, const Mat& X) {
+  Mat F;
+  encoder.latents(X, F);
+  return !(F.array() != 0.f).any();
 }
 
 }  // namespace superpose

@@ -1,6 +1,7 @@
 #include "suppression/suppression_run.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "core/check.hpp"
 #include "core/kernels.hpp"
@@ -29,6 +30,8 @@ SuppressionRun::SuppressionRun(const SuppressionConfig& config)
   else
     encoder_ = std::make_unique<SuppressionReluEncoder>(n, n, config_.decoder_bias, config_.l1);
   grads_.assign(encoder_->params().size(), 0.f);
+  Rng eval(static_cast<uint64_t>(config_.seed), kEvalStream);
+  data_.sample(eval, eval_X_, kEvalBatch);
   reset();
 }
 
@@ -95,10 +98,60 @@ void SuppressionRun::train(int64_t k) {
   }
 }
 
+const char* to_string(FixOutcome o) {
+  switch (o) {
+    case FixOutcome::none: return "none";
+    case FixOutcome::restored: return "restored";
+    case FixOutcome::dead: return "dead";
+    case FixOutcome::mixed: return "mixed";
+    case FixOutcome::short_of: return "short_of";
+  }
+  return "none";
+}
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}  // namespace
+
 double SuppressionRun::analytic_activation() const {
   return superpose::analytic_activation(config_.l1, config_.feature_probability,
                                         config_.n_features, config_.decoder_bias,
                                         config_.magnitude_kind() == SuppressionMagnitude::uniform);
+}
+
+double SuppressionRun::monosemantic_activation() const {
+  return superpose::monosemantic_activation(
+      config_.l1, config_.feature_probability, config_.n_features, config_.decoder_bias,
+      config_.magnitude_kind() == SuppressionMagnitude::uniform);
+}
+
+double SuppressionRun::expected_loss() const {
+  if (config_.magnitude_kind() != SuppressionMagnitude::binary) return kNaN;
+  return superpose::expected_loss(*encoder_, config_.l1, config_.feature_probability);
+}
+
+double SuppressionRun::monosemantic_loss() const {
+  if (config_.magnitude_kind() != SuppressionMagnitude::binary) return kNaN;
+  return superpose::monosemantic_loss(config_.l1, config_.feature_probability, config_.n_features,
+                                      config_.decoder_bias);
+}
+
+double SuppressionRun::loss_lower_bound() const {
+  if (config_.magnitude_kind() != SuppressionMagnitude::binary || config_.decoder_bias) return kNaN;
+  return superpose::loss_lower_bound(config_.l1, config_.feature_probability, config_.n_features);
+}
+
+double SuppressionRun::decoder_mixing() const { return superpose::decoder_mixing(*encoder_); }
+
+bool SuppressionRun::dead() const { return superpose::dead(*encoder_, eval_X_); }
+
+FixOutcome SuppressionRun::fix_outcome() const {
+  if (fix_ == SuppressionFix::none) return FixOutcome::none;
+  const Vec e = effective_activations();
+  if ((e.array() - 1.f).abs().maxCoeff() < 0.05f) return FixOutcome::restored;
+  if (e.maxCoeff() == 0.f) return FixOutcome::dead;
+  if (decoder_mixing() > 0.05) return FixOutcome::mixed;
+  return FixOutcome::short_of;
 }
 
 Vec SuppressionRun::trained_activations() const { return feature_activations(*encoder_, false); }
@@ -109,12 +162,11 @@ Vec SuppressionRun::transfer_curve(int points, int feature) const {
 }
 
 double SuppressionRun::relative_reconstruction_bias() const {
-  Rng rng(static_cast<uint64_t>(config_.seed), kEvalStream);
-  Mat X, F, Y;
-  data_.sample(rng, X, kEvalBatch);
-  encoder_->latents(X, F);
+  Mat F, Y;
+  encoder_->latents(eval_X_, F);
+  if (!(F.array() != 0.f).any()) return kNaN;  // dead: b_dec alone is no reconstruction of x
   encoder_->decode(F, Y);
-  return superpose::relative_reconstruction_bias(Y, X);
+  return superpose::relative_reconstruction_bias(Y, eval_X_);
 }
 
 }  // namespace superpose

@@ -19,6 +19,17 @@
 
 namespace superpose {
 
+// What a fix (scale or gated) did to the feature activation at x = 1 (the numbers are the page's
+// buffer codes, docs/wasm-api.md).
+enum class FixOutcome {
+  none = 0,      // the run has no fix (fix = none)
+  restored = 1,  // each feature alone decodes to 1 ± 0.05
+  dead = 2,      // no latent fires for a feature alone: nothing to rescale or gate
+  mixed = 3,     // latents mix features (decoder_mixing > 0.05): one scale per latent cannot undo it
+  short_of = 4   // neither of those, and still off 1 (e.g. too few steps)
+};
+const char* to_string(FixOutcome o);
+
 class SuppressionRun {
  public:
   explicit SuppressionRun(const SuppressionConfig& config);  // validates, initialises from the seed
@@ -41,14 +52,27 @@ class SuppressionRun {
   void reset();
 
   // ---- readouts (readouts.hpp), feature 0 unless said otherwise ----
-  double analytic_activation() const;   // analytic.hpp; NaN where there is no closed form
+  double analytic_activation() const;   // analytic.hpp; NaN where there is no closed form (n ≥ 2)
+  double monosemantic_activation() const;  // one latent per feature: 1 − c·n/2 (not the optimum, n ≥ 2)
+  // Exact expected losses (binary magnitudes; NaN for uniform ones): of this run's L1-penalised
+  // latents (readouts.hpp: the L1 encoder with s = 1, or the gate), of the monosemantic optimum,
+  // and the lower bound of any dictionary (NaN with a decoder bias). trained < monosemantic: the
+  // optimum of the trained loss is not one latent per feature.
+  double expected_loss() const;
+  double monosemantic_loss() const;
+  double loss_lower_bound() const;
+  double decoder_mixing() const;        // 0: every latent writes one feature
   Vec trained_activations() const;      // (n) the L1-penalised activation of each feature at 1
   Vec effective_activations() const;    // (n) what gets decoded: s·f, f_gate·f_mag, or f
   double trained_activation() const { return trained_activations().mean(); }
   double effective_activation() const { return effective_activations().mean(); }
   Vec transfer_curve(int points, int feature = 0) const;  // effective, t ∈ [0, 1]
-  // γ on a fixed evaluation batch (the same every call).
+  // γ on a fixed evaluation batch (the same every call); NaN when the encoder is dead there.
   double relative_reconstruction_bias() const;
+  // No latent fires on the evaluation batch: the encoder outputs all zeros (γ is undefined).
+  bool dead() const;
+  // Whether a fix returns each feature alone to 1 (|effective − 1| < 0.05), and if not, why.
+  FixOutcome fix_outcome() const;
 
  private:
   SuppressionConfig config_;
@@ -60,6 +84,7 @@ class SuppressionRun {
   int64_t step_ = 0;
   double last_loss_ = 0;
   Mat X_;                                  // (d, B)
+  Mat eval_X_;                             // (d, kEvalBatch) the fixed evaluation batch
   Mat probe_, probe_latents_;              // (d, 1), (n, 1): the divergence check's probe
   std::vector<float> grads_, saved_params_, saved_m_, saved_v_;
   SuppressionObjective objective() const;

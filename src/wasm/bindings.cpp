@@ -42,25 +42,24 @@ std::string guarded(F&& f) {
 class Lab {
  public:
   std::string configure(const std::string& kind, const std::string& config_json) {
-    return guarded([&] {
-      // The running session of the same kind takes the new config itself, so it may keep what
-      // the change leaves alone (docs/wasm-api.md, kind steer: the trained models when only the
-      // intervention changes, an imported SAELens SAE). A session's configure changes nothing
-      // when it throws, so here too only a valid config changes the running experiment.
-      if (session_ && kind == kind_)
-        return ok({{"kind", kind_}, {"config", session_->configure(superpose::parse_json(config_json))}});
-      auto session = superpose::make_session(kind);
-      Json config = session->configure(superpose::parse_json(config_json));
-      session_ = std::move(session);  // only a valid config replaces the running experiment
-      kind_ = kind;
-      return ok({{"kind", kind_}, {"config", config}});
+    return configure_with(kind, [&](superpose::Session& s) {
+      return s.configure(superpose::parse_json(config_json));
+    });
+  }
+
+  // configure, with the bytes (a Uint8Array or ArrayBuffer) of the data file the config names
+  // (kind sae, data "npy"): the page passes the file it opened as it is.
+  std::string configure_with_file(const std::string& kind, const std::string& config_json,
+                                  const emscripten::val& bytes) {
+    return configure_with(kind, [&](superpose::Session& s) {
+      return s.configure_with_file(superpose::parse_json(config_json), bytes_of(bytes));
     });
   }
 
   std::string reset() {
     return guarded([&] {
       if (!session_) return error("not configured: call configure first");
-      return ok({{"kind", kind_}, {"config", session_->reset()}});
+      return answer(session_->reset());
     });
   }
 
@@ -117,15 +116,12 @@ class Lab {
   // configure. A bad file leaves the running experiment as it was.
   std::string import_safetensors(const std::string& kind, const emscripten::val& bytes) {
     return guarded([&] {
-      const emscripten::val array = bytes.instanceof(emscripten::val::global("ArrayBuffer"))
-                                        ? emscripten::val::global("Uint8Array").new_(bytes)
-                                        : bytes;
-      const std::vector<uint8_t> data = emscripten::convertJSArrayToNumberVector<uint8_t>(array);
+      const std::vector<uint8_t> data = bytes_of(bytes);
       auto session = superpose::make_session(kind);
       Json config = session->import_safetensors(data);
       session_ = std::move(session);
       kind_ = kind;
-      return ok({{"kind", kind_}, {"config", config}});
+      return answer(std::move(config));
     });
   }
 
@@ -146,11 +142,36 @@ class Lab {
     return guarded([&] {
       if (!session_) return error("not configured: call configure first");
       const std::vector<uint8_t> data = bytes_of(bytes);
-      return ok({{"kind", kind_}, {"config", session_->import_saelens(cfg_json, data)}});
+      return answer(session_->import_saelens(cfg_json, data));
     });
   }
 
  private:
+  // The running session of the same kind takes the new config itself, so it may keep what the
+  // change leaves alone (docs/wasm-api.md, kind steer: the trained models when only the
+  // intervention changes, an imported SAELens SAE). A session's configure changes nothing when
+  // it throws, so here too only a valid config changes the running experiment.
+  template <class Apply>
+  std::string configure_with(const std::string& kind, Apply&& apply) {
+    return guarded([&] {
+      if (session_ && kind == kind_) return answer(apply(*session_));
+      auto session = superpose::make_session(kind);
+      Json config = apply(*session);
+      session_ = std::move(session);  // only a valid config replaces the running experiment
+      kind_ = kind;
+      return answer(std::move(config));
+    });
+  }
+
+  // What configure, reset and the imports answer: the filled-in config and where the run stands
+  // (the same step, total_steps and done as a step answer), so a driver knows the run's length
+  // before its first step.
+  std::string answer(Json config) const {
+    const superpose::RunProgress p = session_->progress();
+    return ok({{"kind", kind_}, {"config", std::move(config)}, {"step", p.step},
+               {"total_steps", p.total_steps}, {"done", p.done}});
+  }
+
   // A Uint8Array or ArrayBuffer's bytes.
   static std::vector<uint8_t> bytes_of(const emscripten::val& bytes) {
     const emscripten::val array = bytes.instanceof(emscripten::val::global("ArrayBuffer"))
@@ -181,6 +202,7 @@ EMSCRIPTEN_BINDINGS(superpose_lab) {
   emscripten::class_<Lab>("Lab")
       .constructor<>()
       .function("configure", &Lab::configure)
+      .function("configureWithFile", &Lab::configure_with_file)
       .function("reset", &Lab::reset)
       .function("step", &Lab::step)
       .function("buffers", &Lab::buffers)

@@ -77,6 +77,65 @@ assert abs(d["analytic_activation"] - 0.6) < 1e-9
 assert abs(d["trained_activation"] - 0.6) < 0.01, d["trained_activation"]
 '; then pass "decoder bias: a = 1 - c/(2(1-p))"; else fail "decoder bias: $out"; fi
 
+# Issue 14: several co-active features. 1 − c·n/2 is one latent per feature, not the optimum: the
+# JSON says so (analytic null, monosemantic 0.4), and the exact expected losses decide (measured:
+# trained 0.3713 < 0.4200 one latent per feature, a = 0.115; the brute force of
+# tests/unit/test_suppression_optimum.cpp finds the same optimum).
+out=$("$bin" suppression --l1 0.4 --features 3 --steps 3000 --batch 512 --json)
+if printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["analytic_activation"] is None, d["analytic_activation"]
+assert abs(d["monosemantic_activation"] - 0.4) < 1e-9
+loss = d["expected_loss"]
+assert abs(loss["monosemantic"] - 0.42) < 1e-9, loss
+assert loss["lower_bound"] <= loss["trained"] < loss["monosemantic"] - 0.04, loss
+assert abs(loss["trained"] - 0.3713) < 0.002, loss
+assert abs(d["trained_activation"] - 0.115) < 0.01, d["trained_activation"]
+assert d["decoder_mixing"] > 0.3 and d["dead"] is False and d["fix_outcome"] == "none"
+'; then pass "n=3: analytic null, trained loss below one latent per feature"; else fail "n=3 optimum: $out"; fi
+
+text=$("$bin" suppression --l1 0.4 --features 3 --steps 3000 --batch 512)
+if [[ "$text" == *"one latent per feature: a = 1 − c·n/2"* && "$text" == *"not the optimum"* \
+      && "$text" == *"is below one latent per feature's 0.4200"* ]]; then
+  pass "n=3 text: both curves and the verdict"; else fail "n=3 text: $text"; fi
+
+# The fixes on a polysemantic encoder: the scale vector cannot decode 1 and says why.
+out=$("$bin" suppression --l1 0.4 --features 3 --fix scale --steps 3000 --batch 512 --json)
+if printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["fix_outcome"] == "mixed", d["fix_outcome"]
+assert d["effective_activation"] < 0.5
+'; then pass "n=3 scale: outcome mixed"; else fail "n=3 scale: $out"; fi
+text=$("$bin" suppression --l1 0.4 --features 3 --fix scale --steps 3000 --batch 512)
+[[ "$text" == *"the scale vector decodes 0.2"*"not 1: the latents mix features"* ]] \
+  && pass "n=3 scale text: why not 1" || fail "n=3 scale text: $text"
+out=$("$bin" suppression --l1 0.4 --features 4 --fix scale --steps 3000 --batch 512 --json)
+if printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["fix_outcome"] == "dead" and d["effective_activation"] == 0, (d["fix_outcome"], d["effective_activation"])
+'; then pass "n=4 scale: outcome dead (no latent for a feature alone)"; else fail "n=4 scale: $out"; fi
+out=$("$bin" suppression --l1 0.4 --features 3 --fix gated --steps 3000 --batch 512 --json)
+if printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["fix_outcome"] == "restored" and abs(d["effective_activation"] - 1) < 0.05, d
+'; then pass "n=3 gated: restored"; else fail "n=3 gated: $out"; fi
+
+# A dead encoder (c ≥ 2: nothing fires): no γ, the word dead.
+out=$("$bin" suppression --l1 2.5 --steps 1000 --json)
+if printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["dead"] is True and d["relative_reconstruction_bias"] is None, d
+'; then pass "dead encoder: γ null"; else fail "dead encoder json: $out"; fi
+text=$("$bin" suppression --l1 2.5 --steps 1000)
+row=$(printf '%s\n' "$text" | grep -E '^2\.5 ')
+[[ "$row" == *" dead "* && "$text" == *"dead: no latent fires"* ]] && pass "dead encoder: text says dead" \
+  || fail "dead encoder text: $text"
+
 a=$("$bin" suppression --fix gated --steps 300 --seed 3 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["transfer_curve"])')
 b=$("$bin" suppression --fix gated --steps 300 --seed 3 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["transfer_curve"])')
 [ "$a" = "$b" ] && pass "same seed, same curve" || fail "same seed, same curve"

@@ -18,7 +18,9 @@ if (!dumpPath || !labPath) {
   console.error('usage: compare.mjs <native-dump.json> <lab.js> [--tolerance=2e-3]');
   process.exit(2);
 }
-const dump = JSON.parse(fs.readFileSync(dumpPath, 'utf8'));
+// JSON has no NaN: the native dump writes a non-finite float as null, read back here as NaN (the
+// doctest dump already refused every infinity and every NaN outside the documented buffers).
+const dump = JSON.parse(fs.readFileSync(dumpPath, 'utf8'), (k, v) => (v === null ? NaN : v));
 const createLab = createRequire(import.meta.url)(path.resolve(labPath));
 const Module = await createLab();
 

@@ -212,8 +212,14 @@ TEST_CASE("a grok session: one step is one epoch; documented buffers") {
   CHECK(answer["done"] == false);
   CHECK(answer["loss"].size() == 1);
   const auto& b = s->buffers();
-  CHECK(b.at("history").shape == std::vector<int>{3, 6});  // epochs 0, 4, 8
-  CHECK(b.at("history").data[6 * 2] == 8);
+  // the history as named columns, one value per point: epochs 0, 4, 8
+  for (const char* name : {"history_epoch", "history_train_acc", "history_test_acc",
+                           "history_train_loss", "history_test_loss", "history_weight_norm"})
+    CHECK(b.at(name).shape == std::vector<int>{3});
+  CHECK(b.at("history_epoch").data == std::vector<float>{0, 4, 8});
+  CHECK(b.at("history_train_loss").data[2] == doctest::Approx(static_cast<GrokSession&>(*s).run()->history()[2].train_loss));
+  CHECK(b.at("history_weight_norm").data[1] == doctest::Approx(static_cast<GrokSession&>(*s).run()->history()[1].weight_norm));
+  CHECK(b.count("history") == 0);
   CHECK(b.at("thresholds").shape == std::vector<int>{3});
   CHECK(b.at("spectrum").shape == std::vector<int>{6});
   CHECK(b.at("row_spectrum").shape == std::vector<int>{16, 6});

@@ -51,7 +51,8 @@ SaeMetrics trained(const SaeConfig& c, const std::shared_ptr<SaeData>& data) {
 }
 }  // namespace
 
-TEST_CASE("arena: without resampling latents die; with it 5/5 features are recovered") {
+TEST_CASE("arena: without resampling latents die; with it 5/5 features are recovered" *
+          doctest::test_suite("slow")) {
   constexpr int kSeeds = 6;
   int short_without = 0, full_with = 0;
   double dead_without = 0, dead_with = 0;

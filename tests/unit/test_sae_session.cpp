@@ -1,5 +1,5 @@
 // The "sae" session as the page drives it: configure (archs × sweeps as runs), step, buffers and
-// their shapes, an uploaded .npy (base64), and config errors naming the key.
+// their shapes, a .npy file's bytes beside the config, and config errors naming the key.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -16,28 +16,10 @@ Json small_config() {
               {"batch_size", 64}, {"lr", 1e-2}, {"eval_batch", 128}};
 }
 
-std::string base64(const std::vector<uint8_t>& bytes) {
-  static const char* A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const uint32_t v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    for (int k = 3; k >= 0; --k) out += A[(v >> (6 * k)) & 63];
-  }
-  if (i < bytes.size()) {
-    uint32_t v = bytes[i] << 16;
-    if (i + 1 < bytes.size()) v |= bytes[i + 1] << 8;
-    out += A[(v >> 18) & 63];
-    out += A[(v >> 12) & 63];
-    out += i + 1 < bytes.size() ? A[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
-std::string error_of(SaeSession& s, const Json& j) {
+std::string error_of(Session& s, const Json& j, const std::vector<uint8_t>* file = nullptr) {
   try {
-    s.configure(j);
+    if (file) s.configure_with_file(j, *file);
+    else s.configure(j);
   } catch (const std::invalid_argument& e) {
     return e.what();
   }
@@ -93,28 +75,34 @@ TEST_CASE("sae session: runs are archs × sweep values, trained side by side on 
   CHECK(session->step(30)["loss"] == summary["loss"]);
 }
 
-TEST_CASE("sae session: a .npy upload (base64) trains without ground truth") {
+TEST_CASE("sae session: a .npy file (its bytes, beside the config) trains without ground truth") {
   std::vector<float> rows(200 * 6);
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<float>((i * 37 % 101) / 101.0);
   Json j = small_config();
   j["data"] = "npy";
-  j["npy_base64"] = base64(encode_npy(rows.data(), {200, 6}));
+  const std::vector<uint8_t> file = encode_npy(rows.data(), {200, 6});
   auto session = make_session("sae");
-  const Json config = session->configure(j);
+  const Json config = session->configure_with_file(j, file);
   CHECK(config["input_dim"] == 6);
   CHECK(config["true_features_known"] == false);
   session->step(5);
   const auto& buffers = session->buffers();
   CHECK(buffers.count("match_cosine") == 0);
   CHECK(std::isnan(buffers.at("metrics").data[6]));  // mmcs unknown
-  // A truncated upload is refused with the reader's message; the session keeps working.
-  std::vector<uint8_t> truncated = encode_npy(rows.data(), {200, 6});
+  // A truncated file is refused with the reader's message; the session keeps working.
+  std::vector<uint8_t> truncated = file;
   truncated.resize(truncated.size() - 8);
-  j["npy_base64"] = base64(truncated);
   SaeSession s;
-  CHECK(error_of(s, j).find("npy: file is truncated") == 0);
-  j["npy_base64"] = "!!!";
-  CHECK(error_of(s, j) == "npy_base64 is not valid base64");
+  CHECK(error_of(s, j, &truncated).find("npy: file is truncated") == 0);
+  // data npy needs the file, a file needs data npy, and only kind sae reads one
+  CHECK(error_of(s, j) == "data npy needs the .npy file's bytes (configure with the file)");
+  CHECK(error_of(s, small_config(), &file) == "a data file is only read with data npy");
+  auto toy = make_session("toy");
+  CHECK(error_of(*toy, Json::object(), &file) ==
+        "this experiment kind reads no data file (supported: sae with data npy)");
+  // the base64 key is gone: it is an unknown key now
+  j["npy_base64"] = "AAAA";
+  CHECK(error_of(s, j, &file).find("npy_base64") != std::string::npos);
 }
 
 TEST_CASE("sae session: bad configs name the key; a failed configure keeps the old experiment") {

@@ -104,6 +104,7 @@ TEST_CASE("saelens sae session: export then import gives identical tensors and m
     const Json s = loaded->step(20);
     CHECK(s["done"] == true);
     CHECK(s["step"] == 0);
+    CHECK(s["total_steps"] == 0);  // complete where it stands
     CHECK(buf(*loaded, "metrics") == m);
     loaded->reset();
     CHECK(buf(*loaded, "metrics") == m);

@@ -56,3 +56,67 @@ TEST_CASE("session errors: unknown kind, bad config, step before configure") {
   CHECK_THROWS_AS(s->step(-1), std::invalid_argument);
   CHECK_NOTHROW(s->step(0));
 }
+
+// The step contract every kind shares (docs/wasm-api.md), which the page's worker relies on to
+// run, clip and stop any kind without knowing it: {step, total_steps, done, loss, loss_total};
+// a run stops exactly at total_steps however it is chunked (issue 14 #3: the SAE page's runs
+// ended at 6018, 6036 or 6046 for a 6000-step link, by the timing of the last chunk).
+TEST_CASE("every kind answers step(k) with {step, total_steps, done, loss} and stops exactly at total_steps") {
+  const std::map<std::string, Json> configs = {
+      {"toy", parse_json(R"({"n_features": 4, "n_hidden": 2, "n_instances": 2, "batch_size": 32, "steps": 25})")},
+      {"steer", parse_json(R"({"toy": {"n_features": 4, "n_hidden": 2, "batch_size": 32, "steps": 25},
+          "sae": {"kind": "relu", "steps": 20}})")},
+      {"suppression", parse_json(R"({"n_features": 2, "batch_size": 32, "steps": 20, "scale_steps": 5,
+          "sweep": [0.1]})")},
+      {"sae", parse_json(R"({"input_dim": 8, "true_features": 16, "active": 2, "n_latents": 16,
+          "archs": ["relu", "topk"], "k": 2, "aux_k": 4, "batch_size": 32, "steps": 25,
+          "warmup_steps": 2, "l1_warmup_steps": 2, "eval_batch": 32})")},
+      {"grok", parse_json(R"({"p": 7, "width": 8, "epochs": 25})")},
+  };
+  for (const std::string& kind : session_kinds()) {
+    CAPTURE(kind);
+    REQUIRE(configs.count(kind) == 1);  // a new kind adds its small config here
+    auto s = make_session(kind);
+    CHECK_THROWS_AS(s->progress(), std::invalid_argument);  // not configured
+    s->configure(configs.at(kind));
+    RunProgress p = s->progress();
+    CHECK(p.step == 0);
+    CHECK(p.total_steps == 25);
+    CHECK_FALSE(p.done);
+    // chunks of 7: 7, 14, 21, then the last one clipped to 4
+    for (int64_t expected : {7, 14, 21, 25, 25}) {
+      const Json a = s->step(7);
+      CHECK(a["step"] == expected);
+      CHECK(a["total_steps"] == 25);
+      CHECK(a["done"] == (expected == 25));
+      REQUIRE(a["loss"].is_array());
+      CHECK(a["loss"].size() >= 1);
+      double sum = 0;
+      for (const Json& l : a["loss"]) sum += l.get<double>();
+      CHECK(a["loss_total"].get<double>() == doctest::Approx(sum));
+      p = s->progress();
+      CHECK(p.step == expected);
+      CHECK(p.done == (expected == 25));
+    }
+    CHECK(s->step(1000)["step"] == 25);  // one large step is clipped too
+    s->reset();
+    CHECK(s->progress().step == 0);
+    CHECK(s->step(1000)["step"] == 25);
+  }
+}
+
+TEST_CASE("steer: a new SAE on a trained model is not done until step(0) has trained it") {
+  auto s = make_session("steer");
+  s->configure(parse_json(R"({"toy": {"n_features": 4, "n_hidden": 2, "batch_size": 32, "steps": 10},
+      "sae": {"kind": "relu", "steps": 20}})"));
+  CHECK(s->step(100)["done"] == true);
+  Json config = s->configure(parse_json(R"({"toy": {"n_features": 4, "n_hidden": 2, "batch_size": 32,
+      "steps": 10}, "sae": {"kind": "topk", "steps": 20}})"));
+  const RunProgress p = s->progress();
+  CHECK(p.step == 10);  // the trained toy model is kept
+  CHECK_FALSE(p.done);  // but its new SAE is not trained yet
+  const Json a = s->step(0);
+  CHECK(a["step"] == 10);
+  CHECK(a["done"] == true);
+  CHECK(a["ready"] == true);
+}

@@ -98,3 +98,37 @@ TEST_CASE("suppression session errors name the key") {
   CHECK(s->step(1)["step"] == 11);
   CHECK_THROWS_AS(s->step(-1), std::invalid_argument);
 }
+
+TEST_CASE("several features: the session gives both curves, the losses that decide, and the fixes' outcomes") {
+  // Issue 14: with n = 3 co-active features, 1 − c·n/2 (one latent per feature) is not the
+  // optimum; the page draws it dashed beside the trained points and shows the exact losses.
+  auto s = make_session("suppression");
+  s->configure(parse_json(R"({"l1": 0.4, "n_features": 3, "steps": 2000, "scale_steps": 400,
+                              "batch_size": 256})"));
+  s->step(2400);
+  const auto& b = s->buffers();
+  CHECK(std::isnan(b.at("analytic_activation").data[0]));
+  CHECK(b.at("monosemantic_activation").data[0] == doctest::Approx(0.4));
+  CHECK(b.at("monosemantic_curve").shape == std::vector<int>{101, 2});
+  CHECK(b.at("monosemantic_curve").data[1] == 1.f);
+  CHECK(std::isnan(b.at("analytic_curve").data[1]));
+  const auto& loss = b.at("expected_loss").data;  // trained, one latent per feature, bound
+  INFO("expected loss: trained " << loss[0] << ", monosemantic " << loss[1] << ", bound " << loss[2]);
+  CHECK(loss[1] == doctest::Approx(0.42));
+  CHECK(loss[0] < loss[1] - 0.04);
+  CHECK(loss[0] >= loss[2]);
+  CHECK(b.at("decoder_mixing").data[0] > 0.3f);
+  // the scale fix cannot undo mixed latents; the gated decoder stays on the feature axes
+  CHECK(b.at("fix_outcome").data == std::vector<float>{0.f, 3.f, 1.f});
+  CHECK(b.at("dead").data == std::vector<float>{0.f, 0.f, 0.f});
+}
+
+TEST_CASE("a dead encoder: the session marks it, and γ is NaN") {
+  auto s = make_session("suppression");
+  s->configure(parse_json(R"({"l1": 2.5, "steps": 300, "scale_steps": 100, "batch_size": 256})"));
+  s->step(1000);
+  const auto& b = s->buffers();
+  CHECK(b.at("dead").data[0] == 1.f);
+  CHECK(std::isnan(b.at("relative_reconstruction_bias").data[0]));
+  CHECK(b.at("fix_outcome").data[1] == 2.f);  // the scale fix: nothing fires, nothing to rescale
+}

@@ -68,7 +68,7 @@ export function readState(page) {
     return {
       state: S.state, notes: S.notes, config: S.config, running: S.running, done: S.done, errors: S.errors,
       firstFrameMs: S.firstFrameMs, frameCount: S.frameCount,
-      frame: f ? { step: f.step, lossTotal: f.lossTotal, running: f.running, done: f.done, buffers } : null,
+      frame: f ? { step: f.step, totalSteps: f.totalSteps, lossTotal: f.lossTotal, running: f.running, done: f.done, buffers } : null,
     };
   });
 }

@@ -1,7 +1,8 @@
-// embed-kit.js: what makes a Superpose page embeddable in course notes (issue 7). Loaded first
-// by embed.html and by each experiment page; it does nothing unless the page is embedded.
+// embed-kit.js: what makes a Superpose page embeddable in course notes (issue 7). Every page
+// loads it first (lib/page-boot.js imports it); it does nothing unless the page is embedded.
 //
-//   embed.html#experiment=toy|suppression|steer|sae&...   one URL for every experiment: the
+//   embed.html#experiment=NAME&...  one URL for every experiment of the registry (lib/pages.js:
+//       toy, suppression, sae, steer, grok): the
 //       other experiments' pages open in their compact embedded mode (`embed=1`), with the
 //       rest of the hash passed through, so each keeps its own keys (docs/embedding.md);
 //   <name>_hide=1                  hides a part: controls, title, explain, formulas, notes, link,
@@ -13,7 +14,8 @@
 // parser never sees (or complains about) them. What it is not: no experiment logic, no styling
 // beyond hiding and compacting; nothing from the URL is inserted as HTML.
 
-const PAGES = { toy: 'embed.html', suppression: 'suppression.html', steer: 'steer.html', sae: 'sae.html' };
+import { PAGES, pageNamed } from '../lib/pages.js';
+
 // The parts *_hide can hide (embed-kit.css holds the selectors, switched on by html.hide-NAME).
 const HIDE = { controls: 1, title: 1, explain: 1, formulas: 1, notes: 1, link: 1, readouts: 1 };
 // An embedded experiment page (html.embed-page) also hides its masthead and copy-link button.
@@ -35,7 +37,10 @@ export function splitHash(hash) {
 }
 
 /** The page an experiment name opens in, or null for an unknown name. */
-export const pageOf = (experiment) => (Object.hasOwn(PAGES, experiment) ? PAGES[experiment] : null);
+export function pageOf(experiment) {
+  const p = pageNamed(experiment);
+  return p ? p.embed.split('#')[0] : null;
+}
 
 /** The hash keys that carry the kit's options to another page. */
 export function kitHash(kit) {
@@ -61,9 +66,19 @@ function addStylesheet() {
 }
 const flag = (name) => document.documentElement.classList.add(name);
 
+/** The height of the page's content: the body's bottom edge and margin. Not the document's
+ * scrollHeight, which is never less than the frame's own height, so a frame once sized taller
+ * (e.g. before its plots shrank to a phone's width) could never shrink back. */
+export function contentHeight(doc = document) {
+  const body = doc.body;
+  if (!body) return 0;
+  const margin = parseFloat(getComputedStyle(body).marginBottom) || 0;
+  return Math.ceil(body.getBoundingClientRect().bottom + (doc.defaultView ? doc.defaultView.scrollY : 0) + margin);
+}
+
 function postSize() {
   const d = document.documentElement;
-  const height = Math.ceil(Math.max(d.scrollHeight, document.body ? document.body.scrollHeight : 0));
+  const height = contentHeight();
   const width = Math.ceil(d.scrollWidth);
   window.parent.postMessage({ type: 'superpose:size', width, height }, '*');
 }
@@ -98,7 +113,7 @@ function start() {
   if (onEmbedPage && kit.experiment && kit.experiment !== 'toy') {
     const page = pageOf(kit.experiment);
     if (!page) {
-      missing(`unknown experiment "${kit.experiment}" (known: ${Object.keys(PAGES).join(', ')})`);
+      missing(`unknown experiment "${kit.experiment}" (known: ${PAGES.map((p) => p.name).join(', ')})`);
     } else {
       // Only pages this build has (a site copied without one shows a message, not a 404).
       const target = `${page}${joinHash(own, kitHash({ ...kit, embed: true }))}`;
@@ -138,13 +153,21 @@ function start() {
     refresh();
     a.addEventListener('pointerdown', refresh);
     a.addEventListener('focus', refresh);
-    document.body.appendChild(a);
+    // A line of its own above the page (not floating over it: it covered readouts on a phone).
+    const line = document.createElement('div');
+    line.className = 'embed-open-line';
+    line.appendChild(a);
+    document.body.prepend(line);
   }
 
   // Auto-size: tell the parent our size whenever it changes.
   if (window.parent !== window) {
     postSize();
-    if (typeof ResizeObserver === 'function') new ResizeObserver(postSize).observe(document.documentElement);
+    if (typeof ResizeObserver === 'function') {
+      const ro = new ResizeObserver(postSize);
+      ro.observe(document.documentElement);
+      ro.observe(document.body);
+    }
     window.addEventListener('load', postSize);
   }
 }

@@ -1,11 +1,11 @@
 // export.js: figures and data out of the page (issue 7): every panel's picture as PNG (its
-// canvases composed at device resolution), as SVG where the view draws vector shapes (the view
-// re-draws its last data into a recording 2-D context that writes SVG), and the data it drew as
-// JSON, CSV and .npy; file names carry the experiment's parameters
-// (`toy_n5_m2_p0.05_seed0_heatmap.png`); every panel at once as one .zip (zip.js). Saves are
+// canvases composed at device resolution), as SVG where the view draws vector shapes (the view's
+// draw(ctx, w, h, data) renders its last data into a recording 2-D context that writes SVG), and
+// the data it drew (the view's `data`) as JSON, CSV and .npy; file names carry the experiment's
+// parameters (`toy_n5_m2_p0.05_seed0_heatmap.png`); every panel at once as one .zip (zip.js). Saves are
 // built synchronously inside the click, and the page keeps to Chromium's burst limit on
 // downloads (10 per second per frame: see download()), so several saves in a row all arrive.
-// What it is not: no view code (views/ stay dumb renderers; this wraps them from outside) and no
+// What it is not: no view code (views/ stay dumb renderers; export only calls their draw) and no
 // training. The .npy layout follows numpy's lib/format.py (version 1.0, '<f4', C order), the
 // same as the C++ writer in src/io/npy.hpp; the page cannot call that one (the wasm module lives
 // in the worker), so this is its small JS twin, tested by tests/web/unit/export.test.mjs.
@@ -191,20 +191,16 @@ export class SvgContext {
   }
 }
 
-/** Whether a view draws on one canvas we can re-run into an SvgContext (views/canvas.js `this.c`). */
-export const canSvg = (view) => !!(view && view.c && view.c.ctx && typeof view.update === 'function');
+/** Whether a view draws vector shapes through draw(ctx, w, h, data) (views/canvas.js CanvasView). */
+export const canSvg = (view) => !!(view && typeof view.draw === 'function' && typeof view.size === 'function');
 
-/** The view's last data re-drawn as SVG text (null if the view has no single canvas or no data). */
-export function svgOfView(view, data) {
+/** The view's data (its last, unless given) drawn as SVG text: the view's own draw() into a
+ * recording context. null if the view cannot draw vectors or has no data. */
+export function svgOfView(view, data = view ? view.data : undefined) {
   if (!canSvg(view) || data === undefined) return null;
-  const real = view.c;
-  const rec = new SvgContext(real.w, real.h, real.canvas);
-  view.c = { ...real, ctx: rec };
-  try {
-    viewUpdate(view).call(view, data);
-  } finally {
-    view.c = real;
-  }
+  const { w, h } = view.size(data);
+  const rec = new SvgContext(w, h);
+  view.draw(rec, w, h, data);
   return rec.toString();
 }
 
@@ -257,22 +253,7 @@ export function composePNG(root) {
   return Promise.resolve(bytes ? new Blob([bytes], { type: 'image/png' }) : null);
 }
 
-// ---- wiring: remember each view's last data, add the menu --------------------------------
-
-const ORIGINAL = Symbol('superpose.export.update');
-const viewUpdate = (view) => view[ORIGINAL] || view.update;
-
-/** Wrap view.update so the view's last data is kept (view.lastData) for export. */
-export function trackView(view) {
-  if (!view || view[ORIGINAL]) return view;
-  const original = view.update;
-  view[ORIGINAL] = original;
-  view.update = function (data) {
-    this.lastData = data;
-    return original.call(this, data);
-  };
-  return view;
-}
+// ---- downloads and the save menu ---------------------------------------------------------
 
 // Chromium (Blink's LocalFrame::ShouldThrottleDownload) drops, without any message, every
 // download a frame starts after its 10th within one second of the first (kBurstDownloadLimit):
@@ -352,7 +333,6 @@ const utf8 = (text) => new TextEncoder().encode(text);
  * Every save is built and started synchronously inside the click (no await).
  */
 export function addExportMenu(head, { view, body, stem, npy = null }) {
-  trackView(view);
   const menu = document.createElement('details');
   menu.className = 'export-menu';
   const summary = document.createElement('summary');
@@ -365,11 +345,11 @@ export function addExportMenu(head, { view, body, stem, npy = null }) {
   // Each kind: the file as {name, bytes, type}, or null (nothing to save), built synchronously.
   const build = {
     png: () => { const b = composePNGBytes(body); return b && { name: `${stem()}.png`, bytes: b, type: 'image/png' }; },
-    svg: () => { const t = svgOfView(view, view.lastData); return t && { name: `${stem()}.svg`, bytes: utf8(t), type: 'image/svg+xml' }; },
-    json: () => ({ name: `${stem()}.json`, bytes: utf8(toJSON(view.lastData ?? {})), type: 'application/json' }),
-    csv: () => ({ name: `${stem()}.csv`, bytes: utf8(toCSV(view.lastData ?? {})), type: 'text/csv' }),
+    svg: () => { const t = svgOfView(view, view.data); return t && { name: `${stem()}.svg`, bytes: utf8(t), type: 'image/svg+xml' }; },
+    json: () => ({ name: `${stem()}.json`, bytes: utf8(toJSON(view.data ?? {})), type: 'application/json' }),
+    csv: () => ({ name: `${stem()}.csv`, bytes: utf8(toCSV(view.data ?? {})), type: 'text/csv' }),
     npy: () => {
-      const a = view.lastData === undefined || !npy ? null : npy(view.lastData);
+      const a = view.data === undefined || !npy ? null : npy(view.data);
       return a && { name: `${stem()}.npy`, bytes: toNpy(a.values, a.shape), type: 'application/octet-stream' };
     },
   };

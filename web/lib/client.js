@@ -112,9 +112,10 @@ export class LabClient {
     });
   }
 
-  /** kind: the experiment kind (docs/wasm-api.md); omitted means 'toy'. */
-  configure(config, kind) {
-    this.lastConfigure = kind ? { config, kind } : { config };
+  /** kind: the experiment kind (docs/wasm-api.md); omitted means 'toy'. bytes: the data file the
+   * config names (kind sae, data npy: the .npy), a Uint8Array passed as it is. */
+  configure(config, kind, bytes) {
+    this.lastConfigure = { config, ...(kind ? { kind } : {}), ...(bytes ? { bytes } : {}) };
     return this.request(P.REQUEST.CONFIGURE, this.lastConfigure);
   }
   play() { return this.request(P.REQUEST.PLAY); }

@@ -170,9 +170,14 @@ const isEmpty = (v) => v === '' || (Array.isArray(v) && v.length === 0);
  *   omitDefaults  serialise only the fields that differ from their default (short links; the
  *                 experiment pages' links have always been written so) instead of every field;
  *   reconcile(state) → [note]   cross-field rules, applied after the fields (mutates state);
- *   preset: {key, apply(state, id), sets(state, name)}   a field applied before every other
- *                 key (so explicit keys override it), and whether the state's preset sets a field.
- * parse(hash) → {state, notes: [string], ignored: [key]}; serialise(state) → '#k=v&...'.
+ *   preset: {key, apply(state, id), sets(state, name)}   a field that implies others (the toy
+ *                 lab's `preset`, the sae page's `data`): apply sets the field and the values it
+ *                 implies; parse applies it before every other key (so the keys a link carries
+ *                 override it, wherever they stand), and sets(state, name) says whether the
+ *                 state's preset sets field `name` (then serialise always writes it).
+ * parse(hash) → {state, notes: [string], ignored: [key]}; serialise(state) → '#k=v&...';
+ * applyPreset(state, id): the same apply for a page's menu, so a link and the menu agree
+ * (issue 14.4: sae.html#data=toy trained λ 0.3, k 5; the menu's toy set λ 0.6, k 1).
  */
 export function table(fields, opts = {}) {
   const byName = new Map(fields.map((f) => [f.name, f]));
@@ -198,7 +203,12 @@ export function table(fields, opts = {}) {
       if (pair) {
         const r = pair[1] === null ? { ok: false } : parseValue(byKey.get(opts.preset.key), pair[1]);
         if (r.ok) opts.preset.apply(state, r.value);
-        else { notes.push(`unknown preset “${clip(pair[1] ?? '')}”; using the defaults`); bad.add(opts.preset.key); }
+        else {
+          const f = byKey.get(opts.preset.key);
+          notes.push(f.def === '' ? `unknown preset “${clip(pair[1] ?? '')}”; using the defaults`
+            : `“${clip(pair[0])}=${clip(pair[1] ?? '')}” is not ${describe(f)}; using ${clip(formatValue(f, f.def))}`);
+          bad.add(opts.preset.key);
+        }
       }
     }
     for (const [key, val] of pairs) {
@@ -211,7 +221,9 @@ export function table(fields, opts = {}) {
       }
       const r = val === null ? { ok: false } : parseValue(f, val);
       if (r.ok) { state[f.name] = r.value; bad.delete(f.key); } else {
-        notes.push(`“${clip(key)}=${clip(val ?? '')}” is not ${describe(f)}; using ${clip(formatValue(f, state[f.name]))}`);
+        // An empty fallback (an optional list) is said as "ignored", never as "using " and a blank.
+        const shown = clip(formatValue(f, state[f.name]));
+        notes.push(`“${clip(key)}=${clip(val ?? '')}” is not ${describe(f)}; ${shown === '' ? 'ignored' : `using ${shown}`}`);
         bad.add(f.key);
       }
     }
@@ -232,5 +244,11 @@ export function table(fields, opts = {}) {
     return `#${parts.join('&')}`;
   }
 
-  return { fields, byName, byKey, defaults, parse, serialise };
+  function applyPreset(state, id) {
+    if (opts.preset) opts.preset.apply(state, id);
+    else throw new Error('this table has no preset field');
+    return state;
+  }
+
+  return { fields, byName, byKey, defaults, parse, serialise, applyPreset };
 }

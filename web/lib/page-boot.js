@@ -1,7 +1,8 @@
 // page-boot.js: what every experiment page does when it starts, in one place: read its state
 // table (hash-state.js) from the URL hash, show what the link held that was not understood,
 // expose `window.superpose` for tests, start the training worker (client.js), report errors, keep
-// the URL hash equal to the state, follow a hash the user edits, and the "copy link" button.
+// the URL hash equal to the state, follow a hash the user edits, the "copy link" button, the
+// nav between the pages (nav.js) and the embed mode (embed/embed-kit.js).
 //
 // What it is not: no drawing and no session config (each page's module does those); every
 // string from the hash, a file or the worker reaches the DOM through textContent, never as HTML.
@@ -12,6 +13,10 @@
 // that calls made while one is in flight collapse into one more run (a slider moves faster than
 // the worker answers), page.onHashChange(f) is called when the user edits the hash.
 import { LabClient } from './client.js';
+import { addNav } from './nav.js';
+// Every page has an embed mode (issue 13): the kit runs first (this import is evaluated before
+// startPage reads the hash), takes its own keys out of the hash and compacts the page.
+import '../embed/embed-kit.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_SHOWN = 20;  // notes (and ignored keys) listed in the box
@@ -42,7 +47,8 @@ export function showNotes(parsed) {
   const more = (n) => (n > 0 ? ` and ${n} more` : '');
   const ig = parsed.ignored || [];
   const keys = ig.length ? `: ${ig.slice(0, MAX_SHOWN).join(', ')}${more(ig.length - MAX_SHOWN)}` : '';
-  box.appendChild(el('strong', parsed.title || `ignored from the link (out of range or malformed)${keys}; the defaults are used instead`));
+  // Each note says what is used instead (a default, or a value clamped to its bound).
+  box.appendChild(el('strong', parsed.title || `ignored from the link (out of range or malformed)${keys}; each note says what is used instead`));
   const ul = el('ul');
   for (const n of parsed.notes.slice(0, MAX_SHOWN)) ul.appendChild(el('li', n));
   if (parsed.notes.length > MAX_SHOWN) ul.appendChild(el('li', `…${more(parsed.notes.length - MAX_SHOWN)}`));
@@ -64,6 +70,7 @@ export function reportError(S, message) {
 }
 
 export function startPage(table, { extra = {}, module = 'lab' } = {}) {
+  addNav();
   const parsed = table.parse(location.hash);
   const S = {
     state: parsed.state, notes: parsed.notes, config: null, lastFrame: null, done: false, running: false,

@@ -26,6 +26,13 @@ export const SUPPRESSION = table([
 
 export const SAE_ARCHS = ['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'];
 
+/** What choosing a data source on the sae page sets (the toy data is ARENA's exercise: λ for its
+ * dead-latent story, and k = 1 of its 5 latents for TopK). A link keeps the λ and k it carries. */
+export const SAE_DATA_PRESETS = {
+  synthetic: { l1: 0.3, k: 5 },
+  toy: { l1: 0.6, k: 1 },
+};
+
 /** sae.html: data source, architectures side by side, λ, k, latents, the sweep switch, seed, and
  * whether dead latents are resampled (relu, gated). A .npy file cannot travel in a link: `data`
  * in the hash is synthetic or toy (the page may hold 'npy', which is then left out of the hash). */
@@ -35,18 +42,25 @@ export const SAE = table([
   f('archs', 'enums', ['relu', 'topk'], { values: SAE_ARCHS, minLen: 1, maxLen: SAE_ARCHS.length }),
   f('l1', 'float', 0.3, { min: 0.01, max: 1 }),
   f('k', 'int', 5, { min: 1, max: 32 }),
-  f('latents', 'enum', 256, { values: [64, 128, 256, 512] }),
+  f('latents', 'enum', 512, { values: [64, 128, 256, 512] }),  // 512: the W2 recipe
   f('sweep', 'int', 0, { min: 0, max: 1 }),
   SEED,
   f('resample', 'int', 1, { min: 0, max: 1 }),
-], { omitDefaults: true });
-
-/** What choosing a data source on the sae page sets (the toy data is ARENA's exercise: λ for its
- * dead-latent story, and k = 1 of its 5 latents for TopK). A link keeps the λ and k it carries. */
-export const SAE_DATA_PRESETS = {
-  synthetic: { l1: 0.3, k: 5 },
-  toy: { l1: 0.6, k: 1 },
-};
+], {
+  omitDefaults: true,
+  // The data source implies its λ and k, from a link as from the menu (SAE.applyPreset); a link
+  // keeps the λ and k it carries, and one whose λ or k differ from the default writes them.
+  preset: {
+    key: 'data',
+    apply(s, data) { s.data = data; Object.assign(s, SAE_DATA_PRESETS[data] || {}); },
+    // A value the preset implies and that differs from the field's default must be written
+    // (`#data=toy&l1=0.3`: without l1 the link would mean λ 0.6).
+    sets: (s, name) => {
+      const implied = SAE_DATA_PRESETS[s.data] || {};
+      return Object.hasOwn(implied, name) && implied[name] !== SAE.byName.get(name).def;
+    },
+  },
+});
 
 /** grok.html: modulus p, width, train fraction, weight decay, lr, model, loss. */
 export const GROK = table([
@@ -102,7 +116,7 @@ export const STEER = table([
   reconcile(s) {
     const notes = [];
     if (s.m > s.n) {
-      notes.push(`hidden dims m=${s.m} cannot exceed features n=${s.n}; using m=${s.n}`);
+      notes.push(`hidden dims m=${s.m} cannot exceed features n=${s.n}; clamped to m=${s.n}`);
       s.m = s.n;
     }
     const limit = steerDirectionLimit(s.direction, s.n, s.m, s.sae);

@@ -9,9 +9,10 @@
 // both then read `globalThis.SuperposeProtocol`.
 //
 // Page → worker, each with a numeric request id; the worker answers each with exactly one reply:
-//   {id, type: 'configure', config, kind?} -> reply {ok, config} (the lab's filled-in config;
-//                                        kind defaults to 'toy'; other kinds' frames carry every
-//                                        buffer the lab lists)
+//   {id, type: 'configure', config, kind?, bytes?} -> reply {ok, config} (the lab's filled-in
+//                                        config; kind defaults to 'toy'; bytes: the data file the
+//                                        config names, as they are, e.g. kind sae's .npy); one
+//                                        frame at the run's start
 //   {id, type: 'play'}                -> reply {ok}; then frames stream until pause/done/error
 //   {id, type: 'pause'}               -> one final frame (the model as paused, running: false),
 //                                        then reply {ok}; no frame of the old run follows the reply
@@ -30,9 +31,12 @@
 // step() or exportModel() promise resolves, its frame listeners have already seen that frame.
 // Worker → page, unsolicited:
 //   {type: 'ready', simd}             the module is loaded
-//   {type: 'frame', step, running, done, lossTotal, stepsPerSec, buffers: {name: {shape, data}},
-//    trace: {steps: Float64Array(T), loss: Float32Array(T·K)}}   (the loss after every chunk
-//    since the previous frame, so the page's loss curve has every point, not one per frame)
+//   {type: 'frame', step, totalSteps, running, done, lossTotal, stepsPerSec,
+//    buffers: {name: {shape, data}}, trace: {steps: Float64Array(T), loss: Float32Array(T·K)}}
+//     The same for every experiment kind (docs/wasm-api.md, the step contract): step of
+//     totalSteps (a run never passes it), done once the run is complete, every buffer the module
+//     lists with its shape in this frame (shapes may change between frames), and the loss after
+//     every chunk since the previous frame (so the page's loss curve has every point).
 //   {type: 'error', error}            training stopped (diverged, ...), or the worker failed
 (function (root) {
   'use strict';
@@ -55,10 +59,6 @@
     FRAME: 'frame',
     ERROR: 'error',
   });
-
-  /** The buffers a frame carries (docs/wasm-api.md); the worker sends those the model has. */
-  const FRAME_BUFFERS = Object.freeze(['W', 'W2', 'b', 'WtW', 'feature_norms', 'interference',
-    'dimensionality', 'dims_per_feature', 'loss', 'feature_probability', 'importance']);
 
   /** Largest model file an `import` request may carry. */
   const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
@@ -93,6 +93,9 @@
       if (msg.kind !== undefined && (typeof msg.kind !== 'string' || !/^[a-z_-]{1,32}$/.test(msg.kind))) {
         return 'configure: kind must be an experiment name';
       }
+      const b = msg.bytes;
+      if (b !== undefined && !(b instanceof ArrayBuffer || b instanceof Uint8Array)) return 'configure: bytes must be a Uint8Array or ArrayBuffer';
+      if (b !== undefined && b.byteLength > MAX_IMPORT_BYTES) return `configure: the file is larger than ${MAX_IMPORT_BYTES} bytes`;
     }
     if (msg.type === REQUEST.IMPORT) {
       const b = msg.bytes;
@@ -128,6 +131,7 @@
     return {
       type: EVENT.FRAME,
       step: fields.step,
+      totalSteps: fields.totalSteps,
       running: !!fields.running,
       done: !!fields.done,
       lossTotal: fields.lossTotal,
@@ -152,6 +156,8 @@
   function checkFrame(fr) {
     if (!fr || fr.type !== EVENT.FRAME) return 'not a frame';
     if (!Number.isSafeInteger(fr.step) || fr.step < 0) return 'frame.step must be a non-negative integer';
+    if (!Number.isSafeInteger(fr.totalSteps) || fr.totalSteps < 0) return 'frame.totalSteps must be a non-negative integer';
+    if (fr.step > fr.totalSteps) return `frame.step ${fr.step} is past totalSteps ${fr.totalSteps}`;
     for (const [name, b] of Object.entries(fr.buffers || {})) {
       if (!(b.data instanceof Float32Array)) return `buffer ${name} is not a Float32Array`;
       const size = b.shape.reduce((a, x) => a * x, 1);
@@ -165,7 +171,7 @@
   }
 
   root.SuperposeProtocol = Object.freeze({
-    REQUEST, EVENT, FRAME_BUFFERS, MAX_STEP_K, MAX_IMPORT_BYTES,
+    REQUEST, EVENT, MAX_STEP_K, MAX_IMPORT_BYTES,
     request, reply, validateRequest, frame, transferList, checkFrame,
   });
 })(typeof globalThis !== 'undefined' ? globalThis : self);

@@ -108,7 +108,7 @@ export function applyPreset(state, id) {
 export function reconcile(state) {
   const notes = [];
   if (state.m > state.n) {
-    notes.push(`hidden dims m=${state.m} cannot exceed features n=${state.n}; using m=${state.n}`);
+    notes.push(`hidden dims m=${state.m} cannot exceed features n=${state.n}; clamped to m=${state.n}`);
     state.m = state.n;
   }
   if (state.pList.length > 0 && state.k !== state.pList.length) {
@@ -120,7 +120,7 @@ export function reconcile(state) {
   }
   const maxBatch = Math.floor(MAX_BATCH_FLOATS / (state.k * state.n));
   if (state.batch > maxBatch) {
-    notes.push(`batch size ${state.batch} × ${state.k} instances × ${state.n} features is too large for the browser; using batch ${maxBatch}`);
+    notes.push(`batch size ${state.batch} × ${state.k} instances × ${state.n} features is too large for the browser; clamped to batch ${maxBatch}`);
     state.batch = maxBatch;
   }
   return notes;

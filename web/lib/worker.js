@@ -5,8 +5,14 @@
 // ~12 ms, adapting k to the measured time, so that pause/reset messages are handled between two
 // chunks (at once, from the user's point of view) and V8 optimises the hot wasm functions
 // (no on-stack replacement for wasm: many short calls beat one long one, toolchain §11).
-// Every ~50 ms it posts a frame: step, loss and a copy of each named buffer, taken out of the
-// wasm heap with one `.slice()` and *transferred* (not cloned) to the page.
+// Every ~50 ms it posts a frame: step, total_steps, done, loss and a copy of each named buffer with
+// its current shape, taken out of the wasm heap with one `.slice()` and *transferred* (not
+// cloned) to the page.
+// Kind-agnostic: it runs every experiment kind by the step contract of docs/wasm-api.md alone
+// ({step, total_steps, done, loss} in every step answer, and in configure/reset/import answers):
+// it never asks for more than total_steps − step (the last chunk is clipped, so a run ends
+// exactly at its length whatever the chunk timing), stops on `done`, and sends whatever buffers
+// the module lists, with the shapes they have now (grok's history grows).
 // What it is not: no drawing and no DOM; no state of its own beyond the run loop.
 'use strict';
 
@@ -32,10 +38,8 @@ const MAX_K = 100000;
 
 let lab = null;           // the C++ Lab object
 let config = null;        // the lab's filled-in config (from configure's answer)
-let kind = 'toy';         // the experiment kind of the last configure (docs/wasm-api.md)
-let names = [];           // buffers this model has, intersected with P.FRAME_BUFFERS
-let shapes = {};          // name -> shape
-let step = 0;
+let step = 0;             // where the run stands (every answer of the module says)
+let totalSteps = 0;
 let lossTotal = NaN;
 let running = false;
 let done = false;
@@ -44,7 +48,6 @@ let runToken = 0;         // bumps on every start/stop: a stale scheduled chunk 
 let lastFrameAt = -Infinity;
 let stepsPerSec = 0;
 let trace = [];           // [step, loss per instance] after each chunk since the last frame
-let selfTimed = false;    // the session reports its own end (a boolean `done` in step answers)
 
 const now = () => performance.now();
 
@@ -73,17 +76,17 @@ ready.catch((e) => post({ type: P.EVENT.ERROR, error: `could not load the wasm m
 // ---- frames -----------------------------------------------------------------------------
 function sendFrame() {
   const buffers = {};
-  for (const name of names) {
+  const listed = config ? parse(lab.buffers()) : [];
+  for (const { name, shape } of Array.isArray(listed) ? listed : []) {
     // A view into the wasm heap, valid until the next call into the module: copy at once.
-    const data = lab.buffer(name).slice();
-    buffers[name] = { shape: shapes[name], data };
+    buffers[name] = { shape, data: lab.buffer(name).slice() };
   }
   const K = trace.length > 0 ? trace[0][1].length : 0;
   const steps = new Float64Array(trace.length);
   const loss = new Float32Array(trace.length * K);
   trace.forEach(([s, l], t) => { steps[t] = s; loss.set(l, t * K); });
   trace = [];
-  const fr = P.frame({ step, running, done, lossTotal, stepsPerSec }, buffers, { steps, loss });
+  const fr = P.frame({ step, totalSteps, running, done, lossTotal, stepsPerSec }, buffers, { steps, loss });
   post(fr, P.transferList(fr));
   lastFrameAt = now();
 }
@@ -103,9 +106,26 @@ function stop() {
   runToken++;
 }
 
+// The steps a request for k may take: never past the run's end (0 once there; a step(0) lets a
+// kind finish its end-of-run work, e.g. steer's SAE after a change of SAE).
+const clip = (kk) => Math.max(0, Math.min(kk, totalSteps - step));
+
+// Where the run stands, from any answer of the module (the step contract).
+function adoptProgress(r) {
+  step = r.step;
+  totalSteps = r.total_steps;
+  done = r.done;
+}
+
+function record(r) {
+  adoptProgress(r);
+  lossTotal = r.loss_total;
+  if (Array.isArray(r.loss) && r.loss.length > 0) trace.push([step, r.loss]);
+}
+
 function chunk(token) {
   if (!running || token !== runToken) return;
-  const kk = selfTimed ? k : Math.max(1, Math.min(k, config.steps - step));
+  const kk = clip(k);
   const t0 = now();
   const r = parse(lab.step(kk));
   const dt = now() - t0;
@@ -115,18 +135,17 @@ function chunk(token) {
     sendFrame();
     return;
   }
-  step = r.step;
-  lossTotal = r.loss_total;
-  if (Array.isArray(r.loss)) trace.push([step, r.loss]);
-  if (typeof r.done === 'boolean') selfTimed = true;
-  // Adapt k towards CHUNK_MS per call; at most double per chunk so a slow outlier cannot explode it.
-  if (dt < 0.5) k = Math.min(MAX_K, k * 2);
-  else k = Math.max(1, Math.min(MAX_K, k * 2, Math.round((kk * CHUNK_MS) / dt)));
-  const sps = (kk * 1000) / Math.max(dt, 0.01);
-  stepsPerSec = stepsPerSec ? 0.8 * stepsPerSec + 0.2 * sps : sps;
-  if (selfTimed ? r.done : step >= config.steps) {
+  record(r);
+  if (kk > 0) {
+    // Adapt k towards CHUNK_MS per call; at most double per chunk so a slow outlier cannot explode it.
+    if (dt < 0.5) k = Math.min(MAX_K, k * 2);
+    else k = Math.max(1, Math.min(MAX_K, k * 2, Math.round((kk * CHUNK_MS) / dt)));
+    const sps = (kk * 1000) / Math.max(dt, 0.01);
+    stepsPerSec = stepsPerSec ? 0.8 * stepsPerSec + 0.2 * sps : sps;
+  }
+  // A call that could train nothing ends the run too (done or not: another would do the same).
+  if (done || kk === 0) {
     stop();
-    done = true;
     sendFrame();
     return;
   }
@@ -137,17 +156,9 @@ function chunk(token) {
 // ---- requests ---------------------------------------------------------------------------
 function adopt(answer) {
   config = answer.config;
-  step = 0;
+  adoptProgress(answer);
   lossTotal = NaN;
-  done = false;
   trace = [];
-  selfTimed = false;
-  const listed = parse(lab.buffers());
-  const list = Array.isArray(listed) ? listed : [];
-  shapes = {};
-  for (const b of list) shapes[b.name] = b.shape;
-  // kind 'toy': the buffers of P.FRAME_BUFFERS; other kinds: every buffer the lab lists.
-  names = kind === 'toy' ? P.FRAME_BUFFERS.filter((n) => n in shapes) : Object.keys(shapes);
 }
 
 function handle(msg) {
@@ -157,9 +168,10 @@ function handle(msg) {
   switch (msg.type) {
     case R.CONFIGURE: {
       stop();
-      kind = msg.kind || 'toy';
-      const a = parse(lab.configure(kind, JSON.stringify(msg.config)));
-      if (!a.ok) { config = null; names = []; return P.reply(msg.id, false, { error: a.error }); }
+      const kind = msg.kind || 'toy';
+      const json = JSON.stringify(msg.config);
+      const a = parse(msg.bytes ? lab.configureWithFile(kind, json, msg.bytes) : lab.configure(kind, json));
+      if (!a.ok) { config = null; return P.reply(msg.id, false, { error: a.error }); }
       adopt(a);
       sendFrame();
       return P.reply(msg.id, true, { config });
@@ -175,7 +187,7 @@ function handle(msg) {
     }
     case R.PLAY: {
       if (!config) return P.reply(msg.id, false, { error: 'not configured' });
-      if (done) return P.reply(msg.id, false, { error: `already trained ${config.steps} steps: reset first` });
+      if (done) return P.reply(msg.id, false, { error: `already trained ${totalSteps} steps: reset first` });
       if (!running) {
         running = true;
         runToken++;
@@ -194,13 +206,9 @@ function handle(msg) {
     case R.STEP: {
       if (!config) return P.reply(msg.id, false, { error: 'not configured' });
       stop();
-      const r = parse(lab.step(msg.k));
+      const r = parse(lab.step(clip(msg.k)));
       if (!r.ok) return P.reply(msg.id, false, { error: r.error });
-      step = r.step;
-      lossTotal = r.loss_total;
-      if (Array.isArray(r.loss)) trace.push([step, r.loss]);
-      if (typeof r.done === 'boolean') selfTimed = true;
-      done = selfTimed ? r.done : step >= config.steps;
+      record(r);
       sendFrame();
       return P.reply(msg.id, true);
     }
@@ -213,11 +221,9 @@ function handle(msg) {
       return P.reply(msg.id, true, { bytes: lab.exportedBytes().slice(), step });
     }
     case R.IMPORT: {  // issue 7: a model file replaces the experiment (a bad file changes nothing)
-      const k = msg.kind || 'toy';
-      const a = parse(lab.importSafetensors(k, msg.bytes));
+      const a = parse(lab.importSafetensors(msg.kind || 'toy', msg.bytes));
       if (!a.ok) return P.reply(msg.id, false, { error: a.error });
       stop();
-      kind = k;
       adopt(a);
       sendFrame();
       return P.reply(msg.id, true, { config });

@@ -1,51 +1,43 @@
 // views/arrows.js: the geometry of a model with m = 2 (or 1) hidden dimensions: each feature's
 // column W_i drawn as an arrow from the origin, coloured by importance (yellow = most important).
 // Digons (antipodal pairs), triangles and pentagons appear as training goes (paper Figure 1, §4).
-// Dumb view: constructor(parent, {size, small}), update({W, n, m}), reset(). W row-major (m, n).
-import { makeCanvas, clear, featureColor, text, hover, fmt } from './canvas.js';
+// Dumb view: constructor(parent, {size, small}), update({W, n, m}), draw(ctx, w, h, data), reset().
+// W row-major (m, n).
+import { CanvasView, featureColor, text, hover, fmt } from './canvas.js';
 
-export class ArrowsView {
+export class ArrowsView extends CanvasView {
   constructor(parent, { size = 220, small = false } = {}) {
+    super(parent, size, size, 'feature directions as arrows', small ? '' : 'waiting for the first frame…');
     this.small = small;
-    this.c = makeCanvas(parent, size, size, 'feature directions as arrows');
-    this.tips = []; // [x, y, text] of each arrow head, for the hover readout
     if (!small) {
       hover(this.c, (x, y) => {
         let best = '';
         let bd = 15 * 15;
-        for (const [px, py, s] of this.tips) {
+        for (const [px, py, s] of this.hits || []) {
           const d = (px - x) ** 2 + (py - y) ** 2;
           if (d < bd) { bd = d; best = s; }
         }
         return best;
       });
     }
-    this.reset();
   }
 
-  reset() {
-    this.tips = [];
-    clear(this.c);
-    if (!this.small) text(this.c, 'waiting for the first frame…', 4, 14);
-  }
-
-  update({ W, n, m }) {
-    const c = this.c;
-    const ctx = c.ctx;
-    clear(c);
+  /** Draws the arrows; returns [x, y, text] of each arrow head, for the hover readout. */
+  draw(ctx, w, h, { W, n, m }) {
     if (m > 2) {
-      text(c, `m = ${m}: arrows need m ≤ 2`, c.w / 2, c.h / 2, { align: 'center', size: this.small ? 9 : 11 });
-      return;
+      text(ctx, `m = ${m}: arrows need m ≤ 2`, w / 2, h / 2, { align: 'center', size: this.small ? 9 : 11 });
+      return [];
     }
-    const cx = c.w / 2;
-    const cy = c.h / 2;
+    const cx = w / 2;
+    const cy = h / 2;
     let maxNorm = 1;
     for (let i = 0; i < n; i++) {
       const x = W[i];
       const y = m === 2 ? W[n + i] : 0;
-      maxNorm = Math.max(maxNorm, Math.hypot(x, y));
+      const r = Math.hypot(x, y);
+      if (r > maxNorm && r < Infinity) maxNorm = r;  // NaN and ∞ (also from 1e308² overflowing) never set the scale
     }
-    const R = (Math.min(c.w, c.h) / 2 - (this.small ? 4 : 14)) / maxNorm;
+    const R = (Math.min(w, h) / 2 - (this.small ? 4 : 14)) / maxNorm;
     // Guides: the unit circle and the axes.
     ctx.strokeStyle = '#e3e3e3';
     ctx.lineWidth = 1;
@@ -55,16 +47,17 @@ export class ArrowsView {
     if (m === 2) { ctx.moveTo(cx, cy - R * maxNorm); ctx.lineTo(cx, cy + R * maxNorm); }
     ctx.stroke();
     // Least important first, so the important ones are drawn on top.
-    this.tips = [];
+    const tips = [];
     for (let i = n - 1; i >= 0; i--) {
       const x = W[i];
       const y = m === 2 ? W[n + i] : 0;
+      if (!(Math.hypot(x, y) < Infinity)) continue;  // NaN, ±∞ or an overflowing norm: no arrow
       const off = m === 1 ? (i - (n - 1) / 2) * (this.small ? 3 : 6) : 0;
       const px = cx + R * x;
       const py = cy - R * y + off;
       const col = featureColor(i, n);
       const ang = m === 2 ? ` at ${fmt((Math.atan2(y, x) * 180) / Math.PI, 3)}°` : '';
-      this.tips.push([px, py, `feature ${i}: ‖W_${i}‖ = ${fmt(Math.hypot(x, y))}${ang}`]);
+      tips.push([px, py, `feature ${i}: ‖W_${i}‖ = ${fmt(Math.hypot(x, y))}${ang}`]);
       ctx.strokeStyle = col;
       ctx.fillStyle = col;
       ctx.lineWidth = this.small ? 1.5 : 2.5;
@@ -76,18 +69,19 @@ export class ArrowsView {
       if (len > 2) {
         const ux = (px - cx) / len;
         const uy = (py - cy - off) / len;
-        const h = this.small ? 4 : 8;
+        const a = this.small ? 4 : 8;
         ctx.beginPath();
         ctx.moveTo(px, py);
-        ctx.lineTo(px - h * ux - (h / 2) * uy, py - h * uy + (h / 2) * ux);
-        ctx.lineTo(px - h * ux + (h / 2) * uy, py - h * uy - (h / 2) * ux);
+        ctx.lineTo(px - a * ux - (a / 2) * uy, py - a * uy + (a / 2) * ux);
+        ctx.lineTo(px - a * ux + (a / 2) * uy, py - a * uy - (a / 2) * ux);
         ctx.closePath();
         ctx.fill();
       }
       if (!this.small && len > 12 && n <= 12) {
-        text(c, String(i), px + 10 * (px - cx) / len, py + 10 * (py - cy - off) / len,
+        text(ctx, String(i), px + 10 * (px - cx) / len, py + 10 * (py - cy - off) / len,
           { align: 'center', baseline: 'middle', size: 10, color: '#333' });
       }
     }
+    return tips;
   }
 }

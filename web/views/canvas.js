@@ -1,16 +1,20 @@
-// views/canvas.js: what every view shares: a crisp (device-pixel) canvas, colour scales, and a
-// pixel-exact heatmap blit. Not a view itself; no state.
+// views/canvas.js: what every view shares: a crisp (device-pixel) canvas, the CanvasView base
+// (update(data) keeps the data and draws it on the view's canvas; draw(ctx, w, h, data) draws
+// into any 2-D context: the canvas, export.js's SvgContext, a test's fake), colour scales, and a
+// pixel-exact heatmap blit. Axes, ticks and legends are axis.js.
 // Colours follow the paper's figures: a diverging blue–white–red scale for WᵀW, and a
 // dark-to-yellow scale for "superposition" (interference).
+import { label as axisLabel } from './axis.js';
 
-/** A canvas of CSS size w×h drawn at device resolution. Returns {canvas, ctx, w, h}. */
+/** A canvas of CSS size w×h drawn at device resolution, appended to parent (if one is given).
+ * Returns {canvas, ctx, w, h}. */
 export function makeCanvas(parent, w, h, label) {
   const canvas = document.createElement('canvas');
   if (label) {
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', label);
   }
-  parent.appendChild(canvas);
+  if (parent) parent.appendChild(canvas);
   const c = { canvas, ctx: canvas.getContext('2d'), w: 0, h: 0 };
   resize(c, w, h);
   return c;
@@ -30,6 +34,46 @@ export function resize(c, w, h) {
 
 export function clear(c) {
   c.ctx.clearRect(0, 0, c.w, c.h);
+}
+
+/**
+ * The base of every single-canvas view. A view keeps its last data (`this.data`, what export.js
+ * saves as JSON/CSV/.npy) and draws it with draw(ctx, w, h, data), which touches nothing but ctx
+ * (so the same call renders the PNG canvas, the SVG, or a test's fake context) and returns what
+ * the view's hover readout needs (`this.hits`). A view whose height follows its data overrides
+ * size(data) → {w, h}.
+ */
+export class CanvasView {
+  /** A canvas of w×h CSS pixels in parent, showing `empty` (no text if ''). The message is drawn
+   * before the canvas joins the document: a canvas in the document resolves a new font against
+   * the document's style, which forces a style recalculation whenever the page has just added
+   * elements (a page builds its panels in one task: that was one recalculation per panel). */
+  constructor(parent, w, h, label, empty = 'waiting for the first frame…') {
+    this.c = makeCanvas(null, w, h, label);
+    this.empty = empty;
+    this.reset();
+    parent.appendChild(this.c.canvas);
+  }
+
+  /** The CSS size the view draws `data` at (its canvas size unless the data sets it). */
+  size() { return { w: this.c.w, h: this.c.h }; }
+
+  /** Keep the data and draw it on the view's own canvas. */
+  update(data) {
+    this.data = data;
+    const { w, h } = this.size(data);
+    if (w !== this.c.w || h !== this.c.h) resize(this.c, w, h);  // only when the shape changes
+    else clear(this.c);
+    this.hits = this.draw(this.c.ctx, w, h, data);
+  }
+
+  /** Forget the data; show the empty message. */
+  reset() {
+    this.data = undefined;
+    this.hits = null;
+    clear(this.c);
+    if (this.empty) text(this.c.ctx, this.empty, 4, 14);
+  }
 }
 
 const clamp = (x, a, b) => (x < a ? a : x > b ? b : x);
@@ -76,14 +120,24 @@ export function interferenceColor(x) {
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
 
+// One scratch canvas for every blit: its pixels are copied into the target at once (drawImage; an
+// SvgContext embeds them as a PNG at once), so sharing it is safe.
+let scratchCanvas = null;
+function scratch(cols, rows) {
+  if (!scratchCanvas) {
+    scratchCanvas = typeof document !== 'undefined' ? document.createElement('canvas') : new OffscreenCanvas(1, 1);
+  }
+  if (scratchCanvas.width !== cols || scratchCanvas.height !== rows) { scratchCanvas.width = cols; scratchCanvas.height = rows; }
+  return scratchCanvas;
+}
+
 /**
  * Draw a rows×cols grid of values (row-major, from `offset`) as a heatmap into the rectangle
- * (x, y, w, h), one image pixel per cell scaled without smoothing (fast for large n).
+ * (x, y, w, h) of ctx, one image pixel per cell scaled without smoothing (fast for large n).
  */
-export function blitHeatmap(c, values, offset, rows, cols, x, y, w, h, scale = 1) {
-  if (!c.scratch) c.scratch = document.createElement('canvas');
-  const s = c.scratch;
-  if (s.width !== cols || s.height !== rows) { s.width = cols; s.height = rows; }
+export function blitHeatmap(ctx, values, offset, rows, cols, x, y, w, h, scale = 1) {
+  if (!(rows > 0 && cols > 0)) return;
+  const s = scratch(cols, rows);
   const sctx = s.getContext('2d');
   const img = sctx.createImageData(cols, rows);
   const px = img.data;
@@ -98,18 +152,13 @@ export function blitHeatmap(c, values, offset, rows, cols, x, y, w, h, scale = 1
     px[o + 3] = 255;
   }
   sctx.putImageData(img, 0, 0);
-  c.ctx.imageSmoothingEnabled = false;
-  c.ctx.drawImage(s, x, y, w, h);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(s, x, y, w, h);
 }
 
-/** Small text helper (canvas text is never HTML). */
-export function text(c, str, x, y, { align = 'left', baseline = 'alphabetic', color = '#555', size = 11, bold = false } = {}) {
-  const ctx = c.ctx;
-  ctx.fillStyle = color;
-  ctx.font = `${bold ? '600 ' : ''}${size}px system-ui, -apple-system, "Segoe UI", sans-serif`;
-  ctx.textAlign = align;
-  ctx.textBaseline = baseline;
-  ctx.fillText(str, x, y);
+/** Canvas text into ctx (canvas text is never HTML); size 11 px unless told. */
+export function text(ctx, str, x, y, opts = {}) {
+  axisLabel(ctx, str, x, y, { size: 11, ...opts });
 }
 
 /** The "sticky" fractions of §5 of the paper: dimensionalities features tend to settle on. */
@@ -118,8 +167,12 @@ export const STICKY = [
   { v: 1 / 2, label: '1/2' }, { v: 2 / 5, label: '2/5' },
 ];
 
+/** The sticky fractions as an axis's ticks (axis.js): 1 solid, the others dashed. */
+export const STICKY_TICKS = STICKY.map((s) => ({ v: s.v, label: s.label, color: s.v === 1 ? '#aaa' : '#ddd', dash: s.v === 1 ? [] : [3, 3] }));
+
 export function fmt(x, digits = 3) {
   if (!Number.isFinite(x)) return '–';
+  digits = Number.isFinite(digits) ? Math.max(1, Math.min(21, Math.round(digits))) : 3;
   if (x === 0) return '0';
   const a = Math.abs(x);
   if (a >= 1e4 || a < 1e-3) return x.toExponential(2);

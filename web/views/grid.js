@@ -1,7 +1,8 @@
 // views/grid.js: small multiples, one tile per instance (as in the paper's figures, which lay
 // models side by side from dense to sparse). A tile shows the arrows for m ≤ 2, else WᵀW.
 // Clicking a tile selects that instance for the detail views.
-// Dumb view: constructor(parent, {onSelect}), update({K, n, m, W, WtW, p, dpf, sel}), reset().
+// Dumb view: constructor(parent, {onSelect}), update({K, n, m, W, WtW, p, dpf, sel}), reset();
+// several canvases in HTML tiles, so no single draw(ctx): export saves its PNG and its data.
 import { makeCanvas, clear, blitHeatmap, fmt } from './canvas.js';
 import { ArrowsView } from './arrows.js';
 
@@ -17,6 +18,7 @@ export class SmallMultiplesView {
   }
 
   reset() {
+    this.data = undefined;
     this.root.replaceChildren();
     this.key = '';
     this.tiles = [];
@@ -45,17 +47,19 @@ export class SmallMultiplesView {
     }
   }
 
-  update({ K, n, m, W, WtW, p, dpf, sel }) {
+  update(data) {
+    const { K, n, m, W, WtW, p, dpf, sel } = data;
     const mode = m <= 2 ? 'arrows' : 'heatmap';
     if (this.key !== `${K}:${mode}`) this.build(K, mode);
+    this.data = data;
     for (let k = 0; k < K; k++) {
       const t = this.tiles[k];
       if (mode === 'arrows') t.view.update({ W: W.subarray(k * m * n, (k + 1) * m * n), n, m });
       else {
         clear(t.view.c);
         let max = 1;
-        for (let i = k * n * n; i < (k + 1) * n * n; i++) max = Math.max(max, Math.abs(WtW[i]));
-        blitHeatmap(t.view.c, WtW, k * n * n, n, n, 0, 0, this.tile, this.tile, max <= 1.5 ? 1 : max);
+        for (let i = k * n * n; i < (k + 1) * n * n; i++) { const a = Math.abs(WtW[i]); if (a > max && a < Infinity) max = a; }
+        blitHeatmap(t.view.c.ctx, WtW, k * n * n, n, n, 0, 0, this.tile, this.tile, max <= 1.5 ? 1 : max);
       }
       const s = `p = ${fmt(p[k], 2)} · ${fmt(dpf[k], 2)} dims/feature`;
       if (s !== t.text) { t.cap.textContent = s; t.text = s; }

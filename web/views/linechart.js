@@ -1,62 +1,55 @@
 // views/linechart.js: the training loss of every instance against the step (log scale), the
 // selected instance drawn thick. L = E_x Σ_i I_i (x_i − x′_i)².
-// Dumb view: constructor(parent), update({steps, losses, K, sel}), reset();
+// Dumb view: constructor(parent), update({steps, losses, K, sel}), draw(ctx, w, h, data), reset();
 // steps: number[]; losses: number[][] (losses[k][t] for instance k at steps[t]).
-import { makeCanvas, clear, text, fmt, featureColor } from './canvas.js';
+import { CanvasView, fmt, featureColor } from './canvas.js';
+import { drawChart, linearScale, logScale } from './axis.js';
 
-export class LossChartView {
+export class LossChartView extends CanvasView {
   constructor(parent, { width = 300, height = 170 } = {}) {
-    this.c = makeCanvas(parent, width, height, 'loss curve');
-    this.reset();
+    super(parent, width, height, 'loss curve', 'the loss appears here once training starts');
   }
 
-  reset() {
-    clear(this.c);
-    text(this.c, 'the loss appears here once training starts', 4, 14);
+  update(data) {
+    if (data.steps.length < 2) { this.reset(); this.data = data; return; }
+    super.update(data);
   }
 
-  update({ steps, losses, K, sel }) {
-    const c = this.c;
-    const ctx = c.ctx;
-    clear(c);
-    if (steps.length < 2) { this.reset(); return; }
-    const left = 44;
-    const top = 8;
-    const W = c.w - left - 8;
-    const H = c.h - top - 26;
+  draw(ctx, w, h, { steps, losses, K, sel }) {
+    if (steps.length < 2) return null;
     let lo = Infinity;
     let hi = -Infinity;
-    for (const row of losses) for (const v of row) if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    if (!(hi > 0)) return;
+    for (const row of losses) for (const v of row) if (v > 0 && v < Infinity) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    if (!(hi > 0)) { lo = 1e-3; hi = 1; }
     lo = Math.max(lo, hi * 1e-4); // at most four decades: the noise floor of sparse instances is not the story
-    let a = Math.floor(Math.log10(lo));
-    let b = Math.ceil(Math.log10(hi));
-    if (b <= a) b = a + 1;
-    const s0 = steps[0];
-    const s1 = steps[steps.length - 1];
-    const x = (s) => left + (W * (s - s0)) / Math.max(1, s1 - s0);
-    const y = (v) => top + H * (1 - (Math.log10(Math.max(v, 10 ** a)) - a) / (b - a));
-    ctx.strokeStyle = '#eee';
-    for (let d = a; d <= b; d++) {
-      ctx.beginPath(); ctx.moveTo(left, y(10 ** d) + 0.5); ctx.lineTo(left + W, y(10 ** d) + 0.5); ctx.stroke();
-      text(c, d < -3 ? `1e${d}` : fmt(10 ** d), left - 4, y(10 ** d), { align: 'right', baseline: 'middle', size: 10 });
-    }
-    const draw = (k, width, color) => {
+    const y = logScale(lo, hi);
+    const last = losses[sel] ? losses[sel][steps.length - 1] : NaN;
+    const others = K > 1 ? [{ label: 'other instances', color: featureColor(0, 2), width: 1 }] : [];
+    const f = drawChart(ctx, w, h, {
+      x: linearScale(steps[0], steps[steps.length - 1]), y, xTitle: 'step', yTitle: 'loss',
+      legend: [{ label: `instance ${sel}: ${fmt(last)}`, color: '#111', width: 2.2 }, ...others],
+    });
+    const Y = (v) => f.Y(Math.max(v, y.lo));
+    const line = (k, width, color) => {
       ctx.strokeStyle = color;
       ctx.lineWidth = width;
       ctx.beginPath();
       const row = losses[k];
-      for (let t = 0; t < steps.length; t++) { if (t === 0) ctx.moveTo(x(steps[t]), y(row[t])); else ctx.lineTo(x(steps[t]), y(row[t])); }
+      let pen = false;
+      for (let t = 0; t < steps.length; t++) {
+        const px = f.X(steps[t]);
+        const py = Y(row[t]);
+        if (!Number.isFinite(px) || !Number.isFinite(py)) { pen = false; continue; }
+        if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+        pen = true;
+      }
       ctx.stroke();
     };
-    for (let k = 0; k < K; k++) if (k !== sel) draw(k, 1, featureColor(K - 1 - k, K).replace('rgb', 'rgba').replace(')', ',0.55)'));
-    if (sel >= 0 && sel < K) draw(sel, 2.2, '#111');
-    ctx.lineWidth = 1;
-    ctx.strokeStyle = '#999';
-    ctx.beginPath(); ctx.moveTo(left, top + H + 0.5); ctx.lineTo(left + W, top + H + 0.5); ctx.stroke();
-    text(c, String(s0), left, top + H + 12, { size: 10 });
-    text(c, String(s1), left + W, top + H + 12, { align: 'right', size: 10 });
-    text(c, 'step', left + W / 2, top + H + 12, { align: 'center', size: 10 });
-    text(c, `instance ${sel}: ${fmt(losses[sel] ? losses[sel][steps.length - 1] : NaN)}`, left + W, top + 10, { align: 'right', size: 10, color: '#111' });
+    ctx.save();
+    f.clip();
+    for (let k = 0; k < K; k++) if (k !== sel && losses[k]) line(k, 1, featureColor(K - 1 - k, K).replace('rgb', 'rgba').replace(')', ',0.55)'));
+    if (sel >= 0 && sel < K && losses[sel]) line(sel, 2.2, '#111');
+    ctx.restore();
+    return null;
   }
 }

@@ -1,18 +1,25 @@
-// views/xyplot.js: lines and points in a box with linear axes (the suppression page's a(c) curve
-// with its trained points, and the transfer curves f(x)).
-// Dumb view: constructor(parent, options), update({lines, points}), reset(). Draws only what it
-// is given; canvas text is never HTML.
-//   options: {width, height, x: [lo, hi], y: [lo, hi], xLabel, yLabel, label (aria), empty}
+// views/xyplot.js: lines and points in a box with linear or log axes (axis.js): the suppression
+// page's a(c) curve with its trained points and its transfer curves f(x), the SAE page's curves,
+// the grokking page's accuracy and loss on a log-epoch axis.
+// Dumb view: constructor(parent, options), update({lines, points, x, y}), draw(ctx, w, h, data),
+// reset(). Draws only what it is given; canvas text is never HTML.
+//   options: {width, height, x: [lo, hi], y: [lo, hi], xScale / yScale: 'linear' | 'log',
+//             xLabel, yLabel (axis titles, with units), legend: [{label, color, dash, dot}],
+//             xTicks / yTicks: [{v, label}] (instead of nice ticks), label (aria), empty}
 //   lines:   [{xy: Float32Array|number[] (x0, y0, x1, y1, ...), color, width, dash: [..]}]
-//   points:  [{x, y, color, r, ring: bool, label, dy}] (dy moves the label down; NaN points are skipped)
-import { makeCanvas, clear, text, fmt } from './canvas.js';
+//   points:  [{x, y, color, r, ring: bool, label}] (labels are placed so they do not overlap;
+//            non-finite points are skipped)
+//   x, y:    [lo, hi] for this data (else the ranges of options / setRange)
+import { CanvasView } from './canvas.js';
+import { drawChart, scale, label as drawLabel, FONT } from './axis.js';
 
-export class XYPlotView {
-  constructor(parent, { width = 300, height = 220, x = [0, 1], y = [0, 1], xLabel = 'x', yLabel = 'y',
-    label = 'plot', empty = 'waiting for the first frame' } = {}) {
-    this.c = makeCanvas(parent, width, height, label);
-    this.opts = { x, y, xLabel, yLabel, empty };
-    this.reset();
+const LABEL_SIZE = 11;
+
+export class XYPlotView extends CanvasView {
+  constructor(parent, { width = 300, height = 220, x = [0, 1], y = [0, 1], xScale = 'linear', yScale = 'linear',
+    xLabel = 'x', yLabel = 'y', legend = [], xTicks = null, yTicks = null, label = 'plot', empty = 'waiting for the first frame' } = {}) {
+    super(parent, width, height, label, empty);
+    this.opts = { x, y, xScale, yScale, xLabel, yLabel, legend, xTicks, yTicks };
   }
 
   /** Change the axis ranges (takes effect at the next update). */
@@ -21,47 +28,14 @@ export class XYPlotView {
     if (y) this.opts.y = y;
   }
 
-  reset() {
-    clear(this.c);
-    text(this.c, this.opts.empty, 8, 16);
-  }
-
-  update({ lines = [], points = [] }) {
-    const c = this.c;
-    const ctx = c.ctx;
-    clear(c);
-    const left = 40;
-    const top = 10;
-    const W = c.w - left - 10;
-    const H = c.h - top - 34;
-    const [x0, x1] = this.opts.x;
-    const [y0, y1] = this.opts.y;
-    const X = (v) => left + (W * (v - x0)) / (x1 - x0);
-    const Y = (v) => top + H * (1 - (v - y0) / (y1 - y0));
-    // grid and ticks: 5 divisions per axis
-    ctx.lineWidth = 1;
-    for (let i = 0; i <= 5; i++) {
-      const xv = x0 + ((x1 - x0) * i) / 5;
-      const yv = y0 + ((y1 - y0) * i) / 5;
-      ctx.strokeStyle = '#eee';
-      ctx.beginPath(); ctx.moveTo(Math.round(X(xv)) + 0.5, top); ctx.lineTo(Math.round(X(xv)) + 0.5, top + H); ctx.stroke();
-      ctx.beginPath(); ctx.moveTo(left, Math.round(Y(yv)) + 0.5); ctx.lineTo(left + W, Math.round(Y(yv)) + 0.5); ctx.stroke();
-      text(c, fmt(xv, 2), X(xv), top + H + 12, { align: 'center', size: 10 });
-      text(c, fmt(yv, 2), left - 4, Y(yv), { align: 'right', baseline: 'middle', size: 10 });
-    }
-    ctx.strokeStyle = '#999';
-    ctx.strokeRect(left + 0.5, top + 0.5, W, H);
-    text(c, this.opts.xLabel, left + W / 2, top + H + 26, { align: 'center', size: 11 });
+  draw(ctx, w, h, { lines = [], points = [], x, y, legend }) {
+    const o = this.opts;
+    const [x0, x1] = x || o.x;
+    const [y0, y1] = y || o.y;
+    const f = drawChart(ctx, w, h, { x: scale(o.xScale, x0, x1), y: scale(o.yScale, y0, y1), xTitle: o.xLabel,
+      yTitle: o.yLabel, legend: legend || o.legend, xTicks: o.xTicks, yTicks: o.yTicks });
     ctx.save();
-    ctx.translate(10, top + H / 2);
-    ctx.rotate(-Math.PI / 2);
-    text(c, this.opts.yLabel, 0, 0, { align: 'center', baseline: 'middle', size: 11 });
-    ctx.restore();
-    // clip the data to the box
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left, top - 4, W, H + 8);
-    ctx.clip();
+    f.clip();
     for (const line of lines) {
       const xy = line.xy;
       ctx.strokeStyle = line.color || '#111';
@@ -70,21 +44,54 @@ export class XYPlotView {
       ctx.beginPath();
       let pen = false;
       for (let i = 0; i + 1 < xy.length; i += 2) {
-        if (!Number.isFinite(xy[i]) || !Number.isFinite(xy[i + 1])) { pen = false; continue; }
-        if (pen) ctx.lineTo(X(xy[i]), Y(xy[i + 1])); else ctx.moveTo(X(xy[i]), Y(xy[i + 1]));
+        const px = f.X(xy[i]);
+        const py = f.Y(xy[i + 1]);
+        if (!Number.isFinite(px) || !Number.isFinite(py)) { pen = false; continue; }
+        if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
         pen = true;
       }
       ctx.stroke();
     }
     ctx.setLineDash([]);
+    const placed = [];
     for (const p of points) {
-      if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) continue;
+      const px = f.X(p.x);
+      const py = f.Y(p.y);
+      if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
       ctx.beginPath();
-      ctx.arc(X(p.x), Y(p.y), p.r || 4, 0, 2 * Math.PI);
+      ctx.arc(px, py, p.r || 4, 0, 2 * Math.PI);
       if (p.ring) { ctx.strokeStyle = p.color || '#111'; ctx.lineWidth = 2; ctx.stroke(); }
       else { ctx.fillStyle = p.color || '#111'; ctx.fill(); }
-      if (p.label) text(c, p.label, X(p.x) + 9, Y(p.y) - 6 + (p.dy || 0), { size: 11, color: p.color || '#111', bold: true });
+      if (p.label) {
+        const at = placeLabel(ctx, p.label, px, py, (p.r || 4) + 4, f, placed);
+        drawLabel(ctx, p.label, at.x, at.y, { size: LABEL_SIZE, color: p.color || '#111', bold: true, baseline: 'middle' });
+      }
     }
     ctx.restore();
+    return null;
   }
+}
+
+/**
+ * A place for a point's label beside the point (right, left, above, below, then further out)
+ * that overlaps no label placed before it and stays in the frame; the first candidate if none
+ * is free. Records the chosen box in `placed`.
+ */
+function placeLabel(ctx, str, px, py, gap, f, placed) {
+  ctx.font = `600 ${LABEL_SIZE}px ${FONT}`;
+  const m = ctx.measureText ? ctx.measureText(str).width : NaN;
+  const tw = Number.isFinite(m) ? m : str.length * LABEL_SIZE * 0.6;
+  const th = LABEL_SIZE + 2;
+  const candidates = [];
+  for (const k of [0, 1, 2, 3]) {
+    const d = k * th;
+    candidates.push([px + gap, py - d], [px + gap, py + d], [px - gap - tw, py - d], [px - gap - tw, py + d]);
+  }
+  const box = ([x, y]) => ({ x0: x, x1: x + tw, y0: y - th / 2, y1: y + th / 2 });
+  const inside = (b) => b.x0 >= f.left && b.x1 <= f.left + f.width && b.y0 >= f.top - 4 && b.y1 <= f.top + f.height + 4;
+  const free = (b) => placed.every((q) => b.x1 <= q.x0 || b.x0 >= q.x1 || b.y1 <= q.y0 || b.y0 >= q.y1);
+  let pick = candidates.find((c) => { const b = box(c); return inside(b) && free(b); });
+  if (!pick) pick = candidates.find((c) => free(box(c))) || candidates[0];
+  placed.push(box(pick));
+  return { x: pick[0], y: pick[1] };
 }

@@ -85,3 +85,68 @@ test('course notes: three embedded demos train, auto-size, and nothing leaves lo
   assert.deepEqual(problems, [], problems.join('\n'));
   await page.close();
 });
+
+// issue 14 #10: every demo shows what its caption says, sized to its content, at 1440 px and at
+// 390 px: the SAE demo goes through the embed kit (no masthead, no note about `embed`, an "open
+// in full lab" link, toy-model activations as its caption says); nothing in a demo is cut off
+// sideways; the "open in full lab" link covers nothing (it covered the suppression demo's c).
+for (const width of [1440, 390]) {
+  test(`course notes at ${width} px: each demo is embedded through the kit, fits, and shows its caption`, async () => {
+    const page = await lab.open('examples/course-notes.html', { waitReady: false });
+    await page.setViewportSize({ width, height: 900 });
+    const settled = async (id, path) => {
+      for (let i = 0; i < 300; i++) {
+        const g = await (await page.$(`#${id}`)).contentFrame();
+        try {
+          if (g && g.url().includes(path) && await g.evaluate(() => !!(window.superpose && window.superpose.lastFrame))) return g;
+        } catch { /* navigating */ }
+        await page.waitForTimeout(200);
+      }
+      throw new Error(`${id} never showed ${path}`);
+    };
+    const frames = {
+      'demo-toy': await settled('demo-toy', 'embed.html'),
+      'demo-suppression': await settled('demo-suppression', 'suppression.html'),
+      'demo-sae': await settled('demo-sae', 'sae.html'),
+    };
+    await page.waitForTimeout(1500);  // size messages after the first frames
+    for (const [id, f] of Object.entries(frames)) {
+      await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+      const m = await f.evaluate(() => {
+        const head = document.querySelector('header.masthead');
+        const notes = document.getElementById('notes');
+        // the content's height (the document's scrollHeight is never below the frame's height)
+        const body = document.body;
+        const height = body.getBoundingClientRect().bottom + window.scrollY + (parseFloat(getComputedStyle(body).marginBottom) || 0);
+        return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, height,
+          masthead: !!head && getComputedStyle(head).display !== 'none',
+          notes: notes && !notes.hidden ? notes.textContent : '', embedded: !!(window.superposeEmbed && window.superposeEmbed.embedded) };
+      });
+      assert.ok(m.scrollWidth <= m.innerWidth, `${id} at ${width}: content ${m.scrollWidth} px in a ${m.innerWidth} px frame`);
+      assert.equal(m.masthead, false, `${id}: no masthead`);
+      assert.equal(m.notes, '', `${id}: no note (e.g. "unknown setting 'embed'")`);
+      assert.equal(m.embedded, true, `${id}: embedded through the kit`);
+      const h = Number(await page.locator(`#${id}`).getAttribute('data-autosized'));
+      assert.ok(Math.abs(h - Math.min(4000, m.height)) <= 4, `${id}: the frame is sized to its content (${h} px frame, ${m.height} px content)`);
+    }
+    // The SAE demo: its caption says toy-model activations, and that is what it trains on.
+    assert.match(await page.locator('#demo-sae + figcaption').textContent(), /toy-model activations/);
+    assert.equal(await frames['demo-sae'].evaluate(() => window.superpose.state.data), 'toy');
+    for (const id of ['demo-suppression', 'demo-sae']) {
+      assert.equal(await frames[id].locator('.embed-open').count(), 1, `${id}: an "open in full lab" link`);
+    }
+    // The link covers nothing: not the c readout, nor anything of the toolbar.
+    const overlap = await frames['demo-suppression'].evaluate(() => {
+      const a = document.querySelector('.embed-open').getBoundingClientRect();
+      const hits = [];
+      for (const e of document.querySelectorAll('.bar *, #c-value')) {
+        const b = e.getBoundingClientRect();
+        if (b.width && b.height && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) hits.push(e.id || e.tagName);
+      }
+      return hits;
+    });
+    assert.deepEqual(overlap, [], 'the "open in full lab" link covers nothing');
+    await page.screenshot({ path: screenshotPath(`course-notes-${width}.png`), fullPage: true });
+    await page.close();
+  });
+}

@@ -12,11 +12,13 @@ before(async () => { lab = await startLab(); });
 after(async () => { if (lab) await lab.close(); });
 
 const noProblems = (page) => assert.deepEqual(page.problems, [], `problems on the page:\n${page.problems.join('\n')}`);
+// The history's named columns (docs/wasm-api.md), as rows {epoch, train_acc, test_acc, ...}; each
+// column's shape is its current length.
+const HISTORY = ['epoch', 'train_acc', 'test_acc', 'train_loss', 'test_loss', 'weight_norm'];
 const history = (b) => {
-  const h = b.history;
-  const rows = [];
-  for (let i = 0; i < h.data.length / 6; i++) rows.push(h.data.slice(6 * i, 6 * i + 6));  // plain arrays (readState)
-  return rows;
+  const H = b.history_epoch.shape[0];
+  for (const c of HISTORY) assert.deepEqual(b[`history_${c}`].shape, [H], `history_${c}`);
+  return Array.from({ length: H }, (_, i) => Object.fromEntries(HISTORY.map((c) => [c, b[`history_${c}`].data[i]])));
 };
 
 test('the small preset groks on the page: memorises first, then test accuracy ≥ 99%', async () => {
@@ -51,8 +53,9 @@ test('without weight decay and with few pairs, the page shows memorisation only'
   const rows = history(s.frame.buffers);
   assert.ok(rows.length > 0, `no history at epoch ${s.frame.buffers.epoch.data}`);
   const last = rows.at(-1);
-  assert.equal(last[1], 1, `train accuracy ${last[1]}`);
-  assert.ok(last[2] < 0.1, `test accuracy ${last[2]}`);
+  assert.equal(last.train_acc, 1, `train accuracy ${last.train_acc}`);
+  assert.ok(last.test_acc < 0.1, `test accuracy ${last.test_acc}`);
+  assert.ok(last.epoch <= s.frame.step && last.epoch > s.frame.step - 10, `last point at epoch ${last.epoch}`);
   assert.equal(await page.locator('#t-50').textContent(), 'not yet');
   noProblems(page);
   await page.close();

@@ -131,7 +131,7 @@ const HOSTILE_PAGES = [
     keys: ['data', 'archs', 'l1', 'k', 'latents', 'sweep', 'seed'],
     extra: ['latents=1e309', 'latents=4294967296', 'k=NaN', 'l1=-Infinity', 'archs=relu,<b>x</b>', 'data=npy',
       'sweep=2', 'seed=99999999999999999999'],
-    defaults: (c) => { assert.deepEqual(c.archs, ['relu', 'topk']); assert.equal(c.n_latents, 256); assert.equal(c.k, 5); assert.equal(c.l1, 0.3); assert.equal(c.data, 'synthetic'); },
+    defaults: (c) => { assert.deepEqual(c.archs, ['relu', 'topk']); assert.equal(c.n_latents, 512); assert.equal(c.k, 5); assert.equal(c.l1, 0.3); assert.equal(c.data, 'synthetic'); },
     trained: () => { const f = window.superpose.lastFrame; return f && f.step > 0 && f.buffers.metrics; },
   },
   {
@@ -139,7 +139,7 @@ const HOSTILE_PAGES = [
     keys: ['p', 'width', 'frac', 'wd', 'lr', 'model', 'loss', 'seed'],
     extra: ['p=1000000007', 'width=1e9', 'width=NaN', 'frac=1e-400', 'wd=-0.5', 'lr=Infinity', 'model=__proto__', 'seed=-1'],
     defaults: (c) => { assert.deepEqual([c.p, c.width, c.train_fraction, c.weight_decay, c.lr, c.model, c.loss], [97, 500, 0.3, 1, 0.001, 'mlp', 'mse']); },
-    trained: () => { const f = window.superpose.lastFrame; return f && f.step > 0 && f.buffers.history; },
+    trained: () => { const f = window.superpose.lastFrame; return f && f.step > 0 && f.buffers.history_epoch; },
   },
 ];
 

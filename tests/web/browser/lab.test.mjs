@@ -187,3 +187,40 @@ test('the n=5/m=2 sparse preset ends with five arrows of similar length about 72
   noProblems(page);
   await page.close();
 });
+
+// Issue 14 #8: a very large model ran at 0.56 steps/s with no word on how long it would take.
+test('the toolbar shows the expected time of a run, and says so when a run is long', async () => {
+  // Slow on purpose: 8 instances of 100 features in 50 dims on batches of 4096, for 10^6 steps.
+  const page = await lab.open('index.html#n=100&m=50&k=8&batch=4096&steps=1000000&autoplay=0');
+  await page.click('#play');
+  await page.waitForFunction(() => document.querySelector('#speed').textContent !== '', null, { timeout: 60000 });
+  const slow = await page.evaluate(() => {
+    const f = window.superpose.lastFrame, el = document.querySelector('#speed');
+    return { text: el.textContent, slow: el.classList.contains('slow'), sps: f.stepsPerSec, step: f.step, total: f.totalSteps };
+  });
+  console.log(`# slow run: "${slow.text}"`);
+  assert.equal(slow.total, 1000000);
+  assert.equal(slow.slow, true);
+  assert.match(slow.text, /^[\d.,]+ steps\/s · a long run: about [\d.,]+ (h|h \d+ min|days) more/);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: screenshotPath('toy-slow-run-1440.png') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: screenshotPath('toy-slow-run-390.png') });
+  console.log(`# screenshots ${screenshotPath('toy-slow-run-1440.png')}, ${screenshotPath('toy-slow-run-390.png')}`);
+  await page.click('#play');  // pause: the time is gone with the speed
+  await page.waitForFunction(() => !window.superpose.lastFrame.running, null, { timeout: 30000 });
+  assert.equal(await page.locator('#speed').textContent(), '');
+  noProblems(page);
+  await page.close();
+
+  // A short run: the time left in seconds, not called long.
+  const fast = await lab.open('index.html#preset=importance&autoplay=0&steps=50000');
+  await fast.click('#play');
+  await fast.waitForFunction(() => / left$/.test(document.querySelector('#speed').textContent), null, { timeout: 60000 });
+  const text = await fast.locator('#speed').textContent();
+  console.log(`# short run: "${text}"`);
+  assert.match(text, /^[\d.,]+ steps\/s · (\d+ s|\d+ min( \d+ s)?) left$/);
+  assert.equal(await fast.locator('#speed.slow').count(), 0);
+  noProblems(fast);
+  await fast.close();
+});

@@ -3,7 +3,8 @@
 // by side, the metrics table and the views fill in as text and canvases, TopK's held-out L0 is
 // k, the URL hash carries the state (a link reproduces the experiment), a malformed hash falls
 // back with a note, the toy-model preset draws the 2-D arrows (ARENA: dead latents without
-// resampling, 5/5 features with it), and nothing logs an error.
+// resampling, 5/5 features with it), a .npy file the user opens trains (its bytes reach the
+// session as they are), and nothing logs an error.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab, readState, screenshotPath } from '../harness.mjs';
@@ -127,6 +128,29 @@ test('toy data is ARENA: dead latents without resampling, 5/5 features with it',
   await page.close();
 });
 
+test('a link and the menu agree: sae.html#data=toy trains λ 0.6 and k 1 (issue 14.4)', async () => {
+  const page = await lab.open('sae.html#data=toy');
+  await page.waitForFunction(() => window.superpose.config && window.superpose.config.data === 'toy', null, { timeout: 30000 });
+  let s = await readState(page);
+  assert.deepEqual([s.config.l1, s.config.k], [0.6, 1], 'the link applies the toy preset');
+  assert.equal(s.config.runs.find((r) => r.arch === 'topk').k, 1);
+  assert.equal(await page.locator('#l1-value').textContent(), '0.60');
+  assert.equal(await page.locator('#k-value').textContent(), '1');
+  // The menu: away and back to toy gives the same config.
+  await page.locator('#data').selectOption('synthetic');
+  await page.waitForFunction(() => window.superpose.config && window.superpose.config.data === 'synthetic', null, { timeout: 30000 });
+  await page.locator('#data').selectOption('toy');
+  await page.waitForFunction(() => window.superpose.config && window.superpose.config.data === 'toy', null, { timeout: 30000 });
+  s = await readState(page);
+  assert.deepEqual([s.config.l1, s.config.k], [0.6, 1], 'the menu applies the same preset');
+  // A link that carries λ keeps it, with the preset's k.
+  await page.evaluate(() => { location.hash = '#data=toy&l1=0.2'; });
+  await page.waitForFunction(() => window.superpose.config && window.superpose.config.l1 === 0.2, null, { timeout: 30000 });
+  assert.equal((await readState(page)).config.k, 1);
+  noProblems(page);
+  await page.close();
+});
+
 test('TopK on the toy data runs with k = 1 of its 5 latents; its k sweep stays below 5', async () => {
   let page = await lab.open('sae.html#data=toy&archs=topk&l1=0.6&k=1');
   await framesAfter(page, 100);
@@ -141,4 +165,59 @@ test('TopK on the toy data runs with k = 1 of its 5 latents; its k sweep stays b
   assert.deepEqual(s.config.runs.map((r) => r.k), [1, 2, 3]);
   noProblems(page);
   await page.close();
+});
+
+// A (rows, cols) float32 .npy file, as numpy.save writes it (format 1.0, header padded to 64).
+function npyFile(rows, cols, value) {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const out = Buffer.alloc(10 + header.length + 4 * rows * cols);
+  out.write('\x93NUMPY', 0, 'latin1');
+  out[6] = 1;
+  out.writeUInt16LE(header.length, 8);
+  out.write(header, 10, 'latin1');
+  for (let i = 0; i < rows * cols; i++) out.writeFloatLE(value(i), 10 + header.length + 4 * i);
+  return out;
+}
+
+test('a .npy file the user opens trains as it is: its bytes reach the session (no base64)', async () => {
+  const page = await lab.open('sae.html#archs=topk&latents=16&k=2');
+  await framesAfter(page, 1);
+  const buffer = npyFile(200, 6, (i) => ((i * 37) % 101) / 101);
+  await page.setInputFiles('#npy-file', { name: 'acts.npy', mimeType: 'application/octet-stream', buffer });
+  await page.waitForFunction(() => {
+    const S = window.superpose;
+    return S.config && S.config.data === 'npy' && S.lastFrame && S.lastFrame.step > 0;
+  }, null, { timeout: 60000 });
+  const s = await readState(page);
+  assert.equal(s.config.input_dim, 6, "the file's columns are the input dimension");
+  assert.equal(s.config.true_features_known, false);
+  assert.ok(!('npy_base64' in s.config));
+  assert.equal(await page.locator('#error').isHidden(), true);
+  noProblems(page);
+  await page.close();
+});
+
+// Issue 14 #3: one link ran 6018, 6036 or 6046 steps by the timing of its last chunk, so its
+// metrics differed in the third decimal. A run stops exactly at its configured steps, and the
+// same link gives the same numbers, to the bit.
+test('the same link twice: the run stops exactly at its steps and gives the same metrics', async () => {
+  const link = 'sae.html#latents=64&archs=relu,topk&k=3&seed=5';
+  const runs = [];
+  for (let i = 0; i < 2; i++) {
+    const page = await lab.open(link);
+    await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.done, null, { timeout: 180000 });
+    const s = await readState(page);
+    runs.push({ step: s.frame.step, total: s.frame.totalSteps, steps: s.config.steps, metrics: s.frame.buffers.metrics.data,
+      status: await page.locator('#status').textContent() });
+    noProblems(page);
+    await page.close();
+  }
+  const [a, b] = runs;
+  assert.equal(a.step, a.steps, `stopped at ${a.step} of ${a.steps}`);
+  assert.equal(a.total, a.steps);
+  assert.equal(b.step, b.steps);
+  assert.equal(a.status, `trained (${a.steps} steps)`);
+  assert.equal(a.metrics.length, 16);  // 2 runs × 8 metrics
+  assert.deepEqual(b.metrics, a.metrics, 'the same link gave other metrics');
 });

@@ -1,7 +1,10 @@
 // The feature-suppression page (web/pages/suppression/suppression.html) in a real browser (Debian's Chromium via
 // playwright-core, the built site). Checks what issue 4 asks: no console errors, the trained
 // point lands near 1 − c/2, moving the c slider retrains and the point follows, the fixes decode
-// ~1, the state lives in the URL hash, and a malformed hash falls back with a note.
+// ~1, the state lives in the URL hash, and a malformed hash falls back with a note. Issue 14: with
+// several features the page names one latent per feature as what it is (not the optimum) and
+// shows the losses that decide; the fixes say why they miss 1; ticking "decoder bias" leaves no
+// text naming a curve that is not drawn; the labels of a(c) never pile up.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab, readState, screenshotPath } from '../harness.mjs';
@@ -31,7 +34,9 @@ test('the suppression page trains at once: the trained point is 1 − c/2, the f
   for (let i = 0; i < b.sweep.shape[0]; i++) assert.ok(Math.abs(sw[3 * i + 1] - sw[3 * i + 2]) < 0.02, `sweep c=${sw[3 * i]}: ${sw[3 * i + 1]} vs ${sw[3 * i + 2]}`);
   // the readouts and formulas are on the page, as text
   assert.equal(await page.locator('#row-none td').first().textContent(), b.trained_activation.data[0].toFixed(3));
-  assert.match(await page.locator('#formula-a').textContent(), /a = 1 − c·n\/2/);
+  assert.match(await page.locator('#formula-a').textContent(), /a = 1 − c\/2/);
+  assert.match(await page.locator('#ac-explain').textContent(), /Black: the optimum; at this c a = 0\.800/);
+  assert.equal(await page.locator('#loss-verdict').isHidden(), true, 'one feature: no losses to compare');
   assert.equal(await page.locator('.panel .formula').count() >= 5, true);
   assert.equal(await page.locator('#error').isHidden(), true);
   assert.equal(await page.locator('canvas').count(), 4);
@@ -78,6 +83,92 @@ test('a link reproduces its experiment; a malformed hash falls back with a note'
   assert.equal(await page.locator('#notes b').count(), 0, 'hash text is never HTML');
   noProblems(page);
   await page.close();
+});
+
+const trainedWith = (page, want) => page.waitForFunction((w) => {
+  const S = window.superpose;
+  return S.config && Object.entries(w).every(([k, v]) => S.config[k] === v) && S.lastFrame && S.lastFrame.done;
+}, want, { timeout: 120000 });
+const text = (page, id) => page.locator(`#${id}`).textContent();
+
+async function screenshots(page, name) {
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    const file = screenshotPath(`${name}-${width}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    console.log(`# screenshot ${file}`);
+  }
+}
+
+test('several features: one latent per feature is drawn as not the optimum, the losses decide, the fixes say why', async () => {
+  const page = await lab.open('suppression.html#n=3');
+  await trainedWith(page, { l1: 0.4, n_features: 3 });
+  const b = (await readState(page)).frame.buffers;
+  assert.ok(Number.isNaN(b.analytic_activation.data[0]), 'no closed form for n ≥ 2');
+  assert.ok(Math.abs(b.monosemantic_activation.data[0] - 0.4) < 1e-6);
+  const [trained, mono, bound] = b.expected_loss.data;
+  assert.ok(bound <= trained && trained < mono - 0.04, `losses ${trained} ${mono} ${bound}`);
+  assert.ok(b.trained_activation.data[0] < 0.3, `trained ${b.trained_activation.data[0]}: below 1 − c·n/2 = 0.4`);
+  assert.match(await text(page, 'formula-a'), /one latent per feature: a = 1 − c·n\/2 \(dashed\) — not the optimum/);
+  const explain = await text(page, 'ac-explain');
+  assert.doesNotMatch(explain, /Black: the optimum/);
+  assert.match(explain, /one latent per feature, a = 0\.400 at this c\. It is not the optimum here/);
+  const verdict = await text(page, 'loss-verdict');
+  assert.match(verdict, new RegExp(`trained ${trained.toFixed(3)}, one latent per feature ${mono.toFixed(3)}, no dictionary below ${bound.toFixed(3)}: the trained encoder is the better optimum`));
+  assert.match(await text(page, 'transfer-explain'), /Black dots: one latent per feature, max\(0, x − c·3\/2\); not the optimum/);
+  assert.doesNotMatch(await text(page, 'formula-transfer-none'), /optimum max/);
+  // the scale fix cannot return mixed latents to 1, and says so; the gated one decodes 1
+  assert.equal(b.fix_outcome.data[1], 3);
+  assert.match(await text(page, 'fix-notes'), /The scale vector decodes 0\.\d{3}, not 1: its latents mix features/);
+  assert.ok(Math.abs(b.effective_activation.data[2] - 1) < 0.05);
+  await screenshots(page, 'suppression-n3');
+  noProblems(page);
+  await page.close();
+});
+
+test('ticking "decoder bias" leaves no text naming a curve that is not drawn', async () => {
+  const page = await lab.open('suppression.html');
+  await trainedWith(page, { l1: 0.4, decoder_bias: false });
+  assert.match(await text(page, 'transfer-explain'), /Black dots: the L1 optimum/);
+  await page.locator('#bias').check();
+  await trainedWith(page, { l1: 0.4, decoder_bias: true });
+  let b = (await readState(page)).frame.buffers;
+  assert.ok(Math.abs(b.analytic_activation.data[0] - 0.6) < 1e-6, 'a = 1 − c/(2(1 − p))');
+  assert.match(await text(page, 'formula-a'), /with a decoder bias b: a = 1 − c \/ \(2\(1 − p\)\)/);
+  assert.match(await text(page, 'ac-explain'), /Black: the optimum; at this c a = 0\.600/);
+  const transfer = await text(page, 'transfer-explain');
+  assert.doesNotMatch(transfer, /Black dots/);
+  assert.match(transfer, /No black dots: with a decoder bias/);
+  assert.doesNotMatch(await text(page, 'formula-transfer-none'), /optimum/);
+  assert.doesNotMatch(await text(page, 'formula-transfer-scale'), /s\* = /);
+  // uniform magnitudes with a bias: no closed form, no curve, and no text naming one
+  await page.locator('#mag').selectOption('uniform');
+  await trainedWith(page, { decoder_bias: true, magnitude: 'uniform' });
+  b = (await readState(page)).frame.buffers;
+  assert.ok(Number.isNaN(b.analytic_activation.data[0]));
+  assert.doesNotMatch(await text(page, 'ac-explain'), /Black/);
+  assert.match(await text(page, 'ac-explain'), /no curve/);
+  assert.match(await text(page, 'formula-a'), /no closed form/);
+  noProblems(page);
+  await page.close();
+});
+
+test('the labels of a(c) never pile up (merged where the points meet)', async () => {
+  for (const hash of ['c=0.1', 'n=4', 'c=0.4']) {
+    const page = await lab.open(`suppression.html#${hash}`);
+    await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.done && window.superpose.acLabels, null, { timeout: 120000 });
+    const labels = await page.evaluate(() => window.superpose.acLabels);
+    const names = labels.flatMap((l) => l.label.split(', ')).sort();
+    assert.deepEqual(names, ['gated', 'scale', 'trained'], `${hash}: every point named once`);
+    for (let i = 0; i < labels.length; i++) {
+      for (let j = i + 1; j < labels.length; j++) {
+        assert.ok(Math.abs(labels[i].y - labels[j].y) >= 0.1, `${hash}: labels ${JSON.stringify(labels)}`);
+      }
+    }
+    if (hash === 'c=0.1') await screenshots(page, 'suppression-c01');
+    noProblems(page);
+    await page.close();
+  }
 });
 
 test('the toy page links to the suppression page', async () => {

@@ -17,6 +17,8 @@ test('kitHash carries the options to the experiment page; pageOf knows the exper
   assert.equal(pageOf('suppression'), 'suppression.html');
   assert.equal(pageOf('toy'), 'embed.html');
   assert.equal(pageOf('sae'), 'sae.html');
+  assert.equal(pageOf('steer'), 'steer.html');
+  assert.equal(pageOf('grok'), 'grok.html');  // every page embeds through the kit (issue 13)
   assert.equal(pageOf('constructor'), null);
   assert.equal(pageOf('nope'), null);
 });

@@ -3,7 +3,8 @@
 // download queue that keeps to Chromium's burst limit (10 downloads per second per frame).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toNpy, toCSV, toJSON, fileStem, SvgContext, download, pendingDownloads, dataUrlBytes } from '../../../web/export/export.js';
+import { toNpy, toCSV, toJSON, fileStem, SvgContext, download, pendingDownloads, dataUrlBytes, svgOfView, canSvg } from '../../../web/export/export.js';
+import { installFakeDom, fakeParent } from '../fake-dom.mjs';
 import { toyStem, toyNpy } from '../../../web/export/figures.js';
 
 test('toNpy writes a numpy 1.0 float32 C-order file', () => {
@@ -104,4 +105,31 @@ test('download starts at most 10 saves per second, in order, and none is lost', 
 
 test('dataUrlBytes decodes a base64 data URL', () => {
   assert.deepEqual([...dataUrlBytes('data:image/png;base64,iVBORw0KGgo=')], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+});
+
+test('svgOfView draws a view\'s data through its draw(ctx, w, h, data): the view\'s canvas and update untouched', async () => {
+  installFakeDom();
+  const { XYPlotView } = await import('../../../web/views/xyplot.js');
+  const { NormBarsView } = await import('../../../web/views/normbars.js');
+  const plot = new XYPlotView(fakeParent(), { width: 300, height: 200, x: [1, 1500], xScale: 'log', xLabel: 'epoch',
+    yLabel: 'accuracy', legend: [{ label: 'train', color: '#1971c2' }] });
+  const update = plot.update;
+  const data = { lines: [{ xy: [1, 0.1, 10, 0.5, 1000, 1], color: '#1971c2' }] };
+  plot.update(data);
+  assert.equal(plot.data, data, 'update keeps the data');
+  const own = plot.c.ctx;
+  const calls = own.calls;
+  const svg = svgOfView(plot);
+  assert.equal(own.calls, calls, 'nothing drawn on the view\'s own canvas');
+  assert.equal(plot.update, update, 'update is not patched');
+  assert.equal(plot.c.ctx, own, 'the context is not swapped');
+  assert.match(svg, /width="300" height="200"/);
+  for (const label of ['train', 'epoch', 'accuracy', '>1<', '>10<', '>100<', '>1k<']) assert.ok(svg.includes(label), `the SVG has ${label}`);
+  assert.equal(svgOfView(new XYPlotView(fakeParent())), null, 'no data yet: no SVG');
+  // A view whose height follows its data draws the SVG at that size.
+  const bars = new NormBarsView(fakeParent(), { width: 250 });
+  const n = 20;
+  const svg2 = svgOfView(bars, { norms: new Float32Array(n).fill(1), interference: new Float32Array(n), n });
+  assert.match(svg2, new RegExp(`width="250" height="${bars.size({ n }).h}"`));
+  assert.ok(canSvg(bars) && !canSvg({ update() {} }));
 });

@@ -13,12 +13,26 @@ await import('../../../web/lib/protocol.js');
 const P = globalThis.SuperposeProtocol;
 const { LabClient } = await import('../../../web/lib/client.js');
 
-// A fake lab.js: the module API of docs/wasm-api.md, with a loss that decays with the step.
+// A fake lab.js: the module API of docs/wasm-api.md, with a loss that decays with the step, and
+// the step contract's {step, total_steps, done} in every answer. Kind 'toy' has the toy buffers;
+// kind 'grow' one buffer whose shape grows with the step (like grok's history). Unlike a real
+// session, the fake's step(k) does not clip k at the run's end: it trains past it and records
+// every k it was asked (lab.asked), so the tests see what the worker asks for.
 const FAKE_LAB = `
 var createLab = function () {
-  function Lab() { this.cfg = null; this.t = 0; this.heap = new Float32Array(1 << 16); this.failAt = -1; }
+  function Lab() { this.cfg = null; this.t = 0; this.heap = new Float32Array(1 << 16); this.failAt = -1;
+    this.asked = []; globalThis.fakeLab = this; }
+  Lab.prototype.progress = function (body) {
+    body.step = this.t; body.total_steps = this.cfg.steps; body.done = this.t >= this.cfg.steps;
+    return JSON.stringify(body);
+  };
   Lab.prototype.configure = function (kind, json) {
+    if (kind === 'grow') {
+      this.kind = kind; this.cfg = { steps: JSON.parse(json).steps || 100, n_instances: 1 }; this.t = 0;
+      return this.progress({ ok: true, config: this.cfg });
+    }
     if (kind !== 'toy') return JSON.stringify({ ok: false, error: 'unknown kind ' + kind });
+    this.kind = kind;
     var c = JSON.parse(json);
     var d = { n_features: 5, n_hidden: 2, n_instances: 1, feature_probability: 0.05, importance_decay: 1,
       model: 'relu', correlation: 'none', batch_size: 1024, lr: 1e-3, steps: 10000, seed: 0 };
@@ -27,19 +41,21 @@ var createLab = function () {
     if (d.n_hidden > d.n_features) return JSON.stringify({ ok: false, error: 'n_hidden must be in [1, n_features]' });
     this.failAt = d.fail_at || -1; delete d.fail_at;
     this.cfg = d; this.t = 0;
-    return JSON.stringify({ ok: true, config: d });
+    return this.progress({ ok: true, config: d });
   };
-  Lab.prototype.reset = function () { this.t = 0; return JSON.stringify({ ok: true, config: this.cfg }); };
+  Lab.prototype.reset = function () { this.t = 0; return this.progress({ ok: true, config: this.cfg }); };
   Lab.prototype.step = function (k) {
     if (!this.cfg) return JSON.stringify({ ok: false, error: 'not configured' });
+    this.asked.push(k);
     this.t += k;
     if (this.failAt >= 0 && this.t >= this.failAt) return JSON.stringify({ ok: false, error: 'diverged (NaN)' });
     var K = this.cfg.n_instances, loss = [];
     for (var i = 0; i < K; i++) loss.push(1 / (1 + this.t));
     var spin = Date.now() + 0.2; while (Date.now() < spin) {}
-    return JSON.stringify({ ok: true, step: this.t, loss: loss, loss_total: K / (1 + this.t) });
+    return this.progress({ ok: true, loss: loss, loss_total: K / (1 + this.t) });
   };
   Lab.prototype.shapes = function () {
+    if (this.kind === 'grow') return { history_step: [this.t + 1] };
     var K = this.cfg.n_instances, n = this.cfg.n_features, m = this.cfg.n_hidden;
     return { W: [K, m, n], b: [K, n], WtW: [K, n, n], feature_norms: [K, n], interference: [K, n],
       dimensionality: [K, n], dims_per_feature: [K], loss: [K], feature_probability: [K], importance: [n] };
@@ -53,7 +69,7 @@ var createLab = function () {
     var s = this.shapes()[name];
     if (!s) return new Float32Array(0);
     var size = s.reduce(function (a, x) { return a * x; }, 1);
-    for (var i = 0; i < size; i++) this.heap[i] = name === 'loss' ? 1 / (1 + this.t) : this.t + i;
+    for (var i = 0; i < size; i++) this.heap[i] = name === 'loss' ? 1 / (1 + this.t) : name === 'history_step' ? i : this.t + i;
     return this.heap.subarray(0, size); // a view into the "heap", like embind's typed_memory_view
   };
   Lab.prototype.delete = function () {};
@@ -106,8 +122,10 @@ test('validateRequest accepts the five requests and rejects malformed ones', () 
   assert.equal(P.validateRequest(P.request(3, 'pause')), null);
   assert.equal(P.validateRequest(P.request(4, 'step', { k: 10 })), null);
   assert.equal(P.validateRequest(P.request(5, 'reset')), null);
+  assert.equal(P.validateRequest(P.request(6, 'configure', { config: {}, kind: 'sae', bytes: new Uint8Array(8) })), null);
   for (const bad of [null, 3, 'play', {}, { id: 1 }, { id: -1, type: 'play' }, { id: 1.5, type: 'play' },
     { id: 1, type: 'explode' }, { id: 1, type: 'configure' }, { id: 1, type: 'configure', config: [1] },
+    { id: 1, type: 'configure', config: {}, bytes: 'QUJD' }, { id: 1, type: 'configure', config: {}, bytes: [1, 2] },
     { id: 1, type: 'step' }, { id: 1, type: 'step', k: 0 }, { id: 1, type: 'step', k: 1e9 }, { id: 1, type: 'step', k: 2.5 }]) {
     assert.equal(typeof P.validateRequest(bad), 'string', JSON.stringify(bad));
   }
@@ -116,13 +134,16 @@ test('validateRequest accepts the five requests and rejects malformed ones', () 
 test('frames list every buffer for transfer and check shapes', () => {
   const a = new Float32Array(6);
   const b = new Float32Array(2);
-  const fr = P.frame({ step: 3, running: true, lossTotal: 0.5 }, { W: { shape: [1, 2, 3], data: a }, b: { shape: [2], data: b } });
+  const fr = P.frame({ step: 3, totalSteps: 10, running: true, lossTotal: 0.5 }, { W: { shape: [1, 2, 3], data: a }, b: { shape: [2], data: b } });
   const list = P.transferList(fr);
   assert.deepEqual(list.slice(0, 2), [a.buffer, b.buffer]);
   assert.deepEqual(list.slice(2), [fr.trace.steps.buffer, fr.trace.loss.buffer]);
   assert.equal(P.checkFrame(fr), null);
   fr.buffers.b.shape = [3];
   assert.match(P.checkFrame(fr), /buffer b/);
+  fr.buffers.b.shape = [2];
+  fr.step = 11;
+  assert.match(P.checkFrame(fr), /past totalSteps/);
 });
 
 test('worker: configure answers the filled-in config and sends a step-0 frame of transferred copies', async () => {
@@ -197,7 +218,7 @@ test('worker: play streams frames with growing step and falling loss; pause stop
   } finally { w.close(); }
 });
 
-test('worker: training stops at config.steps with done=true; a failure stops it with an error event', async () => {
+test('worker: training stops at total_steps with done=true; a failure stops it with an error event', async () => {
   const w = startWorker();
   try {
     w.send(P.request(1, 'configure', { config: { steps: 300 } }));
@@ -270,5 +291,62 @@ test('worker: pause and step send the final frame before their reply, even when 
     assert.equal(before(5).type, 'frame');
     assert.equal(before(5).step, fin.step + 1);
     assert.equal(before(5).buffers.W.data[0], Math.fround(fin.step + 1));
+  } finally { w.close(); }
+});
+
+// Issue 14 #3: a 6000-step SAE run stopped at 6018, 6036 or 6046 by the timing of its last chunk.
+test('worker: the last chunk is clipped: every run ends exactly at total_steps, whatever its length or kind', async () => {
+  for (const [kind, total] of [['grow', 1], ['grow', 7], ['grow', 1000], ['grow', 12345], ['toy', 777]]) {
+    const w = startWorker();
+    try {
+      w.send(P.request(1, 'configure', { kind, config: { steps: total } }));
+      w.send(P.request(2, 'play'));
+      await waitFor(() => frames(w).some((f) => f.done));
+      const lab = w.ctx.fakeLab;
+      const end = frames(w).find((f) => f.done);
+      assert.equal(end.step, total, `${kind} ${total}`);
+      assert.equal(end.totalSteps, total);
+      assert.equal(lab.t, total, 'the worker never asked past the end');
+      assert.ok(lab.asked.every((k) => k >= 1), 'no empty chunk before the end');
+      for (const f of frames(w)) assert.equal(P.checkFrame(f), null);
+      // Asking for more once done trains nothing (a step request is clipped too).
+      w.send(P.request(3, 'step', { k: 5 }));
+      await waitFor(() => replyTo(w, 3));
+      assert.equal(lab.t, total);
+      assert.equal(frames(w).at(-1).step, total);
+      assert.equal(frames(w).at(-1).done, true);
+    } finally { w.close(); }
+  }
+});
+
+test('worker: a step request is clipped at the end of the run; done comes from the answer', async () => {
+  const w = startWorker();
+  try {
+    w.send(P.request(1, 'configure', { kind: 'grow', config: { steps: 10 } }));
+    await waitFor(() => replyTo(w, 1));
+    assert.equal(frames(w).at(-1).totalSteps, 10);
+    w.send(P.request(2, 'step', { k: 7 }));
+    w.send(P.request(3, 'step', { k: 7 }));
+    await waitFor(() => replyTo(w, 3));
+    assert.deepEqual(Array.from(w.ctx.fakeLab.asked), [7, 3]);
+    assert.equal(frames(w).at(-1).step, 10);
+    assert.equal(frames(w).at(-1).done, true);
+    w.send(P.request(4, 'play'));
+    await waitFor(() => replyTo(w, 4));
+    assert.match(replyTo(w, 4).error, /already trained 10 steps/);
+  } finally { w.close(); }
+});
+
+test('worker: shapes travel with every frame (a buffer that grows with the run, any kind)', async () => {
+  const w = startWorker();
+  try {
+    w.send(P.request(1, 'configure', { kind: 'grow', config: { steps: 100 } }));
+    w.send(P.request(2, 'step', { k: 3 }));
+    w.send(P.request(3, 'step', { k: 4 }));
+    await waitFor(() => replyTo(w, 3));
+    const shapes = frames(w).map((f) => f.buffers.history_step.shape[0]);
+    assert.deepEqual(shapes, [1, 4, 8]);
+    assert.deepEqual(Array.from(frames(w).at(-1).buffers.history_step.data), [0, 1, 2, 3, 4, 5, 6, 7]);
+    for (const f of frames(w)) assert.equal(P.checkFrame(f), null);
   } finally { w.close(); }
 });

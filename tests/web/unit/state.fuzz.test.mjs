@@ -197,7 +197,7 @@ test('regressions found by the hash fuzzer', () => {
   // n=100, k=32, batch=65536 passed the per-field ranges but not the core's memory bound.
   const big = parseHash('#n=100&k=32&batch=65536');
   assert.ok(big.state.batch * 32 * 100 <= 16 * 1024 * 1024);
-  assert.match(big.notes.join('\n'), /too large for the browser; using batch 5242/);
+  assert.match(big.notes.join('\n'), /too large for the browser; clamped to batch 5242/);
   for (const hash of ['#seed=-0', '#preset=importance&p=', '#n=100&k=32&batch=65536']) {
     const out = parseHash(hash);
     checkState(out.state, out.notes);

@@ -149,3 +149,18 @@ test('formatNumber is the shortest exact decimal', () => {
   }
   assert.equal(formatNumber(0.001), '0.001');
 });
+
+// issue 14 #12: a note says what is used instead, truthfully and in full.
+test('notes: a clamped value says "clamped to"; an empty fallback is "ignored", never "using " and a blank', () => {
+  const m = parseHash('#n=3&m=5');
+  assert.equal(m.state.m, 3);
+  assert.match(m.notes.join('\n'), /clamped to m=3/);
+  const big = parseHash('#n=100&k=32&batch=65536');
+  assert.match(big.notes.join('\n'), /clamped to batch \d+/);
+  for (const h of ['#p=abc', '#p=2,0.5', '#p=', '#p=0.1,,0.2']) {
+    for (const note of parseHash(h).notes) {
+      assert.doesNotMatch(note, /using\s*$/, `${h}: "${note}" ends in a blank`);
+    }
+  }
+  assert.match(parseHash('#p=abc').notes.join('\n'), /“p=abc” is not .*; ignored$/);
+});

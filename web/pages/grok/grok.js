@@ -29,43 +29,44 @@ function sessionConfig(s) {
 }
 
 // ---- views ----------------------------------------------------------------------------------
-const X_MAX = Math.log10(EPOCHS + 1);
-const accPlot = new XYPlotView($('acc-plot'), { width: 400, height: 240, x: [0, X_MAX], y: [0, 1.02],
-  xLabel: 'log10(epoch + 1)', yLabel: 'accuracy', label: 'train and test accuracy against log epoch' });
-const lossPlot = new XYPlotView($('loss-plot'), { width: 400, height: 240, x: [0, X_MAX], y: [-5, 1],
-  xLabel: 'log10(epoch + 1)', yLabel: 'log10 loss', label: 'train and test loss against log epoch' });
+// Accuracy and loss against the epoch on a log axis labelled in epochs (1, 10, 100, 1k); the
+// history's first row, epoch 0, is drawn at the axis's left end, epoch 1.
+const LEGEND = [{ label: 'train', color: TRAIN }, { label: 'test', color: TEST }];
+const accPlot = new XYPlotView($('acc-plot'), { width: 400, height: 240, x: [1, EPOCHS], xScale: 'log', y: [0, 1.02],
+  xLabel: 'epoch (log scale)', yLabel: 'accuracy', legend: LEGEND, label: 'train and test accuracy against the epoch, log axis' });
+const lossPlot = new XYPlotView($('loss-plot'), { width: 400, height: 240, x: [1, EPOCHS], xScale: 'log', y: [1e-5, 10], yScale: 'log',
+  xLabel: 'epoch (log scale)', yLabel: 'loss (log scale)', legend: LEGEND, label: 'train and test loss against the epoch, log axes' });
 const normPlot = new XYPlotView($('norm-plot'), { width: 400, height: 240, x: [0, EPOCHS], y: [0, 60],
   xLabel: 'epoch', yLabel: '‖θ‖₂', label: 'total weight norm against epoch' });
 const specPlot = new XYPlotView($('spectrum-plot'), { width: 400, height: 240, x: [0, 48], y: [0, 1],
   xLabel: 'frequency k  /  rows sorted', yLabel: 'share (grey: of the largest)', label: 'Fourier spectrum of the embedding' });
 
-// The worker lists buffer shapes once per configure; the history grows, so its row count comes
-// from the data (6 values per row).
-function historyRows(b) { return Math.floor(b.history.data.length / 6); }
-
+// The history, one named column per quantity (docs/wasm-api.md, kind grok); each frame carries
+// their current length.
 function curves(b) {
-  const h = b.history;
-  const H = historyRows(b);
+  const epoch = b.history_epoch.data, trainAcc = b.history_train_acc.data, testAcc = b.history_test_acc.data;
+  const trainLoss = b.history_train_loss.data, testLoss = b.history_test_loss.data;
+  const weightNorm = b.history_weight_norm.data;
+  const H = epoch.length;
   const acc = [[], []];
   const loss = [[], []];
   const norm = [];
-  let yMin = 0;
+  let lossMin = 1;
   let normMax = 1;
   for (let i = 0; i < H; i++) {
-    const r = h.data.subarray(6 * i, 6 * i + 6);
-    const x = Math.log10(r[0] + 1);
-    acc[0].push(x, r[1]);
-    acc[1].push(x, r[2]);
-    const lt = Math.log10(Math.max(r[3], 1e-12));
-    const lv = Math.log10(Math.max(r[4], 1e-12));
+    const x = Math.max(1, epoch[i]);
+    acc[0].push(x, trainAcc[i]);
+    acc[1].push(x, testAcc[i]);
+    const lt = Math.max(trainLoss[i], 1e-12);
+    const lv = Math.max(testLoss[i], 1e-12);
     loss[0].push(x, lt);
     loss[1].push(x, lv);
-    yMin = Math.min(yMin, lt, lv);
-    norm.push(r[0], r[5]);
-    normMax = Math.max(normMax, r[5]);
+    lossMin = Math.min(lossMin, lt, lv);
+    norm.push(epoch[i], weightNorm[i]);
+    normMax = Math.max(normMax, weightNorm[i]);
   }
   accPlot.update({ lines: [{ xy: acc[0], color: TRAIN, width: 2 }, { xy: acc[1], color: TEST, width: 2 }] });
-  lossPlot.setRange({ y: [Math.floor(yMin), 1] });
+  lossPlot.setRange({ y: [10 ** Math.floor(Math.log10(lossMin)), 10] });
   lossPlot.update({ lines: [{ xy: loss[0], color: TRAIN, width: 2 }, { xy: loss[1], color: TEST, width: 2 }] });
   normPlot.setRange({ y: [0, Math.ceil(normMax * 1.1)] });
   normPlot.update({ lines: [{ xy: norm, color: '#111', width: 2 }] });
@@ -114,9 +115,9 @@ function paths(b) {
 
 client.onFrame((f) => {
   const b = f.buffers;
-  if (!b || !b.history) return;
-  const H = historyRows(b);
-  const acc = H ? b.history.data[6 * (H - 1) + 2] : 0;
+  if (!b || !b.history_test_acc) return;
+  const testAcc = b.history_test_acc.data;
+  const acc = testAcc.length ? testAcc[testAcc.length - 1] : 0;
   $('status').textContent = `${f.done ? 'trained' : 'training…'} epoch ${f.step}, test ${(100 * acc).toFixed(1)}%`;
   curves(b);
   spectrum(b);

@@ -7,16 +7,23 @@
 // name reaches the DOM as textContent or canvas text, never as HTML.
 // For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount, history).
 import { startPage } from '../../lib/page-boot.js';
-import { SAE, SAE_DATA_PRESETS } from '../../lib/page-states.js';
+import { SAE } from '../../lib/page-states.js';
 import { XYPlotView } from '../../views/xyplot.js';
+import { formatPower } from '../../views/axis.js';
 import { DictionaryView } from '../../views/dictionary.js';
 import { addSaeLensButtons } from '../../export/saelens-io.js';
 import { fileStem } from '../../export/export.js';
+import { showRunTime } from '../../lib/run-time.js';
 
 const COLORS = { relu: '#d9480f', gated: '#2b8a3e', jumprelu: '#1971c2', topk: '#862e9c', batchtopk: '#e67700' };
 const METRICS = ['l0', 'mse', 'fve', 'dead_fraction', 'dense_fraction', 'relative_reconstruction_bias', 'mmcs', 'recovered_fraction'];
-// The run: short enough that a change retrains in seconds (larger lr than the CLI's default).
-const RUN = { steps: 2000, batch_size: 512, lr: 1e-2, eval_batch: 1024 };
+// The synthetic data's run is the W2 recipe of the CLI and the benchmark: the session's defaults
+// (SaeConfig, docs/wasm-api.md: 3000 steps, batch 1024, its lr and schedule), so the page shows
+// what `superpose sae` and tests/unit/test_sae_recipe.cpp measure. Only the held-out batch is
+// smaller (metrics are refreshed every frame).
+const RUN = { eval_batch: 1024 };
+// The plots' step axis until the session answers with the run's own `steps`.
+const AXIS_STEPS = 3000;
 const DATA = {
   synthetic: { input_dim: 64, true_features: 256, active: 5 },
   // The ARENA exercise: 5 features in 2 hidden dims, feature probability 0.025, 5 latents from
@@ -24,7 +31,7 @@ const DATA = {
   // polysemantic; resampling (a latent silent for 100 steps, checked every 500) revives the dead
   // ones and 5/5 features are recovered (tests/unit/test_sae_arena.cpp measures the same).
   toy: { input_dim: 2, true_features: 5, active: 0.125, toy_steps: 3000, init: 'random', steps: 6000,
-    dead_window: 100, resample_every: 500 },
+    batch_size: 512, lr: 1e-2, dead_window: 100, resample_every: 500 },
 };
 const DEAD = '#9a9a9a';
 const SWEEP_L1 = [0.1, 0.3, 0.6];
@@ -40,7 +47,7 @@ const { S, client, showError } = page;
 
 function sessionConfig(s) {
   const c = { archs: s.archs.slice(), l1: s.l1, k: s.k, n_latents: s.latents, seed: s.seed, resample: s.resample === 1, ...RUN };
-  if (s.data === 'npy') Object.assign(c, { data: 'npy', npy_base64: S.npy });
+  if (s.data === 'npy') c.data = 'npy';  // the file's bytes go beside the config (configure)
   else Object.assign(c, { data: s.data }, DATA[s.data]);
   if (s.data === 'toy') c.n_latents = 5;  // ARENA: as many latents as features
   if (s.sweep === 1) Object.assign(c, { sweep_l1: SWEEP_L1, sweep_k: s.data === 'toy' ? SWEEP_K_TOY : SWEEP_K });
@@ -51,12 +58,16 @@ function sessionConfig(s) {
 // ---- views ----------------------------------------------------------------------------------
 const pareto = new XYPlotView($('pareto'), { width: 380, height: 280, x: [0, 40], y: [0, 1],
   xLabel: 'L0 (active latents per sample)', yLabel: 'fraction of variance explained', label: 'L0 against FVE for every run' });
-// The run's length: the toy preset trains longer than RUN.
-const runSteps = () => (S.config && S.config.steps) || RUN.steps;
-const lossPlot = new XYPlotView($('loss-plot'), { width: 320, height: 140, x: [0, RUN.steps], y: [0, 1], xLabel: 'step', yLabel: 'training loss', label: 'training loss curves' });
-const l0Plot = new XYPlotView($('l0-plot'), { width: 320, height: 140, x: [0, RUN.steps], y: [0, 40], xLabel: 'step', yLabel: 'held-out L0', label: 'L0 curves' });
-const fvePlot = new XYPlotView($('fve-plot'), { width: 320, height: 140, x: [0, RUN.steps], y: [0, 1], xLabel: 'step', yLabel: 'held-out FVE', label: 'FVE curves' });
-const density = new XYPlotView($('density'), { width: 360, height: 200, x: [0, 11], y: [0, 1], xLabel: 'dead | log10 frequency −5 … 0', yLabel: 'latents', label: 'feature density histograms' });
+// The run's length (the toy preset trains longer).
+const runSteps = () => (S.config && S.config.steps) || AXIS_STEPS;
+const lossPlot = new XYPlotView($('loss-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 1], xLabel: 'step', yLabel: 'training loss', label: 'training loss curves' });
+const l0Plot = new XYPlotView($('l0-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 40], xLabel: 'step', yLabel: 'held-out L0', label: 'L0 curves' });
+const fvePlot = new XYPlotView($('fve-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 1], xLabel: 'step', yLabel: 'held-out FVE', label: 'FVE curves' });
+// The density histogram's x: bin 0 (x in [0, 1]) holds the dead latents, then bins of half a
+// decade of firing frequency from 1e-5 (x = 1) to 1 (x = 11) (src/sae/sae_metrics.hpp).
+const DENSITY_TICKS = [{ v: 0.5, label: 'dead' }, ...[-5, -4, -3, -2, -1, 0].map((e) => ({ v: 11 + 2 * e, label: formatPower(10 ** e) }))];
+const density = new XYPlotView($('density'), { width: 360, height: 200, x: [0, 11], y: [0, 1], xTicks: DENSITY_TICKS,
+  xLabel: 'firing frequency (log scale)', yLabel: 'latents', label: 'feature density histograms' });
 const dictionary = new DictionaryView($('dictionary'), { width: 420 });
 // x reaches further right than left: room for the tips' labels ("3 dead"); about as many pixels per unit on both axes.
 const arrows = new XYPlotView($('arrows'), { width: 300, height: 260, x: [-1.2, 1.6], y: [-1.2, 1.2], xLabel: 'h₁', yLabel: 'h₂', label: 'decoder directions over the true feature arrows' });
@@ -138,10 +149,12 @@ function draw(f) {
     fveLines.push({ xy: fves, color, width: 1.5 });
     lossLines.push({ xy: losses, color, width: 1.2 });
   }
+  // One legend entry per architecture (a sweep's runs share their architecture's colour).
+  const legend = [...new Set(runs.map((r) => r.arch))].map((arch) => ({ label: arch, color: COLORS[arch] }));
   pareto.update({ lines, points });
   l0Plot.update({ lines: l0Lines });
   fvePlot.update({ lines: fveLines });
-  lossPlot.update({ lines: lossLines });
+  lossPlot.update({ lines: lossLines, legend });
   // density histograms, one step line per run
   const hist = b.density_histogram;
   const nb = hist.shape[1];
@@ -154,7 +167,7 @@ function draw(f) {
     for (let i = 0; i < nb; i++) xy.push(i, hist.data[r * nb + i], i + 1, hist.data[r * nb + i]);
     hl.push({ xy, color: COLORS[runs[r].arch], width: 1.5 });
   }
-  density.update({ lines: hl });
+  density.update({ lines: hl, legend });
   // dictionary of the selected run
   const sel = Math.min(R - 1, Number($('run-select').value) || 0);
   if (b.matched_decoder && b.true_features) {
@@ -197,7 +210,7 @@ client.onFrame((f) => {
   const loaded = S.config && S.config.loaded;
   $('status').textContent = loaded ? `loaded ${S.loadedName}: measured on this data, not trained`
     : f.done ? `trained (${f.step} steps)` : `training… step ${f.step}`;
-  $('speed').textContent = f.stepsPerSec && !loaded ? `${Math.round(f.stepsPerSec)} steps/s` : '';
+  showRunTime($('speed'), f);
   record(f);
   draw(f);
   if (!f.running && (f.done || loaded)) saelens.prefetch();  // the save button's files, ahead of a click
@@ -224,7 +237,7 @@ function syncControls(s) {
 const configure = page.serial(async () => {
   S.done = false;
   S.generation++;
-  const a = await client.configure(sessionConfig(S.state), 'sae');
+  const a = await client.configure(sessionConfig(S.state), 'sae', S.state.data === 'npy' ? S.npy : undefined);
   S.config = a.config;
   S.history = [];
   S.lossTrace = [];
@@ -238,12 +251,6 @@ function apply() {
   return configure();
 }
 
-function bytesToBase64(bytes) {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
 function bind() {
   syncControls(S.state);
   $('l1').addEventListener('input', (e) => { S.state.l1 = Number(e.target.value); apply(); });
@@ -251,13 +258,13 @@ function bind() {
   $('latents').addEventListener('change', (e) => { S.state.latents = Number(e.target.value); apply(); });
   $('sweep').addEventListener('change', (e) => { S.state.sweep = e.target.checked ? 1 : 0; apply(); });
   $('resample').addEventListener('change', (e) => { S.state.resample = e.target.checked ? 1 : 0; apply(); });
-  // A data source brings its preset λ and k (SAE_DATA_PRESETS); the hash then carries them.
-  $('data').addEventListener('change', (e) => { S.state.data = e.target.value; Object.assign(S.state, SAE_DATA_PRESETS[S.state.data] || {}); apply(); });
+  // A data source brings its preset λ and k (SAE_DATA_PRESETS), as from a link (SAE.applyPreset).
+  $('data').addEventListener('change', (e) => { SAE.applyPreset(S.state, e.target.value); apply(); });
   $('npy-file').addEventListener('change', async (e) => {
     const file = e.target.files && e.target.files[0];
     if (!file) return;
     if (file.size > 64 * 1024 * 1024) { showError(`${file.name} is larger than 64 MB`); return; }
-    S.npy = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
+    S.npy = new Uint8Array(await file.arrayBuffer());
     S.state.data = 'npy';
     apply();
   });

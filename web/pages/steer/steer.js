@@ -1,10 +1,12 @@
 // steer.js: the steer & ablate page (issue 6). Trains the "steer" session's toy model in the
 // worker, then shows the outputs before/after steering and the ablation effects heatmap.
 // State (direction, strength, input, target, mode, toy seed/n/m/p) lives in the URL hash, like
-// the toy page. What it is not: no training logic (the C++ session does it) and no framework.
+// the toy page, and each has a control. What it is not: no training logic (the C++ session does
+// it) and no framework.
 // For tests it exposes `window.superpose` (state, config, lastFrame, ready, errors).
-import { startPage } from '../../lib/page-boot.js';
+import { startPage, showNotes } from '../../lib/page-boot.js';
 import { STEER, steerLatents, steerDirectionLimit } from '../../lib/page-states.js';
+import { formatNumber } from '../../lib/hash-state.js';
 import { addSaeLensButtons } from '../../export/saelens-io.js';
 
 const $ = (id) => document.getElementById(id);
@@ -70,10 +72,48 @@ function avoidDeadDefault() {
   return true;
 }
 
+// The strength slider spans the table's whole range, [-100, 100] (issue 14.6: it stopped at ±3, so
+// #strength=50 showed the thumb at 3 beside the label 50.00). Its position t in [-1, 1] is
+// symmetric-log, strength = sign(t)·(e^{|t|·ln(1+max)} − 1), so [-3, 3] keeps 30% of the track.
+const STRENGTH = STEER.byName.get('strength');
+const STRENGTH_SPAN = Math.log1p(Math.max(-STRENGTH.min, STRENGTH.max));
+const strengthPosition = (x) => Math.sign(x) * Math.log1p(Math.abs(x)) / STRENGTH_SPAN;
+const strengthAt = (t) => Math.min(STRENGTH.max, Math.max(STRENGTH.min, Math.sign(t) * Math.expm1(Math.abs(t) * STRENGTH_SPAN)));
+// The label: two decimals, or every digit a link carries (1.234 is not shown as 1.23).
+const strengthText = (x) => (Number(x.toFixed(2)) === x ? x.toFixed(2) : formatNumber(x));
+
+function showStrength(x) {
+  $('strength').value = String(strengthPosition(x));
+  $('strength').setAttribute('aria-valuetext', strengthText(x));
+  $('strength-value').textContent = strengthText(x);
+}
+
+// The toy model's controls (n, m, p, seed): their ranges come from the state table, and a typed
+// value goes through the table's own parser and cross-field rules (m ≤ n, the direction exists),
+// exactly as the same value in the link would.
+const MODEL_KEYS = ['n', 'm', 'p', 'seed'];
+for (const key of MODEL_KEYS) {
+  const f = STEER.byName.get(key);
+  $(key).min = String(f.min);
+  $(key).max = String(f.max);
+}
+
+function setModel(key, raw) {
+  // A loaded SAELens file fits one model only: a new model trains the default SAE again.
+  const base = S.state.sae === 'saelens' ? { ...S.state, sae: STEER.byName.get('sae').def } : S.state;
+  const next = STEER.parse(`${STEER.serialise(base)}&${encodeURIComponent(key)}=${encodeURIComponent(raw)}`);
+  showNotes(next);
+  S.state = next.state;
+  S.ready = false;
+  fillDirections(S.state);
+  syncControls(S.state);
+  apply();
+}
+
 function syncControls(s) {
+  for (const key of MODEL_KEYS) $(key).value = String(s[key]);
   $('sae').value = s.sae;
-  $('strength').value = String(s.strength);
-  $('strength-value').textContent = Number(s.strength).toFixed(2);
+  showStrength(s.strength);
   $('input').value = s.input;
   $('target').value = s.target;
   $('mode').value = s.mode;
@@ -109,7 +149,7 @@ function drawOutputs(f) {
     const row = bars.children[i];
     row.querySelector('.before').style.width = `${(100 * Math.max(0, before[i])) / top}%`;
     row.querySelector('.after').style.width = `${(100 * Math.max(0, after[i])) / top}%`;
-    row.querySelector('output').textContent = after[i].toFixed(2);
+    row.querySelector('output').textContent = `${before[i].toFixed(2)} → ${after[i].toFixed(2)}`;
     row.title = `feature ${i}: before ${before[i].toFixed(3)}, after ${after[i].toFixed(3)}`;
     const switched = after[i] > OFF && !(before[i] > OFF);
     row.classList.toggle('on', switched);
@@ -149,6 +189,9 @@ function drawEffects(f) {
       td.title = `${S.state.target} ${idx[r]}, feature ${j}: loss change ${v.toExponential(2)}`;
     }
   }
+  // The colour scale: white at 0, full colour at ±max (the largest |loss change| shown).
+  $('scale-min').textContent = max > 0 ? (-max).toExponential(1) : '0';
+  $('scale-max').textContent = max > 0 ? `+${max.toExponential(1)}` : '0';
   $('diagonality').textContent = f.buffers.diagonality.data[0].toFixed(3);
 }
 
@@ -174,10 +217,12 @@ function bind() {
     apply();
   });
   $('strength').addEventListener('input', (e) => {
-    S.state.strength = Number(e.target.value);
-    $('strength-value').textContent = S.state.strength.toFixed(2);
+    // A drag lands on hundredths (short links); the thumb moves to the value it stands for.
+    S.state.strength = Math.round(strengthAt(Number(e.target.value)) * 100) / 100 + 0;
+    showStrength(S.state.strength);
     apply();
   });
+  for (const key of MODEL_KEYS) $(key).addEventListener('change', (e) => setModel(key, e.target.value));
   for (const key of ['input', 'target', 'mode']) {
     $(key).addEventListener('change', (e) => { S.state[key] = e.target.value; apply(); });
   }

@@ -2,7 +2,7 @@
 //
 // What it is: reads the URL hash into the state (state.js), builds the controls from the state
 // table and the panels from panels.js, talks to the training worker (client.js), keeps the loss
-// history, and redraws the views with the latest frame once per animation frame.
+// history, and redraws the views with the latest frame, a few milliseconds per animation frame.
 // What it is not: no training (worker.js) and no drawing (views/). Nothing from the URL or the
 // worker is ever inserted as HTML: every string goes through textContent.
 // The bootstrap every page shares (hash → state, notes, errors, worker, window.superpose, copy
@@ -18,6 +18,7 @@ import { PANELS, defaultEmbedPanels, modelFormula } from './panels.js';
 import { fmt } from '../../views/canvas.js';
 import { addToyExport, addSaveAll, toyStem } from '../../export/figures.js';
 import { addModelButtons, stateFromLabConfig } from '../../export/model-io.js';
+import { showRunTime } from '../../lib/run-time.js';
 
 const embed = document.body.dataset.mode === 'embed';
 const $ = (id) => document.getElementById(id);
@@ -200,11 +201,18 @@ function buildPanels() {
     box.appendChild(el('p', { class: 'formula', text: p.formula }));
     box.appendChild(body);
     root.appendChild(box);
-    const view = p.make(body, { select, embed });
-    if (!embed) addToyExport(head, view, body, p.id, S);  // save menu: PNG/SVG/JSON/CSV/.npy (issue 7)
-    panels.push({ p, view, box });
+    // The view (its canvas) is made by the drawing loop, a few per animation frame (makeView).
+    const panel = { p, view: null, box, head, body };
+    panels.push(panel);
+    queue.add(panel);
   }
   dirty = true;
+}
+
+/** A panel's view and its save menu (PNG/SVG/JSON/CSV/.npy, issue 7). */
+function makeView(panel) {
+  panel.view = panel.p.make(panel.body, { select, embed });
+  if (!embed) addToyExport(panel.head, panel.view, panel.body, panel.p.id, S);
 }
 
 function select(k) {
@@ -239,7 +247,15 @@ function recordLoss(frame) {
 }
 
 // ---- frames and drawing -------------------------------------------------------------------
+// Each animation frame makes the panels' views (canvases) still missing and draws the panels
+// whose data changed, in order, until FRAME_BUDGET_MS is spent (at least one); the rest follow
+// in the next frames, in turn (a panel drawn goes to the back of the queue). A warm panel draws
+// in well under a millisecond, so the budget only splits the first frames: making and first
+// drawing every panel (new canvases, the page's first canvas font, the first heatmap blit) took
+// 40–60 ms of CPU in one task, and the module's first run as much again (issue 14 #9).
+const FRAME_BUDGET_MS = 8;
 let dirty = false;
+const queue = new Set();  // panels waiting for the latest frame, in drawing order
 
 function onFrame(frame) {
   S.lastFrame = frame;
@@ -265,27 +281,38 @@ function updateBar() {
   const set = (id, t) => { const e = $(id); if (e && e.textContent !== t) e.textContent = t; };
   set('step-count', String(f.step));
   set('loss', fmt(f.lossTotal, 4));
-  set('speed', f.running && f.stepsPerSec > 0 ? `${fmt(f.stepsPerSec, 2)} steps/s` : '');
+  showRunTime($('speed'), f);
   const prog = $('progress');
-  if (prog && S.config) { prog.max = S.config.steps; prog.value = Math.min(f.step, S.config.steps); }
+  if (prog && f.totalSteps > 0) { prog.max = f.totalSteps; prog.value = f.step; }
+}
+
+/** Draw one panel with the latest frame (or hide it if it does not apply to this model). */
+function drawPanel({ p, view, box }, f) {
+  const [K, m, n] = f.buffers.W.shape;
+  const sel = Math.min(state.sel, K - 1);
+  const shapeState = { ...state, sel, m, n, k: K, model: S.config ? S.config.model : state.model };
+  // A panel that does not apply to this model (arrows for m > 2, neurons without a hidden
+  // ReLU) is hidden; the grid's explanation says where to find it.
+  const why = p.applies ? p.applies(shapeState) : null;
+  if (box.hidden !== !!why) box.hidden = !!why;
+  if (why) return;
+  if (p.id === 'loss') view.update({ ...lossHistory, K, sel });
+  else view.update(p.data(f, shapeState));
 }
 
 function draw() {
-  if (dirty && S.lastFrame && S.lastFrame.buffers.W) {
+  const f = S.lastFrame && S.lastFrame.buffers.W ? S.lastFrame : null;
+  if (dirty && f) {
     dirty = false;
-    const f = S.lastFrame;
-    const [K, m, n] = f.buffers.W.shape;
-    const sel = Math.min(state.sel, K - 1);
-    const shapeState = { ...state, sel, m, n, k: K, model: S.config ? S.config.model : state.model };
-    for (const { p, view, box } of panels) {
-      // A panel that does not apply to this model (arrows for m > 2, neurons without a hidden
-      // ReLU) is hidden; the grid's explanation says where to find it.
-      const why = p.applies ? p.applies(shapeState) : null;
-      if (box.hidden !== !!why) box.hidden = !!why;
-      if (why) continue;
-      if (p.id === 'loss') view.update({ ...lossHistory, K, sel });
-      else view.update(p.data(f, shapeState));
-    }
+    for (const panel of panels) queue.add(panel);  // (a panel already waiting keeps its place)
+  }
+  const t0 = performance.now();
+  for (const panel of queue) {
+    queue.delete(panel);
+    if (!panels.includes(panel)) continue;  // from panels built before
+    if (!panel.view) makeView(panel);
+    if (f) drawPanel(panel, f);
+    if (performance.now() - t0 > FRAME_BUDGET_MS) break;
   }
   requestAnimationFrame(draw);
 }
@@ -306,7 +333,7 @@ function configure(thenPlay) {
       const r = await client.configure(cfg);
       S.config = r.config;
       S.done = false;
-      for (const { view } of panels) view.reset();
+      for (const { view } of panels) if (view) view.reset();
       dirty = true;
       if (thenPlay) await client.play();
     } catch (e) {
@@ -388,14 +415,25 @@ page.onHashChange((next) => {
 });
 
 // ---- start --------------------------------------------------------------------------------
-if (embed && !state.controls) document.body.classList.add('no-controls');
-buildPresets();
-buildControls();
-buildPanels();
-writeHash();
-syncControls();
-wireBar();
-updateBar();
-requestAnimationFrame(draw);
+// In short tasks, so that none blocks the page for long (issue 14 #9: the module's first run built
+// everything at once, 60–85 ms of CPU in one task): the worker starts loading the model at once
+// (startPage, configure), then the toolbar and controls, then the panels (their views follow in
+// the drawing loop), then the hash.
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+async function start() {
+  if (embed && !state.controls) document.body.classList.add('no-controls');
+  await nextTask();
+  buildPresets();
+  buildControls();
+  syncControls();
+  wireBar();
+  updateBar();
+  await nextTask();
+  buildPanels();
+  requestAnimationFrame(draw);
+  await nextTask();
+  writeHash();
+}
 client.ready.then(() => { S.ready = true; });
 configure(state.autoplay);
+start();

@@ -1,0 +1,57 @@
+// A preset from a link and from the menu (issue 14.4): a field that implies others (the toy lab's
+// `preset`, the sae page's `data`) gives the same state whether it comes in the URL hash or is
+// chosen in the page's menu (table.applyPreset over the defaults); the keys a link carries keep
+// their values, wherever they stand; and every such state round-trips through its own link.
+// What it is not: the pages themselves (tests/web/browser/sae.test.mjs opens sae.html#data=toy).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TABLE as TOY } from '../../../web/lib/state.js';
+import { SAE, SAE_DATA_PRESETS, PAGE_TABLES } from '../../../web/lib/page-states.js';
+
+// Every table whose preset field exists, with that field's link values.
+const PRESET_TABLES = [['toy', TOY, 'preset'], ['sae', SAE, 'data']];
+
+test('every table with a preset field is listed here', () => {
+  for (const [name, t] of Object.entries(PAGE_TABLES)) {
+    const listed = PRESET_TABLES.some(([, u]) => u === t);
+    let hasPreset = true;
+    try { t.applyPreset(t.defaults(), t.fields[0].def); } catch { hasPreset = false; }
+    assert.equal(listed, hasPreset, `${name}: listed ${listed}, has a preset ${hasPreset}`);
+  }
+});
+
+test('a link #key=value gives the state the menu gives from the defaults, with no notes', () => {
+  for (const [name, t, key] of PRESET_TABLES) {
+    for (const value of t.byKey.get(key).values.filter((v) => v !== '')) {
+      const fromLink = t.parse(`#${key}=${value}`);
+      assert.deepEqual(fromLink.notes, [], `${name} ${key}=${value}`);
+      assert.deepEqual(fromLink.state, t.applyPreset(t.defaults(), value), `${name} ${key}=${value}`);
+      assert.deepEqual(t.parse(t.serialise(fromLink.state)).state, fromLink.state, `${name} ${key}=${value} round trip`);
+    }
+  }
+});
+
+test('sae.html#data=toy trains λ 0.6 and k 1, like the menu; a link keeps the λ and k it carries', () => {
+  assert.deepEqual(SAE_DATA_PRESETS.toy, { l1: 0.6, k: 1 });
+  const s = SAE.parse('#data=toy').state;
+  assert.deepEqual([s.data, s.l1, s.k], ['toy', 0.6, 1]);
+  for (const hash of ['#data=toy&l1=0.2', '#l1=0.2&data=toy']) {
+    const t = SAE.parse(hash).state;
+    assert.deepEqual([t.l1, t.k], [0.2, 1], hash);
+  }
+  assert.deepEqual([SAE.parse('#k=3&data=toy').state.l1, SAE.parse('#k=3&data=toy').state.k], [0.6, 3]);
+  // The defaults still write the empty link; synthetic data implies the default λ and k.
+  assert.equal(SAE.serialise(SAE.defaults()), '#');
+  assert.equal(SAE.serialise(SAE.parse('#data=synthetic').state), '#');
+  // Toy data with the default λ and k must write them: without them the link would mean 0.6, 1.
+  const back = { ...SAE.defaults(), data: 'toy' };
+  assert.equal(SAE.serialise(back), '#data=toy&l1=0.3&k=5');
+  assert.deepEqual(SAE.parse(SAE.serialise(back)).state, back);
+  assert.equal(SAE.serialise(SAE.parse('#data=toy').state), '#data=toy&l1=0.6&k=1');
+  // A bad value of the preset field itself is noted as any field is, and keeps the defaults.
+  const bad = SAE.parse('#data=npy');
+  assert.deepEqual(bad.state, SAE.defaults());
+  assert.match(bad.notes[0], /“data=npy” is not synthetic or toy \(a \.npy file cannot travel in a link\); using synthetic/);
+  // A malformed λ next to toy data falls back to the toy preset's λ, not the table default.
+  assert.equal(SAE.parse('#l1=-4&data=toy').state.l1, 0.6);
+});
