@@ -88,20 +88,25 @@ function build() {
   const need = [];
   if (opt.targets.includes('native')) need.push('native');
   if (opt.targets.includes('wasm') || opt.targets.includes('browser')) need.push('wasm');
+  // The bench programs are not in the default build (CMakeLists.txt): build the ones we run.
+  const benches = opt.only.map((w) => programs[w]).filter((p) => p && fs.existsSync(path.join(REPO, 'bench', `${p}.cpp`)));
+  const firstError = (r) => (r.stderr || r.stdout || '').split('\n').filter((l) => /error/i.test(l))[0] || '';
   for (const what of need) {
     log(`building ${what} in ${BUILD} ...`);
+    const dir = what === 'native' ? NATIVE : WASM;
     const r = spawnSync('./scripts/build', [what], {
       cwd: REPO, encoding: 'utf8', env: { ...process.env, SUPERPOSE_BUILD: BUILD }, maxBuffer: 64 << 20,
     });
+    // A shared checkout can be mid-edit elsewhere: if the full build fails, build just the
+    // programs we need (and the site for the browser), then go on with whatever exists.
+    const targets = [...benches];
+    if (r.status !== 0 && what === 'wasm' && opt.targets.includes('browser')) targets.push('site');
+    const r2 = targets.length ? spawnSync('cmake', ['--build', dir, '-j', '2', '--target', ...targets], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 << 20 }) : { status: 0 };
     if (r.status !== 0) {
-      // A shared checkout can be mid-edit elsewhere: build just the programs we need, then go on
-      // with whatever exists.
-      const dir = what === 'native' ? NATIVE : WASM;
-      const targets = opt.only.map((w) => programs[w]).filter((p) => fs.existsSync(path.join(REPO, 'bench', `${p}.cpp`)));
-      if (what === 'wasm' && opt.targets.includes('browser')) targets.push('site');
-      const r2 = spawnSync('cmake', ['--build', dir, '-j', '2', '--target', ...targets], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 << 20 });
-      note(`the full ${what} build failed (${(r.stderr || r.stdout).split('\n').filter((l) => /error/i.test(l))[0] || 'see ./scripts/build'}); ` +
+      note(`the full ${what} build failed (${firstError(r) || 'see ./scripts/build'}); ` +
         `built only ${targets.join(', ')}: ${r2.status === 0 ? 'ok' : 'also failed, using what is already there'}`);
+    } else if (r2.status !== 0) {
+      note(`building ${targets.join(', ')} (${what}) failed: ${firstError(r2)}`);
     }
   }
 }
