@@ -29,12 +29,17 @@ int64_t text_min_bytes(int context) { return int64_t(kTextHeldoutDivisor) * (int
 std::size_t count_non_text_bytes(std::string_view bytes) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < bytes.size();) {
+    const auto b = static_cast<unsigned char>(bytes[i]);
+    if (b < 0x80) {  // ASCII, the common case, without the call
+      n += is_control(b);
+      ++i;
+      continue;
+    }
     const std::size_t len = utf8_sequence_length(bytes, i);
     if (len == 0) {
       ++n;
       ++i;
     } else {
-      if (len == 1 && is_control(static_cast<unsigned char>(bytes[i]))) ++n;
       i += len;
     }
   }
@@ -71,10 +76,9 @@ Corpus make_text_corpus(std::string_view bytes, int context, const std::string& 
   c.tokenizer = Tokenizer::bytes();
   const std::size_t n_heldout = bytes.size() / kTextHeldoutDivisor;
   const std::size_t n_train = bytes.size() - n_heldout;
-  c.train.resize(n_train);
-  c.heldout.resize(n_heldout);
-  for (std::size_t i = 0; i < n_train; ++i) c.train[i] = static_cast<unsigned char>(bytes[i]);
-  for (std::size_t i = 0; i < n_heldout; ++i) c.heldout[i] = static_cast<unsigned char>(bytes[n_train + i]);
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  c.train.assign(p, p + n_train);  // each byte b becomes the token id b
+  c.heldout.assign(p + n_train, p + n_train + n_heldout);
   c.check();
   return c;
 }
