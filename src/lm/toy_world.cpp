@@ -1,6 +1,7 @@
 #include "lm/toy_world.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace superpose {
@@ -308,7 +309,72 @@ void generate(const World& w, Rng rng, int min_tokens, std::vector<int32_t>& ids
   }
 }
 
+double log_size(std::size_t n) { return std::log(static_cast<double>(n)); }
+
+// The entropy (nats) a slot adds to a sentence: the log of its choices; 0 for a word fixed by
+// the template or a slot fixed by the facts (T, F, X).
+double slot_entropy(int32_t slot) {
+  switch (slot) {
+    case kCity: return log_size(kCities.size());
+    case kSeason: return log_size(kSeasons.size());
+    case kName: return log_size(kNames.size());
+    case kClothing: return log_size(kHotClothing.size());  // as many for cold (checked below)
+    case kAnimal: return log_size(kAnimals.size());
+    case kObject: return log_size(kObjects.size());
+    default: return 0.0;
+  }
+}
+
 }  // namespace
+
+ToyEntropy toy_entropy() {
+  static_assert(sizeof(kFamilyShare) / sizeof(kFamilyShare[0]) == kToyFamilies, "one share per family");
+  if (kHotClothing.size() != kColdClothing.size()) throw std::logic_error("clothing lists differ in size");
+  const World& w = world();
+  double h = 0, tokens = 0;  // per sentence
+  for (int f = 0; f < kToyFamilies; ++f) {
+    const double p = kFamilyShare[f] / 100.0;
+    h -= p * std::log(p);
+    double hf = 0, lf = 0;
+    const auto family = static_cast<ToyFamily>(f);
+    if (family == ToyFamily::counting) {
+      // first uniform over `firsts` values, then last uniform over the lengths left.
+      const int top = static_cast<int>(kNumbers.size()), firsts = top - kCountMin + 1;
+      for (int first = 1; first <= firsts; ++first) {
+        const int lasts = top - first - kCountMin + 2;
+        hf += (log_size(std::size_t(firsts)) + log_size(std::size_t(lasts))) / firsts;
+        for (int last = first + kCountMin - 1; last <= top; ++last) lf += (last - first + 2.0) / (firsts * lasts);
+      }
+    } else if (family == ToyFamily::repeat) {
+      const int lengths = kRepeatMax - kRepeatMin + 1;
+      for (int len = kRepeatMin; len <= kRepeatMax; ++len) {
+        hf += (log_size(std::size_t(lengths)) + len * log_size(w.pool.size())) / lengths;
+        lf += (2.0 * len + 1) / lengths;
+      }
+    } else {
+      // The template depends on the city's climate only (weather); average over the cities.
+      for (const ToyCity& city : kCities) {
+        double total = 0;
+        std::vector<const World::Parsed*> allowed;
+        for (const auto& t : w.templates)
+          if (t.family == family && (t.has_season || family != ToyFamily::weather || city.climate != Climate::seasonal)) {
+            allowed.push_back(&t);
+            total += t.weight;
+          }
+        for (const World::Parsed* t : allowed) {
+          const double pt = t->weight / total;
+          double ht = -std::log(pt);
+          for (int32_t slot : t->slots) ht += slot_entropy(slot);
+          hf += pt * ht / kCities.size();
+          lf += pt * t->slots.size() / kCities.size();
+        }
+      }
+    }
+    h += p * hf;
+    tokens += p * lf;
+  }
+  return {h, tokens, h / tokens};
+}
 
 const std::vector<ToyCity>& toy_cities() { return kCities; }
 

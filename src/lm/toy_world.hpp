@@ -122,6 +122,18 @@ struct ToyWorldStats {
 // token. Deterministic in config (the same ids and labels on every platform). Validates config.
 Corpus make_toy_world(const ToyWorldConfig& config, ToyWorldStats* stats = nullptr);
 
+// The generator's entropy: sentences are drawn independently, and each sentence's words are
+// recoverable from its choices (family, template, city, season, ...), so its entropy is the sum
+// of the logs of those choices. nats_per_token is the floor of the mean next-token
+// cross-entropy for a model that sees every earlier token of the stream (a context-T window
+// starts mid-sentence, so the reachable loss at T = 24 is a little higher): 1.072 nats.
+struct ToyEntropy {
+  double nats_per_sentence;   // 9.244
+  double tokens_per_sentence; // 8.621, "." included
+  double nats_per_token;      // their ratio, 1.072
+};
+ToyEntropy toy_entropy();
+
 // One prompt of a probe and the next word the world's facts call for.
 struct ToyProbe {
   std::string prompt;    // "in winter the weather in oslo is"

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -764,4 +765,33 @@ TEST_CASE("lm data: counting sentences count up and repeated spans repeat") {
   CHECK(span_lengths.size() == 6);  // spans of 3 to 8 words
   CHECK(span_lengths.begin()->first == 3);
   CHECK(span_lengths.rbegin()->first == 8);
+}
+
+TEST_CASE("lm data: the toy world's entropy: the hand-written reference, and the corpus's own statistics") {
+  // Golden numbers from tests/fixtures/toy_world_entropy.py (written from the description).
+  const ToyEntropy e = toy_entropy();
+  CHECK(e.nats_per_sentence == doctest::Approx(9.244282).epsilon(1e-6));
+  CHECK(e.tokens_per_sentence == doctest::Approx(8.621111).epsilon(1e-6));
+  CHECK(e.nats_per_token == doctest::Approx(1.072284).epsilon(1e-6));
+
+  // The stream's mean sentence length agrees with the expectation (34,783 sentences: ±0.5%).
+  const Corpus& c = default_world();
+  const auto sentences = sentences_of(c, Split::train);
+  CHECK(double(c.train.size()) / double(sentences.size()) == doctest::Approx(e.tokens_per_sentence).epsilon(0.005));
+
+  // The plug-in entropy of the weather sentences (120 distinct strings, ~11,800 draws) agrees
+  // with the reference's weather family, 4.7267 nats: the generator draws what the formula says.
+  std::map<std::vector<std::string>, int> weather;
+  int n = 0;
+  for (const Sentence& s : sentences)
+    if (in(s.w, "weather") || (s.w.size() == 7 && s.w[2] == "it")) {
+      ++weather[s.w];
+      ++n;
+    }
+  double h = 0;
+  for (const auto& [words, k] : weather) h -= double(k) / n * std::log(double(k) / n);
+  CHECK(weather.size() == 120);
+  CHECK(n > 11000);
+  h += double(weather.size() - 1) / (2.0 * n);  // Miller-Madow: the plug-in's bias, (K − 1) / 2n
+  CHECK(h == doctest::Approx(4.726719).epsilon(0.003));  // ~3 standard errors
 }
