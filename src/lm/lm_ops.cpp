@@ -27,9 +27,13 @@ inline float dot(const float* a, const float* b, int n) {
   return s;
 }
 
-// y += a x over n floats.
+// y += a x over n floats (xsimd batch loop + scalar tail).
 inline void axpy_n(float a, const float* x, float* y, int n) {
-  for (int i = 0; i < n; ++i) y[i] += a * x[i];
+  std::size_t i = 0;
+  const Batch av(a);
+  for (; i + kWidth <= static_cast<std::size_t>(n); i += kWidth)
+    (Batch::load_unaligned(y + i) + av * Batch::load_unaligned(x + i)).store_unaligned(y + i);
+  for (; i < static_cast<std::size_t>(n); ++i) y[i] += a * x[i];
 }
 
 const float kGeluScale = std::sqrt(2.0f / static_cast<float>(M_PI));

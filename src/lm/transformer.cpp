@@ -315,10 +315,15 @@ void Transformer::backward() {
   const int B = B_, T = T_, C = config_.d_model, H = config_.n_heads, F = config_.d_mlp(),
             L = config_.n_layers;
   const std::size_t N = std::size_t(B) * T;
-  std::fill(dacts_.begin(), dacts_.begin() + activation_floats(B, T), 0.f);
-
+  // Each backward accumulates into its inputs' gradients: zero each buffer just before the
+  // first backward that writes it. A residual add passes its gradient unchanged to both
+  // branches, so a branch's backward reads the stream's gradient (dresid) directly.
+  auto zero = [](float* x, std::size_t n) { std::fill(x, x + n, 0.f); };
+  zero(da_.logits, N * V_);
   softmax_crossentropy_backward(da_.logits, a_.probs, targets_.data(), N, V_);
+  zero(da_.lnf, N * C);
   unembed_backward(da_.lnf, g_.wte, da_.logits, a_.lnf, p_.wte, N, C, V_);
+  zero(da_.h[L - 1].resid_post, N * C);
   layernorm_backward(da_.h[L - 1].resid_post, g_.ln_f_w, g_.ln_f_b, da_.lnf, a_.h[L - 1].resid_post,
                      p_.ln_f_w, a_.lnf_mean, a_.lnf_rstd, N, C);
   for (int l = L - 1; l >= 0; --l) {
@@ -326,19 +331,25 @@ void Transformer::backward() {
     const LmLayerParams& dw = g_.h[l];
     const LmLayerActivations& a = a_.h[l];
     const LmLayerActivations& d = da_.h[l];
-    // MLP: resid_post = resid_mid + mlp_out
-    residual_backward(d.resid_mid, d.mlp_out, d.resid_post, N * C);
-    linear_backward(d.fch_gelu, dw.mlp_proj_w, dw.mlp_proj_b, d.mlp_out, a.fch_gelu, w.mlp_proj_w,
-                    N, F, C);
+    // MLP: resid_post = resid_mid + mlp_out (d.mlp_out would equal d.resid_post)
+    std::copy_n(d.resid_post, N * C, d.resid_mid);
+    zero(d.fch_gelu, N * F);
+    linear_backward(d.fch_gelu, dw.mlp_proj_w, dw.mlp_proj_b, d.resid_post, a.fch_gelu,
+                    w.mlp_proj_w, N, F, C);
+    zero(d.fch, N * F);
     gelu_backward(d.fch, a.fch, d.fch_gelu, N * F);
+    zero(d.ln2, N * C);
     linear_backward(d.ln2, dw.c_fc_w, dw.c_fc_b, d.fch, a.ln2, w.c_fc_w, N, C, F);
     layernorm_backward(d.resid_mid, dw.ln_2_w, dw.ln_2_b, d.ln2, a.resid_mid, w.ln_2_w, a.ln2_mean,
                        a.ln2_rstd, N, C);
-    // attention: resid_mid = resid_pre + attn_out
-    residual_backward(d.resid_pre, d.attn_out, d.resid_mid, N * C);
-    linear_backward(d.atty, dw.attn_proj_w, dw.attn_proj_b, d.attn_out, a.atty, w.attn_proj_w, N,
+    // attention: resid_mid = resid_pre + attn_out (d.attn_out would equal d.resid_mid)
+    std::copy_n(d.resid_mid, N * C, d.resid_pre);
+    zero(d.atty, N * C);
+    linear_backward(d.atty, dw.attn_proj_w, dw.attn_proj_b, d.resid_mid, a.atty, w.attn_proj_w, N,
                     C, C);
+    zero(d.qkv, 3 * N * C);
     attention_backward(d.qkv, d.atty, a.qkv, a.att, B, T, C, H);
+    zero(d.ln1, N * C);
     linear_backward(d.ln1, dw.c_attn_w, dw.c_attn_b, d.qkv, a.ln1, w.c_attn_w, N, C, 3 * C);
     layernorm_backward(d.resid_pre, dw.ln_1_w, dw.ln_1_b, d.ln1, a.resid_pre, w.ln_1_w, a.ln1_mean,
                        a.ln1_rstd, N, C);

@@ -61,7 +61,10 @@ struct LmParams {
 };
 
 // The activations of one forward at (B, T), kept for the backward; the same layout holds their
-// gradients. resid_pre of block l is block l-1's resid_post (block 0: `encoded`).
+// gradients. resid_pre of block l is block l-1's resid_post (block 0: `encoded`). The gradient
+// layout leaves unwritten what needs none: att, the LayerNorm statistics, probs and losses, and
+// attn_out and mlp_out (their gradients are resid_mid's and resid_post's: a residual add passes
+// its gradient on unchanged).
 struct LmLayerActivations {
   float* resid_pre;  // (N, C)     points at encoded or the previous block's resid_post
   float* ln1;        // (N, C)

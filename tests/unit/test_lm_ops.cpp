@@ -5,6 +5,7 @@
 // The scalar is L = Σ w · out with fixed random w, so dL/dout = w feeds each backward.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -44,7 +45,8 @@ TEST_CASE("lm ops: layernorm backward matches finite differences and the forward
 }
 
 TEST_CASE("lm ops: linear (Conv1D layout, on the GEMM) forward and backward") {
-  for (auto [N, C, OC] : {std::tuple{5, 6, 7}, std::tuple{37, 16, 48}}) {
+  for (const auto& size : {std::array<int, 3>{5, 6, 7}, std::array<int, 3>{37, 16, 48}}) {
+    const int N = size[0], C = size[1], OC = size[2];  // (lambdas cannot capture bindings in C++17)
     Rng rng(2 + N);
     auto inp = uniform_values(rng, N * C), weight = uniform_values(rng, C * OC),
          bias = uniform_values(rng, OC), w = uniform_values(rng, N * OC);
@@ -70,7 +72,8 @@ TEST_CASE("lm ops: linear (Conv1D layout, on the GEMM) forward and backward") {
 }
 
 TEST_CASE("lm ops: causal attention backward matches finite differences; rows are causal softmaxes") {
-  for (auto [B, T, C, H] : {std::tuple{2, 5, 8, 2}, std::tuple{1, 7, 36, 2}}) {
+  for (const auto& size : {std::array<int, 4>{2, 5, 8, 2}, std::array<int, 4>{1, 7, 36, 2}}) {
+    const int B = size[0], T = size[1], C = size[2], H = size[3];
     Rng rng(3 + C);
     auto qkv = uniform_values(rng, std::size_t(B) * T * 3 * C, -1.5, 1.5),
          w = uniform_values(rng, std::size_t(B) * T * C);
