@@ -16,6 +16,8 @@ namespace {
 constexpr int kMaxVocab = 4096;
 // The logits and probabilities of a batch (N·V floats each, twice with their gradients).
 constexpr double kMaxLogitFloats = 16.0 * 1024 * 1024;
+// The activations of one forward (LmConfig bounds the training batch's; this, any forward's).
+constexpr double kMaxForwardFloats = 48.0 * 1024 * 1024;
 // The Rng stream of the initialisation (the data draws from others with the same seed).
 constexpr uint64_t kInitStream = 0x4c4d;  // "LM"
 constexpr double kInitStd = 0.02;         // GPT-2's initializer_range
@@ -208,8 +210,12 @@ double Transformer::forward(const int32_t* tokens, const int32_t* targets, int B
                             const HookSpec* spec, HookRecords* records) {
   const int C = config_.d_model, H = config_.n_heads, F = config_.d_mlp(), L = config_.n_layers;
   const int hs = C / H;
-  require_in_range("batch", B, 1, std::max(config_.batch_size, 1 << 16));
+  require_in_range("batch", B, 1, 1 << 16);
   require_in_range("sequence length", T, 1, config_.context, false, false, nullptr, "context");
+  // A forward at any (B, T) keeps its activations and room for their gradients.
+  require_fits_browser("the activations of batch × sequence length = " + std::to_string(B) + " × " +
+                           std::to_string(T),
+                       static_cast<double>(activation_floats(B, T)), kMaxForwardFloats, 2);
   const std::size_t N = std::size_t(B) * T;
   for (std::size_t i = 0; i < N; ++i) {
     if (tokens[i] < 0 || tokens[i] >= V_)

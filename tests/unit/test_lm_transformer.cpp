@@ -177,4 +177,11 @@ TEST_CASE("lm transformer: bad shapes, token ids and calls are refused by name")
   m.forward(x.data(), nullptr, 1, 5);
   CHECK_THROWS_AS(m.backward(), std::logic_error);  // a forward without targets
   CHECK_THROWS_WITH_AS(Transformer(tiny_config(), 1), "vocab_size must be in [2, 4096] (got 1)", std::invalid_argument);
+  CHECK_THROWS_WITH_AS(m.forward(x.data(), nullptr, 0, 5), "batch must be in [1, 65536] (got 0)", std::invalid_argument);
+  // an evaluation batch far beyond memory is refused before anything is allocated
+  Transformer big(LmConfig(), 80);
+  const std::vector<int32_t> many(std::size_t(60000) * 24, 1);
+  CHECK_THROWS_WITH_AS(big.forward(many.data(), nullptr, 60000, 24),
+                       "the activations of batch × sequence length = 60000 × 24 = 4024800000 is too large for the "
+                       "browser (needs 30707 MB, limit 384 MB)", std::invalid_argument);
 }
