@@ -13,20 +13,6 @@ namespace {
 using Batch = xsimd::batch<float>;
 constexpr std::size_t kWidth = Batch::size;
 
-// Σ_i a_i b_i over n floats (xsimd batch loop + scalar tail).
-inline float dot(const float* a, const float* b, int n) {
-  std::size_t i = 0;
-  float s = 0.f;
-  if (static_cast<std::size_t>(n) >= kWidth) {
-    Batch acc(0.f);
-    for (; i + kWidth <= static_cast<std::size_t>(n); i += kWidth)
-      acc += Batch::load_unaligned(a + i) * Batch::load_unaligned(b + i);
-    s = xsimd::hadd(acc);
-  }
-  for (; i < static_cast<std::size_t>(n); ++i) s += a[i] * b[i];
-  return s;
-}
-
 // y += a x over n floats (xsimd batch loop + scalar tail).
 inline void axpy_n(float a, const float* x, float* y, int n) {
   std::size_t i = 0;
@@ -146,30 +132,65 @@ void linear_backward(float* dinp, float* dweight, float* dbias, const float* dou
 
 // ---- causal multi-head attention -----------------------------------------------------------
 
+namespace {
+// S[r, t2] = A_r · B_t2 for every t2 ≤ r < R (the causal half of A·Bᵀ; entries t2 > r within the
+// same SIMD block of a row are written too). A and B are R rows of n floats at strides lda, ldb;
+// S is (R, ldS) with ldS ≥ R rounded up to the SIMD width. Four rows of A at a time against a
+// transposed copy of B (bt, n × ldS): each load of B serves four rows, and the sums run over n
+// in each lane without a horizontal add.
+void causal_dots(float* S, std::size_t ldS, const float* A, std::size_t lda, const float* B,
+                 std::size_t ldb, int R, int n, std::vector<float>& bt) {
+  bt.assign(std::size_t(n) * ldS, 0.f);
+  for (int t2 = 0; t2 < R; ++t2)
+    for (int i = 0; i < n; ++i) bt[std::size_t(i) * ldS + t2] = B[t2 * ldb + i];
+  for (int r0 = 0; r0 < R; r0 += 4) {
+    const int nr = std::min(4, R - r0);
+    const float* a0 = A + std::size_t(r0) * lda;  // rows past R repeat the last (not stored)
+    const float* a1 = A + std::size_t(std::min(r0 + 1, R - 1)) * lda;
+    const float* a2 = A + std::size_t(std::min(r0 + 2, R - 1)) * lda;
+    const float* a3 = A + std::size_t(std::min(r0 + 3, R - 1)) * lda;
+    for (std::size_t kb = 0; kb < std::size_t(r0 + nr); kb += kWidth) {
+      Batch s0(0.f), s1(0.f), s2(0.f), s3(0.f);
+      for (int i = 0; i < n; ++i) {
+        const Batch k = Batch::load_unaligned(bt.data() + std::size_t(i) * ldS + kb);
+        s0 += Batch(a0[i]) * k;
+        s1 += Batch(a1[i]) * k;
+        s2 += Batch(a2[i]) * k;
+        s3 += Batch(a3[i]) * k;
+      }
+      float* row = S + std::size_t(r0) * ldS + kb;
+      s0.store_unaligned(row);
+      if (nr > 1) s1.store_unaligned(row + ldS);
+      if (nr > 2) s2.store_unaligned(row + 2 * ldS);
+      if (nr > 3) s3.store_unaligned(row + 3 * ldS);
+    }
+  }
+}
+
+std::size_t round_up_to_width(int n) { return (std::size_t(n) + kWidth - 1) / kWidth * kWidth; }
+}  // namespace
+
 void attention_pattern_forward(float* att, const float* qkv, int B, int T, int C, int H) {
   const int C3 = 3 * C, hs = C / H;
   const float scale = 1.f / std::sqrt(static_cast<float>(hs));
+  const std::size_t ldS = round_up_to_width(T);
+  std::vector<float> scores(T * ldS), bt;  // (T, ldS) one head's q · k
   for (int b = 0; b < B; ++b)
-    for (int h = 0; h < H; ++h)
+    for (int h = 0; h < H; ++h) {
+      const float* q = qkv + std::size_t(b) * T * C3 + h * hs;  // (T, hs) at stride 3C
+      causal_dots(scores.data(), ldS, q, C3, q + C, C3, T, hs, bt);
       for (int t = 0; t < T; ++t) {
-        const float* q = qkv + (std::size_t(b) * T + t) * C3 + h * hs;      // (hs)
-        float* att_row = att + ((std::size_t(b) * H + h) * T + t) * T;     // (T)
+        const float* s = scores.data() + t * ldS;
+        float* att_row = att + ((std::size_t(b) * H + h) * T + t) * T;  // (T)
         float maxval = -INFINITY;
-        for (int t2 = 0; t2 <= t; ++t2) {
-          const float* k = qkv + (std::size_t(b) * T + t2) * C3 + C + h * hs;  // (hs)
-          const float s = dot(q, k, hs) * scale;
-          att_row[t2] = s;
-          maxval = std::max(maxval, s);
-        }
+        for (int t2 = 0; t2 <= t; ++t2) maxval = std::max(maxval, s[t2] * scale);
         float sum = 0.f;
-        for (int t2 = 0; t2 <= t; ++t2) {
-          att_row[t2] = std::exp(att_row[t2] - maxval);
-          sum += att_row[t2];
-        }
+        for (int t2 = 0; t2 <= t; ++t2) sum += att_row[t2] = std::exp(s[t2] * scale - maxval);
         const float inv = 1.f / sum;  // sum ≥ 1: the maximum contributes exp(0)
         for (int t2 = 0; t2 <= t; ++t2) att_row[t2] *= inv;
         for (int t2 = t + 1; t2 < T; ++t2) att_row[t2] = 0.f;  // the causal mask
       }
+    }
 }
 
 void attention_mix_forward(float* out, const float* att, const float* qkv, int B, int T, int C,
@@ -192,31 +213,33 @@ void attention_backward(float* dqkv, const float* dout, const float* qkv, const 
                         int T, int C, int H) {
   const int C3 = 3 * C, hs = C / H;
   const float scale = 1.f / std::sqrt(static_cast<float>(hs));
-  std::vector<float> datt(T), dpre(T);  // one row's gradients: (T) each
+  const std::size_t ldS = round_up_to_width(T);
+  std::vector<float> datt(T * ldS), dpre(T), bt;  // (T, ldS) one head's dout · v; (T) one row's
   for (int b = 0; b < B; ++b)
-    for (int t = 0; t < T; ++t)
-      for (int h = 0; h < H; ++h) {
+    for (int h = 0; h < H; ++h) {
+      const std::size_t base = std::size_t(b) * T * C3 + h * hs;
+      const float* dout_h = dout + std::size_t(b) * T * C + h * hs;  // (T, hs) at stride C
+      // out_t = Σ_t2 att[t, t2] v_t2:  datt[t, t2] = dout_t · v_t2
+      causal_dots(datt.data(), ldS, dout_h, C, qkv + base + 2 * C, C3, T, hs, bt);
+      for (int t = 0; t < T; ++t) {
         const float* att_row = att + ((std::size_t(b) * H + h) * T + t) * T;
-        const float* dout_h = dout + (std::size_t(b) * T + t) * C + h * hs;
-        const float* q = qkv + (std::size_t(b) * T + t) * C3 + h * hs;
-        float* dq = dqkv + (std::size_t(b) * T + t) * C3 + h * hs;
-        // out = Σ_t2 att[t2] v[t2]:  datt[t2] = dout · v[t2];  dv[t2] += att[t2] dout
-        for (int t2 = 0; t2 <= t; ++t2) {
-          const std::size_t row = (std::size_t(b) * T + t2) * C3 + 2 * C + h * hs;
-          datt[t2] = dot(dout_h, qkv + row, hs);
-          axpy_n(att_row[t2], dout_h, dqkv + row, hs);
-        }
-        // softmax: dpre[t2] = att[t2] (datt[t2] - Σ_t3 att[t3] datt[t3])
+        const float* datt_row = datt.data() + t * ldS;
+        const float* dout_t = dout_h + std::size_t(t) * C;
+        const float* q = qkv + base + std::size_t(t) * C3;
+        float* dq = dqkv + base + std::size_t(t) * C3;
+        // softmax: dpre[t2] = att[t2] (datt[t2] - Σ_t3 att[t3] datt[t3]), times the scale of
+        // pre[t2] = scale · q · k[t2]
         float inner = 0.f;
-        for (int t2 = 0; t2 <= t; ++t2) inner += att_row[t2] * datt[t2];
-        for (int t2 = 0; t2 <= t; ++t2) dpre[t2] = att_row[t2] * (datt[t2] - inner) * scale;
-        // pre[t2] = scale · q · k[t2]:  dq += dpre[t2]·scale k[t2];  dk[t2] += dpre[t2]·scale q
+        for (int t2 = 0; t2 <= t; ++t2) inner += att_row[t2] * datt_row[t2];
+        for (int t2 = 0; t2 <= t; ++t2) dpre[t2] = att_row[t2] * (datt_row[t2] - inner) * scale;
         for (int t2 = 0; t2 <= t; ++t2) {
-          const std::size_t row = (std::size_t(b) * T + t2) * C3 + C + h * hs;
-          axpy_n(dpre[t2], qkv + row, dq, hs);
-          axpy_n(dpre[t2], q, dqkv + row, hs);
+          const std::size_t row = base + std::size_t(t2) * C3;
+          axpy_n(att_row[t2], dout_t, dqkv + row + 2 * C, hs);  // dv[t2] += att[t2] dout_t
+          axpy_n(dpre[t2], qkv + row + C, dq, hs);             // dq += dpre[t2] k[t2]
+          axpy_n(dpre[t2], q, dqkv + row + C, hs);             // dk[t2] += dpre[t2] q
         }
       }
+    }
 }
 
 // ---- GELU (tanh approximation) -------------------------------------------------------------
@@ -243,15 +266,14 @@ void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t
     const Batch x = Batch::load_unaligned(inp + i);
     const Batch th = xsimd::tanh(s * (x + c * x * x * x));
     const Batch local = half * (one + th) + half * x * (one - th * th) * s * (one + c3 * x * x);
-    (Batch::load_unaligned(dinp + i) + local * Batch::load_unaligned(dout + i))
-        .store_unaligned(dinp + i);
+    (local * Batch::load_unaligned(dout + i)).store_unaligned(dinp + i);
   }
   for (; i < n; ++i) {
     const float x = inp[i];
     const float th = std::tanh(kGeluScale * (x + kGeluCubic * x * x * x));
     const float local = 0.5f * (1.f + th) +
                         0.5f * x * (1.f - th * th) * kGeluScale * (1.f + 3.f * kGeluCubic * x * x);
-    dinp[i] += local * dout[i];
+    dinp[i] = local * dout[i];
   }
 }
 

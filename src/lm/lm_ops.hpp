@@ -1,7 +1,7 @@
 // The layers of a GPT-2-style transformer, each forward beside its backward, in the manner of
 // karpathy/llm.c's train_gpt2.c: plain functions over row-major float buffers whose shapes are
 // written next to them. A forward writes its output (overwrites); a backward ACCUMULATES (+=)
-// into the gradients of its inputs and parameters, so the caller zeroes gradients once per step
+// into the gradients of its inputs and parameters (gelu_backward excepted, see there), so the caller zeroes gradients once per step
 // and shared inputs (the residual stream, the tied embedding) sum their contributions.
 //
 // Dimensions: B batch, T sequence length, N = B·T positions, C d_model, H heads, hs = C / H,
@@ -59,7 +59,9 @@ void attention_backward(float* dqkv, const float* dout, const float* qkv, const 
 
 // out = GELU(inp), GPT-2's tanh approximation: 0.5 x (1 + tanh(sqrt(2/π) (x + 0.044715 x³))).
 void gelu_forward(float* out, const float* inp, std::size_t n);
-// dinp += GELU'(inp) · dout.
+// dinp = GELU'(inp) · dout. The one backward that WRITES rather than accumulates: it is
+// elementwise and its input (the MLP's hidden layer) has no other reader, so it may run in place
+// (dinp == dout), sparing the model a buffer and its zeroing.
 void gelu_backward(float* dinp, const float* inp, const float* dout, std::size_t n);
 
 // out = a + b (n). The backward is an accumulate of dout into both (residual_backward).

@@ -342,10 +342,9 @@ void Transformer::backward() {
     zero(d.fch_gelu, N * F);
     linear_backward(d.fch_gelu, dw.mlp_proj_w, dw.mlp_proj_b, d.resid_post, a.fch_gelu,
                     w.mlp_proj_w, N, F, C);
-    zero(d.fch, N * F);
-    gelu_backward(d.fch, a.fch, d.fch_gelu, N * F);
+    gelu_backward(d.fch_gelu, a.fch, d.fch_gelu, N * F);  // in place: now d(fch)
     zero(d.ln2, N * C);
-    linear_backward(d.ln2, dw.c_fc_w, dw.c_fc_b, d.fch, a.ln2, w.c_fc_w, N, C, F);
+    linear_backward(d.ln2, dw.c_fc_w, dw.c_fc_b, d.fch_gelu, a.ln2, w.c_fc_w, N, C, F);
     layernorm_backward(d.resid_mid, dw.ln_2_w, dw.ln_2_b, d.ln2, a.resid_mid, w.ln_2_w, a.ln2_mean,
                        a.ln2_rstd, N, C);
     // attention: resid_mid = resid_pre + attn_out (d.attn_out would equal d.resid_mid)

@@ -64,7 +64,8 @@ struct LmParams {
 // gradients. resid_pre of block l is block l-1's resid_post (block 0: `encoded`). The gradient
 // layout leaves unwritten what needs none: att, the LayerNorm statistics, probs and losses, and
 // attn_out and mlp_out (their gradients are resid_mid's and resid_post's: a residual add passes
-// its gradient on unchanged).
+// its gradient on unchanged), and fch (GELU's backward runs in place: after backward(),
+// fch_gelu holds the gradient of fch).
 struct LmLayerActivations {
   float* resid_pre;  // (N, C)     points at encoded or the previous block's resid_post
   float* ln1;        // (N, C)

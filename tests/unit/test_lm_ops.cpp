@@ -112,7 +112,7 @@ TEST_CASE("lm ops: causal attention backward matches finite differences; rows ar
   }
 }
 
-TEST_CASE("lm ops: GELU (tanh form) values and backward, SIMD batches and scalar tail") {
+TEST_CASE("lm ops: GELU (tanh form) values and backward (written, in place too), SIMD batches and scalar tail") {
   const std::size_t n = 37;
   Rng rng(4);
   auto x = uniform_values(rng, n, -4, 4), w = uniform_values(rng, n);
@@ -127,9 +127,12 @@ TEST_CASE("lm ops: GELU (tanh form) values and backward, SIMD batches and scalar
     const double want = 0.5 * v * (1 + std::tanh(std::sqrt(2 / M_PI) * (v + 0.044715 * v * v * v)));
     CHECK(std::fabs(out[i] - want) < 2e-6);
   }
-  std::vector<float> dx(n, 0.f);
+  std::vector<float> dx(n, 7.f);  // written, not accumulated into
   gelu_backward(dx.data(), x.data(), w.data(), n);
   check_gradient("gelu dx", x, dx, f);
+  std::vector<float> in_place = w;  // dinp == dout
+  gelu_backward(in_place.data(), x.data(), in_place.data(), n);
+  CHECK(in_place == dx);
 }
 
 TEST_CASE("lm ops: softmax cross-entropy value and backward") {
