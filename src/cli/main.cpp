@@ -21,6 +21,7 @@ const Command kCommands[] = {
     {"sae", superpose::cli::cmd_sae, "train sparse autoencoders (ReLU, Gated, JumpReLU, TopK, BatchTopK) on known features"},
     {"ablate", superpose::cli::cmd_ablate, "ablate SAE latents or hidden units: loss change per output feature"},
     {"grok", superpose::cli::cmd_grok, "grokking modular addition: memorise, then generalise (Gromov MLP, residual stream)"},
+    {"lm", superpose::cli::cmd_lm, "a tiny transformer language model: train, sample, ablate heads and MLPs"},
     {"schema", superpose::cli::cmd_schema, "the config keys of every experiment kind: type, default, range, flag"},
 };
 

@@ -1,5 +1,7 @@
 #include "lm/lm_config.hpp"
 
+#include <algorithm>
+
 #include "core/check.hpp"
 #include "core/memory_limit.hpp"
 
@@ -34,7 +36,7 @@ OptimizerConfig LmConfig::optimizer_config() const {
   o.eps = 1e-8;
   o.weight_decay = weight_decay;
   o.schedule.kind = "cosine";
-  o.schedule.warmup_steps = warmup_steps;
+  o.schedule.warmup_steps = std::min(warmup_steps, steps);  // a short run warms up over all of it
   o.schedule.total_steps = steps;
   o.schedule.min_lr_fraction = 0.0;
   return o;

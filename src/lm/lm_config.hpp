@@ -30,10 +30,10 @@ struct LmConfig {
   int64_t steps = 2000;   // the run's length; the cosine schedule is laid over it
   double lr = 3e-3;
   double weight_decay = 0.01;  // AdamW's decoupled decay (on every parameter, as llm.c)
-  int64_t warmup_steps = 100;  // linear lr warm-up, then cosine decay to 0 at `steps`
+  int64_t warmup_steps = 100;  // linear lr warm-up (over min(warmup_steps, steps)), then cosine decay to 0 at `steps`
   int64_t seed = 0;            // the initialisation and the data's order
   // --- data
-  std::string data = "toy";    // toy (the generated toy world) | text (a text file's characters)
+  std::string data = "toy";    // toy (the generated toy world) | text (a text file's bytes)
 
   int d_head() const { return d_model / n_heads; }
   int d_mlp() const { return kMlpRatio * d_model; }
@@ -52,11 +52,11 @@ struct LmConfig {
     v(c.lr, Field("lr", "AdamW learning rate").flag("lr", "LR").range(0, 10, Bounds::open_min));
     v(c.weight_decay, Field("weight_decay", "AdamW decoupled weight decay").flag("weight-decay", "WD")
                           .range(0, 10));
-    v(c.warmup_steps, Field("warmup_steps", "linear lr warm-up before the cosine decay")
-                          .range_to(0, "steps", static_cast<double>(c.steps)).unit("steps"));
+    v(c.warmup_steps, Field("warmup_steps", "linear lr warm-up before the cosine decay (at most steps)")
+                          .flag("warmup", "S").range(0, 1e8).unit("steps"));
     v(c.seed, Field("seed", "seed of the initialisation and the data").flag("seed", "SEED")
                   .range(0, 4294967295.0));
-    v(c.data, Field("data", "the generated toy world, or a text file's characters")
+    v(c.data, Field("data", "the generated toy world, or a text file's bytes")
                   .custom_flag("data", "toy|FILE.txt").one_of({"toy", "text"}));
   }
 

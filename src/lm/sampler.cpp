@@ -14,12 +14,12 @@ constexpr uint64_t kSampleStream = 0x5341;  // "SA"
 }  // namespace
 
 std::vector<float> next_token_probs(Transformer& model, const int32_t* tokens, int n,
-                                    double temperature) {
+                                    double temperature, const HookSpec* spec) {
   require_in_range("prompt length", n, 1, 1e9);
   require_in_range("temperature", temperature, 0, 100);
   const int context = model.config().context, V = model.vocab_size();
   const int T = std::min(n, context);
-  model.forward(tokens + (n - T), nullptr, 1, T);
+  model.forward(tokens + (n - T), nullptr, 1, T, spec);
   const float* logits = model.logits(0, T - 1);
   std::vector<float> probs(V, 0.f);
   if (temperature == 0) {
@@ -58,13 +58,13 @@ int32_t sample_token(const std::vector<float>& probs, double u) {
 }
 
 std::vector<int32_t> generate(Transformer& model, const std::vector<int32_t>& prompt, int n_new,
-                              double temperature, uint64_t seed) {
+                              double temperature, uint64_t seed, const HookSpec* spec) {
   require_in_range("tokens", n_new, 0, 1e6);
   Rng rng(seed, kSampleStream);
   std::vector<int32_t> seq = prompt, out;
   for (int i = 0; i < n_new; ++i) {
     const std::vector<float> probs =
-        next_token_probs(model, seq.data(), static_cast<int>(seq.size()), temperature);
+        next_token_probs(model, seq.data(), static_cast<int>(seq.size()), temperature, spec);
     const int32_t next = sample_token(probs, static_cast<double>(rng.uniform()));
     seq.push_back(next);
     out.push_back(next);

@@ -4,6 +4,7 @@
 #include "core/check.hpp"
 #include "session/sae_session.hpp"
 #include "session/grok_session.hpp"
+#include "session/lm_session.hpp"
 #include "session/session.hpp"
 #include "session/suppression_session.hpp"
 #include "session/steer_session.hpp"
@@ -20,6 +21,7 @@ const std::vector<std::pair<std::string, Factory>>& registry() {
       {"suppression", [] { return std::unique_ptr<Session>(new SuppressionSession()); }},
       {"grok", [] { return std::unique_ptr<Session>(new GrokSession()); }},
       {"sae", [] { return std::unique_ptr<Session>(new SaeSession()); }},
+      {"lm", [] { return std::unique_ptr<Session>(new LmSession()); }},
   };
   return kinds;
 }

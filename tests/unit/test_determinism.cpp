@@ -42,6 +42,10 @@ Json small_config(const std::string& kind) {
     return parse_json(R"({"data": "synthetic", "input_dim": 8, "true_features": 16, "active": 2,
         "n_latents": 32, "k": 4, "aux_k": 8, "batch_size": 64, "steps": 100, "warmup_steps": 5,
         "eval_batch": 64, "seed": 7})");
+  if (kind == "lm")
+    return parse_json(R"({"n_layers": 1, "d_model": 16, "n_heads": 2, "context": 8, "batch_size": 8, "steps": 40,
+        "warmup_steps": 2, "train_tokens": 2000, "heldout_tokens": 1000, "eval_every": 10, "eval_batch": 4,
+        "sample_tokens": 4, "seed": 7})");
   return Json::object();
 }
 

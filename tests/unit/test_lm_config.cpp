@@ -50,7 +50,9 @@ TEST_CASE("lm config: refusals name the field and the range") {
   refuses({{"context", 1}}, "context must be in [2, 128] (got 1)");
   refuses({{"context", 129}}, "context must be in [2, 128] (got 129)");
   refuses({{"lr", 0}}, "lr must be in (0, 10] (got 0)");
-  refuses({{"steps", 50}}, "warmup_steps must be in [0, steps=50] (got 100)");
+  refuses({{"warmup_steps", -1}}, "warmup_steps must be in [0, 100000000] (got -1)");
+  // a run shorter than the warm-up warms up over all of its steps
+  CHECK(LmConfig::from_json({{"steps", 50}}).optimizer_config().schedule.warmup_steps == 50);
   refuses({{"data", "wiki"}}, "data must be one of toy, text (got \"wiki\")");
   refuses({{"vocab_size", 80}}, "unknown config key \"vocab_size\"");
   // 4096 × 128 × 6 × (18·256 + 2·8·128) floats: far beyond the browser's share

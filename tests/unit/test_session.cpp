@@ -72,6 +72,9 @@ TEST_CASE("every kind answers step(k) with {step, total_steps, done, loss} and s
           "archs": ["relu", "topk"], "k": 2, "aux_k": 4, "batch_size": 32, "steps": 25,
           "warmup_steps": 2, "l1_warmup_steps": 2, "eval_batch": 32})")},
       {"grok", parse_json(R"({"p": 7, "width": 8, "epochs": 25})")},
+      {"lm", parse_json(R"({"n_layers": 1, "d_model": 16, "n_heads": 2, "context": 8, "batch_size": 8, "steps": 25,
+        "warmup_steps": 2, "train_tokens": 2000, "heldout_tokens": 1000, "eval_every": 10, "eval_batch": 4,
+        "sample_tokens": 4})")},
   };
   for (const std::string& kind : session_kinds()) {
     CAPTURE(kind);

@@ -1,0 +1,304 @@
+#include "session/lm_session.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/check.hpp"
+#include "lm/lm_ablation.hpp"
+#include "lm/lm_checkpoint.hpp"
+#include "lm/lm_probe.hpp"
+#include "lm/logit_lens.hpp"
+#include "lm/sampler.hpp"
+#include "lm/text_corpus.hpp"
+#include "lm/toy_world.hpp"
+
+namespace superpose {
+
+namespace {
+// Keys the answer carries that configure does not read (what the model and data are).
+const char* const kAnswerOnly[] = {"vocab", "vocab_size", "n_params", "tokenizer",
+                                   "source", "dla_components", "ablation_components",
+                                   "probe_prompts", "probe_expected", "logit_lens_points"};
+
+bool same_json(const Json& a, const Json& b) { return a.dump() == b.dump(); }
+
+AblationMode ablation_mode(const std::string& name) {
+  return name == "zero" ? AblationMode::zero : AblationMode::mean;
+}
+
+std::vector<float> probs_after(Transformer& model, const std::vector<int32_t>& ids,
+                               const HookSpec* spec = nullptr) {
+  return next_token_probs(model, ids.data(), static_cast<int>(ids.size()), 1.0, spec);
+}
+}  // namespace
+
+LmRun& LmSession::run() {
+  if (!run_) fail_config("the lm experiment is not configured yet: call configure first");
+  return *run_;
+}
+
+Json LmSession::configure(const Json& config) { return apply(config, nullptr); }
+
+Json LmSession::configure_with_file(const Json& config, const std::vector<uint8_t>& file) {
+  return apply(config, &file);
+}
+
+Json LmSession::apply(const Json& config, const std::vector<uint8_t>* file) {
+  if (!config.is_null() && !config.is_object()) fail_config("the config must be a JSON object");
+  Json rest = config.is_null() ? Json::object() : config;
+  for (const char* key : kAnswerOnly) rest.erase(key);
+  LmSessionConfig sc;
+  JsonConfigReader r(rest);
+  read_fields(sc, r);
+  r.finish();
+  check_fields(sc);
+  sc.run.validate();
+  const LmConfig& m = sc.run.model;
+
+  // The corpus: the toy world of these knobs, or the text file (given now, or the last one).
+  std::shared_ptr<const Corpus> corpus;
+  if (m.data == "toy") {
+    if (file) fail_config("a text file is only read with data text");
+    const bool same_world = run_ && run_->config().model.data == "toy" &&
+                            same_json(fields_to_json(run_->config().world), fields_to_json(sc.run.world));
+    corpus = same_world ? run_->corpus_ptr()
+                        : std::make_shared<const Corpus>(make_toy_world(sc.run.world));
+  } else {
+    if (file) {
+      const std::string bytes(file->begin(), file->end());
+      corpus = std::make_shared<const Corpus>(make_text_corpus(bytes, m.context, "the text file"));
+    } else if (text_corpus_) {
+      corpus = text_corpus_;
+      if (static_cast<int64_t>(corpus->train.size() + corpus->heldout.size()) < text_min_bytes(m.context))
+        fail_config("the text file is too short for context " + std::to_string(m.context) +
+                    " (it needs " + std::to_string(text_min_bytes(m.context)) + " bytes)");
+    } else {
+      fail_config("data text needs a text file's bytes (configure with the file)");
+    }
+  }
+
+  // The view: the prompt must be the corpus's tokens, the target one token.
+  const LmViewConfig& v = sc.view;
+  if (v.prompt.size() > static_cast<std::size_t>(kMaxPromptBytes))
+    fail_config("prompt is " + std::to_string(v.prompt.size()) + " bytes (at most " +
+                std::to_string(kMaxPromptBytes) + ")");
+  std::vector<int32_t> ids;
+  try {
+    ids = corpus->encode(v.prompt);
+  } catch (const std::invalid_argument& e) {
+    fail_config(std::string("prompt: ") + e.what());
+  }
+  if (ids.empty()) fail_config("prompt is empty: the model needs at least one token");
+  if (!v.target.empty() && corpus->tokenizer.id_of(v.target) < 0)
+    fail_config("target \"" + v.target + "\" is not one token of the " +
+                (corpus->tokenizer.kind() == TokenizerKind::word ? "vocabulary" : "byte tokenizer (one byte)"));
+
+  // Only a valid config replaces the experiment; the view alone keeps the trained model.
+  const bool keep = run_ && run_->corpus_ptr() == corpus &&
+                    same_json(fields_to_json(run_->config()), fields_to_json(sc.run));
+  if (!keep) run_ = std::make_unique<LmRun>(sc.run, corpus);
+  if (m.data == "text") text_corpus_ = corpus;
+  view_ = v;
+  invalidate();
+  return config_json();
+}
+
+Json LmSession::config_json() const {
+  LmSessionConfig sc{run_->config(), view_};
+  Json j = fields_to_json(sc);
+  const Corpus& c = run_->corpus();
+  const Transformer& model = run_->model();
+  j["vocab_size"] = c.vocab_size();
+  j["n_params"] = model.n_params();
+  j["tokenizer"] = c.tokenizer.kind_name();
+  j["source"] = c.source;
+  Json vocab = Json::array();
+  for (int i = 0; i < c.vocab_size(); ++i) vocab.push_back(c.tokenizer.display(i));
+  j["vocab"] = std::move(vocab);
+  const int L = model.config().n_layers, H = model.config().n_heads;
+  Json dla = Json::array({"embed", "pos_embed"});
+  Json ablation = Json::array();
+  for (const LmComponent& comp : lm_components(model.config())) ablation.push_back(component_name(comp));
+  Json points = Json::array();
+  for (int l = 0; l < L; ++l) {
+    for (int h = 0; h < H; ++h) {
+      dla.push_back("L" + std::to_string(l) + "H" + std::to_string(h));
+    }
+    dla.push_back("L" + std::to_string(l) + ".b_O");
+    dla.push_back("L" + std::to_string(l) + ".mlp");
+    points.push_back(block_hook(l, "hook_resid_pre"));
+    points.push_back(block_hook(l, "hook_resid_mid"));
+  }
+  points.push_back(block_hook(L - 1, "hook_resid_post"));
+  j["dla_components"] = std::move(dla);
+  j["ablation_components"] = std::move(ablation);
+  j["logit_lens_points"] = std::move(points);
+  if (c.tokenizer.kind() == TokenizerKind::word && model.config().data == "toy") {
+    Json prompts = Json::array(), expected = Json::array();
+    for (const ToyProbe& p : temperature_probe()) {
+      prompts.push_back(p.prompt);
+      expected.push_back(p.expected);
+    }
+    j["probe_prompts"] = std::move(prompts);
+    j["probe_expected"] = std::move(expected);
+  }
+  return j;
+}
+
+Json LmSession::reset() {
+  run().reset();
+  invalidate();
+  return config_json();
+}
+
+RunProgress LmSession::progress() const {
+  if (!run_) fail_config("the lm experiment is not configured yet: call configure first");
+  return {run_->step(), run_->total_steps(), run_->done()};
+}
+
+Json LmSession::train(int64_t k) {
+  LmRun& r = run();
+  invalidate();
+  r.train(k);
+  const double last = r.last_train_loss();
+  Json answer{{"loss", std::isfinite(last) ? Json::array({last}) : Json::array()}};
+  answer["eval_loss"] = r.history().back().eval_loss;
+  answer["tokens_per_step"] = static_cast<int64_t>(r.config().model.batch_size) * r.config().model.context;
+  return answer;
+}
+
+std::vector<int32_t> LmSession::prompt_ids() const {
+  std::vector<int32_t> ids = run_->corpus().encode(view_.prompt);
+  const std::size_t T = static_cast<std::size_t>(run_->config().model.context);
+  if (ids.size() > T) ids.erase(ids.begin(), ids.end() - static_cast<std::ptrdiff_t>(T));
+  return ids;
+}
+
+int32_t LmSession::target_id() {
+  if (!view_.target.empty()) return run().corpus().tokenizer.id_of(view_.target);
+  return top_tokens(probs_after(run().model(), prompt_ids()), 1)[0].token;
+}
+
+std::vector<uint8_t> LmSession::export_safetensors() {
+  return save_lm(run().model(), run().corpus().tokenizer);
+}
+
+void LmSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
+  buffers.clear();
+  if (!run_) return;
+  LmRun& r = *run_;
+  Transformer& model = r.model();
+  const LmConfig& mc = model.config();
+  const int L = mc.n_layers, H = mc.n_heads, V = model.vocab_size();
+  const int k = std::min(view_.top_k, V);
+
+  // The loss history, one column per quantity.
+  const auto& history = r.history();
+  const int nh = static_cast<int>(history.size());
+  float* hs = add_buffer(buffers, "history_step", {nh});
+  float* ht = add_buffer(buffers, "history_train_loss", {nh});
+  float* he = add_buffer(buffers, "history_eval_loss", {nh});
+  for (int i = 0; i < nh; ++i) {
+    hs[i] = static_cast<float>(history[i].step);
+    ht[i] = static_cast<float>(history[i].train_loss);
+    he[i] = static_cast<float>(history[i].eval_loss);
+  }
+
+  // The prompt, the next token and two continuations.
+  const std::vector<int32_t> ids = prompt_ids();
+  const int T = static_cast<int>(ids.size());
+  std::copy(ids.begin(), ids.end(), add_buffer(buffers, "prompt_tokens", {T}));
+  const std::vector<float> probs = probs_after(model, ids);
+  std::copy(probs.begin(), probs.end(), add_buffer(buffers, "next_token_probs", {V}));
+  const std::vector<TokenProb> top = top_tokens(probs, k);
+  float* topb = add_buffer(buffers, "next_token_top", {k});
+  for (int i = 0; i < k; ++i) topb[i] = static_cast<float>(top[i].token);
+  const int32_t target = view_.target.empty() ? top[0].token : r.corpus().tokenizer.id_of(view_.target);
+  add_buffer(buffers, "target", {1})[0] = static_cast<float>(target);
+  const int n = view_.sample_tokens;
+  const std::vector<int32_t> greedy = generate(model, ids, n, 0.0, 0);
+  std::copy(greedy.begin(), greedy.end(), add_buffer(buffers, "greedy_tokens", {n}));
+  const std::vector<int32_t> sampled =
+      generate(model, ids, n, view_.temperature, static_cast<uint64_t>(view_.sample_seed));
+  std::copy(sampled.begin(), sampled.end(), add_buffer(buffers, "sample_tokens", {n}));
+
+  // Every head's attention pattern on the prompt.
+  HookSpec spec;
+  for (int l = 0; l < L; ++l) spec.record.push_back(block_hook(l, "attn.hook_pattern"));
+  HookRecords records;
+  model.forward(ids.data(), nullptr, 1, T, &spec, &records);
+  float* att = add_buffer(buffers, "attention", {L, H, T, T});
+  for (int l = 0; l < L; ++l) {
+    const std::vector<float>& a = records.at(block_hook(l, "attn.hook_pattern")).data;  // (1, H, T, T)
+    std::copy(a.begin(), a.end(), att + static_cast<std::size_t>(l) * H * T * T);
+  }
+
+  // The logit lens: each point's top tokens and the target's probability, at every position.
+  const LogitLens lens = logit_lens(model, ids.data(), T);
+  const int P = static_cast<int>(lens.points.size());
+  float* lt = add_buffer(buffers, "logit_lens_top", {P, T, k});
+  float* lp = add_buffer(buffers, "logit_lens_prob", {P, T, k});
+  float* lg = add_buffer(buffers, "logit_lens_target", {P, T});
+  for (int p = 0; p < P; ++p)
+    for (int t = 0; t < T; ++t) {
+      const float* logits = lens.at(p, t);
+      std::vector<float> q(logits, logits + V);
+      const float mx = *std::max_element(q.begin(), q.end());
+      double sum = 0;
+      for (float& x : q) sum += (x = std::exp(x - mx));
+      for (float& x : q) x = static_cast<float>(x / sum);
+      const std::vector<TokenProb> best = top_tokens(q, k);
+      for (int i = 0; i < k; ++i) {
+        lt[(p * T + t) * k + i] = static_cast<float>(best[i].token);
+        lp[(p * T + t) * k + i] = best[i].p;
+      }
+      lg[p * T + t] = q[target];
+    }
+
+  // Direct logit attribution of the target at the last position.
+  const DirectLogitAttribution dla = direct_logit_attribution(model, ids.data(), T, T - 1, target);
+  const int nc = static_cast<int>(dla.components.size());
+  float* d = add_buffer(buffers, "dla", {nc});
+  for (int i = 0; i < nc; ++i) d[i] = static_cast<float>(dla.components[i].value);
+  float* db = add_buffer(buffers, "dla_bias_logit", {2});
+  db[0] = static_cast<float>(dla.bias_term);
+  db[1] = static_cast<float>(dla.logit);
+
+  // Each head's and MLP's ablation: the loss on the first held-out windows (mean ablation: their
+  // means) and P(target | prompt).
+  const int W = std::min(kAblationWindows, r.config().eval_batch), ET = r.eval_T();
+  const int32_t* ex = r.eval_x().data();
+  const int32_t* ey = r.eval_y().data();
+  const AblationMode mode = ablation_mode(view_.ablation);
+  const HookRecords means = mode == AblationMode::mean ? ablation_means(model, ex, W, ET) : HookRecords();
+  const std::vector<LmComponent> components = lm_components(mc);
+  const int na = static_cast<int>(components.size());
+  float* al = add_buffer(buffers, "ablation_loss", {na});
+  float* ap = add_buffer(buffers, "ablation_target_prob", {na});
+  for (int i = 0; i < na; ++i) {
+    HookSpec spec;
+    spec.edits.push_back(ablation_edit(components[i], mode, mode == AblationMode::mean ? &means : nullptr));
+    al[i] = static_cast<float>(model.forward(ex, ey, W, ET, &spec));
+    ap[i] = probs_after(model, ids, &spec)[target];
+  }
+  float* clean = add_buffer(buffers, "ablation_clean", {2});
+  clean[0] = static_cast<float>(model.forward(ex, ey, W, ET));
+  clean[1] = probs[target];
+
+  // The temperature probe (toy world): per prompt, right or not and P(expected).
+  if (r.corpus().tokenizer.kind() == TokenizerKind::word && mc.data == "toy") {
+    const ProbeResult probe = temperature_probe_result(model, r.corpus());
+    const int np = probe.total;
+    float* pc = add_buffer(buffers, "probe_correct", {np});
+    float* pp = add_buffer(buffers, "probe_p_expected", {np});
+    for (int i = 0; i < np; ++i) {
+      pc[i] = probe.answers[i].predicted == probe.answers[i].expected ? 1.f : 0.f;
+      pp[i] = static_cast<float>(probe.answers[i].p_expected);
+    }
+    float* ps = add_buffer(buffers, "probe_score", {2});
+    ps[0] = static_cast<float>(probe.correct);
+    ps[1] = static_cast<float>(probe.total);
+  }
+}
+
+}  // namespace superpose

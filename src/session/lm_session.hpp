@@ -1,0 +1,85 @@
+// The language-model lab (issue 15) as a Session (kind "lm"; docs/wasm-api.md): step(k) trains
+// the transformer k steps on the toy world or a text file (configure_with_file); the buffers
+// show, for the config's prompt, what the model makes of it now: the next-token distribution,
+// a greedy and a sampled continuation, every head's attention pattern, the logit lens, the
+// direct logit attribution of every component to the target token, and each head's and MLP's
+// ablation effect on the held-out loss and on the target's probability; on the toy world also
+// the temperature probe. A configure that changes only the view keys (LmViewConfig) keeps the
+// trained model, so a new prompt needs no retraining.
+// Not here: the model, data and readouts (lm/), anything browser-specific.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lm/lm_run.hpp"
+#include "session/session.hpp"
+
+namespace superpose {
+
+// What the page looks at: the prompt and how the model's answer to it is read.
+struct LmViewConfig {
+  std::string prompt = "the weather in california is";
+  std::string target;        // the token attributed and ablated for; "": the model's top prediction
+  double temperature = 1.0;  // of the sampled continuation (the greedy one is beside it)
+  int sample_tokens = 12;    // tokens of each continuation
+  int64_t sample_seed = 0;
+  std::string ablation = "mean";  // zero | mean
+  int top_k = 5;             // tokens listed per distribution (next token, logit lens)
+
+  template <class C, class V> static void fields(C& c, V& v) {
+    v(c.prompt, Field("prompt", "the text the model reads (toy world: its words; text: any bytes)"));
+    v(c.target, Field("target", "the token attributed and ablated for (empty: the top prediction)"));
+    v(c.temperature, Field("temperature", "of the sampled continuation (0: greedy)").range(0, 100));
+    v(c.sample_tokens, Field("sample_tokens", "tokens per continuation").range(1, 128).unit("tokens"));
+    v(c.sample_seed, Field("sample_seed", "seed of the sampled continuation").range(0, 4294967295.0));
+    v(c.ablation, Field("ablation", "what an ablated head or MLP output is replaced by")
+                      .one_of({"zero", "mean"}));
+    v(c.top_k, Field("top_k", "tokens listed per distribution").range(1, 50));
+  }
+};
+
+struct LmSessionConfig {
+  LmRunConfig run;
+  LmViewConfig view;
+  template <class C, class V> static void fields(C& c, V& v) {
+    LmRunConfig::fields(c.run, v);
+    LmViewConfig::fields(c.view, v);
+  }
+};
+
+class LmSession : public Session {
+ public:
+  // Held-out windows the ablation effects are measured on (of eval_batch), to keep a frame cheap.
+  static constexpr int kAblationWindows = 8;
+  static constexpr int kMaxPromptBytes = 4096;
+
+  Json configure(const Json& config) override;  // data toy, or text with the file given before
+  Json configure_with_file(const Json& config, const std::vector<uint8_t>& file) override;
+  Json reset() override;
+  RunProgress progress() const override;
+  Json schema_fields() const override { return fields_schema<LmSessionConfig>(); }
+  std::vector<uint8_t> export_safetensors() override;
+
+  LmRun& run();  // throws before configure
+  const LmViewConfig& view() const { return view_; }
+  // The prompt's ids as the model sees them (its last `context` tokens).
+  std::vector<int32_t> prompt_ids() const;
+  // The target's id: the view's target word/byte, or the top prediction after the prompt.
+  int32_t target_id();
+
+ protected:
+  Json train(int64_t k) override;
+  void refresh_buffers(std::map<std::string, Buffer>& buffers) override;
+
+ private:
+  Json apply(const Json& config, const std::vector<uint8_t>* file);
+  Json config_json() const;
+
+  std::unique_ptr<LmRun> run_;
+  LmViewConfig view_;
+  std::shared_ptr<const Corpus> text_corpus_;  // the last text file's corpus
+  std::string text_name_;
+};
+
+}  // namespace superpose

@@ -1,0 +1,53 @@
+// The default language model trained as the page and the CLI train it (issue 15's known result):
+// on the toy world, 2 layers, d_model 64, 4 heads, context 24, 2000 AdamW steps, it answers the
+// temperature probe ("in S the weather in C is", 36 prompts) with ≥ 34 right for most seeds,
+// completes "the weather in california is" with "hot", and needs its first layer's heads:
+// zero-ablating all of them at once raises the held-out loss.
+// Natively seeds 0, 1 and 2 (at least 2 of the 3 must pass); the wasm build trains seed 0 only
+// (its slow suite runs at about half the native speed).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "lm/lm_probe.hpp"
+#include "lm/sampler.hpp"
+#include "lm/toy_world.hpp"
+#include "session/lm_session.hpp"
+#include "tolerance.hpp"
+
+using namespace superpose;
+
+TEST_CASE("lm trained: the default passes the temperature probe and says hot for california" *
+          doctest::test_suite("slow")) {
+  const std::vector<int> seeds = test::running_in_wasm() ? std::vector<int>{0} : std::vector<int>{0, 1, 2};
+  int passed = 0;
+  for (int seed : seeds) {
+    LmSession s;
+    s.configure(Json{{"seed", seed}});
+    while (!s.progress().done) s.step(100);
+    LmRun& run = s.run();
+    const ProbeResult probe = temperature_probe_result(run.model(), run.corpus());
+    const std::vector<int32_t> ids = run.corpus().encode(california_probe().prompt);
+    const std::vector<float> p = next_token_probs(run.model(), ids.data(), static_cast<int>(ids.size()));
+    const int32_t hot = run.corpus().tokenizer.id_of("hot");
+    const double eval = run.eval_loss();
+    MESSAGE("seed " << seed << ": probe " << probe.correct << "/" << probe.total << ", P(hot | california) "
+                    << p[hot] << ", held-out loss " << eval);
+    CHECK(top_tokens(p, 1)[0].token == hot);
+    CHECK(eval < 1.6);  // ln 75 = 4.32 untrained; the toy world's entropy floor is 1.07
+    passed += probe.correct >= 34;
+
+    if (seed == 0) {
+      // all of layer 0's heads zero-ablated at once: the held-out loss rises
+      HookSpec spec;
+      spec.edits.push_back(HookEdit{block_hook(0, "attn.hook_result"), -1, {}, HookOp::zero, {}});
+      Transformer& m = run.model();
+      const int B = run.config().eval_batch, T = run.eval_T();
+      const double clean = m.forward(run.eval_x().data(), run.eval_y().data(), B, T);
+      const double ablated = m.forward(run.eval_x().data(), run.eval_y().data(), B, T, &spec);
+      MESSAGE("layer 0 heads zero-ablated: held-out loss " << clean << " -> " << ablated);
+      CHECK(ablated > clean + 0.1);
+    }
+  }
+  CHECK(2 * passed > static_cast<int>(seeds.size()));
+}
