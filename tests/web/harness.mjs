@@ -79,3 +79,58 @@ export function screenshotPath(name) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return path.join(SCREENSHOTS, name);
 }
+
+/**
+ * Chromium's trace of the page's main thread (CDP Tracing): every task's thread CPU time (tdur),
+ * which, unlike its wall time, does not grow when other processes take the cores. Returns stop():
+ * the page's main-thread tasks [{at, cpu, wall, did?, harness?}] (ms; harness: playwright's own
+ * evaluation, not the page's work). Used by responsive.test.mjs and lm.test.mjs.
+ */
+export async function startTrace(page, origin) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => { for (const v of e.value) events.push(v); });
+  await cdp.send('Tracing.start', { transferMode: 'ReportEvents',
+    traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'] } });
+  return async () => {
+    const complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.end');
+    await complete;
+    await cdp.detach();
+    const mains = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`);
+    const tasks = new Map(mains.map((k) => [k, []]));
+    const inner = new Map(mains.map((k) => [k, []]));
+    for (const e of events) {
+      if (e.ph !== 'X') continue;
+      const key = `${e.pid}:${e.tid}`;
+      if (!tasks.has(key)) continue;
+      if (e.name === 'ThreadControllerImpl::RunTask') tasks.get(key).push({ ts: e.ts, end: e.ts + e.dur, wallMs: e.dur / 1000, cpuMs: (e.tdur ?? e.dur) / 1000 });
+      else inner.get(key).push(e);
+    }
+    // The page's renderer main thread: a CrRendererMain that ran the page's scripts (an event
+    // naming a URL of the served site), the busiest if several did.
+    const cpu = (list) => list.reduce((sum, t) => sum + t.cpuMs, 0);
+    const ours = (k) => inner.get(k).some((e) => { const d = e.args && (e.args.data || e.args.beginData); return !!(d && typeof d.url === 'string' && d.url.startsWith(origin)); });
+    const [key] = [...tasks.keys()].filter(ours).sort((a, b) => cpu(tasks.get(b)) - cpu(tasks.get(a)));
+    const main = key ? tasks.get(key) : [];
+    const t0 = Math.min(...main.map((t) => t.ts));
+    const within = (t) => inner.get(key).filter((e) => e.ts >= t.ts && e.ts + e.dur <= t.end);
+    // The test's own work in the page: playwright's evaluations (waitForFunction, click, evaluate)
+    // arrive over CDP as scripts without a URL of the site.
+    const harness = (t) => within(t).some((e) => e.name === 'EvaluateScript' && !((e.args.data || {}).url || '').startsWith(origin));
+    // What a task did: its inner events' CPU by name (a script's URL and function where known).
+    const what = (t) => {
+      const by = new Map();
+      for (const e of within(t)) {
+        const d = e.args && e.args.data;
+        const where = d && (d.functionName || d.url) ? ` ${(d.url || '').split('/').pop()}:${d.functionName || ''}` : '';
+        const name = `${e.name}${where}`;
+        by.set(name, (by.get(name) || 0) + (e.tdur ?? e.dur) / 1000);
+      }
+      return [...by].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join(', ');
+    };
+    return main.map((t) => ({ at: Math.round((t.ts - t0) / 1000), cpu: +t.cpuMs.toFixed(1), wall: Math.round(t.wallMs),
+      ...(t.cpuMs > 20 ? { did: what(t), harness: harness(t) } : {}) }));
+  };
+}

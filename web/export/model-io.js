@@ -20,9 +20,10 @@ export function stateFromLabConfig(config, state) {
 
 /**
  * Adds the two buttons before `anchor` (the toolbar's copy-link button).
- * opts: {client, stem() → file stem, adopt(config) → the page takes the loaded config, onError}.
+ * opts: {client, stem() → file stem, adopt(config) → the page takes the loaded config, onError,
+ * kind: the experiment kind a loaded file is (default 'toy'), load: false for "save model" only}.
  */
-export function addModelButtons(anchor, { client, stem, adopt, onError }) {
+export function addModelButtons(anchor, { client, stem, adopt, onError, kind = 'toy', load: withLoad = true }) {
   const save = document.createElement('button');
   save.type = 'button';
   save.id = 'save-model';
@@ -52,11 +53,12 @@ export function addModelButtons(anchor, { client, stem, adopt, onError }) {
     input.value = '';
     if (!file) return;
     try {
-      const r = await client.importModel(new Uint8Array(await file.arrayBuffer()), 'toy');
+      const r = await client.importModel(new Uint8Array(await file.arrayBuffer()), kind);
       adopt(r.config);
     } catch (e) {
       onError(`Could not load ${file.name}: ${e.message}`);
     }
   });
-  anchor.before(save, load, input);
+  if (withLoad) anchor.before(save, load, input);
+  else anchor.before(save);
 }

@@ -1,4 +1,4 @@
-// page-states.js: the state tables of the experiment pages (suppression, sae, grok, steer): every
+// page-states.js: the state tables of the experiment pages (suppression, sae, grok, steer, lm): every
 // control of each page as one declarative table (hash-state.js), so each experiment is a link.
 // The toy lab's table is state.js.
 //
@@ -128,5 +128,37 @@ export const STEER = table([
   },
 });
 
+// Text the language-model page takes from a link: printable characters (no control characters).
+const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/u;
+
+/** The lm page's toy-world prompts: the seed's weather sentence, and an induction prompt (a
+ * span of random words, then the same span again: the toy world's `repeat` family). */
+export const LM_PROMPTS = {
+  toy: 'the weather in california is',
+  induction: 'moscow cup bananas red seven moscow cup bananas',
+};
+
+/** lm.html: the transformer's size and training run (docs/wasm-api.md, kind lm: n_layers,
+ * d_model, n_heads, context, batch_size, steps, lr, seed) and the view of it (prompt, target,
+ * temperature, sample_seed, ablation); a view key changes no weights. A text file cannot travel
+ * in a link: the hash holds the toy world's experiments. */
+export const LM = table([
+  f('prompt', 'text', LM_PROMPTS.toy, { pattern: /^[^\u0000-\u001f\u007f]+$/u, maxLength: 200,
+    accepts: 'text of 1–200 printable characters' }),
+  f('target', 'text', '', { pattern: PRINTABLE, maxLength: 40,
+    accepts: 'one token of the vocabulary (empty: the top prediction)' }),
+  f('layers', 'int', 2, { min: 1, max: 6 }),
+  f('d', 'enum', 64, { values: [16, 32, 64, 128, 256] }),
+  f('heads', 'enum', 4, { values: [1, 2, 4, 8] }),
+  f('ctx', 'int', 24, { min: 2, max: 128 }),
+  f('batch', 'int', 64, { min: 1, max: 256 }),
+  f('steps', 'int', 2000, { min: 1, max: 100000 }),
+  f('lr', 'enum', 0.003, { values: [0.0003, 0.001, 0.003, 0.01] }),
+  SEED,
+  f('temp', 'float', 1, { min: 0, max: 5 }),
+  f('sseed', 'int', 0, { min: 0, max: 4294967295 }),
+  f('abl', 'enum', 'mean', { values: ['zero', 'mean'] }),
+], { omitDefaults: true });
+
 /** Every experiment page's table, by page (the fuzz test runs over each). */
-export const PAGE_TABLES = { suppression: SUPPRESSION, sae: SAE, grok: GROK, steer: STEER };
+export const PAGE_TABLES = { suppression: SUPPRESSION, sae: SAE, grok: GROK, steer: STEER, lm: LM };

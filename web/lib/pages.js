@@ -23,6 +23,8 @@ export const PAGES = [
     description: 'a strength slider along a latent, feature or hidden unit; outputs before/after; the effects heatmap; the SAE trained (TopK, ReLU, Gated, JumpReLU, BatchTopK), hand-built, or a loaded SAELens file; dead latents marked' },
   { name: 'grok', file: 'grok.html', title: 'grokking', embed: 'grok.html#embed=1',
     description: 'modular addition memorises, then generalises; accuracy on a log-epoch axis, weight norm, Fourier spectrum, residual-stream paths and their ablation' },
+  { name: 'lm', file: 'lm.html', title: 'language model', embed: 'lm.html#embed=1',
+    description: "a tiny transformer trained live on a toy world or your text: loss, next-token distribution, greedy and sampled continuations, every head's attention, the residual stream with the logit lens, direct logit attribution, head and MLP ablation, the temperature probe; save the model as safetensors" },
 ];
 
 /** The site's other pages: not experiments, not in the nav (the README's table lists them too). */

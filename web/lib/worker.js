@@ -5,8 +5,9 @@
 // ~12 ms, adapting k to the measured time, so that pause/reset messages are handled between two
 // chunks (at once, from the user's point of view) and V8 optimises the hot wasm functions
 // (no on-stack replacement for wasm: many short calls beat one long one, toolchain §11).
-// Every ~50 ms it posts a frame: step, total_steps, done, loss and a copy of each named buffer with
-// its current shape, taken out of the wasm heap with one `.slice()` and *transferred* (not
+// Every ~50 ms it posts a frame (less often when a frame's buffers are costly to compute, so that
+// frames take at most a quarter of the run's time: the lm session reads its model off dozens of
+// forward passes): step, total_steps, done, loss and a copy of each named buffer with its current shape, taken out of the wasm heap with one `.slice()` and *transferred* (not
 // cloned) to the page.
 // Kind-agnostic: it runs every experiment kind by the step contract of docs/wasm-api.md alone
 // ({step, total_steps, done, loss} in every step answer, and in configure/reset/import answers):
@@ -34,6 +35,7 @@ const P = self.SuperposeProtocol;
 
 const CHUNK_MS = 12;      // target duration of one lab.step(k) call
 const FRAME_MS = 50;      // at most one frame per 50 ms while running (20 frames/s)
+const FRAME_GAP = 3;      // while running, at least 3× the last frame's cost between frames (≤ 25% of the time)
 const MAX_K = 100000;
 
 let lab = null;           // the C++ Lab object
@@ -46,6 +48,7 @@ let done = false;
 let k = 4;                // steps per chunk, adapted
 let runToken = 0;         // bumps on every start/stop: a stale scheduled chunk does nothing
 let lastFrameAt = -Infinity;
+let frameCost = 0;        // ms the last frame took (buffers refreshed and copied)
 let stepsPerSec = 0;
 let trace = [];           // [step, loss per instance] after each chunk since the last frame
 
@@ -75,6 +78,7 @@ ready.catch((e) => post({ type: P.EVENT.ERROR, error: `could not load the wasm m
 
 // ---- frames -----------------------------------------------------------------------------
 function sendFrame() {
+  const t0 = now();
   const buffers = {};
   const listed = config ? parse(lab.buffers()) : [];
   for (const { name, shape } of Array.isArray(listed) ? listed : []) {
@@ -89,6 +93,7 @@ function sendFrame() {
   const fr = P.frame({ step, totalSteps, running, done, lossTotal, stepsPerSec }, buffers, { steps, loss });
   post(fr, P.transferList(fr));
   lastFrameAt = now();
+  frameCost = lastFrameAt - t0;
 }
 
 // ---- the run loop -----------------------------------------------------------------------
@@ -149,7 +154,7 @@ function chunk(token) {
     sendFrame();
     return;
   }
-  if (now() - lastFrameAt >= FRAME_MS) sendFrame();
+  if (now() - lastFrameAt >= Math.max(FRAME_MS, FRAME_GAP * frameCost)) sendFrame();
   later(() => chunk(token));
 }
 

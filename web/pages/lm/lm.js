@@ -1,0 +1,416 @@
+// lm.js: the language-model page (issue 15). The "lm" session trains a small GPT-2-style
+// transformer in the worker on the toy world (or a text file the user gives, byte-level); this
+// module keeps the controls in the URL hash and draws, from each frame's buffers
+// (docs/wasm-api.md, kind lm): the loss, the prompt's tokens, next-token distribution and
+// continuations, every head's attention, the residual stream with the logit lens, the direct
+// logit attribution, the ablations and the temperature probe (lm-panels.js draws the HTML ones).
+// A change of prompt, target, temperature, sample seed or ablation is a view-only configure: the
+// session keeps the trained model, so a new prompt is read at once, without retraining.
+// What it is not: no model (the C++ session), no framework; every token and message reaches the
+// DOM as textContent or canvas text, never as HTML.
+// For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount,
+// reached: the page-clock milliseconds at which the default prompt's greedy answer first was
+// "hot" and the temperature probe first passed 34/36).
+import { startPage, showNotes } from '../../lib/page-boot.js';
+import { LM, LM_PROMPTS } from '../../lib/page-states.js';
+import { showRunTime } from '../../lib/run-time.js';
+import { XYPlotView } from '../../views/xyplot.js';
+import { AttentionView } from '../../views/attention.js';
+import { addModelButtons } from '../../export/model-io.js';
+import {
+  updateBars, updateChips, updateStream, updateLensTable, updateProbe, tokenText,
+} from './lm-panels.js';
+
+const $ = (id) => document.getElementById(id);
+const TRAIN = '#1971c2';
+const HELDOUT = '#d9480f';
+const FLOOR = '#555';
+// The toy world's entropy rate (src/lm/toy_world.hpp toy_entropy: 9.244 nats per sentence over
+// 8.621 tokens): no model can predict the next token of the toy world better, on average.
+const TOY_ENTROPY = 1.072;
+const SAMPLE_TOKENS = 12;
+const TOP_K = 5;
+const PROBE_PASS = 34;
+// The held-out windows the session measures ablations on (src/session/lm_session.hpp kAblationWindows).
+const ABLATION_WINDOWS = 8;
+// The keys that define the model and its training (a change retrains); the rest only view it.
+const MODEL_KEYS = ['layers', 'd', 'heads', 'ctx', 'batch', 'steps', 'lr', 'seed'];
+
+const page = startPage(LM, { extra: { text: null, wantRun: true, reached: { hot: null, probe: null } } });
+const { S, client, showError } = page;
+
+/** The session config (kind lm) of a page state; data 'text' reads the file given before. */
+function sessionConfig(s, data) {
+  return {
+    n_layers: s.layers, d_model: s.d, n_heads: s.heads, context: s.ctx, batch_size: s.batch, steps: s.steps,
+    lr: s.lr, seed: s.seed, warmup_steps: Math.min(100, Math.floor(s.steps / 10)), data,
+    prompt: s.prompt, target: s.target, temperature: s.temp, sample_seed: s.sseed, ablation: s.abl,
+    sample_tokens: SAMPLE_TOKENS, top_k: TOP_K,
+  };
+}
+const dataOf = () => (S.text ? 'text' : 'toy');
+const modelKey = (s, data) => JSON.stringify([data, ...MODEL_KEYS.map((k) => s[k])]);
+
+// ---- views ----------------------------------------------------------------------------------
+const lossPlot = new XYPlotView($('loss-plot'), { width: 420, height: 250, x: [0, 2000], y: [0, 5],
+  xLabel: 'training step', yLabel: 'loss (nats/token)', label: 'training and held-out loss against the step' });
+const bigAttention = new AttentionView($('attention-big'), { size: 240, labels: true, label: 'the chosen head’s attention pattern, enlarged' });
+let tiles = [];          // [{view, box, l, h}]
+let tileShape = '';
+S.attentionHead = [0, 0];
+
+function buildTiles(L, H) {
+  const grid = $('attention-grid');
+  grid.replaceChildren();
+  tiles = [];
+  for (let l = 0; l < L; l++) {
+    const row = document.createElement('div');
+    row.className = 'attention-row';
+    const name = document.createElement('span');
+    name.className = 'attention-layer';
+    name.textContent = `layer ${l}`;
+    row.appendChild(name);
+    for (let h = 0; h < H; h++) {
+      const box = document.createElement('button');
+      box.type = 'button';
+      box.className = 'tile';
+      box.title = `layer ${l}, head ${h}: click to enlarge`;
+      const view = new AttentionView(box, { size: 64, label: `attention of layer ${l} head ${h}` });
+      const cap = document.createElement('span');
+      cap.className = 'tile-caption';
+      cap.textContent = `L${l}H${h}`;
+      box.appendChild(cap);
+      box.addEventListener('click', () => { S.attentionHead = [l, h]; if (S.lastFrame) drawAttention(S.lastFrame.buffers); });
+      row.appendChild(box);
+      tiles.push({ view, box, l, h });
+    }
+    grid.appendChild(row);
+  }
+}
+
+function drawAttention(b) {
+  const a = b.attention;
+  if (!a) return;
+  const [L, H, T] = a.shape;
+  const shape = `${L}x${H}`;
+  if (shape !== tileShape) { buildTiles(L, H); tileShape = shape; }
+  const tokens = Array.from(b.prompt_tokens.data, (id) => tokenText(S.config, id));
+  let [sl, sh] = S.attentionHead;
+  if (sl >= L || sh >= H) { sl = 0; sh = 0; S.attentionHead = [0, 0]; }
+  for (const t of tiles) {
+    t.view.update({ pattern: a.data, offset: (t.l * H + t.h) * T * T, T });
+    t.box.classList.toggle('selected', t.l === sl && t.h === sh);
+  }
+  $('attention-title').textContent = `layer ${sl}, head ${sh}`;
+  bigAttention.update({ pattern: a.data, offset: (sl * H + sh) * T * T, T, tokens });
+}
+
+function drawLoss(f, b) {
+  const steps = b.history_step.data, train = b.history_train_loss.data, held = b.history_eval_loss.data;
+  const tl = [], hl = [];
+  let top = 0;
+  for (let i = 0; i < steps.length; i++) {
+    if (Number.isFinite(train[i])) { tl.push(steps[i], train[i]); top = Math.max(top, train[i]); }
+    if (Number.isFinite(held[i])) { hl.push(steps[i], held[i]); top = Math.max(top, held[i]); }
+  }
+  const total = Math.max(1, f.totalSteps);
+  lossPlot.setRange({ x: [0, total], y: [0, Math.max(1.5, Math.ceil(top * 1.05 * 2) / 2)] });
+  const lines = [{ xy: tl, color: TRAIN, width: 2 }, { xy: hl, color: HELDOUT, width: 2 }];
+  const legend = [{ label: 'train', color: TRAIN }, { label: 'held-out', color: HELDOUT }];
+  if (S.config && S.config.data === 'toy') {
+    lines.unshift({ xy: [0, TOY_ENTROPY, total, TOY_ENTROPY], color: FLOOR, width: 1.2, dash: [5, 4] });
+    legend.push({ label: 'entropy of the toy world (no model can go lower)', color: FLOOR, dash: [5, 4] });
+  }
+  lossPlot.update({ lines, legend });
+}
+
+function drawPrompt(b) {
+  const c = S.config;
+  updateChips($('chips'), Array.from(b.prompt_tokens.data, (id) => tokenText(c, id)));
+  const probs = b.next_token_probs.data;
+  updateBars($('next-bars'), Array.from(b.next_token_top.data, (id) => ({ label: tokenText(c, id), value: probs[id], text: probs[id].toFixed(3) })),
+    { max: 1 });
+  const words = (ids) => Array.from(ids, (id) => tokenText(c, id)).join(c && c.tokenizer === 'word' ? ' ' : '');
+  $('greedy').textContent = words(b.greedy_tokens.data);
+  $('sampled').textContent = words(b.sample_tokens.data);
+}
+
+function targetName(b) {
+  return b && b.target ? tokenText(S.config, b.target.data[0]) : '–';
+}
+
+function drawDla(b) {
+  const names = S.config.dla_components;
+  const v = b.dla.data;
+  updateBars($('dla-bars'), names.map((n, i) => ({ label: n, value: v[i], text: v[i].toFixed(2) })), { signed: true });
+  const [bias, logit] = b.dla_bias_logit.data;
+  $('dla-sum').textContent = `Each bar: what that component writes to the residual stream at the last position, read through the final LayerNorm's scale and the unembedding of “${targetName(b)}”. With the LayerNorm's bias term (${bias.toFixed(2)}) they sum to the logit of “${targetName(b)}”: ${logit.toFixed(2)}.`;
+  syncTargetOptions(b);
+}
+
+function drawAblation(b) {
+  const names = S.config.ablation_components;
+  const [cleanLoss, cleanP] = b.ablation_clean.data;
+  const L = b.ablation_loss.data, P = b.ablation_target_prob.data;
+  updateBars($('abl-loss'), names.map((n, i) => ({ label: n, value: L[i] - cleanLoss, text: (L[i] - cleanLoss >= 0 ? '+' : '') + (L[i] - cleanLoss).toFixed(3) })), { signed: true });
+  updateBars($('abl-prob'), names.map((n, i) => ({ label: n, value: P[i] - cleanP, text: (P[i] - cleanP >= 0 ? '+' : '') + (P[i] - cleanP).toFixed(3) })), { signed: true, max: 1 });
+  $('abl-p-title').textContent = `Δ P(“${targetName(b)}” | prompt)`;
+  $('abl-clean').textContent = `Clean: held-out loss ${cleanLoss.toFixed(3)} nats/token (on ${ABLATION_WINDOWS} held-out windows), P(“${targetName(b)}”) = ${cleanP.toFixed(3)}. ` +
+    `Each component's output is replaced by ${S.state.abl === 'zero' ? 'zero' : 'its mean over the held-out windows'}, one at a time.`;
+}
+
+function drawProbe(b) {
+  const panel = $('probe-panel');
+  panel.hidden = !b.probe_score;
+  if (!b.probe_score) return;
+  const [right, total] = b.probe_score.data;
+  $('probe-score').textContent = `${right} / ${total} right${right >= PROBE_PASS ? ' (passes: ≥ 34)' : ''}`;
+  updateProbe($('probe-grid'), S.config.probe_prompts, S.config.probe_expected, b.probe_correct.data, b.probe_p_expected.data);
+}
+
+function drawToolbar(f, b) {
+  $('step-count').textContent = String(f.step);
+  const held = b.history_eval_loss ? b.history_eval_loss.data : [];
+  $('loss').textContent = held.length ? `${held[held.length - 1].toFixed(3)} nats/token` : '–';
+  $('progress').value = f.totalSteps ? f.step / f.totalSteps : 0;
+  showRunTime($('speed'), f);
+  const play = $('play');
+  const on = f.running;
+  play.textContent = on ? '❚❚ pause' : f.done ? '✓ trained' : '▶ play';
+  play.classList.toggle('running', on);
+  play.setAttribute('aria-pressed', on ? 'true' : 'false');
+}
+
+// A frame is drawn over a few animation frames, a group of panels in each, so that no task of the
+// main thread lays out and paints the whole page at once (the first frame builds every panel).
+const STAGES = [
+  (f, b) => { drawToolbar(f, b); if (b.prompt_tokens) { drawLoss(f, b); drawPrompt(b); } },
+  (f, b) => drawAttention(b),
+  (f, b) => { updateStream($('stream'), S.config, b, targetName(b)); updateLensTable($('lens-table'), S.config, b); },
+  (f, b) => { drawDla(b); drawAblation(b); drawProbe(b); },
+];
+let pendingFrame = null;
+let drawing = null;      // the frame being drawn, stage by stage
+let stage = 0;
+let ticking = false;
+function tick() {
+  if (stage === 0) { drawing = pendingFrame; pendingFrame = null; }
+  if (drawing && S.config && drawing.buffers) {
+    const b = drawing.buffers;
+    if (stage === 0 || b.prompt_tokens) STAGES[stage](drawing, b);
+    stage = (stage + 1) % STAGES.length;
+  } else stage = 0;
+  ticking = stage !== 0 || pendingFrame !== null;
+  if (ticking) requestAnimationFrame(tick);
+}
+
+// The moments the done criterion of issue 15 names, on the page's clock (ms since navigation).
+function recordMilestones(b) {
+  if (!b || !b.next_token_top || !S.config || S.config.data !== 'toy') return;
+  const r = S.reached;
+  if (r.hot === null && S.state.prompt === LM_PROMPTS.toy && tokenText(S.config, b.next_token_top.data[0]) === 'hot') r.hot = performance.now();
+  if (r.probe === null && b.probe_score && b.probe_score.data[0] >= PROBE_PASS) r.probe = performance.now();
+}
+
+client.onFrame((f) => {
+  if (f.done) S.wantRun = false;
+  recordMilestones(f.buffers);
+  pendingFrame = f;
+  if (!ticking) { ticking = true; requestAnimationFrame(tick); }
+});
+
+// ---- controls -------------------------------------------------------------------------------
+function presetOf(s) {
+  if (S.text) return 'text';
+  return s.prompt === LM_PROMPTS.induction ? 'induction' : 'toy';
+}
+
+function syncControls(s) {
+  for (const k of ['layers', 'd', 'heads', 'ctx', 'batch', 'steps', 'lr', 'seed', 'sseed', 'abl']) {
+    const el = $(k);
+    if (document.activeElement !== el) el.value = String(s[k]);
+  }
+  if (document.activeElement !== $('prompt')) $('prompt').value = s.prompt;
+  $('temp').value = String(Math.min(2, s.temp));
+  $('temp-value').textContent = Number(s.temp).toFixed(2);
+  $('preset').value = presetOf(s);
+  $('target').value = s.target;
+}
+
+// The target menu: the top prediction (default) or any token of the vocabulary (a byte model:
+// its printable ASCII bytes, the ones a JSON string carries as one byte).
+let targetVocab = null;
+function syncTargetOptions(b) {
+  const sel = $('target');
+  const c = S.config;
+  if (targetVocab !== c.vocab) {
+    targetVocab = c.vocab;
+    sel.replaceChildren();
+    const top = document.createElement('option');
+    top.value = '';
+    sel.appendChild(top);
+    c.vocab.forEach((v, id) => {
+      const piece = c.tokenizer === 'word' ? v : id >= 32 && id < 127 ? String.fromCharCode(id) : null;
+      if (piece === null) return;
+      const o = document.createElement('option');
+      o.value = piece;
+      o.textContent = v;
+      sel.appendChild(o);
+    });
+    sel.value = S.state.target;
+  }
+  const label = `top prediction (${b.next_token_top ? tokenText(c, b.next_token_top.data[0]) : '–'})`;
+  if (sel.options[0].textContent !== label) sel.options[0].textContent = label;
+}
+
+let lastModel = null;
+const configure = page.serial(async () => {
+  const data = dataOf();
+  const key = modelKey(S.state, data);
+  const fresh = key !== lastModel;
+  let a = null;
+  // A prompt or target the vocabulary does not hold, from a link or an old state, falls back to
+  // its default with a note (as a malformed key does); typed by the user, it is an error and the
+  // trained model stays.
+  for (let tries = 0; !a; tries++) {
+    try {
+      a = await client.configure(sessionConfig(S.state, data), 'lm');
+    } catch (e) {
+      const m = /^(prompt|target)\b/.exec(e.message);
+      const field = m && LM.byName.get(m[1]);
+      if (!field || lastModel === key || tries >= 2 || S.state[field.name] === field.def) throw e;
+      S.notes.push(`${e.message}; using the default ${field.name}${field.def ? ` “${field.def}”` : ' (the top prediction)'}`);
+      S.state[field.name] = field.def;
+      showNotes({ notes: S.notes, ignored: page.parsed.ignored });
+      page.writeHash();
+      syncControls(S.state);
+    }
+  }
+  S.config = a.config;
+  targetVocab = null;
+  if (fresh) { S.wantRun = true; S.reached = { hot: null, probe: null }; lossPlot.reset(); }
+  lastModel = key;
+  renderModelInfo();
+  if (S.wantRun) await client.play();
+});
+
+function renderModelInfo() {
+  const c = S.config;
+  const data = c.data === 'text' ? `bytes of ${S.text ? S.text.name : 'your text file'}` : 'the toy world';
+  $('model-info').textContent = `${c.n_params.toLocaleString('en-US')} parameters; ${c.vocab_size} tokens (${c.tokenizer} tokenizer) of ${data}; ` +
+    `${c.n_layers} layers × ${c.n_heads} heads, d_model ${c.d_model}, context ${c.context}, batch ${c.batch_size} × ${c.context} tokens per step, AdamW with warm-up and cosine decay.`;
+}
+
+function apply() {
+  page.writeHash();
+  syncControls(S.state);
+  return configure();
+}
+
+function setField(name, raw) {
+  const f = LM.byName.get(name);
+  const r = f.type === 'text' ? { ok: f.pattern.test(raw) && raw.length <= f.maxLength, value: raw }
+    : f.type === 'enum' && typeof f.def === 'number' ? { ok: f.values.includes(Number(raw)), value: Number(raw) }
+      : { ok: true, value: raw };
+  const parsed = f.type === 'text' || f.type === 'enum' ? r : parseNumber(f, raw);
+  if (!parsed.ok) { syncControls(S.state); showError(`${name}: not ${f.accepts || `in [${f.min}, ${f.max}]`}`); return; }
+  S.state[name] = parsed.value;
+  apply();
+}
+
+function parseNumber(f, raw) {
+  const x = Number(raw);
+  const ok = raw !== '' && Number.isFinite(x) && x >= f.min && x <= f.max && (f.type !== 'int' || Number.isInteger(x));
+  return { ok, value: x };
+}
+
+async function loadText(file) {
+  if (!file) return;
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const before = dataOf();
+  // A prompt the file's bytes can read: its first words.
+  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 200)).replace(/[\u0000-\u001f\u007f\ufffd]+/g, ' ').trim();
+  const prompt = head.slice(0, 40).replace(/\s+\S*$/, '') || head.slice(0, 20) || LM_PROMPTS.toy;
+  const state = { ...S.state, prompt, target: '' };
+  try {
+    const a = await client.configure(sessionConfig(state, 'text'), 'lm', bytes);
+    S.text = { name: file.name };
+    S.state = state;
+    S.config = a.config;
+    targetVocab = null;
+    lastModel = modelKey(S.state, 'text');
+    S.wantRun = true;
+    lossPlot.reset();
+    page.hideError();
+    page.writeHash();
+    syncControls(S.state);
+    renderModelInfo();
+    await client.play();
+  } catch (e) {
+    // The session refused the file (empty, binary, too big or too short) and kept its model: show
+    // why, and carry on with what ran before.
+    try {
+      await client.configure(sessionConfig(S.state, before), 'lm');
+      if (S.wantRun) await client.play();
+    } catch { /* the error below says it */ }
+    syncControls(S.state);
+    showError(`${file.name}: ${e.message}`);
+    S.fileError = e.message;
+  }
+}
+
+function bind() {
+  syncControls(S.state);
+  for (const k of MODEL_KEYS) $(k).addEventListener('change', (e) => setField(k, e.target.value));
+  $('abl').addEventListener('change', (e) => setField('abl', e.target.value));
+  $('sseed').addEventListener('change', (e) => setField('sseed', e.target.value));
+  $('temp').addEventListener('input', (e) => { $('temp-value').textContent = Number(e.target.value).toFixed(2); setField('temp', e.target.value); });
+  $('target').addEventListener('change', (e) => setField('target', e.target.value));
+  let typing = null;
+  $('prompt').addEventListener('input', (e) => {
+    clearTimeout(typing);
+    typing = setTimeout(() => { if (e.target.value.trim() !== '') setField('prompt', e.target.value.trim()); }, 200);
+  });
+  $('prompt').addEventListener('change', (e) => { clearTimeout(typing); setField('prompt', e.target.value.trim()); });
+  $('preset').addEventListener('change', (e) => {
+    const v = e.target.value;
+    if (v === 'text') { $('preset').value = presetOf(S.state); $('text-file').click(); return; }
+    S.text = null;
+    Object.assign(S.state, { prompt: LM_PROMPTS[v], target: '' });
+    apply();
+  });
+  $('text-file').addEventListener('change', (e) => { const file = e.target.files && e.target.files[0]; e.target.value = ''; loadText(file); });
+  document.addEventListener('dragover', (e) => { e.preventDefault(); });
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const file = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+    if (file) loadText(file);
+  });
+  $('play').addEventListener('click', async () => {
+    try {
+      if (S.running) { S.wantRun = false; await client.pause(); } else if (!S.done) { S.wantRun = true; await client.play(); }
+    } catch (err) { showError(err.message); }
+  });
+  $('step').addEventListener('click', async () => { S.wantRun = false; try { await client.step(10); } catch (err) { showError(err.message); } });
+  $('reset').addEventListener('click', async () => {
+    try {
+      S.wantRun = false;
+      S.reached = { hot: null, probe: null };
+      lossPlot.reset();
+      await client.reset();
+    } catch (err) { showError(err.message); }
+  });
+  page.onHashChange(apply);
+}
+
+addModelButtons($('copy-link'), {
+  client,
+  kind: 'lm',
+  load: false,
+  stem: () => 'model',  // model.safetensors: GPT-2 tensor names, the config in its metadata
+  adopt: () => {},
+  onError: showError,
+});
+
+bind();
+client.ready.then(apply);
