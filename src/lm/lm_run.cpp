@@ -52,6 +52,16 @@ void LmRun::reset() {
   record();
 }
 
+void LmRun::load_parameters(const std::vector<float>& params) {
+  if (params.size() != model().params().size())
+    fail_config("the parameters are " + std::to_string(params.size()) + " numbers; this model has " +
+                std::to_string(model().params().size()));
+  reset();
+  model().params() = params;
+  history_.clear();
+  record();
+}
+
 double LmRun::eval_loss() {
   return trainer_->evaluate(eval_x_.data(), eval_y_.data(), config_.eval_batch, eval_T_);
 }

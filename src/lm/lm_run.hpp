@@ -56,6 +56,10 @@ class LmRun {
   void train(int64_t k);
   // Back to step 0 with the same config and corpus (the same bits as a new run).
   void reset();
+  // Back to step 0 with these parameters (a loaded model: lm/lm_checkpoint.hpp) in place of the
+  // initialisation; the optimiser starts afresh and the history restarts from their held-out
+  // loss. Throws std::invalid_argument if the count is not the model's.
+  void load_parameters(const std::vector<float>& params);
 
   int64_t step() const { return trainer_->steps_taken(); }
   int64_t total_steps() const { return config_.model.steps; }

@@ -183,6 +183,45 @@ std::vector<uint8_t> LmSession::export_safetensors() {
   return save_lm(run().model(), run().corpus().tokenizer);
 }
 
+Json LmSession::import_safetensors(const std::vector<uint8_t>& bytes) {
+  LoadedLm lm = load_lm(bytes);
+  LmRunConfig rc;
+  if (run_) {
+    rc = run_->config();  // the world and the evaluation as they were
+    if (rc.model.data == "text") rc.world = ToyWorldConfig{};
+  }
+  rc.model = lm.model->config();
+  std::shared_ptr<const Corpus> corpus;
+  if (rc.model.data == "toy") {
+    corpus = run_ && run_->config().model.data == "toy" ? run_->corpus_ptr()
+                                                        : std::make_shared<const Corpus>(make_toy_world(rc.world));
+    const Tokenizer& mine = corpus->tokenizer;
+    bool same = lm.tokenizer.kind() == mine.kind() && lm.tokenizer.vocab_size() == mine.vocab_size();
+    for (int i = 0; same && i < mine.vocab_size(); ++i) same = lm.tokenizer.piece(i) == mine.piece(i);
+    if (!same) fail_config("language model file: its vocabulary is not the toy world's (" +
+                           std::to_string(lm.tokenizer.vocab_size()) + " tokens)");
+  } else {
+    if (!text_corpus_)
+      fail_config("language model file: a byte-level model is read on its text: give the text file first "
+                  "(data text), then load the model");
+    corpus = text_corpus_;
+  }
+  auto run = std::make_unique<LmRun>(rc, corpus);
+  run->load_parameters(lm.model->params());
+  // The view, if the new model's tokens read it.
+  LmViewConfig view = view_;
+  try {
+    if (corpus->encode(view.prompt).empty()) view = LmViewConfig{};
+  } catch (const std::invalid_argument&) {
+    view = LmViewConfig{};
+  }
+  if (!view.target.empty() && corpus->tokenizer.id_of(view.target) < 0) view.target.clear();
+  run_ = std::move(run);
+  view_ = view;
+  invalidate();
+  return config_json();
+}
+
 void LmSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
   buffers.clear();
   if (!run_) return;

@@ -60,6 +60,13 @@ class LmSession : public Session {
   RunProgress progress() const override;
   Json schema_fields() const override { return fields_schema<LmSessionConfig>(); }
   std::vector<uint8_t> export_safetensors() override;
+  // A model saved by export_safetensors (or `superpose lm train --save`) replaces the experiment:
+  // its config and weights at step 0 of a new run (training it goes on from those weights with a
+  // fresh AdamW). A toy-world model needs the toy world's vocabulary; a byte-level model is read
+  // on the text file this session was given (configure_with_file) and is refused without one.
+  // The view is kept if the model's tokens can read it, else it is the default. A bad file
+  // throws std::invalid_argument and leaves the experiment as it was.
+  Json import_safetensors(const std::vector<uint8_t>& bytes) override;
 
   LmRun& run();  // throws before configure
   const LmViewConfig& view() const { return view_; }

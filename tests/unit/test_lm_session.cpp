@@ -216,3 +216,63 @@ TEST_CASE("lm checkpoint: save then load gives the same parameters, vocabulary a
   CHECK_THROWS_AS(load_lm(cut), std::invalid_argument);
   CHECK_THROWS_WITH_AS(load_lm(std::vector<uint8_t>{1, 2, 3}), doctest::Contains(""), std::invalid_argument);
 }
+
+TEST_CASE("lm session: import_safetensors puts a saved model in a new run at step 0, the same predictions") {
+  LmSession a;
+  a.configure(small_config());
+  a.step(10);
+  const std::vector<uint8_t> bytes = a.export_safetensors();
+  const std::vector<float> probs = buf(a, "next_token_probs").data;
+  const double eval_now = a.run().history().back().eval_loss;
+
+  // A fresh session (the page's "load model": the bindings make one): the toy world's default
+  // corpus, the file's config and weights, step 0, the same next-token distribution.
+  LmSession b;
+  const Json c = b.import_safetensors(bytes);
+  CHECK(c["n_layers"] == 2);
+  CHECK(c["d_model"] == 16);
+  CHECK(c["steps"] == 30);
+  CHECK(c["vocab_size"] == 75);
+  CHECK(b.progress().step == 0);
+  CHECK(b.run().model().params() == a.run().model().params());
+  CHECK(buf(b, "next_token_probs").data == probs);
+  CHECK(b.step(5)["step"] == 5);  // it trains on from the loaded weights
+
+  // The same session: its own world and held-out windows, so the restarted history begins at the
+  // held-out loss the saved model had.
+  a.step(10);
+  a.import_safetensors(bytes);
+  CHECK(a.progress().step == 0);
+  REQUIRE(a.run().history().size() == 1);
+  CHECK(a.run().history()[0].eval_loss == doctest::Approx(eval_now).epsilon(1e-12));
+  CHECK(buf(a, "next_token_probs").data == probs);
+
+  // A bad file changes nothing.
+  std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + bytes.size() / 2);
+  const std::vector<float> loaded = a.run().model().params();
+  CHECK_THROWS_AS(a.import_safetensors(cut), std::invalid_argument);
+  CHECK(a.run().model().params() == loaded);
+  CHECK(a.progress().step == 0);
+}
+
+TEST_CASE("lm session: a byte-level model loads only onto its text file") {
+  Json text = small_config();
+  text["data"] = "text";
+  text["prompt"] = "the quick";
+  LmSession a;
+  const std::vector<uint8_t> file = text_bytes(6000);
+  a.configure_with_file(text, file);
+  a.step(4);
+  const std::vector<uint8_t> bytes = a.export_safetensors();
+
+  LmSession fresh;
+  CHECK_THROWS_WITH_AS(fresh.import_safetensors(bytes), doctest::Contains("give the text file first"),
+                       std::invalid_argument);
+  LmSession b;
+  b.configure_with_file(text, file);
+  const Json c = b.import_safetensors(bytes);
+  CHECK(c["tokenizer"] == "byte");
+  CHECK(c["prompt"] == "the quick");  // the view is kept: bytes read any prompt
+  CHECK(b.run().model().params() == a.run().model().params());
+  CHECK(buf(b, "next_token_probs").data == buf(a, "next_token_probs").data);
+}
