@@ -141,6 +141,18 @@ const HOSTILE_PAGES = [
     defaults: (c) => { assert.deepEqual([c.p, c.width, c.train_fraction, c.weight_decay, c.lr, c.model, c.loss], [97, 500, 0.3, 1, 0.001, 'mlp', 'mse']); },
     trained: () => { const f = window.superpose.lastFrame; return f && f.step > 0 && f.buffers.history_epoch; },
   },
+  {
+    // The prompt and target are text: a payload passes the table (printable characters) and the
+    // session refuses it (not the toy world's words), and the page falls back to the default with
+    // a note; every other key falls back in the table.
+    file: 'lm.html',
+    keys: ['layers', 'd', 'heads', 'ctx', 'batch', 'steps', 'lr', 'seed', 'temp', 'sseed', 'abl'],
+    extra: [`prompt=${'x'.repeat(5000)}`, `prompt=${enc(PAYLOADS[0])}`, `target=${enc(PAYLOADS[1])}`, 'layers=1e309', 'd=4294967296',
+      'heads=NaN', 'ctx=-Infinity', 'steps=99999999999999999999', 'temp=NaN'],
+    defaults: (c) => { assert.deepEqual([c.n_layers, c.d_model, c.n_heads, c.context, c.batch_size, c.steps, c.lr, c.seed, c.temperature, c.ablation, c.prompt, c.target],
+      [2, 64, 4, 24, 64, 2000, 0.003, 0, 1, 'mean', 'the weather in california is', '']); },
+    trained: () => { const f = window.superpose.lastFrame; return f && f.step > 0 && f.buffers.attention; },
+  },
 ];
 
 for (const P of HOSTILE_PAGES) {

@@ -46,6 +46,7 @@ const LINKS = [
   'suppression.html#p=0.01&c=0&n=4',
   'sae.html#l1=0.01&k=1',
   'grok.html#wd=0&frac=0.05&width=16',
+  'lm.html#layers=1&d=16&heads=1&ctx=2&batch=1&steps=100000',
 ];
 
 for (const link of LINKS) {

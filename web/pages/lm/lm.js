@@ -13,6 +13,7 @@
 // "hot" and the temperature probe first passed 34/36).
 import { startPage, showNotes } from '../../lib/page-boot.js';
 import { LM, LM_PROMPTS } from '../../lib/page-states.js';
+import { parseValue } from '../../lib/hash-state.js';
 import { showRunTime } from '../../lib/run-time.js';
 import { XYPlotView } from '../../views/xyplot.js';
 import { AttentionView } from '../../views/attention.js';
@@ -39,13 +40,16 @@ const MODEL_KEYS = ['layers', 'd', 'heads', 'ctx', 'batch', 'steps', 'lr', 'seed
 const page = startPage(LM, { extra: { text: null, wantRun: true, reached: { hot: null, probe: null } } });
 const { S, client, showError } = page;
 
-/** The session config (kind lm) of a page state; data 'text' reads the file given before. */
+/** The session config (kind lm) of a page state; data 'text' reads the file given before. A loaded
+ * model's own config (S.loaded) is sent back as it is while the page's model keys are its own,
+ * so a view change keeps the loaded weights. */
 function sessionConfig(s, data) {
+  const view = { prompt: s.prompt, target: s.target, temperature: s.temp, sample_seed: s.sseed, ablation: s.abl,
+    sample_tokens: SAMPLE_TOKENS, top_k: TOP_K };
+  if (S.loaded && S.loaded.key === modelKey(s, data)) return { ...S.loaded.config, ...view };
   return {
     n_layers: s.layers, d_model: s.d, n_heads: s.heads, context: s.ctx, batch_size: s.batch, steps: s.steps,
-    lr: s.lr, seed: s.seed, warmup_steps: Math.min(100, Math.floor(s.steps / 10)), data,
-    prompt: s.prompt, target: s.target, temperature: s.temp, sample_seed: s.sseed, ablation: s.abl,
-    sample_tokens: SAMPLE_TOKENS, top_k: TOP_K,
+    lr: s.lr, seed: s.seed, warmup_steps: Math.min(100, Math.floor(s.steps / 10)), data, ...view,
   };
 }
 const dataOf = () => (S.text ? 'text' : 'toy');
@@ -294,10 +298,13 @@ const configure = page.serial(async () => {
   if (S.wantRun) await client.play();
 });
 
+// 106,432 (not toLocaleString: its first call loads the locale data, ~100 ms of the main thread).
+const thousands = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 function renderModelInfo() {
   const c = S.config;
   const data = c.data === 'text' ? `bytes of ${S.text ? S.text.name : 'your text file'}` : 'the toy world';
-  $('model-info').textContent = `${c.n_params.toLocaleString('en-US')} parameters; ${c.vocab_size} tokens (${c.tokenizer} tokenizer) of ${data}; ` +
+  $('model-info').textContent = `${thousands(c.n_params)} parameters; ${c.vocab_size} tokens (${c.tokenizer} tokenizer) of ${data}; ` +
     `${c.n_layers} layers × ${c.n_heads} heads, d_model ${c.d_model}, context ${c.context}, batch ${c.batch_size} × ${c.context} tokens per step, AdamW with warm-up and cosine decay.`;
 }
 
@@ -403,12 +410,33 @@ function bind() {
   page.onHashChange(apply);
 }
 
+// The page's fields that a model file's config sets (the rest of its config travels in S.loaded).
+const FROM_CONFIG = { layers: 'n_layers', d: 'd_model', heads: 'n_heads', ctx: 'context', batch: 'batch_size', steps: 'steps', lr: 'lr', seed: 'seed' };
 addModelButtons($('copy-link'), {
   client,
   kind: 'lm',
-  load: false,
   stem: () => 'model',  // model.safetensors: GPT-2 tensor names, the config in its metadata
-  adopt: () => {},
+  adopt: (config) => {
+    // The loaded model at step 0 of a new run (the worker has stopped): the page's fields from its
+    // config where the page's table holds the value, the view from the session's answer.
+    S.text = null;
+    for (const [k, c] of Object.entries(FROM_CONFIG)) {
+      const r = parseValue(LM.byName.get(k), String(config[c]));
+      if (r.ok) S.state[k] = r.value;
+    }
+    S.config = config;
+    S.loaded = { config, key: modelKey(S.state, 'toy') };
+    lastModel = S.loaded.key;
+    targetVocab = null;
+    S.wantRun = false;
+    S.reached = { hot: null, probe: null };
+    lossPlot.reset();
+    page.hideError();
+    // The page's prompt and view, read by the loaded weights (a view-only configure).
+    apply().then(() => {
+      $('model-info').textContent = `Loaded: ${$('model-info').textContent} Press play to train it further (a fresh AdamW from these weights).`;
+    });
+  },
   onError: showError,
 });
 
