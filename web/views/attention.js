@@ -15,8 +15,8 @@ export const MAX_LABELLED = 32;
 
 export class AttentionView extends CanvasView {
   constructor(parent, { size = 96, labels = false, label = 'attention pattern' } = {}) {
-    const m = labels ? AttentionView.margins(size) : { left: 0, top: 0, bottom: 0 };
-    super(parent, size + m.left + 2, size + m.top + m.bottom + 2, label, '');
+    const m = labels ? AttentionView.margins(size) : { left: 0, top: 0, bottom: 0, right: 0 };
+    super(parent, size + m.left + m.right + 2, size + m.top + m.bottom + 2, label, '');
     this.S = size;
     this.labels = labels;
     this.m = m;
@@ -33,9 +33,11 @@ export class AttentionView extends CanvasView {
     }
   }
 
-  /** Room for the token labels: left of the rows, above the columns, the axis titles below. */
+  /** Room for the token labels: left of the rows, above the columns (slanted: the last ones reach
+   * past the right edge), the axis titles below. */
   static margins(size) {
-    return { left: Math.min(90, Math.round(size * 0.3)), top: Math.min(70, Math.round(size * 0.22)), bottom: 18 };
+    const top = Math.min(70, Math.round(size * 0.22));
+    return { left: Math.min(90, Math.round(size * 0.3)), top, bottom: 18, right: Math.round(top * 0.55) };
   }
 
   draw(ctx, w, h, { pattern, offset = 0, T, tokens }) {

@@ -71,7 +71,7 @@ test('lm.html#steps=300: trains, the loss falls, samples, attention and the logi
   }));
   assert.ok(inked.every((n) => n > 0), `every attention canvas has red cells: ${inked}`);
   await page.locator('#attention-grid .tile').nth(5).click();
-  assert.equal(await page.locator('#attention-title').textContent(), 'layer 1, head 1');
+  assert.match(await page.locator('#attention-title').textContent(), /^layer 1, head 1( \(|$)/);
   assert.equal(await page.locator('#stream .stream-point').count(), 5);
   assert.match(await page.locator('#stream .stream-point .point-top').last().textContent(), new RegExp(`“${top}”`));
   assert.equal(await page.locator('#lens-table tbody td').count(), 5 * 5);

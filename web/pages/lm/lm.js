@@ -84,12 +84,31 @@ function buildTiles(L, H) {
       cap.className = 'tile-caption';
       cap.textContent = `L${l}H${h}`;
       box.appendChild(cap);
-      box.addEventListener('click', () => { S.attentionHead = [l, h]; if (S.lastFrame) drawAttention(S.lastFrame.buffers); });
+      box.addEventListener('click', () => { S.attentionHead = [l, h]; S.headChosen = true; if (S.lastFrame) drawAttention(S.lastFrame.buffers); });
       row.appendChild(box);
       tiles.push({ view, box, l, h });
     }
     grid.appendChild(row);
   }
+}
+
+/**
+ * Each head's induction score on the prompt: the mean weight a query puts on the key right after
+ * an earlier copy of its own token (the induction pattern: "A B … A" attends to B; Olsson et al.
+ * 2022), over the queries that have such an earlier copy; NaN for a head without any.
+ */
+function inductionScores(pattern, ids, L, H, T) {
+  const scores = new Float64Array(L * H).fill(NaN);
+  for (let lh = 0; lh < L * H; lh++) {
+    let sum = 0, n = 0;
+    for (let t = 1; t < T; t++) {
+      let w = 0, found = false;
+      for (let j = 1; j < t; j++) if (ids[j - 1] === ids[t]) { w += pattern[(lh * T + t) * T + j]; found = true; }
+      if (found) { sum += w; n++; }
+    }
+    if (n) scores[lh] = sum / n;
+  }
+  return scores;
 }
 
 function drawAttention(b) {
@@ -99,13 +118,20 @@ function drawAttention(b) {
   const shape = `${L}x${H}`;
   if (shape !== tileShape) { buildTiles(L, H); tileShape = shape; }
   const tokens = Array.from(b.prompt_tokens.data, (id) => tokenText(S.config, id));
+  // Until a head is clicked, the enlarged one is the strongest induction head when the prompt
+  // repeats a token and one scores over 0.3 (the induction preset), else layer 0 head 0.
+  const scores = inductionScores(a.data, b.prompt_tokens.data, L, H, T);
+  let best = -1;
+  for (let i = 0; i < L * H; i++) if (scores[i] > 0.3 && (best < 0 || scores[i] > scores[best])) best = i;
+  if (!S.headChosen) S.attentionHead = best >= 0 ? [Math.floor(best / H), best % H] : [0, 0];
   let [sl, sh] = S.attentionHead;
   if (sl >= L || sh >= H) { sl = 0; sh = 0; S.attentionHead = [0, 0]; }
   for (const t of tiles) {
     t.view.update({ pattern: a.data, offset: (t.l * H + t.h) * T * T, T });
     t.box.classList.toggle('selected', t.l === sl && t.h === sh);
   }
-  $('attention-title').textContent = `layer ${sl}, head ${sh}`;
+  const score = scores[sl * H + sh];
+  $('attention-title').textContent = `layer ${sl}, head ${sh}${Number.isFinite(score) ? ` (induction score ${score.toFixed(2)})` : ''}`;
   bigAttention.update({ pattern: a.data, offset: (sl * H + sh) * T * T, T, tokens });
 }
 
