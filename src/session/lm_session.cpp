@@ -174,11 +174,6 @@ std::vector<int32_t> LmSession::prompt_ids() const {
   return ids;
 }
 
-int32_t LmSession::target_id() {
-  if (!view_.target.empty()) return run().corpus().tokenizer.id_of(view_.target);
-  return top_tokens(probs_after(run().model(), prompt_ids()), 1)[0].token;
-}
-
 std::vector<uint8_t> LmSession::export_safetensors() {
   return save_lm(run().model(), run().corpus().tokenizer);
 }

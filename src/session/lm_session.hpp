@@ -72,8 +72,6 @@ class LmSession : public Session {
   const LmViewConfig& view() const { return view_; }
   // The prompt's ids as the model sees them (its last `context` tokens).
   std::vector<int32_t> prompt_ids() const;
-  // The target's id: the view's target word/byte, or the top prediction after the prompt.
-  int32_t target_id();
 
  protected:
   Json train(int64_t k) override;
