@@ -3,8 +3,11 @@
 // Chromium, and the peers (PyTorch CPU, TF.js wasm; one thread each) in the same run; prints a
 // table with medians, peak memory, quality columns and the ratio of each Superpose figure to
 // each peer, and writes {machine, date, results, peers, ratios} as JSON with --json FILE.
-//   ./scripts/bench [--only W1,W2,K1] [--targets native,wasm,browser] [--peers] [--json FILE]
+//   ./scripts/bench [--only W1,W2,W3,K1] [--targets native,wasm,browser] [--peers] [--json FILE]
 //                   [--repeats N=3] [--no-build]
+// W3 (issue 15) is the default language model's training (bench/bench_lm.cpp; peer
+// bench/peers/torch_w3.py): steps/s, tokens/s and the forward/backward/AdamW split per step; the
+// browser does not measure it yet (a note says so).
 // Figures: each program already reports the median of its own timed runs (after a warm-up);
 // the suite runs each program `repeats` times and takes the median of those medians. Peak
 // memory: max RSS of the process (/usr/bin/time -v) natively and for node, and the wasm
@@ -22,8 +25,8 @@ const WASM = path.resolve(REPO, BUILD, 'wasm');
 const NODE_FLAGS = ['--no-experimental-fetch', '--stack-size=4000'];
 
 // ---- arguments ------------------------------------------------------------------------------
-const USAGE = 'usage: ./scripts/bench [--only W1,W2,K1] [--targets native,wasm,browser] [--peers] [--json FILE] [--repeats N] [--no-build]';
-const opt = { only: ['W1', 'W2', 'K1'], targets: ['native', 'wasm', 'browser'], peers: false, json: null, repeats: 3, build: true };
+const USAGE = 'usage: ./scripts/bench [--only W1,W2,W3,K1] [--targets native,wasm,browser] [--peers] [--json FILE] [--repeats N] [--no-build]';
+const opt = { only: ['W1', 'W2', 'W3', 'K1'], targets: ['native', 'wasm', 'browser'], peers: false, json: null, repeats: 3, build: true };
 {
   const a = process.argv.slice(2);
   const list = (v, allowed, flag) => {
@@ -33,7 +36,7 @@ const opt = { only: ['W1', 'W2', 'K1'], targets: ['native', 'wasm', 'browser'], 
     return out;
   };
   for (let i = 0; i < a.length; ++i) {
-    if (a[i] === '--only') opt.only = list(a[++i], ['W1', 'W2', 'K1'], '--only');
+    if (a[i] === '--only') opt.only = list(a[++i], ['W1', 'W2', 'W3', 'K1'], '--only');
     else if (a[i] === '--targets') opt.targets = list(a[++i], ['native', 'wasm', 'browser'], '--targets');
     else if (a[i] === '--peers') opt.peers = true;
     else if (a[i] === '--json' && a[i + 1]) opt.json = a[++i];
@@ -83,7 +86,7 @@ const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.fl
 const tail = (s, n = 6) => s.trim().split('\n').filter((l) => !/^\s+(Command being timed|User time|System time|Percent|Elapsed|Average|Maximum|Major|Minor|Voluntary|Involuntary|Swaps|File system|Socket|Signals|Page size|Exit status)/.test(l)).slice(-n).join('\n');
 
 // ---- build ----------------------------------------------------------------------------------
-const programs = { W1: 'bench_toy', W2: 'bench_sae', K1: 'bench_gemm' };
+const programs = { W1: 'bench_toy', W2: 'bench_sae', W3: 'bench_lm', K1: 'bench_gemm' };
 function build() {
   const need = [];
   if (opt.targets.includes('native')) need.push('native');
@@ -143,6 +146,8 @@ function measureW(workload, target) {
   const q = {};
   for (const k of ['loss_after', 'l0', 'L0', 'fve', 'FVE', 'mmcs', 'MMCS', 'steps_to_mmcs_0_9', 'seconds_to_mmcs_0_9']) if (k in med) q[k.toLowerCase()] = med[k];
   if (med.metrics) for (const k of ['l0', 'fve', 'mmcs']) if (k in med.metrics) q[k] = med.metrics[k];
+  // W3: tokens/s and where a step's time goes (bench_lm; the median run's split).
+  for (const k of ['tokens_per_second', 'forward_ms', 'backward_ms', 'update_ms']) if (k in med) q[k] = med[k];
   results.push({
     workload: med.workload || workload, target, simd: med.simd, steps_per_second: median(sps),
     runs: sps, ...q, steps_trained: med.steps_trained,
@@ -171,6 +176,7 @@ function measureK1(target) {
 
 function measureBrowser() {
   const site = path.join(WASM, 'site');
+  if (opt.only.includes('W3')) note('browser W3: not measured (bench/browser.mjs drives the toy and SAE pages only; lm.html is not wired to it yet)');
   if (!opt.only.includes('W1') && !opt.only.includes('W2')) return;
   if (!fs.existsSync(path.join(site, 'index.html')) || !fs.existsSync(path.join(site, 'lab.wasm'))) {
     note(`browser: ${path.relative(REPO, site)} has no built page (index.html + lab.wasm); not measured`);
@@ -225,9 +231,11 @@ const PEERS = {
     { peer: 'pytorch-cpu', cmd: [PY, ['bench/peers/torch_w2.py', '--json']], ensure: ensureTorch },
     { peer: 'tfjs-wasm', cmd: ['node', ['bench/peers/tfjs_w2.mjs', '--warmup', '10', '--steps', '10', '--runs', '3', '--json']], ensure: ensureTfjs },
   ],
+  // The same 20 warm-up + 5 x 100 steps as bench_lm (torch_w3.py's defaults).
+  W3: [{ peer: 'pytorch-cpu', cmd: [PY, ['bench/peers/torch_w3.py', '--json']], ensure: ensureTorch }],
 };
 function measurePeers() {
-  for (const w of ['W1', 'W2']) {
+  for (const w of ['W1', 'W2', 'W3']) {
     if (!opt.only.includes(w)) continue;
     for (const p of PEERS[w]) {
       if (!p.ensure()) continue;
@@ -268,7 +276,7 @@ log(`machine: ${m.cpu}, ${m.cores} cores, load ${m.loadavg_start.join(' ')}`);
 if (opt.build) build();
 for (const target of opt.targets.filter((t) => t !== 'browser')) {
   if (opt.only.includes('K1')) measureK1(target);
-  for (const w of ['W1', 'W2']) if (opt.only.includes(w)) measureW(w, target);
+  for (const w of ['W1', 'W2', 'W3']) if (opt.only.includes(w)) measureW(w, target);
 }
 if (opt.targets.includes('browser')) measureBrowser();
 if (opt.peers) measurePeers();
@@ -290,6 +298,8 @@ if (speed.length || peers.length) {
     ['workload', (r) => r.workload], ['target', (r) => r.target], ['steps/s', (r) => fmt(r.steps_per_second, 1)],
     ['quality', (r) => quality(r) + (r.steps_trained ? ` @${r.steps_trained} steps` : '')],
     ['MMCS 0.9 at', toTarget],
+    ['tokens/s', (r) => fmt(r.tokens_per_second, 0)],
+    ['forward / backward / AdamW', (r) => r.forward_ms !== undefined ? `${fmt(r.forward_ms, 2)} / ${fmt(r.backward_ms, 2)} / ${fmt(r.update_ms, 2)} ms` : ''],
     ['peak memory', (r) => r.peak_rss_mib ? `${fmt(r.peak_rss_mib)} MiB RSS` + (r.wasm_heap_mib ? `, heap ${fmt(r.wasm_heap_mib)} MiB` : '') : ''],
     ['page', (r) => r.target === 'browser' ? [r.first_frame_ms !== undefined ? `first frame ${fmt(r.first_frame_ms, 0)} ms` : '',
       r.long_tasks ? `longest task ${fmt(r.longest_task_ms, 0)} ms` : 'no task over 50 ms', `heartbeat gap ${fmt(r.max_main_thread_gap_ms, 0)} ms`,
