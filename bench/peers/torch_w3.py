@@ -14,17 +14,25 @@ attention through F.scaled_dot_product_attention(is_causal=True) when this torch
 (2.0+), else an explicit softmax of the masked scores.
 
 Prints one JSON line with --json: steps_per_second (median of runs of `steps` steps after a
-warm-up; the same 20 + 5 x 100 steps as bench_lm), tokens_per_second, and what BLAS torch runs on.
+warm-up; the same 20 + 5 x 100 steps as bench_lm), tokens_per_second, the forward / backward /
+AdamW milliseconds per step of the median run (as bench_lm), and what BLAS torch runs on.
 """
 import math
 import os
 import sys
+import time
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+# One thread means one BLAS thread too: Debian's torch 1.13 does not pass set_num_threads(1) on
+# to OpenBLAS (pthread build), whose own threads then fight for the cores (measured 2026-11-28,
+# load ~7 on 2 cores: 1 step/s without this line, 6 with it). Set before torch loads OpenBLAS.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import torch_peer
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+import torch_peer  # noqa: E402
 
 L, C, H, T, B, V = 2, 64, 4, 24, 64, 75
 SDPA = hasattr(F, "scaled_dot_product_attention")
@@ -89,23 +97,36 @@ def main():
     windows = [torch.randint(0, V, (B, T + 1), generator=g) for _ in range(8)]
     batches = [(w[:, :-1].contiguous(), w[:, 1:].contiguous()) for w in windows]
     state = {"i": 0, "loss": float("nan")}
+    splits = []  # per call of train: (steps/s, forward, backward, AdamW ms per step)
 
     def train(steps):
+        fwd = bwd = upd = 0.0
+        t_start = time.perf_counter()
         for _ in range(steps):
             x, y = batches[state["i"] % 8]
             state["i"] += 1
-            loss = model(x, y)
+            t0 = time.perf_counter()
             opt.zero_grad(set_to_none=True)
+            loss = model(x, y)
+            t1 = time.perf_counter()
             loss.backward()
+            t2 = time.perf_counter()
             opt.step()
+            t3 = time.perf_counter()
+            fwd, bwd, upd = fwd + t1 - t0, bwd + t2 - t1, upd + t3 - t2
+        splits.append((steps / (time.perf_counter() - t_start), 1e3 * fwd / steps, 1e3 * bwd / steps, 1e3 * upd / steps))
         state["loss"] = float(loss)
 
     rates = torch_peer.time_training(train, a)
+    timed = sorted(splits[1:])  # the warm-up's call excluded; the median run's split, as bench_lm
+    _, fwd_ms, bwd_ms, upd_ms = timed[len(timed) // 2]
     med = sorted(rates)[len(rates) // 2]
     torch_peer.report(a, "W3 lm-2x64", rates,
-                      {"tokens_per_second": round(med * B * T), "params": n_params,
+                      {"tokens_per_second": round(med * B * T), "forward_ms": round(fwd_ms, 3),
+                       "backward_ms": round(bwd_ms, 3), "update_ms": round(upd_ms, 3), "params": n_params,
                        "attention": "sdpa" if SDPA else "masked softmax", "loss": round(state["loss"], 4)},
-                      f"{n_params} parameters, loss on random tokens {state['loss']:.4f}")
+                      f"{n_params} parameters, loss on random tokens {state['loss']:.4f}; per step forward "
+                      f"{fwd_ms:.2f} ms, backward {bwd_ms:.2f} ms, AdamW {upd_ms:.2f} ms")
 
 
 if __name__ == "__main__":
