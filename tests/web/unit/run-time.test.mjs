@@ -1,7 +1,7 @@
 // Unit tests for web/lib/run-time.js: the expected time of a run in the toolbar (issue 14 #8).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, runTime, SLOW_SECONDS } from '../../../web/lib/run-time.js';
+import { formatDuration, groupThousands, runTime, SLOW_SECONDS } from '../../../web/lib/run-time.js';
 
 test('formatDuration: seconds, minutes, hours, days', () => {
   assert.equal(formatDuration(0), '1 s');
@@ -33,4 +33,12 @@ test('runTime: a run needing more than a few minutes says so', () => {
   const edge = runTime({ running: true, step: 0, totalSteps: SLOW_SECONDS * 100, stepsPerSec: 100 });
   assert.equal(edge.slow, false);  // exactly SLOW_SECONDS is not slow yet
   assert.equal(runTime({ running: true, step: 0, totalSteps: SLOW_SECONDS * 100 + 1, stepsPerSec: 100 }).slow, true);
+});
+
+test('groupThousands puts commas between groups of three digits, without the locale data', () => {
+  assert.equal(groupThousands(0), '0');
+  assert.equal(groupThousands(999), '999');
+  assert.equal(groupThousands(4630), '4,630');
+  assert.equal(groupThousands(106432), '106,432');
+  assert.equal(groupThousands(1234567.4), '1,234,567');
 });

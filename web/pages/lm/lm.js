@@ -14,7 +14,7 @@
 import { startPage, showNotes } from '../../lib/page-boot.js';
 import { LM, LM_PROMPTS } from '../../lib/page-states.js';
 import { parseValue } from '../../lib/hash-state.js';
-import { showRunTime } from '../../lib/run-time.js';
+import { groupThousands, showRunTime } from '../../lib/run-time.js';
 import { XYPlotView } from '../../views/xyplot.js';
 import { AttentionView } from '../../views/attention.js';
 import { addModelButtons } from '../../export/model-io.js';
@@ -324,13 +324,10 @@ const configure = page.serial(async () => {
   if (S.wantRun) await client.play();
 });
 
-// 106,432 (not toLocaleString: its first call loads the locale data, ~100 ms of the main thread).
-const thousands = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-
 function renderModelInfo() {
   const c = S.config;
   const data = c.data === 'text' ? `bytes of ${S.text ? S.text.name : 'your text file'}` : 'the toy world';
-  $('model-info').textContent = `${thousands(c.n_params)} parameters; ${c.vocab_size} tokens (${c.tokenizer} tokenizer) of ${data}; ` +
+  $('model-info').textContent = `${groupThousands(c.n_params)} parameters; ${c.vocab_size} tokens (${c.tokenizer} tokenizer) of ${data}; ` +
     `${c.n_layers} layers × ${c.n_heads} heads, d_model ${c.d_model}, context ${c.context}, batch ${c.batch_size} × ${c.context} tokens per step, AdamW with warm-up and cosine decay.`;
 }
 
