@@ -7,6 +7,7 @@
 #include "lm/lm_ablation.hpp"
 #include "lm/lm_checkpoint.hpp"
 #include "lm/lm_probe.hpp"
+#include "lm/lm_ops.hpp"
 #include "lm/logit_lens.hpp"
 #include "lm/sampler.hpp"
 #include "lm/text_corpus.hpp"
@@ -273,21 +274,18 @@ void LmSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
   float* lt = add_buffer(buffers, "logit_lens_top", {P, T, k});
   float* lp = add_buffer(buffers, "logit_lens_prob", {P, T, k});
   float* lg = add_buffer(buffers, "logit_lens_target", {P, T});
-  for (int p = 0; p < P; ++p)
-    for (int t = 0; t < T; ++t) {
-      const float* logits = lens.at(p, t);
-      std::vector<float> q(logits, logits + V);
-      const float mx = *std::max_element(q.begin(), q.end());
-      double sum = 0;
-      for (float& x : q) sum += (x = std::exp(x - mx));
-      for (float& x : q) x = static_cast<float>(x / sum);
-      const std::vector<TokenProb> best = top_tokens(q, k);
-      for (int i = 0; i < k; ++i) {
-        lt[(p * T + t) * k + i] = static_cast<float>(best[i].token);
-        lp[(p * T + t) * k + i] = best[i].p;
-      }
-      lg[p * T + t] = q[target];
+  // every point and position as one row of P·T softmaxes (lm_ops' softmax_forward)
+  std::vector<float> q(lens.logits.size());
+  softmax_forward(q.data(), lens.logits.data(), P * T, V);
+  for (int r = 0; r < P * T; ++r) {
+    const std::vector<float> row(q.begin() + std::ptrdiff_t(r) * V, q.begin() + std::ptrdiff_t(r + 1) * V);
+    const std::vector<TokenProb> best = top_tokens(row, k);
+    for (int i = 0; i < k; ++i) {
+      lt[r * k + i] = static_cast<float>(best[i].token);
+      lp[r * k + i] = best[i].p;
     }
+    lg[r] = row[target];
+  }
 
   // Direct logit attribution of the target at the last position.
   const DirectLogitAttribution dla = direct_logit_attribution(model, ids.data(), T, T - 1, target);
