@@ -16,16 +16,33 @@ std::vector<float> lens_logits(const Transformer& model, const float* resid, int
   return logits;
 }
 
+std::vector<std::string> logit_lens_points(int n_layers) {
+  std::vector<std::string> points;
+  for (int l = 0; l < n_layers; ++l) {
+    points.push_back(block_hook(l, "hook_resid_pre"));
+    points.push_back(block_hook(l, "hook_resid_mid"));
+  }
+  points.push_back(block_hook(n_layers - 1, "hook_resid_post"));
+  return points;
+}
+
+std::vector<std::string> dla_component_names(int n_layers, int n_heads) {
+  std::vector<std::string> names = {"embed", "pos_embed"};
+  for (int l = 0; l < n_layers; ++l) {
+    const std::string layer = "L" + std::to_string(l);
+    for (int h = 0; h < n_heads; ++h) names.push_back(layer + "H" + std::to_string(h));
+    names.push_back(layer + ".b_O");
+    names.push_back(layer + ".mlp");
+  }
+  return names;
+}
+
 LogitLens logit_lens(Transformer& model, const int32_t* tokens, int T) {
   const int L = model.config().n_layers;
   LogitLens lens;
   lens.T = T;
   lens.V = model.vocab_size();
-  for (int l = 0; l < L; ++l) {
-    lens.points.push_back(block_hook(l, "hook_resid_pre"));
-    lens.points.push_back(block_hook(l, "hook_resid_mid"));
-  }
-  lens.points.push_back(block_hook(L - 1, "hook_resid_post"));
+  lens.points = logit_lens_points(L);
   HookSpec spec;
   spec.record = lens.points;
   HookRecords records;

@@ -30,6 +30,9 @@ struct LogitLens {
   const float* at(int point, int t) const { return logits.data() + (std::size_t(point) * T + t) * V; }
 };
 
+// The stream points the logit lens reads, in LogitLens::points' order.
+std::vector<std::string> logit_lens_points(int n_layers);
+
 // ln_f and the unembedding applied to n residual vectors resid (n, C): logits (n, V), each
 // vector normalised with its own statistics (the logit lens' readout).
 std::vector<float> lens_logits(const Transformer& model, const float* resid, int n);
@@ -50,6 +53,10 @@ struct DirectLogitAttribution {
   double bias_term = 0;  // β · W_U[token], the final LayerNorm's bias through the unembedding
   double logit = 0;      // the model's logit of `token` at `position`: Σ components + bias_term
 };
+
+// The names of direct_logit_attribution's components, in its order (embed, pos_embed, then per
+// layer L{l}H{h} for each head, L{l}.b_O, L{l}.mlp).
+std::vector<std::string> dla_component_names(int n_layers, int n_heads);
 
 // The direct logit attribution of `token` at `position` of one sequence tokens (T). Runs a
 // forward with hooks (model's last activations change). Throws std::invalid_argument for a

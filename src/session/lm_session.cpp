@@ -117,20 +117,10 @@ Json LmSession::config_json() const {
   for (int i = 0; i < c.vocab_size(); ++i) vocab.push_back(c.tokenizer.display(i));
   j["vocab"] = std::move(vocab);
   const int L = model.config().n_layers, H = model.config().n_heads;
-  Json dla = Json::array({"embed", "pos_embed"});
+  Json dla = dla_component_names(L, H);
   Json ablation = Json::array();
   for (const LmComponent& comp : lm_components(model.config())) ablation.push_back(component_name(comp));
-  Json points = Json::array();
-  for (int l = 0; l < L; ++l) {
-    for (int h = 0; h < H; ++h) {
-      dla.push_back("L" + std::to_string(l) + "H" + std::to_string(h));
-    }
-    dla.push_back("L" + std::to_string(l) + ".b_O");
-    dla.push_back("L" + std::to_string(l) + ".mlp");
-    points.push_back(block_hook(l, "hook_resid_pre"));
-    points.push_back(block_hook(l, "hook_resid_mid"));
-  }
-  points.push_back(block_hook(L - 1, "hook_resid_post"));
+  Json points = logit_lens_points(L);
   j["dla_components"] = std::move(dla);
   j["ablation_components"] = std::move(ablation);
   j["logit_lens_points"] = std::move(points);

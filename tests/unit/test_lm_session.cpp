@@ -10,6 +10,7 @@
 #include <string>
 
 #include "lm/lm_checkpoint.hpp"
+#include "lm/logit_lens.hpp"
 #include "lm/sampler.hpp"
 #include "session/lm_session.hpp"
 
@@ -129,6 +130,12 @@ TEST_CASE("lm session: buffers agree with the model (attention, logit lens, DLA,
   const Buffer& dla = buf(s, "dla");
   const Buffer& bias_logit = buf(s, "dla_bias_logit");
   CHECK(dla.data.size() == 2 + L * (H + 2));
+  // the answer names the components and lens points in the order the buffers hold them
+  const DirectLogitAttribution direct_dla = direct_logit_attribution(s.run().model(), ids.data(), T, T - 1, target);
+  const Json answer = s.configure(small_config());
+  for (std::size_t i = 0; i < direct_dla.components.size(); ++i)
+    CHECK(answer["dla_components"][i] == direct_dla.components[i].name);
+  CHECK(answer["logit_lens_points"] == Json(logit_lens(s.run().model(), ids.data(), T).points));
   const double sum = std::accumulate(dla.data.begin(), dla.data.end(), 0.0) + bias_logit.data[0];
   CHECK(sum == doctest::Approx(bias_logit.data[1]).epsilon(1e-3));
   // ablation: one loss and one probability per head and MLP; the clean values beside them
