@@ -61,7 +61,7 @@ HookTensor hook_shape(const std::string& name, int B, int T, int n_layers, int d
               std::to_string(n_layers - 1) + "], ln_final.hook_scale)");
 }
 
-void validate_hook_spec(const HookSpec& spec, int T, int n_layers, int d_model, int n_heads) {
+void validate_hook_spec(const HookSpec& spec, int B, int T, int n_layers, int d_model, int n_heads) {
   for (const auto& r : spec.record) hook_shape(r, 1, T, n_layers, d_model, n_heads);
   for (const auto& e : spec.edits) {
     const HookTensor t = hook_shape(e.hook, 1, T, n_layers, d_model, n_heads);
@@ -70,6 +70,7 @@ void validate_hook_spec(const HookSpec& spec, int T, int n_layers, int d_model, 
       if (t.head_axis < 0) fail_config(edit_name(e) + ": the hook has no head axis (head must be -1)");
       require_in_range(edit_name(e) + ": head", e.head, 0, n_heads - 1, false, false, nullptr, nullptr);
     }
+    if (e.batch != -1) require_in_range(edit_name(e) + ": batch row", e.batch, 0, B - 1);
     for (int p : e.positions) require_in_range(edit_name(e) + ": position", p, 0, T - 1);
     const int D = t.shape.back();
     if (e.op == HookOp::zero && !e.vector.empty())
@@ -96,7 +97,8 @@ template <class F> void for_each_slice(const HookTensor& t, const HookEdit& e, F
     positions = &all;
   }
   const int h0 = e.head < 0 ? 0 : e.head, h1 = e.head < 0 ? H : e.head + 1;
-  for (int b = 0; b < B; ++b)
+  const int b0 = e.batch < 0 ? 0 : e.batch, b1 = e.batch < 0 ? B : e.batch + 1;
+  for (int b = b0; b < b1; ++b)
     for (int pos : *positions)
       for (int h = h0; h < h1; ++h) {
         const std::size_t slice = t.head_axis == 1 ? (std::size_t(b) * H + h) * T + pos

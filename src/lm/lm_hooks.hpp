@@ -20,7 +20,8 @@
 //   ln_final.hook_scale           [B, T, 1]     sqrt(var + eps) of the final LayerNorm's input
 //                                               (record only: logit lens and DLA read it)
 // An edit addresses slices of the hook's last axis (length D): [b, t, :] or, for hooks with a
-// head axis, [b, t, h, :] (hook_pattern: [b, h, t, :], the query row t). At one hook, edits
+// head axis, [b, t, h, :] (hook_pattern: [b, h, t, :], the query row t), for every batch row b
+// or one. At one hook, edits
 // apply in the order given, then the hook is recorded (a record shows the edited value).
 //
 // Not here: the forward itself (lm/transformer.hpp), logit lens and direct logit attribution
@@ -45,6 +46,8 @@ struct HookEdit {
   std::vector<int> positions;  // sequence positions t to edit; empty: every position
   HookOp op = HookOp::zero;
   std::vector<float> vector;   // set, add: (D), the hook's last axis; zero: empty
+  int batch = -1;              // one batch row b (an SAE spliced in sets each (b, t) on its
+                               // own: lm/lm_sae_splice.hpp), or -1 for every row
 };
 
 struct HookSpec {
@@ -81,9 +84,10 @@ HookTensor hook_shape(const std::string& name, int B, int T, int n_layers, int d
                       int n_heads);
 
 // Throws std::invalid_argument naming the edit when a hook name is unknown, a head is out of
-// [-1, n_heads) or given for a hook without heads, a position is out of [0, T), a vector's
-// length is not the hook's last axis, or an edit targets a record-only hook.
-void validate_hook_spec(const HookSpec& spec, int T, int n_layers, int d_model, int n_heads);
+// [-1, n_heads) or given for a hook without heads, a batch row is out of [-1, B), a position is
+// out of [0, T), a vector's length is not the hook's last axis, or an edit targets a record-only
+// hook.
+void validate_hook_spec(const HookSpec& spec, int B, int T, int n_layers, int d_model, int n_heads);
 
 // At hook `name`: applies the spec's edits to `t` in order, then records it if asked.
 void run_hook(const std::string& name, const HookTensor& t, const HookSpec& spec,

@@ -224,7 +224,7 @@ double Transformer::forward(const int32_t* tokens, const int32_t* targets, int B
       require_in_range("target id", targets[i], 0, V_ - 1, false, false, nullptr, "vocab_size-1");
   }
   const bool hooked = spec && !spec->empty();
-  if (hooked) validate_hook_spec(*spec, T, L, C, H);
+  if (hooked) validate_hook_spec(*spec, B, T, L, C, H);
   if (records) records->clear();
 
   resize_activations(B, T);

@@ -1,7 +1,7 @@
 // Hook points of the language model (lm/lm_hooks.hpp, lm/transformer.hpp): what a record
 // holds (each point equals the sums the architecture defines), that recording changes nothing,
-// and the semantics of zero / set / add for a whole hook, one head, chosen positions, checked
-// through equivalences that hold by construction (zeroing every head's result = keeping only
+// and the semantics of zero / set / add for a whole hook, one head, chosen positions, one batch
+// row, checked through equivalences that hold by construction (zeroing every head's result = keeping only
 // b_O in attn_out; zeroing one head's z = zeroing its result = zeroing its pattern; adding to
 // the last stream at t moves only position t's logits, by the lens of the moved stream).
 #include <doctest/doctest.h>
@@ -179,6 +179,15 @@ TEST_CASE("lm hooks: add (steering) at chosen positions; set (mean ablation) wit
         CHECK(got == before);
       }
     }
+  // one batch row: sequence 1's logits at t = 4 move as before, sequence 0's not at all
+  HookEdit row = edit("blocks.1.hook_resid_post", HookOp::add, -1, {4}, dir);
+  row.batch = 1;
+  spec.edits = {row};
+  spec.record.clear();
+  const auto one_row = logits_of(m, &spec);
+  for (std::size_t i = 0; i < one_row.size(); ++i)
+    CHECK(one_row[i] == (i >= std::size_t(T) * V ? steered[i] : plain[i]));
+
   // earlier in the stream, an addition at t moves positions ≥ t only (causality)
   spec.edits = {edit("blocks.0.hook_resid_mid", HookOp::add, -1, {2, 5}, dir)};
   spec.record.clear();
@@ -228,6 +237,9 @@ TEST_CASE("lm hooks: bad specs are refused by name; backward refuses to follow a
           "hook edit on \"blocks.0.attn.hook_z\": head must be in [0, 3] (got 4)");
   refuses(edit("blocks.0.hook_mlp_out", HookOp::zero, -1, {7}),
           "hook edit on \"blocks.0.hook_mlp_out\": position must be in [0, 6] (got 7)");
+  HookEdit row = edit("blocks.0.hook_mlp_out", HookOp::zero);
+  row.batch = 2;
+  refuses(row, "hook edit on \"blocks.0.hook_mlp_out\": batch row must be in [0, 1] (got 2)");
   refuses(edit("blocks.0.hook_mlp_out", HookOp::add, -1, {}, std::vector<float>(3)),
           "hook edit on \"blocks.0.hook_mlp_out\": vector must have 16 values (got 3)");
   refuses(edit("ln_final.hook_scale", HookOp::zero), "hook edit on \"ln_final.hook_scale\": the hook is record-only");
