@@ -1,9 +1,10 @@
 // Hook points of the language model (lm/lm_hooks.hpp, lm/transformer.hpp): what a record
 // holds (each point equals the sums the architecture defines), that recording changes nothing,
 // and the semantics of zero / set / add for a whole hook, one head, chosen positions, one batch
-// row, checked through equivalences that hold by construction (zeroing every head's result = keeping only
-// b_O in attn_out; zeroing one head's z = zeroing its result = zeroing its pattern; adding to
-// the last stream at t moves only position t's logits, by the lens of the moved stream).
+// row, checked through equivalences that hold by construction (zeroing every head's result =
+// keeping only b_O in attn_out; zeroing one head's z = zeroing its result = zeroing its
+// pattern; adding to the last stream at t moves only position t's logits, by the lens of the
+// moved stream).
 #include <doctest/doctest.h>
 
 #include <cmath>

@@ -1,0 +1,31 @@
+// The trained toy-world language model the issue-16 tests share (test_lm_sae_splice.cpp,
+// test_lm_saelens.cpp, the dashboard and steering tests): the default architecture (2 layers,
+// d_model 64, 4 heads, context 24) trained for a short run (400 AdamW steps of batch 32, about
+// 3 s natively), and a ReLU SAE on its blocks.0.hook_resid_post (256 latents, 600 steps),
+// each trained once per test binary, on first use. The short run already answers most of the
+// temperature probe (30 of 36); the issue's full recipe (2000 steps, 3000 SAE steps, several
+// seeds) runs in test_lm_sae_trained.cpp, labelled slow.
+#pragma once
+#include <memory>
+
+#include "lm/lm_activations.hpp"
+#include "lm/lm_run.hpp"
+#include "sae/sae_trainer.hpp"
+
+namespace superpose::test {
+
+struct TrainedLm {
+  LmRunConfig config;
+  std::unique_ptr<LmRun> run;  // run->model(), run->corpus(); do not train or edit its parameters
+};
+TrainedLm& trained_lm();
+
+struct TrainedLmSae {
+  std::string hook = "blocks.0.hook_resid_post";
+  SaeConfig config;
+  std::shared_ptr<LmActivationData> data;  // 512 train windows, 64 held-out windows
+  std::unique_ptr<SaeTrainer> trainer;     // trainer->sae(); do not train it further
+};
+TrainedLmSae& trained_lm_sae();
+
+}  // namespace superpose::test
