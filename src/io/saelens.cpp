@@ -153,7 +153,14 @@ std::pair<std::string, std::vector<uint8_t>> write_saelens(const SaeLensSae& s) 
   cfg["reshape_activations"] = "none";
   if (s.architecture == "topk") cfg["k"] = s.k;
   else cfg.erase("k");
-  if (!cfg.contains("meta")) cfg["meta"] = {{"model_name", "superpose"}, {"hook_name", "toy.hidden"}};
+  // Where the SAE reads: SAELens < 6 keeps model_name and hook_name at the top level, 6.x under
+  // metadata (lm/lm_saelens.hpp writes a language model's hook there); a file that says nothing
+  // (a toy model's hidden layer) gets placeholders in both places. "meta": an older Superpose's.
+  if (!cfg.contains("hook_name") && !cfg.contains("metadata") && !cfg.contains("meta")) {
+    cfg["model_name"] = "superpose";
+    cfg["hook_name"] = "toy.hidden";
+    cfg["metadata"] = {{"model_name", "superpose"}, {"hook_name", "toy.hidden"}};
+  }
 
   TensorFile f;
   f.tensors["W_enc"] = to_saelens(s.W_enc);  // (d_in, d_sae)

@@ -40,7 +40,8 @@ SaeLensSae sae_to_saelens(const Sae& sae) {
     case SaeArch::gated:
       throw std::invalid_argument("SAELens export: the gated architecture is not supported (relu, jumprelu, topk, batchtopk are)");
   }
-  s.cfg = Json{{"meta", {{"model_name", "superpose"}, {"hook_name", "toy.hidden"}}},
+  s.cfg = Json{{"model_name", "superpose"}, {"hook_name", "toy.hidden"},
+               {"metadata", {{"model_name", "superpose"}, {"hook_name", "toy.hidden"}}},
                {"superpose", sae.config().to_json()}};
   return s;
 }
