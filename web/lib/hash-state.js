@@ -3,7 +3,7 @@
 // table is web/lib/state.js, the other pages' tables are web/lib/page-states.js.
 //
 // What it is: a field is {name, key, type, def, ...} with
-//   int | float      min, max (minOpen: min excluded)            `n=5`, `lr=0.001`
+//   int | float      min, max (minOpen, maxOpen: that end excluded) `n=5`, `lr=0.001`
 //   enum             values: strings or numbers                   `model=relu`, `latents=256`
 //   bool             '1'/'true', '0'/'false'                       `autoplay=0`
 //   floats | enums   comma lists: maxLen (minLen), and the range    `p=1,0.1`, `views=grid,loss`
@@ -26,11 +26,11 @@ const FLOAT_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 function inRange(f, x) {
   if (f.minOpen ? !(x > f.min) : !(x >= f.min)) return false;
-  return x <= f.max;
+  return f.maxOpen ? x < f.max : x <= f.max;
 }
 
 function rangeText(f) {
-  return `${f.minOpen ? '(' : '['}${f.min}, ${f.max}]`;
+  return `${f.minOpen ? '(' : '['}${f.min}, ${f.max}${f.maxOpen ? ')' : ']'}`;
 }
 
 /** Describe what a field accepts, for notes. */

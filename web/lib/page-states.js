@@ -2,29 +2,32 @@
 // control of each page as one declarative table (hash-state.js), so each experiment is a link.
 // The toy lab's table is state.js.
 //
-// What it is: each page's fields (name = hash key, type, default, range or choices) and its
-// cross-field rules; the keys and their defaults are the links' contract (docs/embedding.md,
+// What it is: each page's fields (name = hash key, the config field it feeds, what the page offers
+// less than the core: a slider's range, a menu) and its cross-field rules; a config field's type,
+// default, range and choices come from the C++ schema (schema.js fromSchema; a unit test checks
+// every table against it). The keys and their defaults are the links' contract (docs/embedding.md,
 // tests/web/browser): a link written by an earlier version opens the same experiment. These pages
 // write only the keys that differ from their defaults (`suppression.html#c=0.6`), and the
 // file names of their saved figures are built from those keys.
 // What it is not: no DOM (node's test runner imports it: tests/web/unit/state.fuzz.test.mjs
 // fuzzes every table here) and no session config (each page's module builds that).
 import { table } from './hash-state.js';
+import { configField, fromSchema } from './schema.js';
 
-const SEED = { name: 'seed', key: 'seed', type: 'int', def: 0, min: 0, max: 4294967295 };
+// A page-only field (view state that is in no config).
 const f = (name, type, def, more = {}) => ({ name, key: name, type, def, ...more });
 
 /** suppression.html: the L1 coefficient c, feature probability p, features n, magnitude, decoder bias. */
 export const SUPPRESSION = table([
-  f('c', 'float', 0.4, { min: 0, max: 2.5 }),
-  f('p', 'float', 0.5, { min: 0.01, max: 1 }),
-  f('n', 'int', 1, { min: 1, max: 4 }),
-  f('mag', 'enum', 'binary', { values: ['binary', 'uniform'] }),
-  f('bias', 'int', 0, { min: 0, max: 1 }),
-  SEED,
+  fromSchema('c', 'suppression', 'l1', { max: 2.5 }),
+  fromSchema('p', 'suppression', 'feature_probability', { min: 0.01 }),
+  fromSchema('n', 'suppression', 'n_features', { max: 4 }),
+  fromSchema('mag', 'suppression', 'magnitude'),
+  fromSchema('bias', 'suppression', 'decoder_bias'),
+  fromSchema('seed', 'suppression', 'seed'),
 ], { omitDefaults: true });
 
-export const SAE_ARCHS = ['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'];
+export const SAE_ARCHS = configField('sae', 'archs').choices;
 
 /** What choosing a data source on the sae page sets (the toy data is ARENA's exercise: λ for its
  * dead-latent story, and k = 1 of its 5 latents for TopK). A link keeps the λ and k it carries. */
@@ -37,15 +40,15 @@ export const SAE_DATA_PRESETS = {
  * whether dead latents are resampled (relu, gated). A .npy file cannot travel in a link: `data`
  * in the hash is synthetic or toy (the page may hold 'npy', which is then left out of the hash). */
 export const SAE = table([
-  f('data', 'enum', 'synthetic', { values: ['synthetic', 'toy'],
+  fromSchema('data', 'sae', 'data', { values: ['synthetic', 'toy'],
     accepts: 'synthetic or toy (a .npy file cannot travel in a link)' }),
-  f('archs', 'enums', ['relu', 'topk'], { values: SAE_ARCHS, minLen: 1, maxLen: SAE_ARCHS.length }),
-  f('l1', 'float', 0.3, { min: 0.01, max: 1 }),
-  f('k', 'int', 5, { min: 1, max: 32 }),
-  f('latents', 'enum', 512, { values: [64, 128, 256, 512] }),  // 512: the W2 recipe
+  fromSchema('archs', 'sae', 'archs', { def: ['relu', 'topk'], minLen: 1, maxLen: SAE_ARCHS.length }),
+  fromSchema('l1', 'sae', 'l1', { min: 0.01, max: 1 }),
+  fromSchema('k', 'sae', 'k', { max: 32 }),
+  fromSchema('latents', 'sae', 'n_latents', { values: [64, 128, 256, 512] }),  // 512: the W2 recipe
   f('sweep', 'int', 0, { min: 0, max: 1 }),
-  SEED,
-  f('resample', 'int', 1, { min: 0, max: 1 }),
+  fromSchema('seed', 'sae', 'seed'),
+  fromSchema('resample', 'sae', 'resample'),
 ], {
   omitDefaults: true,
   // The data source implies its λ and k, from a link as from the menu (SAE.applyPreset); a link
@@ -64,14 +67,14 @@ export const SAE = table([
 
 /** grok.html: modulus p, width, train fraction, weight decay, lr, model, loss. */
 export const GROK = table([
-  f('p', 'enum', 97, { values: [23, 31, 53, 97, 113] }),
-  f('width', 'int', 500, { min: 16, max: 1000 }),
-  f('frac', 'float', 0.3, { min: 0.05, max: 0.9 }),
-  f('wd', 'float', 1, { min: 0, max: 3 }),
-  f('lr', 'enum', 0.001, { values: [0.0003, 0.001, 0.003, 0.01] }),
-  f('model', 'enum', 'mlp', { values: ['mlp', 'residual'] }),
-  f('loss', 'enum', 'mse', { values: ['mse', 'ce'] }),
-  SEED,
+  fromSchema('p', 'grok', 'p', { values: [23, 31, 53, 97, 113] }),
+  fromSchema('width', 'grok', 'width', { min: 16, max: 1000 }),
+  fromSchema('frac', 'grok', 'train_fraction', { min: 0.05, max: 0.9 }),
+  fromSchema('wd', 'grok', 'weight_decay', { max: 3 }),
+  fromSchema('lr', 'grok', 'lr', { values: [0.0003, 0.001, 0.003, 0.01] }),
+  fromSchema('model', 'grok', 'model'),
+  fromSchema('loss', 'grok', 'loss'),
+  fromSchema('seed', 'grok', 'seed'),
 ], { omitDefaults: true });
 
 /** The grok page's presets: ones that grok and one that does not (the contrast is the lesson). */
@@ -84,7 +87,7 @@ export const GROK_PRESETS = {
 
 /** The steer page's SAE kinds (docs/wasm-api.md, kind steer: sae.kind); a SAELens file the
  * user loads (sae.kind 'saelens') cannot travel in a link. */
-export const STEER_SAES = ['topk', 'relu', 'gated', 'jumprelu', 'batchtopk', 'perfect'];
+export const STEER_SAES = configField('steer', 'sae.kind').choices.filter((k) => k !== 'saelens');
 
 /** The latents of the steer page's SAE: 2n for a trained one, n for the perfect one
  * (docs/wasm-api.md, kind steer: sae.n_latents). */
@@ -99,17 +102,17 @@ export function steerDirectionLimit(direction, n, m, sae = 'topk') {
 /** steer.html: the direction and strength of the steering, the input, the ablation's target and
  * mode, and the toy model (n features in m dims, probability p, seed) it acts on. */
 export const STEER = table([
-  f('direction', 'text', 'latent:0', { pattern: /^(latent|feature|unit):\d{1,4}$/, maxLength: 16,
+  fromSchema('direction', 'steer', 'direction', { pattern: /^(latent|feature|unit):\d{1,4}$/, maxLength: 16,
     accepts: 'latent:I, feature:I or unit:J' }),
-  f('strength', 'float', 1, { min: -100, max: 100 }),
-  f('input', 'enum', 'zero', { values: ['zero', 'sample'] }),
-  f('target', 'enum', 'latent', { values: ['latent', 'unit'] }),
-  f('mode', 'enum', 'zero', { values: ['zero', 'mean', 'resample'] }),
-  f('n', 'int', 5, { min: 1, max: 64 }),
-  f('m', 'int', 2, { min: 1, max: 64 }),
-  f('p', 'float', 0.03, { min: 0, minOpen: true, max: 1 }),
-  SEED,
-  f('sae', 'enum', 'topk', { values: STEER_SAES }),
+  fromSchema('strength', 'steer', 'strength'),
+  fromSchema('input', 'steer', 'input'),
+  fromSchema('target', 'steer', 'target'),
+  fromSchema('mode', 'steer', 'mode'),
+  fromSchema('n', 'steer', 'toy.n_features', { max: 64 }),
+  fromSchema('m', 'steer', 'toy.n_hidden', { max: 64 }),
+  fromSchema('p', 'steer', 'toy.feature_probability', { type: 'float' }),  // one model, one p
+  fromSchema('seed', 'steer', 'toy.seed'),
+  fromSchema('sae', 'steer', 'sae.kind', { values: STEER_SAES }),
 ], {
   omitDefaults: true,
   // m ≤ n (the toy model's n_hidden is in [1, n_features]); the direction's index exists.
@@ -134,7 +137,7 @@ const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/u;
 /** The lm page's toy-world prompts: the seed's weather sentence, and an induction prompt (a
  * span of random words, then the same span again: the toy world's `repeat` family). */
 export const LM_PROMPTS = {
-  toy: 'the weather in california is',
+  toy: configField('lm', 'prompt').default,
   induction: 'moscow cup bananas red seven moscow cup bananas',
 };
 
@@ -143,21 +146,21 @@ export const LM_PROMPTS = {
  * temperature, sample_seed, ablation); a view key changes no weights. A text file cannot travel
  * in a link: the hash holds the toy world's experiments. */
 export const LM = table([
-  f('prompt', 'text', LM_PROMPTS.toy, { pattern: /^[^\u0000-\u001f\u007f]+$/u, maxLength: 200,
+  fromSchema('prompt', 'lm', 'prompt', { pattern: /^[^\u0000-\u001f\u007f]+$/u, maxLength: 200,
     accepts: 'text of 1–200 printable characters' }),
-  f('target', 'text', '', { pattern: PRINTABLE, maxLength: 40,
+  fromSchema('target', 'lm', 'target', { pattern: PRINTABLE, maxLength: 40,
     accepts: 'one token of the vocabulary (empty: the top prediction)' }),
-  f('layers', 'int', 2, { min: 1, max: 6 }),
-  f('d', 'enum', 64, { values: [16, 32, 64, 128, 256] }),
-  f('heads', 'enum', 4, { values: [1, 2, 4, 8] }),
-  f('ctx', 'int', 24, { min: 2, max: 128 }),
-  f('batch', 'int', 64, { min: 1, max: 256 }),
-  f('steps', 'int', 2000, { min: 1, max: 100000 }),
-  f('lr', 'enum', 0.003, { values: [0.0003, 0.001, 0.003, 0.01] }),
-  SEED,
-  f('temp', 'float', 1, { min: 0, max: 5 }),
-  f('sseed', 'int', 0, { min: 0, max: 4294967295 }),
-  f('abl', 'enum', 'mean', { values: ['zero', 'mean'] }),
+  fromSchema('layers', 'lm', 'n_layers'),
+  fromSchema('d', 'lm', 'd_model', { values: [16, 32, 64, 128, 256] }),
+  fromSchema('heads', 'lm', 'n_heads', { values: [1, 2, 4, 8] }),
+  fromSchema('ctx', 'lm', 'context'),
+  fromSchema('batch', 'lm', 'batch_size', { max: 256 }),
+  fromSchema('steps', 'lm', 'steps', { max: 100000 }),
+  fromSchema('lr', 'lm', 'lr', { values: [0.0003, 0.001, 0.003, 0.01] }),
+  fromSchema('seed', 'lm', 'seed'),
+  fromSchema('temp', 'lm', 'temperature', { max: 5 }),
+  fromSchema('sseed', 'lm', 'sample_seed'),
+  fromSchema('abl', 'lm', 'ablation'),
 ], { omitDefaults: true });
 
 /** Every experiment page's table, by page (the fuzz test runs over each). */

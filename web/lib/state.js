@@ -1,7 +1,8 @@
 // state.js: the page's whole experiment as one declarative table, serialised to the URL hash.
 //
-// What it is: every control of the toy-models lab (name, type, default, range, label, help),
-// and the pure functions that turn a URL hash into a valid state and back. A URL is an
+// What it is: every control of the toy-models lab (name, hash key, the config field it feeds,
+// label, help; a config field's type, default, range and choices are the C++ schema's, schema.js,
+// narrowed where the page offers less: a slider's range, its own default), and the pure functions that turn a URL hash into a valid state and back. A URL is an
 // experiment: copying it reproduces every control, the seed and the preset.
 // What it is not: no DOM and no training logic here (node's test runner imports this file as is);
 // the hash machinery itself (field types, parsing, serialising) is hash-state.js, shared by every
@@ -16,15 +17,21 @@
 
 import { PRESETS } from './presets.js';
 import { table, parseValue, formatValue, formatNumber, describe } from './hash-state.js';
+import { configField, fromSchema } from './schema.js';
 
 export { parseValue, formatValue, formatNumber, describe };
 
 /** Model kinds of the toy lab (docs/wasm-api.md, key `model`). */
-export const MODELS = ['relu', 'linear', 'relu-hidden', 'abs'];
-export const CORRELATIONS = ['none', 'correlated', 'anticorrelated'];
-export const SCHEDULES = ['constant', 'warmup', 'cosine'];
+export const MODELS = configField('toy', 'model').choices;
+export const CORRELATIONS = configField('toy', 'correlation').choices;
+export const SCHEDULES = configField('toy', 'schedule').choices;
 /** Panels a page can show (embed.html picks a subset with `views=`). */
 export const VIEW_NAMES = ['grid', 'arrows', 'neurons', 'heatmap', 'norms', 'dims', 'scatter', 'loss'];
+
+// A field of kind toy's config (schema.js fromSchema) under the state name `name` and hash key `key`.
+function toy(name, key, path, page) {
+  return fromSchema(name, 'toy', path, { key, ...page });
+}
 
 /**
  * The table. `key` is the short name used in the hash; `name` the state field.
@@ -35,34 +42,35 @@ export const VIEW_NAMES = ['grid', 'arrows', 'neurons', 'heatmap', 'norms', 'dim
 export const FIELDS = [
   { name: 'preset', key: 'preset', type: 'enum', values: ['', ...PRESETS.map((p) => p.id)], def: '',
     group: null, label: 'Preset' },
-  { name: 'n', key: 'n', type: 'int', def: 5, min: 1, max: 100, group: 'data', lab: 'n_features',
-    label: 'features n', help: 'Number of input features x_i (the things the model wants to represent).' },
-  { name: 'm', key: 'm', type: 'int', def: 2, min: 1, max: 100, group: 'data', lab: 'n_hidden',
-    label: 'hidden dims m', help: 'Dimensions of the hidden layer h = Wx. Superposition means representing n > m features.' },
-  { name: 'k', key: 'k', type: 'int', def: 6, min: 1, max: 32, group: 'data', lab: 'n_instances',
-    label: 'instances', help: 'Independent models trained side by side, one per feature probability (the small multiples).' },
-  { name: 'pMax', key: 'pmax', type: 'float', def: 1, min: 0, minOpen: true, max: 1, log: true, group: 'data',
-    label: 'p (first instance)', help: 'Feature probability of instance 0: each feature is non-zero with probability p (sparsity S = 1 − p).' },
-  { name: 'pMin', key: 'pmin', type: 'float', def: 0.05, min: 0, minOpen: true, max: 1, log: true, group: 'data',
-    label: 'p (last instance)', help: 'Feature probability of the last instance; instances in between are log-spaced.' },
-  { name: 'pList', key: 'p', type: 'floats', def: [], min: 0, minOpen: true, max: 1, maxLen: 32, group: 'data',
-    label: 'explicit p values', help: 'Optional comma-separated list of feature probabilities, one per instance (overrides the range and the instance count).' },
-  { name: 'decay', key: 'decay', type: 'float', def: 1, min: 0, minOpen: true, max: 1, group: 'data', lab: 'importance_decay',
-    label: 'importance decay', help: 'Feature i has importance I_i = decay^i in the loss: 1 = all equal, 0.7 = the paper’s steep decay.' },
-  { name: 'corr', key: 'corr', type: 'enum', values: CORRELATIONS, def: 'none', group: 'data', lab: 'correlation',
-    label: 'correlation', help: 'Features come in consecutive pairs: correlated pairs fire together, anticorrelated pairs never do.' },
-  { name: 'model', key: 'model', type: 'enum', values: MODELS, def: 'relu', group: 'model', lab: 'model',
-    label: 'model', help: 'relu: x′ = ReLU(WᵀWx + b). linear: x′ = WᵀWx + b. relu-hidden: x′ = ReLU(WᵀReLU(Wx) + b). abs: computes |x| with a ReLU hidden layer.' },
-  { name: 'lr', key: 'lr', type: 'float', def: 1e-3, min: 1e-5, max: 1, log: true, group: 'train', lab: 'lr',
-    label: 'learning rate', help: 'Adam’s step size.' },
-  { name: 'batch', key: 'batch', type: 'int', def: 1024, min: 1, max: 65536, log: true, group: 'train', lab: 'batch_size',
-    label: 'batch size', help: 'Synthetic samples x drawn per optimiser step.' },
-  { name: 'steps', key: 'steps', type: 'int', def: 10000, min: 1, max: 1000000, log: true, group: 'train', lab: 'steps',
-    label: 'steps', help: 'Training stops after this many steps (the schedule is laid out over it).' },
-  { name: 'schedule', key: 'sched', type: 'enum', values: SCHEDULES, def: 'constant', group: 'train', lab: 'schedule',
-    label: 'lr schedule', help: 'constant, linear warm-up (first 5% of steps), or cosine decay to 0.' },
-  { name: 'seed', key: 'seed', type: 'int', def: 0, min: 0, max: 4294967295, group: 'train', lab: 'seed',
-    label: 'seed', help: 'Same seed, same run: the initial W and every batch are drawn from it.' },
+  toy('n', 'n', 'n_features', { max: 100, group: 'data', lab: 'n_features',
+    label: 'features n', help: 'Number of input features x_i (the things the model wants to represent).' }),
+  toy('m', 'm', 'n_hidden', { max: 100, group: 'data', lab: 'n_hidden',
+    label: 'hidden dims m', help: 'Dimensions of the hidden layer h = Wx. Superposition means representing n > m features.' }),
+  toy('k', 'k', 'n_instances', { def: 6, max: 32, group: 'data', lab: 'n_instances',
+    label: 'instances', help: 'Independent models trained side by side, one per feature probability (the small multiples).' }),
+  // The feature probabilities: log-spaced from pMax to pMin, or the explicit list pList.
+  toy('pMax', 'pmax', 'feature_probability', { type: 'float', def: 1, log: true, group: 'data',
+    label: 'p (first instance)', help: 'Feature probability of instance 0: each feature is non-zero with probability p (sparsity S = 1 − p).' }),
+  toy('pMin', 'pmin', 'feature_probability', { type: 'float', def: 0.05, log: true, group: 'data',
+    label: 'p (last instance)', help: 'Feature probability of the last instance; instances in between are log-spaced.' }),
+  toy('pList', 'p', 'feature_probability', { def: [], maxLen: 32, group: 'data',
+    label: 'explicit p values', help: 'Optional comma-separated list of feature probabilities, one per instance (overrides the range and the instance count).' }),
+  toy('decay', 'decay', 'importance_decay', { group: 'data', lab: 'importance_decay',
+    label: 'importance decay', help: 'Feature i has importance I_i = decay^i in the loss: 1 = all equal, 0.7 = the paper’s steep decay.' }),
+  toy('corr', 'corr', 'correlation', { group: 'data', lab: 'correlation',
+    label: 'correlation', help: 'Features come in consecutive pairs: correlated pairs fire together, anticorrelated pairs never do.' }),
+  toy('model', 'model', 'model', { group: 'model', lab: 'model',
+    label: 'model', help: 'relu: x′ = ReLU(WᵀWx + b). linear: x′ = WᵀWx + b. relu-hidden: x′ = ReLU(WᵀReLU(Wx) + b). abs: computes |x| with a ReLU hidden layer.' }),
+  toy('lr', 'lr', 'lr', { min: 1e-5, max: 1, log: true, group: 'train', lab: 'lr',
+    label: 'learning rate', help: 'Adam’s step size.' }),
+  toy('batch', 'batch', 'batch_size', { log: true, group: 'train', lab: 'batch_size',
+    label: 'batch size', help: 'Synthetic samples x drawn per optimiser step.' }),
+  toy('steps', 'steps', 'steps', { max: 1000000, log: true, group: 'train', lab: 'steps',
+    label: 'steps', help: 'Training stops after this many steps (the schedule is laid out over it).' }),
+  toy('schedule', 'sched', 'schedule', { group: 'train', lab: 'schedule',
+    label: 'lr schedule', help: 'constant, linear warm-up (first 5% of steps), or cosine decay to 0.' }),
+  toy('seed', 'seed', 'seed', { group: 'train', lab: 'seed',
+    label: 'seed', help: 'Same seed, same run: the initial W and every batch are drawn from it.' }),
   { name: 'sel', key: 'sel', type: 'int', def: 0, min: 0, max: 31, group: null,
     label: 'selected instance' },
   { name: 'autoplay', key: 'autoplay', type: 'bool', def: true, group: null,

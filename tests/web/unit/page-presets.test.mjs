@@ -5,8 +5,10 @@
 // What it is not: the pages themselves (tests/web/browser/sae.test.mjs opens sae.html#data=toy).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TABLE as TOY } from '../../../web/lib/state.js';
-import { SAE, SAE_DATA_PRESETS, PAGE_TABLES } from '../../../web/lib/page-states.js';
+import { siteImport } from '../site-schema.mjs';
+
+const { TABLE: TOY } = await siteImport('lib/state.js');
+const { SAE, SAE_DATA_PRESETS, PAGE_TABLES } = await siteImport('lib/page-states.js');
 
 // Every table whose preset field exists, with that field's link values.
 const PRESET_TABLES = [['toy', TOY, 'preset'], ['sae', SAE, 'data']];

@@ -5,8 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { defaults, applyPreset, toLabConfig, featureProbabilities } from '../../../web/lib/state.js';
+import { siteImport } from '../site-schema.mjs';
 import { PRESETS } from '../../../web/lib/presets.js';
+
+const { defaults, applyPreset, toLabConfig, featureProbabilities } = await siteImport('lib/state.js');
 
 const doctestSource = readFileSync(new URL('../../unit/test_toy_paper.cpp', import.meta.url), 'utf8');
 

@@ -17,8 +17,10 @@
 // experiment page; a longer run: 1000000).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIELDS, TABLE, parseHash, toHash, toLabConfig, defaults } from '../../../web/lib/state.js';
-import { PAGE_TABLES, steerDirectionLimit } from '../../../web/lib/page-states.js';
+import { siteImport } from '../site-schema.mjs';
+
+const { FIELDS, TABLE, parseHash, toHash, toLabConfig, defaults } = await siteImport('lib/state.js');
+const { PAGE_TABLES, steerDirectionLimit } = await siteImport('lib/page-states.js');
 
 const CASES = Number(process.env.SUPERPOSE_HASH_FUZZ_CASES || 20000);
 const SEED = Number(process.env.SUPERPOSE_HASH_FUZZ_SEED || 20261125);

@@ -1,11 +1,13 @@
 // Unit tests for web/lib/state.js: the control table ⇄ URL hash (node's built-in test runner).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
+import { siteImport } from '../site-schema.mjs';
+import { PRESETS } from '../../../web/lib/presets.js';
+
+const {
   FIELDS, defaults, parseHash, toHash, parseValue, formatNumber, featureProbabilities,
   toLabConfig, applyPreset, needsReconfigure,
-} from '../../../web/lib/state.js';
-import { PRESETS } from '../../../web/lib/presets.js';
+} = await siteImport('lib/state.js');
 
 test('an empty hash gives the defaults and no notes', () => {
   for (const h of ['', '#', undefined]) {

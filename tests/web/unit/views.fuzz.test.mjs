@@ -49,7 +49,8 @@ if (isMainThread) {
   const axis = await import('../../../web/views/axis.js');
   const { fmt } = await import('../../../web/views/canvas.js');
   const { svgOfView } = await import('../../../web/export/export.js');
-  const { parseHash, featureProbabilities } = await import('../../../web/lib/state.js');
+  const { siteImport } = await import('../site-schema.mjs');  // the worker's own module hooks
+  const { parseHash, featureProbabilities } = await siteImport('lib/state.js');
   const { ArrowsView } = await import('../../../web/views/arrows.js');
   const { HeatmapView } = await import('../../../web/views/heatmap.js');
   const { NeuronStackView } = await import('../../../web/views/neurons.js');
