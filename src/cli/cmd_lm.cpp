@@ -1,6 +1,7 @@
 // `superpose lm`: the language-model lab on the command line (issue 15): train the tiny
 // transformer on the toy world or a text file (through the page's session, kind "lm"), save it,
-// and read a saved one: sample from a prompt, ablate every head and MLP on a prompt.
+// and read a saved one: sample from a prompt, ablate every head and MLP on a prompt; train an
+// SAE on its activations (cmd_lm_sae.cpp, issue 16).
 // Flags and JSON keys are a contract (issue 15); see `superpose lm --help`.
 #include <algorithm>
 #include <cmath>
@@ -12,6 +13,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_flags.hpp"
+#include "cli/lm_io.hpp"
 #include "core/check.hpp"
 #include "io/safetensors.hpp"
 #include "lm/lm_ablation.hpp"
@@ -24,10 +26,11 @@
 namespace superpose::cli {
 
 namespace {
-const char* kUsage = R"(usage: superpose lm train|sample|ablate [flags]   (superpose lm COMMAND --help)
+const char* kUsage = R"(usage: superpose lm train|sample|ablate|sae [flags]   (superpose lm COMMAND --help)
   train    train a GPT-2-style transformer on the toy world or a text file
   sample   continue a prompt with a saved model
   ablate   each head's and MLP's effect on a prompt, for a saved model
+  sae      train a sparse autoencoder on a saved model's activations at one hook
 )";
 const char* kTrainHelp = R"(usage: superpose lm train [flags]
 A decoder-only transformer (pre-LayerNorm, GELU MLP 4×, learned positions, tied unembedding)
@@ -63,25 +66,8 @@ target last) and of the probability of the target after it.
                             target_prob_delta}]}
 )";
 
-constexpr const char* kModelFile = "model.safetensors";
-
 // argv shifted past "lm" so that the subcommand's flags start at index 2, as for the others.
 char** shifted(char** argv) { return argv + 1; }
-
-std::string model_path(const std::string& dir) {
-  return (std::filesystem::path(dir) / kModelFile).string();
-}
-
-LoadedLm load_model(Args& a) {
-  const auto dir = a.take("load");
-  if (!dir || dir->empty()) throw UsageError("--load DIR is required (a folder written by lm train --save)");
-  const std::string path = model_path(*dir);
-  try {
-    return load_lm(read_file_bytes(path));
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(path + ": " + e.what());
-  }
-}
 
 std::vector<int32_t> prompt_ids(Args& a, const Tokenizer& tok, int min_tokens) {
   const auto prompt = a.take("prompt");
@@ -176,7 +162,7 @@ int lm_train(int argc, char** argv) {
     std::error_code ec;
     std::filesystem::create_directories(*save, ec);
     if (ec) throw std::runtime_error("cannot create " + *save + ": " + ec.message());
-    saved = model_path(*save);
+    saved = lm_model_path(*save);
     write_file_bytes(saved, save_lm(model, corpus.tokenizer));
   }
 
@@ -227,7 +213,7 @@ int lm_sample(int argc, char** argv) {
   if (!(temperature >= 0 && temperature <= 100))
     throw UsageError("--temperature must be in [0, 100] (got " + format_number(temperature) + ")");
   if (seed < 0 || seed > 4294967295LL) throw UsageError("--seed must be in [0, 2^32-1] (got " + std::to_string(seed) + ")");
-  LoadedLm lm = load_model(args);
+  LoadedLm lm = load_lm_flag(args);
   const std::vector<int32_t> ids = prompt_ids(args, lm.tokenizer, 1);
   args.finish();
   const std::vector<float> probs = next_token_probs(*lm.model, ids.data(), static_cast<int>(ids.size()));
@@ -252,7 +238,7 @@ int lm_ablate(int argc, char** argv) {
   AblationMode mode = AblationMode::mean;
   if (auto v = args.take("ablation")) mode = parse_choice("ablation", *v, {"zero", "mean"}) == "zero" ? AblationMode::zero : AblationMode::mean;
   const auto target_text = args.take("target");
-  LoadedLm lm = load_model(args);
+  LoadedLm lm = load_lm_flag(args);
   std::vector<int32_t> ids = prompt_ids(args, lm.tokenizer, 2);
   args.finish();
   Transformer& model = *lm.model;
@@ -303,7 +289,8 @@ int cmd_lm(int argc, char** argv) {
   if (sub == "train") return lm_train(argc, argv);
   if (sub == "sample") return lm_sample(argc, argv);
   if (sub == "ablate") return lm_ablate(argc, argv);
-  throw UsageError("unknown lm command '" + sub + "' (train, sample, ablate)");
+  if (sub == "sae") return cmd_lm_sae(argc, argv);
+  throw UsageError("unknown lm command '" + sub + "' (train, sample, ablate, sae)");
 }
 
 }  // namespace superpose::cli
