@@ -1,7 +1,8 @@
 // `superpose lm`: the language-model lab on the command line (issue 15): train the tiny
 // transformer on the toy world or a text file (through the page's session, kind "lm"), save it,
 // and read a saved one: sample from a prompt, ablate every head and MLP on a prompt; train an
-// SAE on its activations (cmd_lm_sae.cpp, issue 16).
+// SAE on its activations (cmd_lm_sae.cpp, issue 16) and steer along one of its latents
+// (cmd_lm_steer.cpp, issue 16).
 // Flags and JSON keys are a contract (issue 15); see `superpose lm --help`.
 #include <algorithm>
 #include <cmath>
@@ -26,11 +27,12 @@
 namespace superpose::cli {
 
 namespace {
-const char* kUsage = R"(usage: superpose lm train|sample|ablate|sae [flags]   (superpose lm COMMAND --help)
+const char* kUsage = R"(usage: superpose lm train|sample|ablate|sae|steer [flags]   (superpose lm COMMAND --help)
   train    train a GPT-2-style transformer on the toy world or a text file
   sample   continue a prompt with a saved model
   ablate   each head's and MLP's effect on a prompt, for a saved model
   sae      train a sparse autoencoder on a saved model's activations at one hook
+  steer    steer a saved model along an SAE latent: the next token before and after
 )";
 const char* kTrainHelp = R"(usage: superpose lm train [flags]
 A decoder-only transformer (pre-LayerNorm, GELU MLP 4×, learned positions, tied unembedding)
@@ -290,7 +292,8 @@ int cmd_lm(int argc, char** argv) {
   if (sub == "sample") return lm_sample(argc, argv);
   if (sub == "ablate") return lm_ablate(argc, argv);
   if (sub == "sae") return cmd_lm_sae(argc, argv);
-  throw UsageError("unknown lm command '" + sub + "' (train, sample, ablate, sae)");
+  if (sub == "steer") return cmd_lm_steer(argc, argv);
+  throw UsageError("unknown lm command '" + sub + "' (train, sample, ablate, sae, steer)");
 }
 
 }  // namespace superpose::cli

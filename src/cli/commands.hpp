@@ -18,6 +18,7 @@ int cmd_grok(int argc, char** argv);    // issue 10
 int cmd_schema(int argc, char** argv);  // issue 13: every kind's config keys
 int cmd_lm(int argc, char** argv);      // issue 15: train, sample, ablate a language model
 int cmd_lm_sae(int argc, char** argv);  // issue 16: `lm sae`, an SAE on a saved model's hook
+int cmd_lm_steer(int argc, char** argv);  // issue 16: `lm steer`, a saved model steered along an SAE latent
 
 // Rethrows a config error (std::invalid_argument from validate()) as a UsageError naming the
 // flag that sets the field the message starts with. flag_of_field: {field, flag} pairs.

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The `superpose lm steer` CLI contract (issue 16): its flags and JSON keys, one-line errors with
+# exit code 2, strength 0 changing nothing, --label picking the latent lm sae lists as that
+# label's best (the same held-out windows), --latent taken as given, an SAE folder whose hook the
+# model lacks refused by name; and on a model trained a little, steering along the latent matched
+# to "cold" moves "the weather in california is" toward cold.
+# Usage: tests/cli/lm_steer.sh path/to/superpose
+set -uo pipefail
+bin=$1
+subcommand=(lm steer)
+source "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The default architecture trained briefly (as tests/unit/lm_fixture), a small ReLU SAE on it.
+"$bin" lm train --steps 400 --batch 32 --train-tokens 100000 --heldout-tokens 10000 --save "$tmp/m" --json > /dev/null ||
+  fail "lm train"
+"$bin" lm sae --load "$tmp/m" --hook blocks.0.hook_resid_post --latents 64 --steps 600 --windows 256 --l1 2 \
+  --save "$tmp/sae" --json > "$tmp/sae.json" || fail "lm sae"
+prompt="the weather in california is"
+
+expect_usage_error "neither latent nor label" "give one of --latent I or --label NAME" --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --strength 1
+expect_usage_error "both latent and label" "give one of --latent I or --label NAME" --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --latent 1 --label cold --strength 1
+expect_usage_error "no strength" "--strength S is required" --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --latent 1
+expect_usage_error "strength 2000" "--strength must be in [-1000, 1000] (got 2000)" --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --latent 1 --strength 2000
+expect_usage_error "latent 64" "--latent must be in [0, 63] (got 64)" --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --latent 64 --strength 1
+expect_usage_error "unknown label" '--label: unknown label "warm" (labels: city, ' --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --label warm --strength 1
+expect_usage_error "no sae" "--sae DIR2 is required" --load "$tmp/m" --prompt "$prompt" --latent 1 --strength 1
+expect_usage_error "tokens -1" "--tokens must be in [0, 1000] (got -1)" --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --latent 1 --strength 1 --tokens -1
+expect_usage_error "unknown word" '--prompt: unknown word "paris"' --load "$tmp/m" --sae "$tmp/sae" --prompt "the weather in paris is" --latent 1 --strength 1
+expect_usage_error "sae folder missing" "--sae" --load "$tmp/m" --sae "$tmp/nothing" --prompt "$prompt" --latent 1 --strength 1
+mkdir -p "$tmp/sae5" && cp "$tmp/sae/sae_weights.safetensors" "$tmp/sae5/" &&
+  sed 's/blocks\.0\.hook_resid_post/blocks.5.hook_resid_post/g' "$tmp/sae/cfg.json" > "$tmp/sae5/cfg.json"
+expect_usage_error "sae hook the model lacks" "blocks.5.hook_resid_post" --load "$tmp/m" --sae "$tmp/sae5" --prompt "$prompt" --latent 1 --strength 1
+if "$bin" lm steer --help | grep -q -- "--label NAME"; then pass "steer help"; else fail "steer help"; fi
+
+out=$("$bin" lm steer --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --label cold --strength 0 --tokens 6 --json)
+if [ $? -eq 0 ] && printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for key in ["latent", "scale", "before", "after", "text_before", "text_after"]:
+    assert key in d, key
+assert d["before"] == d["after"] and d["text_before"] == d["text_after"], "strength 0 changed something"
+assert len(d["before"]) == 10 and all(set(e) == {"token", "p"} for e in d["before"])
+assert all(d["before"][i]["p"] >= d["before"][i + 1]["p"] for i in range(9))
+assert len(d["text_after"].split()) == 6, d["text_after"]
+assert d["scale"] > 0 and d["hook"] == "blocks.0.hook_resid_post" and d["label"]["name"] == "predicts_cold"
+'; then pass "steer json keys, strength 0 changes nothing"; else fail "steer json: $out"; fi
+
+# --label cold = lm sae's best latent for predicts_cold (both measure 256 held-out windows, seed 0).
+want=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([l["latent"] for l in d["labels"] if l["label"] == "predicts_cold"][0])' "$tmp/sae.json")
+got=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["latent"])')
+if [ "$want" = "$got" ]; then pass "label cold = lm sae's predicts_cold latent ($got)"; else fail "label cold: steer $got, lm sae $want"; fi
+
+out=$("$bin" lm steer --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --latent 5 --strength 3 --from 0 --json)
+if [ $? -eq 0 ] && printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["latent"] == 5 and d["strength"] == 3
+'; then pass "latent as given"; else fail "latent as given: $out"; fi
+
+# Steering along the cold latent raises P(cold) after the prompt and lowers P(hot).
+out=$("$bin" lm steer --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --label cold --strength 8 --json)
+if [ $? -eq 0 ] && printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+p = lambda side, t: next((e["p"] for e in d[side] if e["token"] == t), 0.0)
+print("   latent %d (P %.2f R %.2f): hot %.3f -> %.3f, cold %.3f -> %.3f" % (d["latent"], d["label"]["precision"],
+      d["label"]["recall"], p("before", "hot"), p("after", "hot"), p("before", "cold"), p("after", "cold")))
+assert p("after", "cold") > p("before", "cold") and p("after", "hot") < p("before", "hot")
+'; then pass "steering along cold moves california toward cold"; else fail "steer cold: $out"; fi
+if "$bin" lm steer --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --label cold --strength 8 | grep -q "^after: "; then
+  pass "steer text"; else fail "steer text"; fi
+
+if [ "$fails" -eq 0 ]; then echo "lm steer CLI contract: all passed"; else echo "lm steer CLI contract: $fails failed"; fi
+exit $((fails > 0))
