@@ -24,12 +24,6 @@ std::unique_ptr<GrokNet> make_net(const GrokConfig& c) {
   return std::make_unique<GrokMlp>(c.p, c.width);
 }
 
-std::string diverged_message(int64_t epoch, const char* what, double lr) {
-  // One step is one epoch; the message names both (drivers look for "step N").
-  return "training diverged at step " + std::to_string(epoch) + " (epoch " +
-         std::to_string(epoch) + "): " + what +
-         " is not finite; try a smaller learning rate (lr=" + format_number(lr) + ")";
-}
 }  // namespace
 
 GrokRun::GrokRun(const GrokConfig& config)
@@ -47,6 +41,7 @@ void GrokRun::reset() {
   net_->init(params_.data(), init);
   adam_ = Adam(config_.optimizer_config(), params_.size());
   history_.clear();
+  saved_.clear();
 }
 
 GrokScore GrokRun::evaluate(const PairSet& data, float* grad) {
@@ -60,8 +55,14 @@ void GrokRun::train(int64_t k) {
   for (int64_t i = 0; i < k; ++i) {
     const int64_t t = epoch();
     const GrokScore train = evaluate(split_.train, grads_.data());
-    if (!std::isfinite(train.loss) || !all_finite(grads_.data(), grads_.size()))
-      throw Diverged(diverged_message(t + 1, "the loss or its gradient", config_.lr));
+    if (!std::isfinite(train.loss) || !all_finite(grads_.data(), grads_.size())) {
+      // The current state's loss is not finite: the epoch that made it was the bad one, so go
+      // back to the state before it, the last whose loss was finite (right after reset: stay).
+      const int64_t bad = saved_.empty() ? t + 1 : saved_.step() + 1;
+      undo_last_epoch();
+      // One step is one epoch; the message names both (drivers look for "step N").
+      throw Diverged(diverged_message(bad, "the loss or its gradient after it", config_.lr, "epoch"));
+    }
     if (t % config_.eval_every == 0 && (history_.empty() || history_.back().epoch != t)) {
       // The test forward reuses the net's workspace: the backward above is already done.
       net_->forward(params_.data(), split_.test, logits_);
@@ -69,17 +70,21 @@ void GrokRun::train(int64_t k) {
       history_.push_back({t, train.accuracy, test.accuracy, train.loss, test.loss, weight_norm()});
     }
     // Snapshot (buffers sized once, no allocation) so an update that overflows can be undone.
-    saved_params_ = params_;
-    saved_m_ = adam_.m();
-    saved_v_ = adam_.v();
+    saved_.save(params_, adam_);
     adam_.step(params_.data(), grads_.data());
     if (!all_finite(params_.data(), params_.size())) {
-      params_ = saved_params_;
-      adam_.restore(saved_m_, saved_v_, t);
-      if (!history_.empty() && history_.back().epoch == t) history_.pop_back();
-      throw Diverged(diverged_message(t + 1, "a parameter", config_.lr));
+      undo_last_epoch();
+      throw Diverged(diverged_message(t + 1, "a parameter", config_.lr, "epoch"));
     }
   }
+}
+
+void GrokRun::undo_last_epoch() {
+  if (saved_.empty()) return;
+  const int64_t t = saved_.step();
+  saved_.restore(params_, adam_);
+  // The history points of the undone epoch (recorded at its start) and later go with it.
+  while (!history_.empty() && history_.back().epoch >= t) history_.pop_back();
 }
 
 void GrokRun::record() {

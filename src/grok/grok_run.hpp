@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/divergence.hpp"
 #include "core/optim.hpp"
 #include "grok/grok_ablation.hpp"
 #include "grok/grok_config.hpp"
@@ -36,8 +37,10 @@ class GrokRun {
   const std::vector<float>& params() const { return params_; }
   int64_t epoch() const { return adam_.steps_taken(); }
 
-  // k full-batch epochs. Throws Diverged on a non-finite loss, gradient or parameter, leaving the
-  // parameters (and history) as they were before that epoch.
+  // k full-batch epochs. Throws Diverged, naming the bad epoch, when the model stops being finite,
+  // and keeps the last state whose loss was finite (parameters, moments, history): an epoch whose
+  // update makes a parameter non-finite is undone; an epoch whose loss or gradient is not finite
+  // starts from a state that overflows, so the epoch before it (which made it) is undone.
   void train(int64_t k);
   // Adds the history point of the current state (one forward over all pairs), unless the latest
   // point is already of this epoch.
@@ -68,7 +71,9 @@ class GrokRun {
   Adam adam_;
   std::vector<GrokPoint> history_;
   Mat logits_, G_;
-  std::vector<float> saved_params_, saved_m_, saved_v_;
+  // The state before the latest epoch, for divergence recovery (saved_t_ < 0: none).
+  StepSnapshot saved_;
+  void undo_last_epoch();
 
   std::optional<int64_t> first_epoch(double GrokPoint::*field, double at_least) const;
 };

@@ -73,24 +73,16 @@ void SuppressionRun::train(int64_t k) {
     encoder_->mask_gradient(grads_.data(), obj);
     encoder_->project_decoder_gradient(grads_.data());
     if (!std::isfinite(loss) || !all_finite(grads_.data(), grads_.size()))
-      throw Diverged("training diverged at step " + std::to_string(step_ + 1) +
-                     ": the loss or its gradient is not finite; try a smaller learning rate (lr=" +
-                     format_number(config_.lr) + ")");
-    saved_params_ = params;
-    saved_m_ = adam_.m();
-    saved_v_ = adam_.v();
-    const int64_t saved_t = adam_.steps_taken();
+      throw Diverged(diverged_message(step_ + 1, "the loss or its gradient", config_.lr));
+    saved_.save(params, adam_);
     adam_.step(params.data(), grads_.data());
     encoder_->normalize_decoder();
     // exp(r_mag) of the gated encoder can overflow on a huge step: check what the model computes.
     probe_.setOnes(encoder_->dims(), 1);
     encoder_->latents(probe_, probe_latents_);
     if (!all_finite(params.data(), params.size()) || !probe_latents_.allFinite()) {
-      params = saved_params_;
-      adam_.restore(saved_m_, saved_v_, saved_t);
-      throw Diverged("training diverged at step " + std::to_string(step_ + 1) +
-                     ": a parameter is not finite; try a smaller learning rate (lr=" +
-                     format_number(config_.lr) + ")");
+      saved_.restore(params, adam_);
+      throw Diverged(diverged_message(step_ + 1, "a parameter", config_.lr));
     }
     last_loss_ = loss;
     ++step_;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/divergence.hpp"
 #include "core/optim.hpp"
 #include "core/rng.hpp"
 #include "suppression/suppression_config.hpp"
@@ -86,7 +87,8 @@ class SuppressionRun {
   Mat X_;                                  // (d, B)
   Mat eval_X_;                             // (d, kEvalBatch) the fixed evaluation batch
   Mat probe_, probe_latents_;              // (d, 1), (n, 1): the divergence check's probe
-  std::vector<float> grads_, saved_params_, saved_m_, saved_v_;
+  std::vector<float> grads_;
+  StepSnapshot saved_;  // the state before the latest step (divergence recovery)
   SuppressionObjective objective() const;
   void start_phase();
 };

@@ -65,6 +65,7 @@ void ToyModel::reset() {
   adam_ = Adam(config_.optimizer_config(), params_.size());
   data_rng_ = ToyRng(static_cast<uint64_t>(config_.seed), kDataStream);
   last_loss_.clear();
+  saved_.clear();
 }
 
 double ToyModel::forward_backward(const ToyBatch& batch, float* grad,
@@ -261,25 +262,30 @@ void ToyModel::train(int64_t k) {
 
 void ToyModel::train_on(const ToyBatch& batch) {
   const double total = forward_backward(batch, grads_.data(), &step_loss_);
-  if (!std::isfinite(total) || !all_finite(grads_.data(), grads_.size()))
-    throw Diverged("training diverged at step " + std::to_string(step() + 1) +
-                   ": the loss or its gradient is not finite; try a smaller learning rate (lr=" +
-                   format_number(config_.lr) + ")");
-  // Snapshot (copies into buffers sized once, no allocation) so a step that overflows a
-  // parameter can be undone.
-  saved_params_ = params_;
-  saved_m_ = adam_.m();
-  saved_v_ = adam_.v();
-  const int64_t saved_t = adam_.steps_taken();
+  if (!std::isfinite(total) || !all_finite(grads_.data(), grads_.size())) {
+    // The state this step starts from has a loss that is not finite, so the latest step, which
+    // made that state, was the bad one: go back to the state before it, the last whose loss was
+    // finite (its readouts overflow too). Right after reset() the state stays.
+    const int64_t bad = saved_.empty() ? step() + 1 : saved_.step() + 1;
+    undo_last_step();
+    throw Diverged(diverged_message(bad, "the loss or its gradient after it", config_.lr));
+  }
+  // Snapshot (copies into buffers sized once, no allocation) so this step can be undone.
+  saved_.save(params_, adam_);
+  saved_loss_ = last_loss_;
   adam_.step(params_.data(), grads_.data());
   if (!all_finite(params_.data(), params_.size())) {
-    params_ = saved_params_;
-    adam_.restore(saved_m_, saved_v_, saved_t);
-    throw Diverged("training diverged at step " + std::to_string(saved_t + 1) +
-                   ": a parameter is not finite; try a smaller learning rate (lr=" +
-                   format_number(config_.lr) + ")");
+    const int64_t bad = saved_.step() + 1;
+    undo_last_step();
+    throw Diverged(diverged_message(bad, "a parameter", config_.lr));
   }
   last_loss_ = step_loss_;
+}
+
+void ToyModel::undo_last_step() {
+  if (saved_.empty()) return;
+  saved_.restore(params_, adam_);
+  last_loss_ = saved_loss_;
 }
 
 std::vector<float> ToyModel::evaluate(int batch_size) const {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/eigen.hpp"
+#include "core/divergence.hpp"
 #include "core/optim.hpp"
 #include "core/rng.hpp"
 #include "toy/toy_config.hpp"
@@ -52,8 +53,11 @@ class ToyModel {
   // Writes each instance's loss to instance_loss (if given); returns their sum.
   double forward_backward(const ToyBatch& batch, float* grad, std::vector<float>* instance_loss);
 
-  // k training steps: sample a batch, forward, backward, Adam. Throws Diverged on a non-finite
-  // loss, gradient or parameter, leaving the parameters as they were before that step.
+  // k training steps: sample a batch, forward, backward, Adam. Throws Diverged, naming the bad
+  // step, when the model stops being finite, and keeps the last state whose loss was finite:
+  //   a step's update makes a parameter non-finite  -> that step is undone;
+  //   a step's loss or gradient is not finite       -> the state it starts from overflows, so the
+  //                                                     step before it (which made it) is undone.
   void train(int64_t k);
   // One training step on a given batch (train() samples each one from the data stream).
   void train_on(const ToyBatch& batch);
@@ -102,8 +106,10 @@ class ToyModel {
   // Instances at least this dense (active entries / (n·B)) train batched, the rest per sample;
   // tests lower or raise it to check that both strategies give the same result.
   double batched_from_ = 0.05;
-  // Snapshot for divergence recovery.
-  std::vector<float> saved_params_, saved_m_, saved_v_;
+  // Snapshot of the state before the latest step, for divergence recovery (saved_t_ < 0: none).
+  StepSnapshot saved_;
+  std::vector<float> saved_loss_;
+  void undo_last_step();
   std::vector<float> step_loss_;
 
   // One instance's loss (mean over the batch) and, when gE/gD/gb are given, its gradients

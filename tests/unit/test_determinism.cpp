@@ -1,7 +1,10 @@
 // Determinism and divergence for every session kind (issue 9): the same seed gives bit-identical
-// buffers run to run and after reset(); a different seed changes them; a learning rate that blows
-// up stops training with a message naming the step and suggesting a smaller learning rate, keeps
-// the state before the bad step (finite buffers) and reset() works.
+// buffers run to run and after reset(); a different seed changes them; a config that blows up
+// stops training with a message naming the bad step and what is not finite and suggesting a
+// smaller learning rate, keeps the last finite state (the state before the bad step, finite
+// buffers) and reset() works. Every kind that an accepted config can make diverge is made to
+// (toy, steer, grok, lm); the others (suppression, sae) are trained at their most extreme accepted
+// config and must stay finite.
 // Runs natively and as wasm (the same suite). Native vs wasm agreement is measured by
 // tests/determinism/compare.mjs, which reads the dump this file writes when
 // SUPERPOSE_DETERMINISM_DUMP=<path> is set (native only).
@@ -12,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 
@@ -56,11 +60,37 @@ Json reseeded(const std::string& kind, Json config) {
   return config;
 }
 
-// A learning rate far past stability, where each kind keeps it.
-Json exploding(const std::string& kind, Json config) {
-  if (kind == "steer") config["toy"]["lr"] = 10;
-  else config["lr"] = 10;
-  return config;
+// A config of each kind that diverges, and why. Adam moves a parameter by about lr per step and
+// lr is at most 10, so a large lr alone overflows floats only where the step is multiplied up:
+//   toy, steer   AdamW with lr·weight_decay = 100: each step multiplies the weights by about −99
+//   grok         lr 10 with its AdamW weight decay 1: each step multiplies the weights by −9
+//   lm           AdamW (its only optimiser), lr·weight_decay = 100 from the first step (no warm-up)
+bool diverging(const std::string& kind, Json* config) {
+  Json c = small_config(kind);
+  const Json decay = parse_json(R"({"optimizer": "adamw", "weight_decay": 10, "lr": 10})");
+  if (kind == "toy") c.update(decay);
+  else if (kind == "steer") c["toy"].update(decay);
+  else if (kind == "grok") c["lr"] = 10;
+  else if (kind == "lm") c.update(parse_json(R"({"weight_decay": 10, "lr": 10, "warmup_steps": 0})"));
+  else return false;
+  *config = c;
+  return true;
+}
+
+// The kinds that no accepted config makes diverge, with their most extreme one: Adam at the
+// largest lr (10), unit-norm decoders, and data they generate themselves, bounded in [0, 1]
+// (suppression: no weight decay; sae: Adam only, every architecture, including the gated and
+// JumpReLU SAEs whose exp(r_mag) and exp(log θ) could overflow). The test below trains these
+// and requires them finite; should one ever diverge, give it an entry in diverging() instead.
+bool never_diverging(const std::string& kind, Json* config) {
+  Json c = small_config(kind);
+  if (kind == "suppression") c.update(parse_json(R"({"lr": 10, "l1": 10, "steps": 2000})"));
+  else if (kind == "sae")
+    c.update(parse_json(R"({"archs": ["relu", "gated", "jumprelu", "topk", "batchtopk"], "lr": 10,
+        "schedule": "constant", "steps": 2000})"));
+  else return false;
+  *config = c;
+  return true;
 }
 
 constexpr int kChunks = 4, kChunk = 10;  // the page trains in chunks: step(k) repeatedly
@@ -138,39 +168,83 @@ TEST_CASE("determinism: the same seed gives bit-identical buffers for every sess
   }
 }
 
-TEST_CASE("divergence: every kind stops on a non-finite loss, keeps the state before the bad step, and resets") {
+// The language model's trainer (lm/lm_trainer.cpp) stops on a non-finite loss before the step
+// but keeps the state whose loss it is, and says "the language model's loss is NaN at step N"
+// (measured: the buffers after the throw are those after step N, ablation_clean not finite). It
+// does not yet keep the last finite state; its divergence case below is expected to fail until
+// it does (then doctest reports it, and lm joins the main case).
+const std::set<std::string> kKeepsNoFiniteStateYet = {"lm"};
+
+// A diverging run of `kind`: the stop message, the kept state, reset.
+void check_divergence(const std::string& kind, const Json& config) {
+  auto s = make_session(kind);
+  s->configure(config);
+  // One step per call; the buffers after the last two steps (the kept state is one of them).
+  std::map<int64_t, Buffers> after;
+  after[0] = s->buffers();
+  std::string message;
+  int64_t step = 0;
+  for (int i = 0; i < 2000 && message.empty(); ++i) {
+    try {
+      step = s->step(1)["step"].get<int64_t>();
+      after[step] = s->buffers();
+      after.erase(step - 2);
+    } catch (const Diverged& e) {
+      message = e.what();
+    }
+  }
+  REQUIRE_MESSAGE(!message.empty(), kind << " trained " << step << " steps without diverging");
+  MESSAGE(kind << " diverged: " << message);
+  // The message names the bad step, what is not finite and what to do. The bad step is the one
+  // that failed (a parameter overflowed) or the one before it (it made a state whose loss
+  // overflows, found by the next step).
+  const std::string at = "diverged at step ";
+  REQUIRE(message.find(at) != std::string::npos);
+  const int64_t bad = std::stoll(message.substr(message.find(at) + at.size()));
+  CHECK((bad == step || bad == step + 1));
+  CHECK(message.find(" is not finite") != std::string::npos);
+  CHECK((message.find("loss") != std::string::npos || message.find("parameter") != std::string::npos));
+  CHECK(message.find("smaller learning rate") != std::string::npos);
+  // The kept state is the last finite one, the state before the bad step, bit for bit.
+  REQUIRE(after.count(bad - 1) == 1);
+  std::string diff, where;
+  CHECK(s->step(0)["step"].get<int64_t>() == bad - 1);
+  CHECK_MESSAGE(all_finite(s->buffers(), &where), "buffer " << where << " is not finite");
+  CHECK_MESSAGE(same_bits(after[bad - 1], s->buffers(), &diff),
+                "buffer " << diff << " differs from the state before step " << bad);
+  // reset() gives the run from the start again.
+  s->reset();
+  auto fresh = make_session(kind);
+  fresh->configure(config);
+  CHECK_MESSAGE(same_bits(fresh->buffers(), s->buffers(), &diff), "reset() left buffer " << diff);
+  CHECK_NOTHROW(s->step(1));
+}
+
+TEST_CASE("divergence: a diverging run stops naming the bad step, keeps the last finite state and resets; the other kinds stay finite" *
+          doctest::test_suite("slow")) {
   for (const std::string& kind : session_kinds()) {
     CAPTURE(kind);
-    auto s = make_session(kind);
-    s->configure(exploding(kind, small_config(kind)));
-    // One step per call, so the state before the bad step is the snapshot of the last call.
-    Buffers before = s->buffers();
-    std::string message;
-    int64_t step = 0;
-    for (int i = 0; i < 2000 && message.empty(); ++i) {
-      try {
-        step = s->step(1)["step"].get<int64_t>();
-        before = s->buffers();
-      } catch (const Diverged& e) {
-        message = e.what();
-      }
+    Json config;
+    if (never_diverging(kind, &config)) {
+      auto s = make_session(kind);
+      s->configure(config);
+      CHECK_NOTHROW(s->step(2000));
+      std::string where;
+      CHECK_MESSAGE(all_finite(s->buffers(), &where), "buffer " << where << " is not finite");
+      continue;
     }
-    std::string where;
-    CHECK_MESSAGE(all_finite(s->buffers(), &where), "buffer " << where << " is not finite");
-    // lr=10 with Adam need not overflow every kind; a kind that stays finite says nothing.
-    if (message.empty()) continue;
-    MESSAGE(kind << " diverged: " << message);
-    CHECK(message.find("step " + std::to_string(step + 1)) != std::string::npos);
-    CHECK(message.find("smaller learning rate") != std::string::npos);
-    std::string diff;
-    CHECK_MESSAGE(same_bits(before, s->buffers(), &diff),
-                  "the failed step changed buffer " << diff << " (the state before it must stay)");
-    // reset() gives the run from the start again.
-    s->reset();
-    auto fresh = make_session(kind);
-    fresh->configure(exploding(kind, small_config(kind)));
-    CHECK_MESSAGE(same_bits(fresh->buffers(), s->buffers(), &diff), "reset() left buffer " << diff);
-    CHECK_NOTHROW(s->step(1));
+    REQUIRE_MESSAGE(diverging(kind, &config), "kind " << kind << " is in neither diverging() nor never_diverging()");
+    if (kKeepsNoFiniteStateYet.count(kind) == 0) check_divergence(kind, config);
+  }
+}
+
+TEST_CASE("divergence: the language model does not yet keep its last finite state (expected to fail)" *
+          doctest::test_suite("slow") * doctest::should_fail()) {
+  for (const std::string& kind : kKeepsNoFiniteStateYet) {
+    CAPTURE(kind);
+    Json config;
+    REQUIRE(diverging(kind, &config));
+    check_divergence(kind, config);
   }
 }
 

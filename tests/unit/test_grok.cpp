@@ -244,12 +244,16 @@ TEST_CASE("divergence stops training with a message and keeps the previous state
   c.p = 7;
   c.width = 8;
   GrokRun run(c);
-  run.train(3);
-  run.params()[0] = 1e30f;  // its square overflows: the loss is not finite
+  run.train(2);
   const std::vector<float> before = run.params();
   const auto history = run.history().size();
-  CHECK_THROWS_WITH_AS(run.train(1), doctest::Contains("training diverged at step 4 (epoch 4)"), Diverged);
+  run.train(1);
+  // As if epoch 3 had overflowed: its square overflows, so the loss at this state is not finite.
+  run.params()[0] = 1e30f;
+  CHECK_THROWS_WITH_AS(run.train(1), doctest::Contains("training diverged at step 3 (epoch 3)"), Diverged);
+  // The last state whose loss was finite: before epoch 3.
   CHECK(run.params() == before);
-  CHECK(run.epoch() == 3);
+  CHECK(run.epoch() == 2);
   CHECK(run.history().size() == history);
+  CHECK_NOTHROW(run.train(1));  // and training goes on from there
 }
