@@ -5,8 +5,11 @@
 
 #include "core/check.hpp"
 #include "lm/lm_ablation.hpp"
+#include "sae/sae_metrics.hpp"
 #include "lm/lm_checkpoint.hpp"
 #include "lm/lm_probe.hpp"
+#include "lm/lm_saelens.hpp"
+#include "sae/saelens_sae.hpp"
 #include "lm/lm_ops.hpp"
 #include "lm/logit_lens.hpp"
 #include "lm/sampler.hpp"
@@ -94,18 +97,27 @@ Json LmSession::apply(const Json& config, const std::vector<uint8_t>* file) {
     fail_config("target \"" + v.target + "\" is not one token of the " +
                 (corpus->tokenizer.kind() == TokenizerKind::word ? "vocabulary" : "byte tokenizer (one byte)"));
 
-  // Only a valid config replaces the experiment; the view alone keeps the trained model.
+  // The SAE stage's keys, checked against this model before anything is replaced.
+  std::unique_ptr<LmSaeStage> stage;
+  if (sc.sae.steps > 0) stage = std::make_unique<LmSaeStage>(sc.sae, m);
+
+  // Only a valid config replaces the experiment; the view alone keeps the trained model (and
+  // its SAE); an SAE key alone keeps the model and starts the SAE again.
   const bool keep = run_ && run_->corpus_ptr() == corpus &&
                     same_json(fields_to_json(run_->config()), fields_to_json(sc.run));
+  const bool keep_sae = keep && same_json(fields_to_json(sae_config_), fields_to_json(sc.sae));
   if (!keep) run_ = std::make_unique<LmRun>(sc.run, corpus);
+  if (!keep_sae) sae_ = std::move(stage);
+  sae_config_ = sc.sae;
   if (m.data == "text") text_corpus_ = corpus;
   view_ = v;
+  model_changed_ = true;
   invalidate();
   return config_json();
 }
 
 Json LmSession::config_json() const {
-  LmSessionConfig sc{run_->config(), view_};
+  LmSessionConfig sc{run_->config(), sae_config_, view_};
   Json j = fields_to_json(sc);
   const Corpus& c = run_->corpus();
   const Transformer& model = run_->model();
@@ -136,25 +148,41 @@ Json LmSession::config_json() const {
   return j;
 }
 
+std::unique_ptr<LmSaeStage> LmSession::new_stage() const {
+  return sae_config_.steps > 0 ? std::make_unique<LmSaeStage>(sae_config_, run_->config().model) : nullptr;
+}
+
 Json LmSession::reset() {
   run().reset();
+  sae_ = new_stage();
+  model_changed_ = true;
   invalidate();
   return config_json();
 }
 
 RunProgress LmSession::progress() const {
   if (!run_) fail_config("the lm experiment is not configured yet: call configure first");
-  return {run_->step(), run_->total_steps(), run_->done()};
+  const int64_t sae_step = sae_ ? sae_->step() : 0, sae_total = sae_ ? sae_->total_steps() : 0;
+  return {run_->step() + sae_step, run_->total_steps() + sae_total, run_->done() && (!sae_ || sae_->done())};
 }
 
 Json LmSession::train(int64_t k) {
   LmRun& r = run();
   invalidate();
-  r.train(k);
-  const double last = r.last_train_loss();
+  // The model's steps first; what is left of k goes to the SAE once the model is done.
+  const int64_t model_steps = std::min(k, r.total_steps() - r.step());
+  if (model_steps > 0) {
+    r.train(model_steps);
+    model_changed_ = true;
+  }
+  const bool sae_stage = sae_ && r.done() && k > model_steps;
+  if (sae_stage) sae_->train(r.model(), r.corpus(), k - model_steps);
+  const double last = sae_stage ? sae_->last_loss() : r.last_train_loss();
   Json answer{{"loss", std::isfinite(last) ? Json::array({last}) : Json::array()}};
+  answer["stage"] = sae_stage ? "sae" : "model";
   answer["eval_loss"] = r.history().back().eval_loss;
   answer["tokens_per_step"] = static_cast<int64_t>(r.config().model.batch_size) * r.config().model.context;
+  if (sae_) answer["sae_step"] = sae_->step();
   return answer;
 }
 
@@ -204,13 +232,107 @@ Json LmSession::import_safetensors(const std::vector<uint8_t>& bytes) {
   if (!view.target.empty() && corpus->tokenizer.id_of(view.target) < 0) view.target.clear();
   run_ = std::move(run);
   view_ = view;
+  sae_ = new_stage();
+  model_changed_ = true;
+  invalidate();
+  return config_json();
+}
+
+Session::SaeLensFiles LmSession::export_saelens(int run_index) {
+  run();
+  require_in_range("run", run_index, 0, 0, false, false, nullptr, nullptr);
+  if (!sae_ || !sae_->collected())
+    fail_config("no SAE to save yet: it trains after the model (sae_steps > 0)");
+  auto [cfg, weights] =
+      write_saelens(lm_sae_to_saelens(sae_->trainer().sae(), run_->config().model, sae_->config().hook));
+  return {std::move(cfg), std::move(weights)};
+}
+
+Json LmSession::import_saelens(const std::string& cfg_json, const std::vector<uint8_t>& weights) {
+  LmRun& r = run();
+  if (!r.done())
+    fail_config("SAELens: an SAE is read onto the trained model: let the model finish its " +
+                std::to_string(r.total_steps()) + " steps first");
+  // Everything is built first: a bad file leaves the experiment as it was.
+  const SaeLensSae file = read_saelens(cfg_json, weights);
+  const SaeConfig base = saelens_sae_config(file, sae_config_.sae_config());
+  LmSaeFile lm = lm_sae_from_saelens(file, base, r.config().model);
+  LmSaeConfig c = sae_config_;
+  c.steps = std::max<int64_t>(c.steps, 1);
+  c.hook = lm.hook;
+  c.arch = base.arch;
+  c.n_latents = base.n_latents;
+  c.k = base.k;
+  auto stage = std::make_unique<LmSaeStage>(c, r.config().model);
+  stage->load(r.model(), r.corpus(), *lm.sae);
+  sae_config_ = c;
+  sae_ = std::move(stage);
+  model_changed_ = true;
   invalidate();
   return config_json();
 }
 
 void LmSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
-  buffers.clear();
-  if (!run_) return;
+  if (!run_) {
+    buffers.clear();
+    return;
+  }
+  if (model_changed_) {
+    buffers.clear();
+    model_buffers(buffers);
+    model_changed_ = false;
+  } else {
+    for (const std::string& name : sae_buffer_names_) buffers.erase(name);
+  }
+  std::map<std::string, Buffer> sae;
+  sae_buffers(sae);
+  sae_buffer_names_.clear();
+  for (auto& [name, b] : sae) {
+    sae_buffer_names_.push_back(name);
+    buffers[name] = std::move(b);
+  }
+}
+
+void LmSession::sae_buffers(std::map<std::string, Buffer>& buffers) {
+  if (!sae_ || !sae_->collected()) return;
+  LmSaeStage& st = *sae_;
+  // The SAE's history, one column per quantity.
+  const auto& h = st.history();
+  const int nh = static_cast<int>(h.size());
+  float* hs = add_buffer(buffers, "sae_history_step", {nh});
+  float* hl = add_buffer(buffers, "sae_history_loss", {nh});
+  float* h0 = add_buffer(buffers, "sae_history_l0", {nh});
+  float* hf = add_buffer(buffers, "sae_history_fve", {nh});
+  for (int i = 0; i < nh; ++i) {
+    hs[i] = static_cast<float>(h[i].step);
+    hl[i] = static_cast<float>(h[i].loss);
+    h0[i] = static_cast<float>(h[i].l0);
+    hf[i] = static_cast<float>(h[i].fve);
+  }
+  // The lab's metrics on the held-out activations, now.
+  SaeTrainer& tr = st.trainer();
+  const LmActivationData& data = st.data();
+  const SaeMetrics m = compute_sae_metrics(tr.sae(), data.heldout_set().X, Mat());
+  float* mb = add_buffer(buffers, "sae_metrics", {5});
+  mb[0] = static_cast<float>(m.l0);
+  mb[1] = static_cast<float>(m.fve);
+  mb[2] = static_cast<float>(m.dead_fraction);
+  mb[3] = static_cast<float>(m.mse);
+  mb[4] = static_cast<float>(m.dense_fraction);
+  const int L = tr.sae().n_latents();
+  // The language-model metrics: the SAE spliced in at its hook.
+  const SpliceMetrics sp = st.splice(run_->model());
+  float* sb = add_buffer(buffers, "sae_splice", {5});
+  sb[0] = static_cast<float>(sp.ce_loss_score);
+  sb[1] = static_cast<float>(sp.kl);
+  sb[2] = static_cast<float>(sp.clean_loss);
+  sb[3] = static_cast<float>(sp.sae_loss);
+  sb[4] = static_cast<float>(sp.zero_loss);
+  float* fb = add_buffer(buffers, "sae_frequency", {L});
+  for (int i = 0; i < L; ++i) fb[i] = static_cast<float>(m.firing_frequency[i]);
+}
+
+void LmSession::model_buffers(std::map<std::string, Buffer>& buffers) {
   LmRun& r = *run_;
   Transformer& model = r.model();
   const LmConfig& mc = model.config();

@@ -6,6 +6,11 @@
 // ablation effect on the held-out loss and on the target's probability; on the toy world also
 // the temperature probe. A configure that changes only the view keys (LmViewConfig) keeps the
 // trained model, so a new prompt needs no retraining.
+// Issue 16: with sae_steps > 0, the run goes on after the model's last step with an SAE stage
+// (session/lm_sae_stage.hpp): step(k) then trains a sparse autoencoder on the model's
+// activations at sae_hook, and the buffers add its metrics and history. step and total_steps count
+// both stages (the model's steps, then the SAE's). A change of an SAE key keeps the trained model
+// and starts the SAE again; a view key keeps both.
 // Not here: the model, data and readouts (lm/), anything browser-specific.
 #pragma once
 #include <memory>
@@ -13,6 +18,7 @@
 #include <vector>
 
 #include "lm/lm_run.hpp"
+#include "session/lm_sae_stage.hpp"
 #include "session/session.hpp"
 
 namespace superpose {
@@ -41,9 +47,11 @@ struct LmViewConfig {
 
 struct LmSessionConfig {
   LmRunConfig run;
+  LmSaeConfig sae;
   LmViewConfig view;
   template <class C, class V> static void fields(C& c, V& v) {
     LmRunConfig::fields(c.run, v);
+    LmSaeConfig::fields(c.sae, v);
     LmViewConfig::fields(c.view, v);
   }
 };
@@ -67,8 +75,17 @@ class LmSession : public Session {
   // The view is kept if the model's tokens can read it, else it is the default. A bad file
   // throws std::invalid_argument and leaves the experiment as it was.
   Json import_safetensors(const std::vector<uint8_t>& bytes) override;
+  // The SAE stage's SAE as a SAELens folder (lm/lm_saelens.hpp: cfg.json carries the hook and the
+  // model's name); run must be 0. Refused before the SAE has collected its activations.
+  SaeLensFiles export_saelens(int run) override;
+  // A SAELens file's SAE in place of the SAE stage's training, on the trained model (refused while
+  // the model trains, or by name when the file's hook or d_in does not fit it). The stage is then
+  // complete; the answer's sae_* keys are the file's (hook, architecture, latents, k).
+  Json import_saelens(const std::string& cfg_json, const std::vector<uint8_t>& weights) override;
 
   LmRun& run();  // throws before configure
+  // The SAE stage, or nullptr with sae_steps 0.
+  LmSaeStage* sae() { return sae_.get(); }
   const LmViewConfig& view() const { return view_; }
   // The prompt's ids as the model sees them (its last `context` tokens).
   std::vector<int32_t> prompt_ids() const;
@@ -80,8 +97,16 @@ class LmSession : public Session {
  private:
   Json apply(const Json& config, const std::vector<uint8_t>* file);
   Json config_json() const;
+  void model_buffers(std::map<std::string, Buffer>& buffers);
+  void sae_buffers(std::map<std::string, Buffer>& buffers);
+  std::unique_ptr<LmSaeStage> new_stage() const;
 
   std::unique_ptr<LmRun> run_;
+  LmSaeConfig sae_config_;
+  std::unique_ptr<LmSaeStage> sae_;
+  // The model's buffers are recomputed only when the model or the view changed (not on SAE steps).
+  bool model_changed_ = true;
+  std::vector<std::string> sae_buffer_names_;
   LmViewConfig view_;
   std::shared_ptr<const Corpus> text_corpus_;  // the last text file's corpus
   std::string text_name_;
