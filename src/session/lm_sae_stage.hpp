@@ -96,6 +96,7 @@ class LmSaeStage {
   bool loaded() const { return loaded_; }
   // ce_loss_score and KL of the SAE spliced in, on kSpliceWindows held-out windows.
   SpliceMetrics splice(Transformer& model);
+  const LmWindows& splice_windows() const { return splice_windows_; }
   // The trainer and its data once collected (throws std::logic_error before).
   SaeTrainer& trainer();
   const LmActivationData& data() const;

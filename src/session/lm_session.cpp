@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include "core/check.hpp"
+#include "lm/feature_dashboard.hpp"
 #include "lm/lm_ablation.hpp"
+#include "lm/lm_steering.hpp"
 #include "sae/sae_metrics.hpp"
 #include "lm/lm_checkpoint.hpp"
 #include "lm/lm_probe.hpp"
@@ -20,11 +22,40 @@ namespace superpose {
 
 namespace {
 // Keys the answer carries that configure does not read (what the model and data are).
-const char* const kAnswerOnly[] = {"vocab", "vocab_size", "n_params", "tokenizer",
+const char* const kAnswerOnly[] = {"vocab", "vocab_size", "n_params", "tokenizer", "labels",
                                    "source", "dla_components", "ablation_components",
                                    "probe_prompts", "probe_expected", "logit_lens_points"};
 
 bool same_json(const Json& a, const Json& b) { return a.dump() == b.dump(); }
+
+// The two prompt sets of a difference-of-means direction: "a|b|c", each prompt in the corpus's
+// tokens; refused by key when a set is empty or a prompt cannot be read.
+std::pair<std::vector<std::vector<int32_t>>, std::vector<std::vector<int32_t>>> steering_prompts(
+    const Corpus& corpus, const LmFeatureViewConfig& fv) {
+  auto read = [&](const std::string& text, const char* key) {
+    std::vector<std::vector<int32_t>> out;
+    std::size_t at = 0;
+    while (at <= text.size()) {
+      std::size_t bar = text.find(';', at);
+      if (bar == std::string::npos) bar = text.size();
+      const std::string one = text.substr(at, bar - at);
+      if (one.find_first_not_of(' ') != std::string::npos) {
+        try {
+          out.push_back(corpus.encode(one));
+        } catch (const std::invalid_argument& e) {
+          fail_config(std::string(key) + ": " + e.what());
+        }
+      }
+      at = bar + 1;
+    }
+    if (out.empty()) fail_config(std::string(key) + " holds no prompt (prompts separated by ;)");
+    if (out.size() > 64) fail_config(std::string(key) + " holds " + std::to_string(out.size()) + " prompts (at most 64)");
+    return out;
+  };
+  if (fv.steer_prompts_a.size() > 4096 || fv.steer_prompts_b.size() > 4096)
+    fail_config("steer_prompts_a and steer_prompts_b hold at most 4096 bytes each");
+  return {read(fv.steer_prompts_a, "steer_prompts_a"), read(fv.steer_prompts_b, "steer_prompts_b")};
+}
 
 AblationMode ablation_mode(const std::string& name) {
   return name == "zero" ? AblationMode::zero : AblationMode::mean;
@@ -100,6 +131,15 @@ Json LmSession::apply(const Json& config, const std::vector<uint8_t>* file) {
   // The SAE stage's keys, checked against this model before anything is replaced.
   std::unique_ptr<LmSaeStage> stage;
   if (sc.sae.steps > 0) stage = std::make_unique<LmSaeStage>(sc.sae, m);
+  const LmFeatureViewConfig& fv = sc.features;
+  if (fv.latent >= sc.sae.n_latents)
+    require_in_range("latent", fv.latent, -1, sc.sae.n_latents - 1, false, false, nullptr, "sae_latents-1");
+  if (corpus->has_labels()) find_label(*corpus, fv.latent_label);  // names the labels
+  if (fv.steer_direction == "means") steering_prompts(*corpus, fv);
+  if (fv.steer_direction == "unit") {
+    const int D = sae_hook_dim(sc.sae.hook, m);
+    require_in_range("steer_unit", fv.steer_unit, 0, D - 1, false, false, nullptr, nullptr);
+  }
 
   // Only a valid config replaces the experiment; the view alone keeps the trained model (and
   // its SAE); an SAE key alone keeps the model and starts the SAE again.
@@ -111,13 +151,14 @@ Json LmSession::apply(const Json& config, const std::vector<uint8_t>* file) {
   sae_config_ = sc.sae;
   if (m.data == "text") text_corpus_ = corpus;
   view_ = v;
+  features_ = sc.features;
   model_changed_ = true;
   invalidate();
   return config_json();
 }
 
 Json LmSession::config_json() const {
-  LmSessionConfig sc{run_->config(), sae_config_, view_};
+  LmSessionConfig sc{run_->config(), sae_config_, view_, features_};
   Json j = fields_to_json(sc);
   const Corpus& c = run_->corpus();
   const Transformer& model = run_->model();
@@ -125,6 +166,9 @@ Json LmSession::config_json() const {
   j["n_params"] = model.n_params();
   j["tokenizer"] = c.tokenizer.kind_name();
   j["source"] = c.source;
+  Json labels = Json::array();
+  for (const TokenLabel& l : c.labels) labels.push_back(l.name);
+  j["labels"] = std::move(labels);
   Json vocab = Json::array();
   for (int i = 0; i < c.vocab_size(); ++i) vocab.push_back(c.tokenizer.display(i));
   j["vocab"] = std::move(vocab);
@@ -330,6 +374,155 @@ void LmSession::sae_buffers(std::map<std::string, Buffer>& buffers) {
   sb[4] = static_cast<float>(sp.zero_loss);
   float* fb = add_buffer(buffers, "sae_frequency", {L});
   for (int i = 0; i < L; ++i) fb[i] = static_cast<float>(m.firing_frequency[i]);
+  feature_buffers(buffers);
+}
+
+// What the SAE's latents mean, on the held-out activations: the list, the chosen latent's
+// dashboard, the latents at each prompt token, steering and the latent's ablation.
+void LmSession::feature_buffers(std::map<std::string, Buffer>& buffers) {
+  LmSaeStage& st = *sae_;
+  LmRun& r = *run_;
+  Transformer& model = r.model();
+  const Corpus& corpus = r.corpus();
+  Sae& sae = st.trainer().sae();
+  const std::string& hook = st.config().hook;
+  const LmActivationSet& set = st.data().heldout_set();
+  const LatentCodes codes = encode_set(sae, set);
+  const LabelCounts counts = count_labels(codes, set, static_cast<int>(corpus.labels.size()));
+  const int L = sae.n_latents();
+
+  // The list: index, frequency, max activation, best label (-1: none), its precision and recall.
+  const std::vector<LatentSummary> list =
+      latent_list(codes, counts, features_.latent_order == "frequency" ? LatentOrder::frequency : LatentOrder::label);
+  float* lb = add_buffer(buffers, "latent_list", {L, 6});
+  for (int i = 0; i < L; ++i) {
+    const LatentSummary& e = list[i];
+    float* row = lb + 6 * i;
+    row[0] = static_cast<float>(e.index);
+    row[1] = static_cast<float>(e.frequency);
+    row[2] = e.max_activation;
+    row[3] = static_cast<float>(e.label.label);
+    row[4] = static_cast<float>(e.label.precision);
+    row[5] = static_cast<float>(e.label.recall);
+  }
+
+  // The latent: the view's, or the best match of its label (without labels: the list's first).
+  int latent = features_.latent;
+  if (latent < 0 && corpus.has_labels())
+    latent = best_latent_for_label(codes, counts, find_label(corpus, features_.latent_label));
+  if (latent < 0) latent = list[0].index;
+  add_buffer(buffers, "latent", {1})[0] = static_cast<float>(latent);
+
+  DashboardOptions opt;
+  opt.top_contexts = kTopContexts;
+  opt.quantile_bands = kQuantileBands;
+  opt.per_band = kPerBand;
+  opt.histogram_bins = kHistogramBins;
+  opt.logit_tokens = std::min(kLogitTokens, model.vocab_size());
+  const FeatureDashboard d = feature_dashboard(codes, counts, set, sae, model, latent, opt);
+  float* ls = add_buffer(buffers, "latent_stats", {7});
+  ls[0] = static_cast<float>(d.frequency);
+  ls[1] = d.max_activation;
+  ls[2] = static_cast<float>(d.mean_activation);
+  ls[3] = static_cast<float>(d.label.label);
+  ls[4] = static_cast<float>(d.label.precision);
+  ls[5] = static_cast<float>(d.label.recall);
+  ls[6] = static_cast<float>(d.bin_width);
+  const int bins = static_cast<int>(d.histogram.size());
+  float* hb = add_buffer(buffers, "latent_histogram", {bins});
+  for (int b = 0; b < bins; ++b) hb[b] = static_cast<float>(d.histogram[b]);
+  // Contexts: the top ones, then each band's, one row of T tokens each; per row its position
+  // (the token the activation is read at) and its group (-1: top, q: band q).
+  std::vector<const ActivationContext*> rows;
+  std::vector<int> group;
+  for (const ActivationContext& c : d.top) { rows.push_back(&c); group.push_back(-1); }
+  for (int q = 0; q < static_cast<int>(d.bands.size()); ++q)
+    for (const ActivationContext& c : d.bands[q].contexts) { rows.push_back(&c); group.push_back(q); }
+  const int nr = static_cast<int>(rows.size()), T = set.T;
+  float* ct = add_buffer(buffers, "latent_context_tokens", {nr, T});
+  float* ca = add_buffer(buffers, "latent_context_acts", {nr, T});
+  float* cm = add_buffer(buffers, "latent_context_meta", {nr, 3});
+  for (int i = 0; i < nr; ++i) {
+    for (int t = 0; t < T; ++t) {
+      ct[i * T + t] = static_cast<float>(rows[i]->tokens[t]);
+      ca[i * T + t] = rows[i]->activations[t];
+    }
+    cm[3 * i] = static_cast<float>(group[i]);
+    cm[3 * i + 1] = static_cast<float>(rows[i]->position);
+    cm[3 * i + 2] = rows[i]->activation;
+  }
+  const int nb = static_cast<int>(d.bands.size());
+  float* br = add_buffer(buffers, "latent_bands", {nb, 3});
+  for (int q = 0; q < nb; ++q) {
+    br[3 * q] = d.bands[q].lo;
+    br[3 * q + 1] = d.bands[q].hi;
+    br[3 * q + 2] = static_cast<float>(d.bands[q].count);
+  }
+  auto effects = [&](const char* name, const std::vector<TokenEffect>& e) {
+    const int n = static_cast<int>(e.size());
+    float* b = add_buffer(buffers, name, {n, 2});
+    for (int i = 0; i < n; ++i) {
+      b[2 * i] = static_cast<float>(e[i].token);
+      b[2 * i + 1] = e[i].effect;
+    }
+  };
+  effects("latent_promoted", d.promoted);
+  effects("latent_suppressed", d.suppressed);
+
+  // The prompt view: the strongest latents at each token.
+  const std::vector<int32_t> ids = prompt_ids();
+  const std::vector<TokenLatents> pl = prompt_latents(model, sae, hook, ids, kPromptLatents);
+  const int pt = static_cast<int>(pl.size());
+  float* pi = add_buffer(buffers, "prompt_latents", {pt, kPromptLatents});
+  float* pa = add_buffer(buffers, "prompt_latent_acts", {pt, kPromptLatents});
+  for (int t = 0; t < pt; ++t)
+    for (int j = 0; j < kPromptLatents; ++j) {
+      const bool has = j < static_cast<int>(pl[t].latents.size());
+      pi[t * kPromptLatents + j] = has ? static_cast<float>(pl[t].latents[j].first) : -1.f;
+      pa[t * kPromptLatents + j] = has ? pl[t].latents[j].second : 0.f;
+    }
+
+  // Steering: the next token and a greedy continuation after the prompt, before and after.
+  Steering steering;
+  if (features_.steer_direction == "latent") {
+    steering.vector = latent_steering(sae, model, hook, latent, d.max_activation);
+  } else if (features_.steer_direction == "means") {
+    auto [a, b] = steering_prompts(corpus, features_);
+    steering.vector = mean_difference_steering(model, hook, a, b);
+  } else {
+    std::vector<float> e(static_cast<std::size_t>(sae.d()), 0.f);
+    e[static_cast<std::size_t>(features_.steer_unit)] = 1.f;
+    steering.vector = unit_steering(model, hook, std::move(e), 1.0);
+  }
+  steering.strength = features_.steer_strength;
+  steering.from = features_.steer_from;
+  const int V = model.vocab_size(), k = std::min(view_.top_k, V), n = view_.sample_tokens;
+  const SteeringResult sr = steer_lm(model, ids, steering, k, n);
+  add_buffer(buffers, "steer_scale", {1})[0] = static_cast<float>(steering.vector.scale);
+  std::copy(sr.probs_before.begin(), sr.probs_before.end(), add_buffer(buffers, "steer_probs_before", {V}));
+  std::copy(sr.probs_after.begin(), sr.probs_after.end(), add_buffer(buffers, "steer_probs_after", {V}));
+  float* tb = add_buffer(buffers, "steer_top_before", {k});
+  float* ta = add_buffer(buffers, "steer_top_after", {k});
+  for (int i = 0; i < k; ++i) {
+    tb[i] = static_cast<float>(sr.top_before[i].token);
+    ta[i] = static_cast<float>(sr.top_after[i].token);
+  }
+  std::copy(sr.text_before.begin(), sr.text_before.end(), add_buffer(buffers, "steer_text_before", {n}));
+  std::copy(sr.text_after.begin(), sr.text_after.end(), add_buffer(buffers, "steer_text_after", {n}));
+
+  // The latent ablated through the SAE (error term kept): the prompt's target and the loss.
+  LatentAblation abl;
+  abl.latent = latent;
+  abl.value = features_.latent_ablation == "mean" ? static_cast<float>(latent_means(sae, set.X)[latent]) : 0.f;
+  const LmWindows& w = st.splice_windows();
+  const LatentAblationEffect ae = latent_ablation_effect(model, sae, hook, abl, ids, w.x.data(), w.y.data(), w.B, w.T);
+  const int32_t target = view_.target.empty() ? sr.top_before[0].token : corpus.tokenizer.id_of(view_.target);
+  float* ab = add_buffer(buffers, "latent_ablation", {5});
+  ab[0] = static_cast<float>(ae.loss_before);
+  ab[1] = static_cast<float>(ae.loss_after);
+  ab[2] = ae.probs_before[target];
+  ab[3] = ae.probs_after[target];
+  ab[4] = static_cast<float>(target);
 }
 
 void LmSession::model_buffers(std::map<std::string, Buffer>& buffers) {

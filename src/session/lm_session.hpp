@@ -45,14 +45,50 @@ struct LmViewConfig {
   }
 };
 
+// How the page looks at the SAE (issue 16): which latent's dashboard, how the list is sorted,
+// and the steering and latent ablation on the prompt. View keys: a change keeps model and SAE.
+struct LmFeatureViewConfig {
+  int latent = -1;                   // -1: the latent that best matches latent_label
+  std::string latent_label = "cold"; // a label name, or X for predicts_X (toy world)
+  std::string latent_order = "label";
+  double steer_strength = 0;
+  int steer_from = -1;               // -1: the prompt's last token; p: every position from p on
+  std::string steer_direction = "latent";
+  std::string steer_prompts_a = "the weather in oslo is; the weather in iceland is";
+  std::string steer_prompts_b = "the weather in california is; the weather in egypt is";
+  int steer_unit = 0;                // steer_direction unit: the hook's basis vector e_j
+  std::string latent_ablation = "zero";
+
+  template <class C, class V> static void fields(C& c, V& v) {
+    v(c.latent, Field("latent", "the latent shown and steered along (-1: the best match of latent_label)")
+                    .range(-1, 4095));
+    v(c.latent_label, Field("latent_label", "a ground-truth label (toy world): its name, or X for predicts_X"));
+    v(c.latent_order, Field("latent_order", "the latent list, by label match (F1) or by firing frequency")
+                          .one_of({"label", "frequency"}));
+    v(c.steer_strength, Field("steer_strength", "s: the hook gets s · direction · scale added").range(-1000, 1000));
+    v(c.steer_from, Field("steer_from", "-1: steer the prompt's last token; p: every position from p on")
+                        .range(-1, 1000));
+    v(c.steer_direction, Field("steer_direction", "an SAE latent (W_dec[:, latent] · its max activation), the "
+                                                  "difference of means of prompts a and b, or a unit vector e_j")
+                             .one_of({"latent", "means", "unit"}));
+    v(c.steer_prompts_a, Field("steer_prompts_a", "steer_direction means: prompts separated by ;"));
+    v(c.steer_prompts_b, Field("steer_prompts_b", "steer_direction means: prompts separated by ; (subtracted)"));
+    v(c.steer_unit, Field("steer_unit", "steer_direction unit: the coordinate j of the hook").range(0, 4095));
+    v(c.latent_ablation, Field("latent_ablation", "the latent set to zero or to its mean, through the SAE "
+                                                  "with its error term").one_of({"zero", "mean"}));
+  }
+};
+
 struct LmSessionConfig {
   LmRunConfig run;
   LmSaeConfig sae;
   LmViewConfig view;
+  LmFeatureViewConfig features;
   template <class C, class V> static void fields(C& c, V& v) {
     LmRunConfig::fields(c.run, v);
     LmSaeConfig::fields(c.sae, v);
     LmViewConfig::fields(c.view, v);
+    LmFeatureViewConfig::fields(c.features, v);
   }
 };
 
@@ -61,6 +97,10 @@ class LmSession : public Session {
   // Held-out windows the ablation effects are measured on (of eval_batch), to keep a frame cheap.
   static constexpr int kAblationWindows = 8;
   static constexpr int kMaxPromptBytes = 4096;
+  // The feature views: latents listed per prompt token, dashboard sizes.
+  static constexpr int kPromptLatents = 3;
+  static constexpr int kTopContexts = 8, kQuantileBands = 4, kPerBand = 2, kHistogramBins = 24,
+                       kLogitTokens = 8;
 
   Json configure(const Json& config) override;  // data toy, or text with the file given before
   Json configure_with_file(const Json& config, const std::vector<uint8_t>& file) override;
@@ -99,6 +139,7 @@ class LmSession : public Session {
   Json config_json() const;
   void model_buffers(std::map<std::string, Buffer>& buffers);
   void sae_buffers(std::map<std::string, Buffer>& buffers);
+  void feature_buffers(std::map<std::string, Buffer>& buffers);
   std::unique_ptr<LmSaeStage> new_stage() const;
 
   std::unique_ptr<LmRun> run_;
@@ -108,6 +149,7 @@ class LmSession : public Session {
   bool model_changed_ = true;
   std::vector<std::string> sae_buffer_names_;
   LmViewConfig view_;
+  LmFeatureViewConfig features_;
   std::shared_ptr<const Corpus> text_corpus_;  // the last text file's corpus
   std::string text_name_;
 };

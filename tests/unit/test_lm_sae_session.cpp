@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 
+#include "lm/feature_dashboard.hpp"
 #include "lm/lm_hooks.hpp"
 #include "lm/lm_sae_splice.hpp"
 #include "sae/sae_metrics.hpp"
@@ -189,4 +190,84 @@ TEST_CASE("lm session, SAE stage: SAELens out with its hook, back in as the stag
   CHECK_THROWS_WITH_AS(wide.import_saelens(files.cfg_json, files.weights), doctest::Contains("d_in"),
                        std::invalid_argument);
   CHECK(wide.sae()->trainer().sae().params() == own);
+}
+
+TEST_CASE("lm session, SAE stage: the latent list, the chosen latent's dashboard, steering and ablation") {
+  LmSession s;
+  s.configure(small_sae_config());
+  s.step(1000);
+  LmSaeStage& st = *s.sae();
+  Sae& sae = st.trainer().sae();
+  const Corpus& corpus = s.run().corpus();
+  const LmActivationSet& set = st.data().heldout_set();
+  const LatentCodes codes = encode_set(sae, set);
+  const LabelCounts counts = count_labels(codes, set, static_cast<int>(corpus.labels.size()));
+  // latent -1: the best match of latent_label (cold = predicts_cold), by F1 over the held-out set
+  const int cold = best_latent_for_label(codes, counts, find_label(corpus, "predicts_cold"));
+  const int expected = cold >= 0 ? cold : latent_list(codes, counts, LatentOrder::label)[0].index;
+  CHECK(buf(s, "latent").data[0] == expected);
+  const Buffer& list = buf(s, "latent_list");
+  CHECK(list.shape == std::vector<int>{32, 6});
+  const std::vector<LatentSummary> by_label = latent_list(codes, counts, LatentOrder::label);
+  for (int i = 0; i < 32; ++i) {
+    CHECK(list.data[6 * i] == by_label[i].index);
+    CHECK(list.data[6 * i + 4] == doctest::Approx(by_label[i].label.precision));
+  }
+  // the dashboard is feature_dashboard's for that latent
+  Json j = small_sae_config();
+  j["latent"] = 3;
+  s.configure(j);
+  CHECK(buf(s, "latent").data[0] == 3);
+  const FeatureDashboard d = feature_dashboard(codes, counts, set, sae, s.run().model(), 3,
+                                               DashboardOptions{8, 4, 2, 24, 8, 0});
+  CHECK(buf(s, "latent_stats").data[0] == doctest::Approx(d.frequency));
+  CHECK(buf(s, "latent_stats").data[1] == d.max_activation);
+  CHECK(buf(s, "latent_histogram").data.size() == 24);
+  const Buffer& meta = buf(s, "latent_context_meta");
+  REQUIRE(meta.shape[0] >= static_cast<int>(d.top.size()));
+  for (std::size_t i = 0; i < d.top.size(); ++i) {
+    CHECK(meta.data[3 * i] == -1);
+    CHECK(meta.data[3 * i + 2] == d.top[i].activation);
+  }
+  CHECK(buf(s, "latent_promoted").data[0] == d.promoted[0].token);
+  CHECK(buf(s, "prompt_latents").shape == std::vector<int>{5, LmSession::kPromptLatents});
+  // strength 0 changes nothing, bit for bit; a strength moves the distribution
+  CHECK(buf(s, "steer_probs_after").data == buf(s, "steer_probs_before").data);
+  CHECK(buf(s, "steer_text_after").data == buf(s, "steer_text_before").data);
+  j["steer_strength"] = 8;
+  s.configure(j);
+  CHECK(buf(s, "steer_probs_after").data != buf(s, "steer_probs_before").data);
+  CHECK(buf(s, "steer_scale").data[0] == d.max_activation);
+  // the other directions
+  j["steer_direction"] = "means";
+  s.configure(j);
+  CHECK(buf(s, "steer_scale").data[0] == 1);
+  j["steer_direction"] = "unit";
+  j["steer_unit"] = 15;
+  s.configure(j);
+  CHECK(buf(s, "steer_probs_after").data != buf(s, "steer_probs_before").data);
+  // ablation through the SAE with its error term: "before" is the clean model
+  const Buffer& abl = buf(s, "latent_ablation");
+  const int32_t target = static_cast<int32_t>(abl.data[4]);
+  CHECK(abl.data[2] == doctest::Approx(buf(s, "next_token_probs").data[target]).epsilon(1e-5));
+  CHECK(s.progress().step == 170);  // every view above kept the model and the SAE
+
+  // refusals by key
+  j = small_sae_config();
+  j["latent"] = 32;
+  CHECK(error_of(s, j).find("latent") != std::string::npos);
+  j = small_sae_config();
+  j["latent_label"] = "lukewarm";
+  CHECK(error_of(s, j).find("predicts_cold") != std::string::npos);  // lists the labels
+  j = small_sae_config();
+  j["steer_direction"] = "means";
+  j["steer_prompts_a"] = "the weather in atlantis is";
+  CHECK(error_of(s, j).find("steer_prompts_a") != std::string::npos);
+  j["steer_prompts_a"] = " ; ";
+  CHECK(error_of(s, j).find("no prompt") != std::string::npos);
+  j = small_sae_config();
+  j["steer_direction"] = "unit";
+  j["steer_unit"] = 16;
+  CHECK(error_of(s, j).find("steer_unit") != std::string::npos);
+  CHECK(s.progress().step == 170);
 }
