@@ -33,7 +33,7 @@ world (a word model) or of --data FILE.txt (a byte model), and measure it on hel
                             hook_attn_out|hook_mlp_out or blocks.{l}.mlp.hook_post
   --arch A=relu             relu|gated|jumprelu|topk|batchtopk
   --latents L=256           SAE latents
-  --l1 λ=1                  sparsity coefficient: L1 (relu, gated) or L0 (jumprelu)
+  --l1 λ=2                  sparsity coefficient: L1 (relu, gated) or L0 (jumprelu)
   --k K=32                  active latents per token (topk, batchtopk)
   --steps S=3000            training steps (batches of 1024 activations)
   --seed SEED=0             the SAE's initialisation, its batches and the windows
@@ -68,7 +68,7 @@ int cmd_lm_sae(int argc, char** argv) {
   // 256 latents, 3000 steps), then the flags.
   Json c = SaeConfig().to_json();
   c["n_latents"] = 256;
-  c["l1"] = 1.0;
+  c["l1"] = 2.0;  // tests/unit/test_lm_sae_trained.cpp: the cold latent found and steering with it
   c["k"] = 32;
   c["steps"] = 3000;
   const std::pair<const char*, const char*> keys[] = {{"arch", "arch"}, {"latents", "n_latents"},

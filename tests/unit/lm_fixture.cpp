@@ -29,6 +29,7 @@ TrainedLmSae& trained_lm_sae() {
         collect_activations(run.model(), run.corpus(), s.hook, Split::heldout, 64, 0), 0);
     s.config.arch = "relu";
     s.config.n_latents = 256;
+    s.config.l1 = 1.0;
     s.config.steps = 600;
     s.config.batch_size = 512;
     s.config.l1_warmup_steps = 100;

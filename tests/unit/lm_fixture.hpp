@@ -1,7 +1,7 @@
 // The trained toy-world language model the issue-16 tests share (test_lm_sae_splice.cpp,
 // test_lm_saelens.cpp, the dashboard and steering tests): the default architecture (2 layers,
 // d_model 64, 4 heads, context 24) trained for a short run (400 AdamW steps of batch 32, about
-// 3 s natively), and a ReLU SAE on its blocks.0.hook_resid_post (256 latents, 600 steps),
+// 3 s natively), and a ReLU SAE on its blocks.0.hook_resid_post (256 latents, λ 1, 600 steps),
 // each trained once per test binary, on first use. The short run already answers most of the
 // temperature probe (30 of 36); the issue's full recipe (2000 steps, 3000 SAE steps, several
 // seeds) runs in test_lm_sae_trained.cpp, labelled slow.
