@@ -1,9 +1,9 @@
 // Divergence recovery, shared by every trainer that keeps its last finite state (toy, suppression,
-// grokking): the message a diverged run stops with, and a snapshot of the parameters and the Adam
+// grokking, the language model): the message a diverged run stops with, and a snapshot of the parameters and the Adam
 // state before one step, so a step that makes the model non-finite can be undone.
 // What it is not: the checks themselves (each model knows what can overflow: its loss, gradient,
 // parameters, or a readout such as the gated encoder's exp(r_mag)) nor the Diverged type
-// (core/check.hpp). The language model's trainer (lm/lm_trainer.cpp) does not use it yet.
+// (core/check.hpp).
 // docs/reliability.md "Divergence" says what every kind keeps.
 #pragma once
 #include <cstdint>

@@ -50,6 +50,7 @@ void LmRun::reset() {
   loss_sum_ = 0;
   loss_count_ = 0;
   record();
+  before_last_ = bookkeeping();
 }
 
 void LmRun::load_parameters(const std::vector<float>& params) {
@@ -85,12 +86,33 @@ void LmRun::train(int64_t k) {
   const LmConfig& m = config_.model;
   k = std::min(k, total_steps() - step());
   for (int64_t i = 0; i < k; ++i) {
+    const Bookkeeping before = bookkeeping();
     corpus_->sample_batch(batch_rng_, m.batch_size, m.context, x_.data(), y_.data(), Split::train);
-    last_train_loss_ = trainer_->step(x_.data(), y_.data());
+    try {
+      last_train_loss_ = trainer_->step(x_.data(), y_.data());
+    } catch (const Diverged&) {
+      // The trainer kept its last finite state: this step's, or the one before it when it undid
+      // the previous step. The batches, losses and history go back with it.
+      restore(trainer_->undid_last_step() ? before_last_ : before);
+      throw;
+    }
+    before_last_ = before;
     loss_sum_ += last_train_loss_;
     ++loss_count_;
     if (step() % config_.eval_every == 0 || step() == total_steps()) record();
   }
+}
+
+LmRun::Bookkeeping LmRun::bookkeeping() const {
+  return {batch_rng_, last_train_loss_, loss_sum_, loss_count_, history_.size()};
+}
+
+void LmRun::restore(const Bookkeeping& b) {
+  batch_rng_ = b.batch_rng;
+  last_train_loss_ = b.last_train_loss;
+  loss_sum_ = b.loss_sum;
+  loss_count_ = b.loss_count;
+  history_.resize(std::min(history_.size(), b.history_size));
 }
 
 }  // namespace superpose

@@ -51,8 +51,9 @@ class LmRun {
   // Validates; corpus must hold at least context + 1 tokens in each split.
   LmRun(const LmRunConfig& config, std::shared_ptr<const Corpus> corpus);
 
-  // Trains min(k, steps − step) steps. A diverging step throws Diverged (the trainer keeps the
-  // parameters from before it).
+  // Trains min(k, steps − step) steps. A diverging step throws Diverged and the run keeps its
+  // last finite state (lm/lm_trainer.hpp), its batch stream, losses and history with it: training
+  // on from there gives the bits of a run that never took the bad step.
   void train(int64_t k);
   // Back to step 0 with the same config and corpus (the same bits as a new run).
   void reset();
@@ -82,6 +83,17 @@ class LmRun {
 
  private:
   void record();
+  // What a step changes besides the trainer, to be put back when the trainer undoes a step.
+  struct Bookkeeping {
+    Rng batch_rng;
+    double last_train_loss;
+    double loss_sum;
+    int64_t loss_count;
+    std::size_t history_size;
+  };
+  Bookkeeping bookkeeping() const;
+  void restore(const Bookkeeping& b);
+  Bookkeeping before_last_{};  // before the latest step
 
   LmRunConfig config_;
   std::shared_ptr<const Corpus> corpus_;

@@ -8,6 +8,7 @@
 #pragma once
 #include <cstdint>
 
+#include "core/divergence.hpp"
 #include "core/optim.hpp"
 #include "lm/lm_config.hpp"
 #include "lm/transformer.hpp"
@@ -21,7 +22,10 @@ class LmTrainer {
 
   // One step on x (inputs) and y (next tokens), each (B, T) token ids; B, T default to the
   // config's batch_size and context. Returns the batch's mean cross-entropy before the update.
-  // A non-finite loss or gradient throws Diverged and leaves the parameters as they were.
+  // Divergence (core/divergence.hpp) throws Diverged naming the bad step and keeps the last
+  // finite state: a non-finite loss at the current parameters means the previous step made
+  // them, so that step is undone (parameters and AdamW state as before it); a non-finite
+  // gradient, or parameters the update would make non-finite, leave the state as it was.
   double step(const int32_t* x, const int32_t* y, int B = 0, int T = 0);
   // The mean cross-entropy of a batch under the current parameters (no update, no gradient).
   double evaluate(const int32_t* x, const int32_t* y, int B, int T);
@@ -33,10 +37,15 @@ class LmTrainer {
   int64_t steps_taken() const { return adam_.steps_taken(); }
   // The learning rate of the next step.
   double lr() const { return adam_.current_lr(); }
+  // Whether the last step() that threw undid the step before it.
+  bool undid_last_step() const { return undid_; }
 
  private:
   Transformer model_;
   Adam adam_;
+  StepSnapshot before_last_;  // the state before the latest step
+  bool undid_ = false;
+  [[noreturn]] void diverge(int64_t bad_step, const char* what, bool undo);
 };
 
 }  // namespace superpose

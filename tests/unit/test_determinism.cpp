@@ -168,13 +168,6 @@ TEST_CASE("determinism: the same seed gives bit-identical buffers for every sess
   }
 }
 
-// The language model's trainer (lm/lm_trainer.cpp) stops on a non-finite loss before the step
-// but keeps the state whose loss it is, and says "the language model's loss is NaN at step N"
-// (measured: the buffers after the throw are those after step N, ablation_clean not finite). It
-// does not yet keep the last finite state; its divergence case below is expected to fail until
-// it does (then doctest reports it, and lm joins the main case).
-const std::set<std::string> kKeepsNoFiniteStateYet = {"lm"};
-
 // A diverging run of `kind`: the stop message, the kept state, reset.
 void check_divergence(const std::string& kind, const Json& config) {
   auto s = make_session(kind);
@@ -234,16 +227,6 @@ TEST_CASE("divergence: a diverging run stops naming the bad step, keeps the last
       continue;
     }
     REQUIRE_MESSAGE(diverging(kind, &config), "kind " << kind << " is in neither diverging() nor never_diverging()");
-    if (kKeepsNoFiniteStateYet.count(kind) == 0) check_divergence(kind, config);
-  }
-}
-
-TEST_CASE("divergence: the language model does not yet keep its last finite state (expected to fail)" *
-          doctest::test_suite("slow") * doctest::should_fail()) {
-  for (const std::string& kind : kKeepsNoFiniteStateYet) {
-    CAPTURE(kind);
-    Json config;
-    REQUIRE(diverging(kind, &config));
     check_divergence(kind, config);
   }
 }

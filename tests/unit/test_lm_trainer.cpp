@@ -104,19 +104,40 @@ TEST_CASE("lm trainer: golden seeded run (2 layers, d 16, 2 heads, T 8, B 4, voc
   CHECK(losses[0] == doctest::Approx(std::log(13.0)).epsilon(0.02));  // GPT-2's init: ~uniform
 }
 
-TEST_CASE("lm trainer: a non-finite loss throws Diverged and leaves the parameters as they were") {
+TEST_CASE("lm trainer: a state whose loss is not finite is undone back to the last finite one") {
   const int V = 13;
   LmTrainer trainer(small_config(), V);
   std::vector<int32_t> x, y;
   pattern_batch(0, 4, 8, V, x, y);
+  const std::vector<float> init = trainer.model().params();
   trainer.step(x.data(), y.data());
+  const std::vector<float> after_one = trainer.model().params();
+  REQUIRE(after_one != init);
+  // Step 1 "made" a state whose loss is NaN: the next step finds it and undoes step 1.
   trainer.model().params()[5] = std::numeric_limits<float>::quiet_NaN();  // in wte's row 0
-  const std::vector<float> before = trainer.model().params();
-  CHECK_THROWS_AS(trainer.step(x.data(), y.data()), Diverged);
-  const std::vector<float>& after = trainer.model().params();
-  for (std::size_t i = 0; i < before.size(); ++i)
-    if (i != 5) CHECK(after[i] == before[i]);
-  CHECK(trainer.steps_taken() == 1);
+  std::string message;
+  try {
+    trainer.step(x.data(), y.data());
+  } catch (const Diverged& e) {
+    message = e.what();
+  }
+  CHECK(message.find("training diverged at step 1: the loss after it is not finite") == 0);
+  CHECK(message.find("smaller learning rate (lr=") != std::string::npos);
+  CHECK(trainer.undid_last_step());
+  CHECK(trainer.steps_taken() == 0);
+  CHECK(trainer.model().params() == init);
+  // Training on from there is the run that never took the bad state: step 1 again, bit for bit.
+  trainer.step(x.data(), y.data());
+  CHECK(trainer.model().params() == after_one);
+  // A NaN at the initialisation has nothing to undo: the state stays, the message names step 0.
+  LmTrainer fresh(small_config(), V);
+  fresh.model().params()[5] = std::numeric_limits<float>::quiet_NaN();
+  const std::vector<float> bad_init = fresh.model().params();
+  CHECK_THROWS_WITH_AS(fresh.step(x.data(), y.data()), doctest::Contains("at step 0:"), Diverged);
+  CHECK(!fresh.undid_last_step());
+  CHECK(fresh.steps_taken() == 0);
+  for (std::size_t i = 0; i < bad_init.size(); ++i)
+    if (i != 5) CHECK(fresh.model().params()[i] == bad_init[i]);
 }
 
 TEST_CASE("lm trainer: a two-layer model learns induction (repeated halves) far below ln(vocab)" *
