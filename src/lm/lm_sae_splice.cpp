@@ -11,8 +11,6 @@
 namespace superpose {
 
 namespace {
-constexpr int kSpliceChunk = 64;  // windows per forward (memory bounded, as collect_activations)
-
 void check_hook(const Transformer& model, const Sae& sae, const std::string& hook) {
   const int D = sae_hook_dim(hook, model.config());
   if (D != sae.d())
@@ -102,8 +100,8 @@ SpliceMetrics splice_metrics(Transformer& model, Sae& sae, const std::string& ho
   zero_spec.edits.push_back(HookEdit{hook, -1, {}, HookOp::zero, {}});
   SaeSplice splice;
   splice.hook = hook;
-  for (int b0 = 0; b0 < B; b0 += kSpliceChunk) {
-    const int Bc = std::min(kSpliceChunk, B - b0);
+  for (int b0 = 0; b0 < B; b0 += kActivationChunk) {
+    const int Bc = std::min(kActivationChunk, B - b0);
     const int32_t* xc = x + std::size_t(b0) * T;
     const int32_t* yc = y + std::size_t(b0) * T;
     const std::size_t n = std::size_t(Bc) * T;
@@ -187,8 +185,8 @@ LatentAblationEffect latent_ablation_effect(Transformer& model, Sae& sae, const 
   r.probs_before = next_probs(none);
   r.probs_after = next_probs(ablated);
   double before = 0, after = 0;
-  for (int b0 = 0; b0 < B; b0 += kSpliceChunk) {
-    const int Bc = std::min(kSpliceChunk, B - b0);
+  for (int b0 = 0; b0 < B; b0 += kActivationChunk) {
+    const int Bc = std::min(kActivationChunk, B - b0);
     const double n = static_cast<double>(Bc) * T;
     before += spliced_forward(model, sae, none, x + std::size_t(b0) * T, y + std::size_t(b0) * T, Bc, T) * n;
     after += spliced_forward(model, sae, ablated, x + std::size_t(b0) * T, y + std::size_t(b0) * T, Bc, T) * n;

@@ -65,7 +65,7 @@ struct SpliceMetrics {
   double kl = 0;             // mean over the N positions of KL(p_clean ‖ p_sae), nats
   int64_t tokens = 0;        // N
 };
-// Over windows x, y (B, T), forwarded in chunks of at most 64 windows.
+// Over windows x, y (B, T), forwarded in chunks of kActivationChunk windows (lm/lm_activations.hpp).
 SpliceMetrics splice_metrics(Transformer& model, Sae& sae, const std::string& hook,
                              const int32_t* x, const int32_t* y, int B, int T);
 
