@@ -134,7 +134,13 @@ Json LmSession::apply(const Json& config, const std::vector<uint8_t>* file) {
   const LmFeatureViewConfig& fv = sc.features;
   if (fv.latent >= sc.sae.n_latents)
     require_in_range("latent", fv.latent, -1, sc.sae.n_latents - 1, false, false, nullptr, "sae_latents-1");
-  if (corpus->has_labels()) find_label(*corpus, fv.latent_label);  // names the labels
+  if (corpus->has_labels()) {
+    try {
+      find_label(*corpus, fv.latent_label);
+    } catch (const std::invalid_argument& e) {
+      fail_config(std::string("latent_label: ") + e.what());  // lists the labels
+    }
+  }
   if (fv.steer_direction == "means") steering_prompts(*corpus, fv);
   if (fv.steer_direction == "unit") {
     const int D = sae_hook_dim(sc.sae.hook, m);
@@ -356,7 +362,10 @@ void LmSession::sae_buffers(std::map<std::string, Buffer>& buffers) {
   // The lab's metrics on the held-out activations, now.
   SaeTrainer& tr = st.trainer();
   const LmActivationData& data = st.data();
-  const SaeMetrics m = compute_sae_metrics(tr.sae(), data.heldout_set().X, Mat());
+  // (on the first kEvalActivations held-out columns: a frame's cost is bounded; the latent list
+  // and dashboard read the whole held-out set)
+  const SaeMetrics m = compute_sae_metrics(
+      tr.sae(), data.heldout_set().X.leftCols(std::min<int>(LmSaeStage::kEvalActivations, data.heldout_set().size())), Mat());
   float* mb = add_buffer(buffers, "sae_metrics", {5});
   mb[0] = static_cast<float>(m.l0);
   mb[1] = static_cast<float>(m.fve);

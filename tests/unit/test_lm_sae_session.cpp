@@ -74,7 +74,7 @@ TEST_CASE("lm session, SAE stage: the model's steps, then the SAE's, in one step
   CHECK(a["step"] == 170);
   CHECK(a["done"] == true);
   // metrics: the SAE's on the held-out activations; history at 0, every 100 and the end
-  const SaeMetrics m = compute_sae_metrics(st.trainer().sae(), held.X, Mat());
+  const SaeMetrics m = compute_sae_metrics(st.trainer().sae(), held.X.leftCols(LmSaeStage::kEvalActivations), Mat());
   const Buffer& mb = buf(s, "sae_metrics");
   CHECK(mb.data[0] == doctest::Approx(m.l0).epsilon(1e-5));
   CHECK(mb.data[1] == doctest::Approx(m.fve).epsilon(1e-5));

@@ -161,6 +161,24 @@ export const LM = table([
   fromSchema('temp', 'lm', 'temperature', { max: 5 }),
   fromSchema('sseed', 'lm', 'sample_seed'),
   fromSchema('abl', 'lm', 'ablation'),
+  // issue 16: the SAE trained after the model (the seed's example: on by default), its features
+  fromSchema('sae', 'lm', 'sae_steps', { def: 3000, max: 20000 }),
+  fromSchema('hook', 'lm', 'sae_hook', { pattern: /^blocks\.[0-5]\.(hook_resid_pre|hook_resid_mid|hook_resid_post|hook_attn_out|hook_mlp_out|mlp\.hook_post)$/,
+    maxLength: 40, accepts: 'blocks.{l}.hook_resid_pre|mid|post, hook_attn_out, hook_mlp_out or mlp.hook_post' }),
+  fromSchema('arch', 'lm', 'sae_arch'),
+  fromSchema('latents', 'lm', 'sae_latents', { values: [64, 128, 256, 512] }),
+  fromSchema('l1', 'lm', 'sae_l1', { max: 10 }),
+  fromSchema('k', 'lm', 'sae_k', { max: 64 }),
+  fromSchema('latent', 'lm', 'latent', { max: 511 }),
+  fromSchema('label', 'lm', 'latent_label', { pattern: /^[a-z_]{1,40}$/, maxLength: 40, accepts: 'a label name (letters and _)' }),
+  fromSchema('order', 'lm', 'latent_order'),
+  fromSchema('strength', 'lm', 'steer_strength', { min: -32, max: 32 }),
+  fromSchema('from', 'lm', 'steer_from', { max: 127 }),
+  fromSchema('dir', 'lm', 'steer_direction'),
+  fromSchema('pa', 'lm', 'steer_prompts_a', { pattern: /^[^\u0000-\u001f\u007f\ud800-\udfff]+$/u, maxLength: 300, accepts: 'prompts separated by ;' }),
+  fromSchema('pb', 'lm', 'steer_prompts_b', { pattern: /^[^\u0000-\u001f\u007f\ud800-\udfff]+$/u, maxLength: 300, accepts: 'prompts separated by ;' }),
+  fromSchema('unit', 'lm', 'steer_unit', { max: 1023 }),
+  fromSchema('lablat', 'lm', 'latent_ablation'),
 ], { omitDefaults: true });
 
 /** Every experiment page's table, by page (the fuzz test runs over each). */

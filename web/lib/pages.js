@@ -24,7 +24,7 @@ export const PAGES = [
   { name: 'grok', file: 'grok.html', title: 'grokking', embed: 'grok.html#embed=1',
     description: 'modular addition memorises, then generalises; accuracy on a log-epoch axis, weight norm, Fourier spectrum, residual-stream paths and their ablation' },
   { name: 'lm', file: 'lm.html', title: 'language model', embed: 'lm.html#embed=1',
-    description: "a tiny transformer trained live on a toy world or your text: loss, next-token distribution, greedy and sampled continuations, every head's attention, the residual stream with the logit lens, direct logit attribution, head and MLP ablation, the temperature probe; save the model as safetensors" },
+    description: "a tiny transformer trained live on a toy world or your text: loss, next-token distribution, greedy and sampled continuations, every head's attention, the residual stream with the logit lens, direct logit attribution, head and MLP ablation, the temperature probe; save the model as safetensors; then a sparse autoencoder on its residual stream: latents labelled by the toy world's ground truth, each latent's dashboard, steering along it (hot becomes cold), latent ablation, SAELens save and load" },
 ];
 
 /** The site's other pages: not experiments, not in the nav (the README's table lists them too). */

@@ -31,7 +31,7 @@ test('lm.html#steps=300: trains, the loss falls, samples, attention and the logi
   // Two traces of the main thread: loading (the HTML's first layout, module evaluation, the first
   // frame's panels: printed) and training (every frame drawn: asserted).
   const stopLoadTrace = await startTrace(page, lab.url);
-  await page.goto(`${lab.url}lm.html#steps=300`);
+  await page.goto(`${lab.url}lm.html#steps=300&sae=0`);
   assert.equal(await page.title(), 'Superpose · language model');
   await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step > 0 && document.querySelectorAll('#probe-grid .probe-cell').length === 36,
     null, { timeout: 120000, polling: 200 });
@@ -133,7 +133,7 @@ test('lm.html#steps=300: trains, the loss falls, samples, attention and the logi
 });
 
 test('lm.html: an empty file is refused as text; a text file trains a byte-level model', async () => {
-  const page = await lab.open('lm.html#steps=60');
+  const page = await lab.open('lm.html#steps=60&sae=0');
   await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step > 0, null, { timeout: 120000 });
   await page.setInputFiles('#text-file', { name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) });
   await page.waitForFunction(() => !document.getElementById('error').hidden, null, { timeout: 30000 });

@@ -3,7 +3,11 @@
 // module keeps the controls in the URL hash and draws, from each frame's buffers
 // (docs/wasm-api.md, kind lm): the loss, the prompt's tokens, next-token distribution and
 // continuations, every head's attention, the residual stream with the logit lens, the direct
-// logit attribution, the ablations and the temperature probe (lm-panels.js draws the HTML ones).
+// logit attribution, the ablations and the temperature probe (lm-panels.js draws the HTML ones);
+// then (issue 16) the SAE trained on the model's residual stream after it, its latents, the chosen
+// latent's dashboard and steering along it (lm-sae.js). The seed's example is the default: the
+// model, then the SAE, trains; the latent best matching "cold" is shown; the strength slider turns
+// "the weather in california is" → hot into cold.
 // A change of prompt, target, temperature, sample seed or ablation is a view-only configure: the
 // session keeps the trained model, so a new prompt is read at once, without retraining.
 // What it is not: no model (the C++ session), no framework; every token and message reaches the
@@ -18,6 +22,8 @@ import { groupThousands, showRunTime } from '../../lib/run-time.js';
 import { XYPlotView } from '../../views/xyplot.js';
 import { AttentionView } from '../../views/attention.js';
 import { addModelButtons } from '../../export/model-io.js';
+import { addSaeLensButtons } from '../../export/saelens-io.js';
+import { SaePanels } from './lm-sae.js';
 import {
   updateBars, updateChips, updateStream, updateLensTable, updateProbe, tokenText,
 } from './lm-panels.js';
@@ -36,6 +42,9 @@ const PROBE_PASS = 34;
 const ABLATION_WINDOWS = 8;
 // The keys that define the model and its training (a change retrains); the rest only view it.
 const MODEL_KEYS = ['layers', 'd', 'heads', 'ctx', 'batch', 'steps', 'lr', 'seed'];
+// The keys that define the SAE (a change retrains the SAE only), and the SAE's view keys.
+const SAE_KEYS = ['sae', 'hook', 'arch', 'latents', 'l1', 'k'];
+const FEATURE_KEYS = ['latent', 'label', 'order', 'strength', 'from', 'dir', 'pa', 'pb', 'unit', 'lablat'];
 
 const page = startPage(LM, { extra: { text: null, wantRun: true, reached: { hot: null, probe: null } } });
 const { S, client, showError } = page;
@@ -45,13 +54,25 @@ const { S, client, showError } = page;
  * so a view change keeps the loaded weights. */
 function sessionConfig(s, data) {
   const view = { prompt: s.prompt, target: s.target, temperature: s.temp, sample_seed: s.sseed, ablation: s.abl,
-    sample_tokens: SAMPLE_TOKENS, top_k: TOP_K };
+    sample_tokens: SAMPLE_TOKENS, top_k: TOP_K, ...saeConfig(s) };
   if (S.loaded && S.loaded.key === modelKey(s, data)) return { ...S.loaded.config, ...view };
   return {
     n_layers: s.layers, d_model: s.d, n_heads: s.heads, context: s.ctx, batch_size: s.batch, steps: s.steps,
     lr: s.lr, seed: s.seed, warmup_steps: Math.min(100, Math.floor(s.steps / 10)), data, ...view,
   };
 }
+/** The SAE's keys and its view (docs/wasm-api.md, kind lm: sae_*, latent, steer_*). */
+function saeConfig(s) {
+  return {
+    sae_steps: s.sae, sae_hook: s.hook, sae_arch: s.arch, sae_latents: s.latents, sae_l1: s.l1, sae_k: Math.min(s.k, s.latents),
+    latent: s.latent < s.latents ? s.latent : -1, latent_label: s.label, latent_order: s.order, steer_strength: s.strength,
+    steer_from: s.from, steer_direction: s.dir, steer_prompts_a: s.pa, steer_prompts_b: s.pb, steer_unit: s.unit,
+    latent_ablation: s.lablat,
+  };
+}
+// The session's text keys a link may carry that only the session can check, by page key.
+const TEXT_KEYS = { prompt: 'prompt', target: 'target', latent_label: 'label', steer_prompts_a: 'pa', steer_prompts_b: 'pb' };
+const saeKey = (s) => JSON.stringify(SAE_KEYS.map((k) => s[k]));
 const dataOf = () => (S.text ? 'text' : 'toy');
 const modelKey = (s, data) => JSON.stringify([data, ...MODEL_KEYS.map((k) => s[k])]);
 
@@ -143,7 +164,7 @@ function drawLoss(f, b) {
     if (Number.isFinite(train[i])) { tl.push(steps[i], train[i]); top = Math.max(top, train[i]); }
     if (Number.isFinite(held[i])) { hl.push(steps[i], held[i]); top = Math.max(top, held[i]); }
   }
-  const total = Math.max(1, f.totalSteps);
+  const total = Math.max(1, S.config.steps);
   lossPlot.setRange({ x: [0, total], y: [0, Math.max(1.5, Math.ceil(top * 1.05 * 2) / 2)] });
   const lines = [{ xy: tl, color: TRAIN, width: 2 }, { xy: hl, color: HELDOUT, width: 2 }];
   const legend = [{ label: 'train', color: TRAIN }, { label: 'held-out', color: HELDOUT }];
@@ -199,7 +220,8 @@ function drawProbe(b) {
 }
 
 function drawToolbar(f, b) {
-  $('step-count').textContent = String(f.step);
+  const modelSteps = S.config.steps;
+  $('step-count').textContent = f.step > modelSteps ? `${modelSteps} + SAE ${f.step - modelSteps}` : String(f.step);
   const held = b.history_eval_loss ? b.history_eval_loss.data : [];
   $('loss').textContent = held.length ? `${held[held.length - 1].toFixed(3)} nats/token` : '–';
   $('progress').value = f.totalSteps ? f.step / f.totalSteps : 0;
@@ -218,6 +240,7 @@ const STAGES = [
   (f, b) => drawAttention(b),
   (f, b) => { updateStream($('stream'), S.config, b, targetName(b)); updateLensTable($('lens-table'), S.config, b); },
   (f, b) => { drawDla(b); drawAblation(b); drawProbe(b); },
+  (f, b) => { syncHooks(); saePanels.draw(f, b, S.config, S.state); },
 ];
 let pendingFrame = null;
 let drawing = null;      // the frame being drawn, stage by stage
@@ -265,6 +288,40 @@ function syncControls(s) {
   $('temp-value').textContent = Number(s.temp).toFixed(2);
   $('preset').value = presetOf(s);
   $('target').value = s.target;
+  for (const k of ['arch', 'latents', 'l1', 'k', 'sae', 'order', 'dir', 'from', 'unit', 'lablat', 'pa', 'pb']) {
+    const el = $(k);
+    if (document.activeElement !== el) el.value = String(s[k]);
+  }
+  if (s.from > 0 && !Array.from($('from').options).some((o) => o.value === String(s.from))) {
+    const o = document.createElement('option');
+    o.value = String(s.from);
+    o.textContent = `every position from ${s.from}`;
+    $('from').appendChild(o);
+    $('from').value = String(s.from);
+  }
+  syncHooks();
+  $('strength').value = String(s.strength);
+  $('strength-value').textContent = Number(s.strength).toFixed(1);
+  $('unit-label').hidden = s.dir !== 'unit';
+  $('means-prompts').hidden = s.dir !== 'means';
+}
+
+// The hook menu: every hook an SAE can read for this many layers.
+let hookLayers = 0;
+function syncHooks() {
+  const sel = $('hook');
+  const L = S.config ? S.config.n_layers : S.state.layers;
+  if (L !== hookLayers) {
+    hookLayers = L;
+    sel.replaceChildren();
+    for (let l = 0; l < L; l++)
+      for (const h of ['hook_resid_pre', 'hook_attn_out', 'hook_resid_mid', 'mlp.hook_post', 'hook_mlp_out', 'hook_resid_post']) {
+        const o = document.createElement('option');
+        o.value = o.textContent = `blocks.${l}.${h}`;
+        sel.appendChild(o);
+      }
+  }
+  if (document.activeElement !== sel) sel.value = S.state.hook;
 }
 
 // The target menu: the top prediction (default) or any token of the vocabulary (a byte model:
@@ -294,10 +351,13 @@ function syncTargetOptions(b) {
 }
 
 let lastModel = null;
+let lastSae = null;
+const saePanels = new SaePanels({ pick: (latent) => setField('latent', String(latent)) });
 const configure = page.serial(async () => {
   const data = dataOf();
   const key = modelKey(S.state, data);
   const fresh = key !== lastModel;
+  const freshSae = saeKey(S.state) !== lastSae;
   let a = null;
   // A prompt or target the vocabulary does not hold, from a link or an old state, falls back to
   // its default with a note (as a malformed key does); typed by the user, it is an error and the
@@ -306,9 +366,9 @@ const configure = page.serial(async () => {
     try {
       a = await client.configure(sessionConfig(S.state, data), 'lm');
     } catch (e) {
-      const m = /^(prompt|target)\b/.exec(e.message);
-      const field = m && LM.byName.get(m[1]);
-      if (!field || lastModel === key || tries >= 2 || S.state[field.name] === field.def) throw e;
+      const m = /^(prompt|target|latent_label|steer_prompts_a|steer_prompts_b)\b/.exec(e.message);
+      const field = m && LM.byName.get(TEXT_KEYS[m[1]]);
+      if (!field || lastModel === key || tries >= 5 || S.state[field.name] === field.def) throw e;
       S.notes.push(`${e.message}; using the default ${field.name}${field.def ? ` “${field.def}”` : ' (the top prediction)'}`);
       S.state[field.name] = field.def;
       showNotes({ notes: S.notes, ignored: page.parsed.ignored });
@@ -319,7 +379,9 @@ const configure = page.serial(async () => {
   S.config = a.config;
   targetVocab = null;
   if (fresh) { S.wantRun = true; S.reached = { hot: null, probe: null }; lossPlot.reset(); }
+  if (fresh || freshSae) { saePanels.reset(); if (S.state.sae > 0) S.wantRun = true; }
   lastModel = key;
+  lastSae = saeKey(S.state);
   renderModelInfo();
   if (S.wantRun) await client.play();
 });
@@ -393,6 +455,9 @@ function bind() {
   syncControls(S.state);
   for (const k of MODEL_KEYS) $(k).addEventListener('change', (e) => setField(k, e.target.value));
   $('abl').addEventListener('change', (e) => setField('abl', e.target.value));
+  for (const k of ['hook', 'arch', 'latents', 'l1', 'k', 'sae', 'order', 'dir', 'from', 'unit', 'lablat', 'pa', 'pb'])
+    $(k).addEventListener('change', (e) => setField(k, e.target.value));
+  $('strength').addEventListener('input', (e) => { $('strength-value').textContent = Number(e.target.value).toFixed(1); setField('strength', e.target.value); });
   $('sseed').addEventListener('change', (e) => setField('sseed', e.target.value));
   $('temp').addEventListener('input', (e) => { $('temp-value').textContent = Number(e.target.value).toFixed(2); setField('temp', e.target.value); });
   $('target').addEventListener('change', (e) => setField('target', e.target.value));
@@ -459,6 +524,28 @@ addModelButtons($('copy-link'), {
     apply().then(() => {
       $('model-info').textContent = `Loaded: ${$('model-info').textContent} Press play to train it further (a fresh AdamW from these weights).`;
     });
+  },
+  onError: showError,
+});
+
+// The SAE as a SAELens folder (.zip), and one read back onto the trained model in place of the SAE
+// stage's training: the page's SAE fields take the file's (hook, architecture, latents, k).
+addSaeLensButtons($('copy-link'), {
+  client,
+  run: () => 0,
+  stem: () => `lm_sae_${S.state.hook}`,
+  key: () => `${saeKey(S.state)}:${S.lastFrame ? S.lastFrame.step : 0}`,
+  onLoaded: (config) => {
+    const from = { hook: 'sae_hook', arch: 'sae_arch', latents: 'sae_latents', k: 'sae_k', sae: 'sae_steps' };
+    for (const [k, c] of Object.entries(from)) {
+      const r = parseValue(LM.byName.get(k), String(config[c]));
+      if (r.ok) S.state[k] = r.value;
+    }
+    S.config = config;
+    lastSae = saeKey(S.state);
+    S.state.latent = -1;
+    page.hideError();
+    apply();
   },
   onError: showError,
 });
