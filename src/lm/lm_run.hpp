@@ -85,7 +85,7 @@ class LmRun {
   void record();
   // What a step changes besides the trainer, to be put back when the trainer undoes a step.
   struct Bookkeeping {
-    Rng batch_rng;
+    Rng batch_rng{};  // {}: Rng() is explicit, and clang then refuses before_last_{}
     double last_train_loss;
     double loss_sum;
     int64_t loss_count;
