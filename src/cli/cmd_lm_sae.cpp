@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/config_flags.hpp"
 #include "cli/lm_io.hpp"
+#include "session/lm_sae_stage.hpp"
 #include "core/check.hpp"
 #include "lm/feature_dashboard.hpp"
 #include "lm/lm_activations.hpp"
@@ -34,7 +35,7 @@ world (a word model) or of --data FILE.txt (a byte model), and measure it on hel
   --arch A=relu             relu|gated|jumprelu|topk|batchtopk
   --latents L=256           SAE latents
   --l1 λ=2                  sparsity coefficient: L1 (relu, gated) or L0 (jumprelu)
-  --k K=32                  active latents per token (topk, batchtopk)
+  --k K=16                  active latents per token (topk, batchtopk)
   --steps S=3000            training steps (batches of 1024 activations)
   --seed SEED=0             the SAE's initialisation, its batches and the windows
   --windows N=2560          training windows of context tokens (2560 × 24 = 61,440 activations)
@@ -64,12 +65,15 @@ int cmd_lm_sae(int argc, char** argv) {
     return 0;
   }
   const bool json = args.take_flag("json");
-  // The SAE's config: the lab's defaults, then the LM recipe's (issue 16's feasibility run: ReLU,
-  // 256 latents, 3000 steps), then the flags.
+  // The SAE's config: the lab's defaults, then the LM recipe's, the page's (LmSaeConfig: ReLU,
+  // 256 latents, λ 2, k 16), for 3000 steps (issue 16's feasibility run), then the flags.
+  const LmSaeConfig recipe;
   Json c = SaeConfig().to_json();
-  c["n_latents"] = 256;
-  c["l1"] = 2.0;  // tests/unit/test_lm_sae_trained.cpp: the cold latent found and steering with it
-  c["k"] = 32;
+  c["n_latents"] = recipe.n_latents;
+  c["l1"] = recipe.l1;
+  c["k"] = recipe.k;
+  c["lr"] = recipe.lr;
+  c["batch_size"] = recipe.batch_size;
   c["steps"] = 3000;
   const std::pair<const char*, const char*> keys[] = {{"arch", "arch"}, {"latents", "n_latents"},
                                                       {"l1", "l1"},     {"k", "k"},

@@ -33,7 +33,7 @@ struct LmSaeConfig {
   std::string hook = "blocks.0.hook_resid_post";
   std::string arch = "relu";
   int n_latents = 256;
-  double l1 = 1.0;                             // λ (relu, gated: L1; jumprelu: L0)
+  double l1 = 2.0;                             // λ (relu, gated: L1; jumprelu: L0): tests/unit/test_lm_sae_trained.cpp
   int k = 16;                                  // topk, batchtopk
   int windows = 2560;                          // training windows (× context activations)
   int batch_size = 1024;
