@@ -222,8 +222,8 @@ Json LmSession::train(int64_t k) {
   // The model's steps first; what is left of k goes to the SAE once the model is done.
   const int64_t model_steps = std::min(k, r.total_steps() - r.step());
   if (model_steps > 0) {
+    model_changed_ = true;  // set first: a diverged step throws, and the run went back a step
     r.train(model_steps);
-    model_changed_ = true;
   }
   const bool sae_stage = sae_ && r.done() && k > model_steps;
   if (sae_stage) sae_->train(r.model(), r.corpus(), k - model_steps);
