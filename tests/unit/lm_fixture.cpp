@@ -41,4 +41,30 @@ TrainedLmSae& trained_lm_sae() {
   return s;
 }
 
+LmConfig small_lm_config() {
+  LmConfig c;
+  c.n_layers = 2;
+  c.d_model = 16;
+  c.n_heads = 4;
+  c.context = 8;
+  return c;
+}
+
+const Corpus& small_toy_world() {
+  static const Corpus c = [] {
+    ToyWorldConfig w;
+    w.train_tokens = 4000;
+    w.heldout_tokens = 2000;
+    return make_toy_world(w);
+  }();
+  return c;
+}
+
+Transformer perturbed_small_model(uint64_t seed, double scale) {
+  Transformer m(small_lm_config(), small_toy_world().vocab_size());
+  Rng rng(seed);
+  for (float& x : m.params()) x += static_cast<float>(scale * rng.normal());
+  return m;
+}
+
 }  // namespace superpose::test

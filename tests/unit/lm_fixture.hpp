@@ -28,4 +28,12 @@ struct TrainedLmSae {
 };
 TrainedLmSae& trained_lm_sae();
 
+// An untrained small model for exact checks (activations, dashboards): 2 layers, d_model 16,
+// 4 heads, context 8, on a small toy world (4,000 train and 2,000 held-out tokens, built once).
+LmConfig small_lm_config();
+const Corpus& small_toy_world();
+// That model with every parameter moved by scale · N(0, 1) from Rng(seed): weights larger than
+// GPT-2's init and LayerNorm weights away from 1, so positions and tokens differ visibly.
+Transformer perturbed_small_model(uint64_t seed, double scale);
+
 }  // namespace superpose::test

@@ -14,34 +14,14 @@
 #include "lm/lm_activations.hpp"
 #include "lm/toy_world.hpp"
 
+#include "lm_fixture.hpp"
+
 using namespace superpose;
 
 namespace {
-LmConfig small_config() {
-  LmConfig c;
-  c.n_layers = 2;
-  c.d_model = 16;
-  c.n_heads = 4;
-  c.context = 8;
-  return c;
-}
-
-const Corpus& small_world() {
-  static const Corpus c = [] {
-    ToyWorldConfig w;
-    w.train_tokens = 4000;
-    w.heldout_tokens = 2000;
-    return make_toy_world(w);
-  }();
-  return c;
-}
-
-Transformer small_model() {
-  Transformer m(small_config(), small_world().vocab_size());
-  Rng rng(3);  // larger weights than GPT-2's init, so positions and tokens differ visibly
-  for (float& x : m.params()) x += static_cast<float>(0.1 * rng.normal());
-  return m;
-}
+LmConfig small_config() { return test::small_lm_config(); }
+const Corpus& small_world() { return test::small_toy_world(); }
+Transformer small_model() { return test::perturbed_small_model(3, 0.1); }
 
 bool throws_naming(const std::string& hook, const std::string& text) {
   try {

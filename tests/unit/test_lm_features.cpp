@@ -17,38 +17,15 @@
 #include "core/rng.hpp"
 #include "lm/feature_dashboard.hpp"
 #include "lm/toy_world.hpp"
+#include "lm_fixture.hpp"
 #include "tolerance.hpp"
 
 using namespace superpose;
 
 namespace {
-LmConfig small_config() {
-  LmConfig c;
-  c.n_layers = 2;
-  c.d_model = 16;
-  c.n_heads = 4;
-  c.context = 8;
-  return c;
-}
-
-const Corpus& small_world() {
-  static const Corpus c = [] {
-    ToyWorldConfig w;
-    w.train_tokens = 4000;
-    w.heldout_tokens = 2000;
-    return make_toy_world(w);
-  }();
-  return c;
-}
-
-// An untrained model with every parameter perturbed (LayerNorm weights away from 1, so a test
-// that forgot ln_f.weight fails).
-Transformer small_model() {
-  Transformer m(small_config(), small_world().vocab_size());
-  Rng rng(7);
-  for (float& x : m.params()) x += static_cast<float>(0.2 * rng.normal());
-  return m;
-}
+LmConfig small_config() { return test::small_lm_config(); }
+const Corpus& small_world() { return test::small_toy_world(); }
+Transformer small_model() { return test::perturbed_small_model(7, 0.2); }
 
 std::unique_ptr<Sae> random_sae(int d, int L, const std::string& arch = "relu", uint64_t seed = 1) {
   SaeConfig c;
