@@ -37,6 +37,7 @@ export class LabClient {
     this.pending = new Map();
     this.frameListeners = [];
     this.errorListeners = [];
+    this.restartListeners = [];
     this.restarts = 0;
     this.attach(startWorker(workerUrl, WorkerImpl));
   }
@@ -68,7 +69,9 @@ export class LabClient {
     this.restarts++;
     this.attach(startWorker(this.workerUrl, this.WorkerImpl));
     try { old.terminate(); } catch { /* already gone */ }
-    if (this.lastConfigure) this.request(P.REQUEST.CONFIGURE, this.lastConfigure).catch(() => {});
+    const configured = this.lastConfigure ? this.request(P.REQUEST.CONFIGURE, this.lastConfigure) : Promise.resolve(null);
+    configured.catch(() => {});
+    for (const f of this.restartListeners) f(configured);
   }
 
   receive(msg) {
@@ -118,7 +121,8 @@ export class LabClient {
     this.lastConfigure = { config, ...(kind ? { kind } : {}), ...(bytes ? { bytes } : {}) };
     return this.request(P.REQUEST.CONFIGURE, this.lastConfigure);
   }
-  play() { return this.request(P.REQUEST.PLAY); }
+  /** grid: see protocol.js (the worker pool's common trace steps). */
+  play(grid) { return this.request(P.REQUEST.PLAY, grid ? { grid } : undefined); }
   pause() { return this.request(P.REQUEST.PAUSE); }
   step(k = 1) { return this.request(P.REQUEST.STEP, { k }); }
   reset() { return this.request(P.REQUEST.RESET); }
@@ -134,6 +138,9 @@ export class LabClient {
 
   onFrame(f) { this.frameListeners.push(f); }
   onError(f) { this.errorListeners.push(f); }
+  /** f(configured): the worker crashed and was replaced; configured settles with the fresh
+   * worker's configure (null when it had none). */
+  onRestart(f) { this.restartListeners.push(f); }
 
   terminate() {
     this.worker.terminate();

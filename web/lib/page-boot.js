@@ -7,12 +7,14 @@
 // What it is not: no drawing and no session config (each page's module does those); every
 // string from the hash, a file or the worker reaches the DOM through textContent, never as HTML.
 //
-// Use: `const page = startPage(TABLE)`; page.S is window.superpose ({state, notes, config,
+// Use: `const page = startPage(TABLE)` (startPage(TABLE, {pool: PLAN}): the page's runs spread
+// over a worker pool, pool.js, sized by the table's `workers` key); page.S is window.superpose ({state, notes, config,
 // lastFrame, done, running, errors, frameCount, client}), page.client the LabClient (frames
 // update S before the page's own onFrame listeners run), page.serial(run) wraps a configure so
 // that calls made while one is in flight collapse into one more run (a slider moves faster than
 // the worker answers), page.onHashChange(f) is called when the user edits the hash.
 import { LabClient } from './client.js';
+import { LabPool, poolSize } from './pool.js';
 import { addNav } from './nav.js';
 // Every page has an embed mode (issue 13): the kit runs first (this import is evaluated before
 // startPage reads the hash), takes its own keys out of the hash and compacts the page.
@@ -69,7 +71,7 @@ export function reportError(S, message) {
   box.hidden = false;
 }
 
-export function startPage(table, { extra = {}, module = 'lab' } = {}) {
+export function startPage(table, { extra = {}, module = 'lab', pool = null } = {}) {
   addNav();
   const parsed = table.parse(location.hash);
   const S = {
@@ -80,7 +82,7 @@ export function startPage(table, { extra = {}, module = 'lab' } = {}) {
   // module: the wasm module the worker loads (worker.js: lab, or lab-toy for the toy page)
   const worker = new URL('./worker.js', import.meta.url);
   if (module !== 'lab') worker.searchParams.set('module', module);
-  const client = new LabClient(worker.href);
+  const client = pool ? new LabPool(worker.href, { plan: pool, size: () => poolSize(S.state.workers) }) : new LabClient(worker.href);
   S.client = client;
   const showError = (message) => reportError(S, message);
   const hideError = () => { const box = $('error'); if (box) box.hidden = true; };

@@ -13,7 +13,12 @@
 //                                        config; kind defaults to 'toy'; bytes: the data file the
 //                                        config names, as they are, e.g. kind sae's .npy); one
 //                                        frame at the run's start
-//   {id, type: 'play'}                -> reply {ok}; then frames stream until pause/done/error
+//   {id, type: 'play', grid?}         -> reply {ok}; then frames stream until pause/done/error.
+//                                        grid g (the worker pool, pool.js): every chunk ends on
+//                                        or before the next multiple of g, and the trace keeps
+//                                        the losses at multiples of g (and at the run's end)
+//                                        only, so workers running parts of one experiment trace
+//                                        the same steps
 //   {id, type: 'pause'}               -> one final frame (the model as paused, running: false),
 //                                        then reply {ok}; no frame of the old run follows the reply
 //   {id, type: 'step', k}             -> one frame (the model after the k steps), then reply {ok}
@@ -114,6 +119,9 @@
       if (msg.cfg.length > MAX_CFG_CHARS) return `import_saelens: cfg.json is longer than ${MAX_CFG_CHARS} characters`;
       if (!(b instanceof ArrayBuffer || b instanceof Uint8Array)) return 'import_saelens needs bytes (a Uint8Array or ArrayBuffer)';
       if (b.byteLength > MAX_IMPORT_BYTES) return `import_saelens: the weights file is larger than ${MAX_IMPORT_BYTES} bytes`;
+    }
+    if (msg.type === REQUEST.PLAY && msg.grid !== undefined) {
+      if (!Number.isSafeInteger(msg.grid) || msg.grid < 1 || msg.grid > MAX_STEP_K) return `play: grid must be an integer in [1, ${MAX_STEP_K}]`;
     }
     if (msg.type === REQUEST.STEP) {
       if (!Number.isSafeInteger(msg.k) || msg.k < 1 || msg.k > MAX_STEP_K) {

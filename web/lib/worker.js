@@ -51,6 +51,7 @@ let lastFrameAt = -Infinity;
 let frameCost = 0;        // ms the last frame took (buffers refreshed and copied)
 let stepsPerSec = 0;
 let trace = [];           // [step, loss per instance] after each chunk since the last frame
+let grid = 0;             // play's grid (protocol.js): chunks end on its multiples; 0: none
 
 const now = () => performance.now();
 
@@ -122,15 +123,17 @@ function adoptProgress(r) {
   done = r.done;
 }
 
-function record(r) {
+// traced: whether this answer's losses join the trace (while playing on a grid, only on its
+// multiples and at the run's end).
+function record(r, traced = true) {
   adoptProgress(r);
   lossTotal = r.loss_total;
-  if (Array.isArray(r.loss) && r.loss.length > 0) trace.push([step, r.loss]);
+  if (traced && Array.isArray(r.loss) && r.loss.length > 0) trace.push([step, r.loss]);
 }
 
 function chunk(token) {
   if (!running || token !== runToken) return;
-  const kk = clip(k);
+  const kk = grid ? Math.min(clip(k), grid - (step % grid)) : clip(k);
   const t0 = now();
   const r = parse(lab.step(kk));
   const dt = now() - t0;
@@ -140,7 +143,8 @@ function chunk(token) {
     sendFrame();
     return;
   }
-  record(r);
+  adoptProgress(r);  // (where it stands now: the grid test reads it)
+  record(r, !grid || step % grid === 0 || step >= totalSteps || done);
   if (kk > 0) {
     // Adapt k towards CHUNK_MS per call; at most double per chunk so a slow outlier cannot explode it.
     if (dt < 0.5) k = Math.min(MAX_K, k * 2);
@@ -193,6 +197,7 @@ function handle(msg) {
     case R.PLAY: {
       if (!config) return P.reply(msg.id, false, { error: 'not configured' });
       if (done) return P.reply(msg.id, false, { error: `already trained ${totalSteps} steps: reset first` });
+      grid = msg.grid || 0;
       if (!running) {
         running = true;
         runToken++;

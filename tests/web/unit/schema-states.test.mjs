@@ -17,7 +17,7 @@ const TABLES = { toy: TOY_FIELDS, ...Object.fromEntries(Object.entries(PAGE_TABL
 /** The keys that are view state in no config (each page's own). */
 const PAGE_ONLY = {
   toy: ['preset', 'sel', 'autoplay', 'controls', 'views'],
-  sae: ['sweep'],
+  sae: ['sweep', 'workers'],
 };
 
 function schemaField(kind, path) {

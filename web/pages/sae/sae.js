@@ -1,6 +1,7 @@
 // sae.js: the sparse-autoencoder page (issue 5). The "sae" session trains one run per chosen
 // architecture (and per sweep value) side by side in the worker; this module draws the held-out
-// metrics, the L0–FVE paths, the loss/L0/FVE curves, the feature-density histogram and the
+// metrics (each architecture and sweep value in its own worker when there are cores for it:
+// lib/pool.js), the L0–FVE paths, the loss/L0/FVE curves, the feature-density histogram and the
 // dictionary (true features against their best decoder columns), and keeps the controls in the
 // URL hash (every experiment is a link).
 // What it is not: no training logic (the C++ session does it), no framework; every number and
@@ -8,6 +9,7 @@
 // For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount, history).
 import { startPage } from '../../lib/page-boot.js';
 import { SAE } from '../../lib/page-states.js';
+import { SAE_SHARDS } from '../../lib/shards.js';
 import { XYPlotView } from '../../views/xyplot.js';
 import { formatPower } from '../../views/axis.js';
 import { DictionaryView } from '../../views/dictionary.js';
@@ -42,7 +44,7 @@ const $ = (id) => document.getElementById(id);
 // The state table (keys data, archs, l1, k, latents, sweep, seed, resample) is page-states.js SAE; the
 // page may hold data = 'npy' (a file the user opened), which the hash leaves out.
 const page = startPage({ ...SAE, serialise: (s) => SAE.serialise(s.data === 'npy' ? { ...s, data: SAE.byName.get('data').def } : s) },
-  { extra: { history: [], npy: null } });
+  { extra: { history: [], npy: null }, pool: SAE_SHARDS });
 const { S, client, showError } = page;
 
 function sessionConfig(s) {

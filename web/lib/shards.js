@@ -1,0 +1,109 @@
+// shards.js: how an experiment splits into independent parts for the worker pool (pool.js), and
+// how the parts' answers join again, one plan per experiment kind.
+//
+// What it is: a plan is {split(config, n) -> [{config, runs}], mergeConfig(configs, shards),
+// shared}: split gives at most n shard configs, each a valid config of the same kind that trains
+// some of the runs (runs: their indices in the whole experiment's run order, ascending), and
+// mergeConfig gives the whole experiment's filled-in config from the shards' answers, as one
+// worker would have answered. Every buffer of a frame is per run along its first axis (rows in
+// run order) except those named in `shared` (the same in every shard: taken from the first).
+// A config the plan cannot split (malformed, or past a limit) is sent whole to one worker, so its
+// error message is the session's own.
+// What it is not: no workers and no messages (pool.js), no DOM (node's test runner imports it).
+// Reference: src/session/sae_session.cpp (runs ordered arch by arch, then by sweep value; every
+// run trains on the same seeded batches and has its own seeded init and resampling stream).
+
+const usesK = (arch) => arch === 'topk' || arch === 'batchtopk';
+
+/** Split n workers over `counts` (units per group, each ≥ 1): at least one each, the rest to
+ * the groups with the most units per worker. Returns workers per group (sum ≤ n). */
+function allot(counts, n) {
+  const w = counts.map(() => 1);
+  for (let spare = n - counts.length; spare > 0; spare--) {
+    let best = -1;
+    counts.forEach((c, g) => { if (w[g] < c && (best < 0 || c / w[g] > counts[best] / w[best])) best = g; });
+    if (best < 0) break;
+    w[best]++;
+  }
+  return w;
+}
+
+/** Cut `count` ordered items into `parts` contiguous groups balanced by weight; returns [start, end) pairs. */
+export function cut(weights, parts) {
+  const total = weights.reduce((a, x) => a + x, 0);
+  const out = [];
+  let start = 0, acc = 0;
+  for (let p = 0; p < parts && start < weights.length; p++) {
+    const left = parts - p;
+    if (left === 1) { out.push([start, weights.length]); break; }
+    const target = acc + (total - acc) / left;
+    let end = start + 1;
+    acc += weights[start];
+    // take more while the group gets closer to its share and enough items stay for the rest
+    while (end < weights.length - (left - 1) && Math.abs(acc + weights[end] - target) <= Math.abs(acc - target)) {
+      acc += weights[end];
+      end++;
+    }
+    out.push([start, end]);
+    start = end;
+  }
+  return out;
+}
+
+// One shard with the whole config (runs: null, every run of its answer).
+const whole = (config) => [{ config, runs: null }];
+
+/** kind sae: one run per architecture and sweep value (SaeSession::kMaxRuns at most). */
+export const SAE_SHARDS = {
+  shared: ['true_features', 'true_directions'],
+  split(config, n) {
+    const archs = config && config.archs;
+    if (n <= 1 || !Array.isArray(archs) || archs.length === 0 || archs.some((a) => typeof a !== 'string') ||
+      new Set(archs).size !== archs.length) return whole(config);
+    const list = (key) => (Array.isArray(config[key]) && config[key].length > 0 ? config[key] : null);
+    const sweepL1 = list('sweep_l1'), sweepK = list('sweep_k');
+    const values = (arch) => (usesK(arch) ? sweepK : sweepL1) || [null];
+    const counts = archs.map((a) => values(a).length);
+    const R = counts.reduce((a, x) => a + x, 0);
+    if (R > 16 || R <= 1) return whole(config);
+    const first = []; // global index of each arch's first run
+    counts.reduce((at, c, g) => { first[g] = at; return at + c; }, 0);
+    const shards = [];
+    const shard = (as, l1, k) => {
+      const c = { ...config, archs: as };
+      if (sweepL1) c.sweep_l1 = l1 || sweepL1;
+      if (sweepK) c.sweep_k = k || sweepK;
+      return c;
+    };
+    if (archs.length >= n) {
+      // whole architectures per worker (each with its sweep), balanced by runs
+      for (const [a, b] of cut(counts, n)) {
+        const runs = [];
+        for (let g = a; g < b; g++) for (let v = 0; v < counts[g]; v++) runs.push(first[g] + v);
+        shards.push({ config: shard(archs.slice(a, b)), runs });
+      }
+    } else {
+      // fewer architectures than workers: an architecture's sweep values over its workers
+      allot(counts, n).forEach((w, g) => {
+        const vs = values(archs[g]);
+        for (const [a, b] of cut(vs.map(() => 1), w)) {
+          const part = vs.slice(a, b);
+          const runs = part.map((_, v) => first[g] + a + v);
+          shards.push({ config: usesK(archs[g]) ? shard([archs[g]], null, sweepK && part) : shard([archs[g]], sweepL1 && part, null), runs });
+        }
+      });
+    }
+    return shards;
+  },
+  mergeConfig(configs, shards) {
+    if (configs.length === 1) return configs[0];
+    const union = (key) => {
+      const out = [];
+      for (const c of configs) for (const v of c[key] || []) if (!out.includes(v)) out.push(v);
+      return out;
+    };
+    const runs = [];
+    configs.forEach((c, i) => c.runs.forEach((r, j) => { runs[shards[i].runs[j]] = r; }));
+    return { ...configs[0], archs: union('archs'), sweep_l1: union('sweep_l1'), sweep_k: union('sweep_k'), runs };
+  },
+};
