@@ -8,6 +8,7 @@
 #include "sae/batchtopk_sae.hpp"
 #include "sae/gated_sae.hpp"
 #include "sae/jumprelu_sae.hpp"
+#include "sae/matryoshka_sae.hpp"
 #include "sae/relu_sae.hpp"
 #include "sae/sae_kernels.hpp"
 #include "sae/topk_sae.hpp"
@@ -192,6 +193,7 @@ std::unique_ptr<Sae> make_sae(const SaeConfig& config, int d, const Vec& data_me
     case SaeArch::jumprelu: sae = std::make_unique<JumpReluSae>(config, d); break;
     case SaeArch::topk: sae = std::make_unique<TopKSae>(config, d); break;
     case SaeArch::batchtopk: sae = std::make_unique<BatchTopKSae>(config, d); break;
+    case SaeArch::matryoshka: sae = std::make_unique<MatryoshkaSae>(config, d); break;
   }
   Rng rng(static_cast<uint64_t>(config.seed), 3);
   sae->initialise(rng, data_mean);

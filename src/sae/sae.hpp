@@ -22,7 +22,7 @@
 // nearly all of the backward run over each sample's active latents (SparseCode), a d-long
 // axpy/dot per (sample, active latent).
 // Not here: the architectures' activations and penalties (relu_sae, gated_sae, jumprelu_sae,
-// topk_sae, batchtopk_sae), training (sae_trainer), metrics (sae_metrics).
+// topk_sae, batchtopk_sae, matryoshka_sae), training (sae_trainer), metrics (sae_metrics).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -73,6 +73,7 @@ struct SaeLoss {
   double mse = 0;       // mean over the batch of ‖x − x̂‖²
   double sparsity = 0;  // the penalty term (λ included)
   double aux = 0;       // gated: the frozen-decoder reconstruction; topk: aux-k
+  double prefix_mse = 0;  // matryoshka: Σ over the inner prefixes of their mean ‖x − x̂_{0:w}‖²
   double l0 = 0;        // mean active latents per sample
 };
 

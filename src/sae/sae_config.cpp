@@ -22,7 +22,24 @@ SaeArch parse_sae_arch(const std::string& name) {
 
 const char* sae_arch_name(SaeArch a) { return kSaeArchNames[static_cast<int>(a)].c_str(); }
 
+bool sae_arch_uses_k(SaeArch a) {
+  return a == SaeArch::topk || a == SaeArch::batchtopk || a == SaeArch::matryoshka;
+}
+bool sae_arch_uses_k(const std::string& name) { return sae_arch_uses_k(parse_sae_arch(name)); }
+
 SaeArch SaeConfig::arch_kind() const { return parse_sae_arch(arch); }
+
+std::vector<int> SaeConfig::matryoshka_widths() const {
+  std::vector<int> w;
+  if (prefixes.empty()) {
+    for (int v : {n_latents / 16, n_latents / 4})
+      if (v >= 1 && (w.empty() || v > w.back())) w.push_back(v);
+  } else {
+    for (double v : prefixes) w.push_back(static_cast<int>(v));
+  }
+  w.push_back(n_latents);
+  return w;
+}
 
 SaeDataKind SaeConfig::data_kind() const {
   if (data == "synthetic") return SaeDataKind::synthetic;
@@ -33,8 +50,16 @@ SaeDataKind SaeConfig::data_kind() const {
 
 void SaeConfig::validate() const {
   check_fields(*this);
-  if (arch_kind() == SaeArch::topk || arch_kind() == SaeArch::batchtopk)
+  if (sae_arch_uses_k(arch_kind()))
     require_in_range("k", k, 1, n_latents, false, false, nullptr, "n_latents");
+  if (prefixes.size() > 16) fail_config("prefixes may hold at most 16 widths (got " + std::to_string(prefixes.size()) + ")");
+  for (std::size_t i = 0; i < prefixes.size(); ++i) {
+    if (prefixes[i] != std::floor(prefixes[i]))
+      fail_config("prefixes must hold integers (got " + format_number(prefixes[i]) + ")");
+    if (i > 0 && !(prefixes[i] > prefixes[i - 1]))
+      fail_config("prefixes must be increasing (got " + format_number(prefixes[i - 1]) + " then " +
+                  format_number(prefixes[i]) + ")");
+  }
   if (orthogonal && true_features > input_dim)
     fail_config("orthogonal directions need true_features ≤ input_dim=" +
                 std::to_string(input_dim) + " (got " + std::to_string(true_features) + ")");

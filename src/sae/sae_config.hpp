@@ -6,7 +6,9 @@
 // Architectures: relu (Bricken et al. 2023, "Towards Monosemanticity"), gated (Rajamanoharan et
 // al. 2024, "Improving Dictionary Learning with Gated SAEs"), jumprelu (Rajamanoharan et al.
 // 2024b, "Jumping Ahead"), topk (Gao et al. 2024, "Scaling and evaluating sparse autoencoders"),
-// batchtopk (Bussmann et al. 2024, "BatchTopK Sparse Autoencoders").
+// batchtopk (Bussmann et al. 2024, "BatchTopK Sparse Autoencoders"), matryoshka (Bussmann et al.
+// 2025, "Learning Multi-Level Features with Matryoshka Sparse Autoencoders": BatchTopK with a
+// loss over nested prefixes of the dictionary).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -18,23 +20,28 @@
 
 namespace superpose {
 
-enum class SaeArch { relu, gated, jumprelu, topk, batchtopk };
+enum class SaeArch { relu, gated, jumprelu, topk, batchtopk, matryoshka };
 // The architectures' names, in SaeArch's order.
-inline const std::vector<std::string> kSaeArchNames = {"relu", "gated", "jumprelu", "topk", "batchtopk"};
+inline const std::vector<std::string> kSaeArchNames = {"relu", "gated", "jumprelu", "topk", "batchtopk",
+                                                       "matryoshka"};
 enum class SaeDataKind { synthetic, toy, npy };
 
 struct SaeConfig {
   // --- architecture
-  std::string arch = "relu";     // relu | gated | jumprelu | topk | batchtopk
+  std::string arch = "relu";     // relu | gated | jumprelu | topk | batchtopk | matryoshka
   int n_latents = 512;           // L
   double l1 = 0.3;               // λ: L1 (relu, gated) or L0 (jumprelu) coefficient
-  int k = 5;                     // topk / batchtopk: active latents per sample (on average)
+  int k = 5;                     // topk / batchtopk / matryoshka: active latents per sample (on average)
+  // matryoshka: the widths w_0 < w_1 < … (each < L, integers) of the nested prefixes whose
+  // reconstruction errors join the full one in the loss; empty: L/16 and L/4 (the paper's
+  // geometric spacing, its first level narrow enough to hold only the most general features).
+  std::vector<double> prefixes;
   // relu only: "unit" keeps decoder columns at unit norm; "weighted" leaves them free and
   // penalises λ Σ f_i ‖W_dec,i‖ instead. The other architectures always use unit norm.
   std::string decoder_norm = "unit";
   double jump_bandwidth = 0.01;  // ε of the rectangle kernel (jumprelu)
   double jump_theta_init = 0.05; // initial threshold θ (jumprelu)
-  double aux_k_coefficient = 1.0 / 32;  // α of the aux-k loss (topk, batchtopk); 0 turns it off
+  double aux_k_coefficient = 1.0 / 32;  // α of the aux-k loss (topk, batchtopk, matryoshka); 0 turns it off
   int aux_k = 64;                // dead latents used by aux-k (per sample)
   // "tied" (Gao et al. 2024): unit random decoder columns, W_enc = W_decᵀ, b_dec = the data
   // mean. "random" (the ARENA toy-model exercise): W_enc and W_dec drawn independently
@@ -81,8 +88,11 @@ struct SaeConfig {
     v(c.n_latents, Field("n_latents", "SAE latents L").flag("latents", "L").range(1, 16384));
     v(c.l1, Field("l1", "sparsity coefficient λ: L1 (relu, gated) or L0 (jumprelu)").flag("l1", "λ")
                 .range(0, 100));
-    v(c.k, Field("k", "active latents per sample (topk, batchtopk: at most n_latents)").flag("k", "K")
-               .range(1, 16384));
+    v(c.k, Field("k", "active latents per sample (topk, batchtopk, matryoshka: at most n_latents)")
+               .flag("k", "K").range(1, 16384));
+    v(c.prefixes, Field("prefixes", "matryoshka: widths of the nested prefixes, increasing integers < "
+                                    "n_latents (empty: n_latents/16, n_latents/4)")
+                      .flag("prefixes", "W1,W2,...").range_to(1, "n_latents", c.n_latents, Bounds::open_max));
     v(c.steps, Field("steps", "training steps; the schedule is laid over them").flag("steps", "S")
                    .range(1, 1e8).unit("steps"));
     v(c.batch_size, Field("batch_size", "samples per step").flag("batch", "B").range(1, 65536));
@@ -111,7 +121,7 @@ struct SaeConfig {
                             .range(0, 10, Bounds::open_min));
     v(c.jump_theta_init, Field("jump_theta_init", "initial threshold θ (jumprelu)")
                              .range(0, 100, Bounds::open_min));
-    v(c.aux_k_coefficient, Field("aux_k_coefficient", "α of the aux-k loss (topk, batchtopk); 0 turns it off")
+    v(c.aux_k_coefficient, Field("aux_k_coefficient", "α of the aux-k loss (topk, batchtopk, matryoshka); 0 turns it off")
                                .range(0, 10));
     v(c.aux_k, Field("aux_k", "dead latents used by aux-k, per sample").range(1, 16384));
     v(c.schedule, Field("schedule", "learning-rate schedule").one_of({"constant", "warmup", "cosine"}));
@@ -129,6 +139,8 @@ struct SaeConfig {
   Json to_json() const;
 
   SaeArch arch_kind() const;
+  // matryoshka: the levels' widths, the prefixes (or their default) then n_latents.
+  std::vector<int> matryoshka_widths() const;
   SaeDataKind data_kind() const;
   // λ at (0-based) step t: linear warmup from 0 over l1_warmup_steps.
   double l1_at(int64_t t) const;
@@ -138,6 +150,9 @@ struct SaeConfig {
 };
 
 SaeArch parse_sae_arch(const std::string& name);  // throws naming "arch"
+// topk, batchtopk, matryoshka: sparsity set by k (the others: by l1).
+bool sae_arch_uses_k(SaeArch a);
+bool sae_arch_uses_k(const std::string& name);
 const char* sae_arch_name(SaeArch a);
 
 }  // namespace superpose

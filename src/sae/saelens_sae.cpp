@@ -29,16 +29,18 @@ SaeLensSae sae_to_saelens(const Sae& sae) {
       s.architecture = "topk";
       s.k = sae.config().k;
       break;
-    case SaeArch::batchtopk: {
+    case SaeArch::batchtopk:
+    case SaeArch::matryoshka: {  // MatryoshkaSae is a BatchTopKSae
       const float theta = static_cast<const BatchTopKSae&>(sae).inference_threshold();
       if (!(theta >= 0.f))
-        throw std::invalid_argument("SAELens export: this batchtopk SAE has no inference threshold yet (train it first)");
+        throw std::invalid_argument(std::string("SAELens export: this ") + sae_arch_name(sae.arch()) +
+                                    " SAE has no inference threshold yet (train it first)");
       s.architecture = "jumprelu";
       s.threshold = Vec::Constant(s.d_sae, std::max(theta, 1e-30f));
       break;
     }
     case SaeArch::gated:
-      throw std::invalid_argument("SAELens export: the gated architecture is not supported (relu, jumprelu, topk, batchtopk are)");
+      throw std::invalid_argument("SAELens export: the gated architecture is not supported (relu, jumprelu, topk, batchtopk, matryoshka are)");
   }
   s.cfg = Json{{"model_name", "superpose"}, {"hook_name", "toy.hidden"},
                {"metadata", {{"model_name", "superpose"}, {"hook_name", "toy.hidden"}}},

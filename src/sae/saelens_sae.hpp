@@ -5,6 +5,8 @@
 //   topk      ⇄ topk            (k)
 //   batchtopk  → jumprelu       (its inference rule, z > one learned θ, as a per-latent threshold;
 //                                 refused before training has set θ)
+//   matryoshka → jumprelu       (as batchtopk: SAELens saves MatryoshkaBatchTopK so; the prefixes
+//                                 only shape training, so the file reads back as jumprelu)
 //   gated: refused (SAELens's gated layout, b_gate/b_mag/r_mag, is not read here).
 // Every architecture here encodes z = W_enc (x − b_dec) + b_enc as SAELens does with
 // apply_b_dec_to_input = true, so the weights carry over as they are (transposed by saelens.cpp).

@@ -32,7 +32,7 @@ SaeConfig LmSaeConfig::sae_config() const {
 LmSaeStage::LmSaeStage(const LmSaeConfig& config, const LmConfig& model) : config_(config) {
   require_in_range("sae_steps", config.steps, 1, 1e6, false, false, nullptr, nullptr);
   sae_hook_dim(config.hook, model);  // names the hook and the allowed ones
-  if (config.arch == "topk" || config.arch == "batchtopk")
+  if (sae_arch_uses_k(config.arch))
     require_in_range("sae_k", config.k, 1, config.n_latents, false, false, nullptr, "sae_latents");
   SaeConfig c = config.sae_config();
   c.input_dim = sae_hook_dim(config.hook, model);

@@ -17,8 +17,6 @@ const char* const SaeSession::kMetricNames[8] = {
 namespace {
 constexpr std::size_t kMaxUploadBytes = std::size_t(96) * 1024 * 1024;
 const std::vector<uint8_t> kNoFile;
-
-bool uses_k(const std::string& arch) { return arch == "topk" || arch == "batchtopk"; }
 }  // namespace
 
 Json SaeSession::configure(const Json& config) { return configure_with_file(config, kNoFile); }
@@ -41,7 +39,8 @@ Json SaeSession::configure_with_file(const Json& config, const std::vector<uint8
   JsonConfigReader r(rest);
   read_fields(sc, r);
   r.finish();
-  if (sc.archs.empty() || sc.archs.size() > 5) fail_config("archs must be a list of 1 to 5 architectures");
+  if (sc.archs.empty() || sc.archs.size() > kSaeArchNames.size())
+    fail_config("archs must be a list of 1 to " + std::to_string(kSaeArchNames.size()) + " architectures");
   // An uploaded file stands in for npy_path (the config check asks for one).
   if (sc.base.data == "npy") sc.base.npy_path = "upload.npy";
   check_fields(sc);
@@ -58,10 +57,10 @@ Json SaeSession::configure_with_file(const Json& config, const std::vector<uint8
 
   std::vector<SaeConfig> configs;
   for (const auto& arch : archs)
-    for (double v : uses_k(arch) ? sweep_k : sweep_l1) {
+    for (double v : sae_arch_uses_k(arch) ? sweep_k : sweep_l1) {
       SaeConfig c = base;
       c.arch = arch;
-      if (uses_k(arch)) c.k = static_cast<int>(v);
+      if (sae_arch_uses_k(arch)) c.k = static_cast<int>(v);
       else c.l1 = v;
       c.validate();
       configs.push_back(c);

@@ -28,7 +28,7 @@ struct SaeSessionConfig {
   int eval_batch = 1024;                   // held-out samples for the metrics
 
   template <class C, class V> static void fields(C& c, V& v) {
-    v(c.archs, Field("archs", "architectures trained side by side, 1 to 5").one_of(kSaeArchNames));
+    v(c.archs, Field("archs", "architectures trained side by side, 1 to 6").one_of(kSaeArchNames));
     v(c.sweep_l1, Field("sweep_l1", "λ per run of relu, gated, jumprelu (empty: just l1)").range(0, 100));
     v(c.sweep_k, Field("sweep_k", "k per run of topk, batchtopk (empty: just k; 16 runs in all at most)")
                      .range_to(1, "n_latents", c.base.n_latents));

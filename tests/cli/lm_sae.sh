@@ -20,7 +20,7 @@ expect_usage_error "no hook" "--hook HOOK is required" --load "$tmp/m"
 expect_usage_error "head hook" '--hook: hook "blocks.0.attn.hook_z" cannot be read by an SAE (allowed: blocks.{l}.hook_resid_pre' \
   --load "$tmp/m" --hook blocks.0.attn.hook_z
 expect_usage_error "missing block" 'for l in [0, 0]' --load "$tmp/m" --hook blocks.1.hook_resid_post
-expect_usage_error "arch" "--arch: arch must be one of relu, gated, jumprelu, topk, batchtopk (got \"x\")" "${small[@]}" --arch x
+expect_usage_error "arch" "--arch: arch must be one of relu, gated, jumprelu, topk, batchtopk, matryoshka (got \"x\")" "${small[@]}" --arch x
 expect_usage_error "latents 0" "--latents: n_latents must be in [1, 16384] (got 0)" --load "$tmp/m" --hook $hook --latents 0
 expect_usage_error "l1 -1" "--l1: l1 must be in [0, 100] (got -1)" "${small[@]}" --l1 -1
 expect_usage_error "k 0" "--k: k must be in [1, 16384] (got 0)" "${small[@]}" --k 0

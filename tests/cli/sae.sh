@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 subcommand=(sae)
 source "$(dirname "$0")/lib.sh"
 
-expect_usage_error "bad arch" "--arch must be one of relu|gated|jumprelu|topk|batchtopk (got 'softmax')" --arch softmax
+expect_usage_error "bad arch" "--arch must be one of relu|gated|jumprelu|topk|batchtopk|matryoshka (got 'softmax')" --arch softmax
 expect_usage_error "negative l1" "--l1: l1 must be in [0, 100] (got -1)" --l1 -1
 expect_usage_error "NaN l1" "--l1 expects a finite number (got 'nan')" --l1 nan
 expect_usage_error "zero latents" "--latents: n_latents must be in [1, 16384] (got 0)" --latents 0

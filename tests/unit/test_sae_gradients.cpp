@@ -36,6 +36,7 @@ SaeConfig small_config(const std::string& arch) {
   c.jump_theta_init = 0.3;
   c.jump_bandwidth = 0.05;
   c.seed = 7;
+  c.prefixes = {3, 8};  // matryoshka: three levels (3, 8, 16)
   return c;
 }
 
@@ -107,6 +108,7 @@ void check_arch(const std::string& arch, const std::string& decoder_norm = "unit
   CHECK(l.mse > 0);
   if (arch == "relu" || arch == "gated" || arch == "jumprelu") CHECK(l.sparsity > 0);
   if (arch != "relu" && arch != "jumprelu") CHECK(l.aux > 0);
+  if (arch == "matryoshka") CHECK(l.prefix_mse > l.mse);  // the inner levels reconstruct worse
   const std::size_t n = arch == "jumprelu" ? sae->off_extra() : sae->params().size();
   Objective objective = nullptr;
   if (arch == "gated") {
@@ -118,7 +120,7 @@ void check_arch(const std::string& arch, const std::string& decoder_norm = "unit
       return i >= s.off_W_dec() && i < s.off_extra() ? l.total - l.aux : l.total;
     };
   }
-  if (arch == "topk" || arch == "batchtopk") {
+  if (sae_arch_uses_k(arch)) {
     // aux-k reconstructs a stop-gradient residual: its gradient is checked separately below.
     ctx.dead = nullptr;
     CHECK(sae->loss(X, nullptr, ctx).aux == 0);
@@ -140,6 +142,7 @@ TEST_CASE("Gated SAE gradients (r_mag sharing, frozen-decoder aux) match finite 
 TEST_CASE("JumpReLU SAE gradients (all but θ) match finite differences") { check_arch("jumprelu"); }
 TEST_CASE("TopK SAE gradients (with aux-k) match finite differences") { check_arch("topk"); }
 TEST_CASE("BatchTopK SAE gradients (with aux-k) match finite differences") { check_arch("batchtopk"); }
+TEST_CASE("Matryoshka SAE gradients (nested prefixes) match finite differences") { check_arch("matryoshka"); }
 
 TEST_CASE("JumpReLU's straight-through θ gradient follows the rectangle-kernel formula") {
   SaeConfig c = small_config("jumprelu");
@@ -249,4 +252,7 @@ TEST_CASE("TopK's aux-k gradient matches finite differences of the frozen-residu
 }
 TEST_CASE("BatchTopK's aux-k gradient matches finite differences of the frozen-residual term") {
   check_aux_k("batchtopk");
+}
+TEST_CASE("Matryoshka's aux-k gradient matches finite differences of the frozen-residual term") {
+  check_aux_k("matryoshka");
 }

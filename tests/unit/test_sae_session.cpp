@@ -112,7 +112,7 @@ TEST_CASE("sae session: bad configs name the key; a failed configure keeps the o
   s.step(2);
   Json j = small_config();
   j["archs"] = {"relu", "sigmoid"};
-  CHECK(error_of(s, j) == "archs must be one of relu, gated, jumprelu, topk, batchtopk (got \"sigmoid\")");
+  CHECK(error_of(s, j) == "archs must be one of relu, gated, jumprelu, topk, batchtopk, matryoshka (got \"sigmoid\")");
   j = small_config();
   j["arch"] = "relu";
   CHECK(error_of(s, j).find("arch is not a key of the sae session") == 0);

@@ -67,7 +67,7 @@ TEST_CASE("TopK SAE: every sample's L0 is exactly k") {
 }
 
 TEST_CASE("decoder columns stay at unit norm where constrained, and move where free") {
-  for (const char* arch : {"relu", "gated", "jumprelu", "topk", "batchtopk"}) {
+  for (const std::string& arch : kSaeArchNames) {
     Trained t = train(small(arch), 40);
     const Vec norms = t.trainer->sae().W_dec().colwise().norm();
     INFO(arch);
@@ -82,7 +82,7 @@ TEST_CASE("decoder columns stay at unit norm where constrained, and move where f
 }
 
 TEST_CASE("seeded SAE runs repeat exactly; another seed gives another run") {
-  for (const char* arch : {"relu", "gated", "jumprelu", "topk", "batchtopk"}) {
+  for (const std::string& arch : kSaeArchNames) {
     SaeConfig c = small(arch);
     const Trained a = train(c, 25), b = train(c, 25);
     INFO(arch);
@@ -186,7 +186,7 @@ class PoisonedData : public SaeData {
 }  // namespace
 
 TEST_CASE("a NaN in training stops with Diverged and keeps the state before that step") {
-  for (const char* arch : {"relu", "gated", "jumprelu", "topk", "batchtopk"}) {
+  for (const std::string& arch : kSaeArchNames) {
     SaeConfig c = small(arch);
     SaeTrainer trainer(c, std::make_shared<PoisonedData>(c, 5));
     trainer.train(5);
@@ -207,7 +207,7 @@ TEST_CASE("SaeConfig: every field's range is checked, naming the field") {
     }
     return "(accepted)";
   };
-  CHECK(message({{"arch", "softmax"}}).find("arch must be one of relu, gated, jumprelu, topk, batchtopk") == 0);
+  CHECK(message({{"arch", "softmax"}}).find("arch must be one of relu, gated, jumprelu, topk, batchtopk, matryoshka") == 0);
   CHECK(message({{"n_latents", 0}}) == "n_latents must be in [1, 16384] (got 0)");
   CHECK(message({{"arch", "topk"}, {"k", 600}}) == "k must be in [1, n_latents=512] (got 600)");
   CHECK(message({{"active", 300}}) == "active must be in (0, true_features=256] (got 300)");
@@ -215,6 +215,11 @@ TEST_CASE("SaeConfig: every field's range is checked, naming the field") {
   CHECK(message({{"data", "npy"}}).find("npy_path") == 0);
   CHECK(message({{"orthogonal", true}}).find("orthogonal directions need") == 0);
   CHECK(message({{"n_latents", 16384}, {"batch_size", 4096}}).find("n_latents × batch_size") == 0);
+  CHECK(message({{"arch", "matryoshka"}, {"prefixes", {32, 512}}}) ==
+        "prefixes must be in [1, n_latents=512) (got 512)");
+  CHECK(message({{"prefixes", {64, 32}}}) == "prefixes must be increasing (got 64 then 32)");
+  CHECK(message({{"prefixes", {64, 64}}}) == "prefixes must be increasing (got 64 then 64)");
+  CHECK(message({{"prefixes", {32.5}}}) == "prefixes must hold integers (got 32.5)");
   CHECK(message({{"bogus", 1}}).find("bogus") != std::string::npos);
   CHECK(message({{"lr", "fast"}}).find("lr") != std::string::npos);
   CHECK(message(Json::object()) == "(accepted)");

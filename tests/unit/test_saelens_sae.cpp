@@ -34,7 +34,7 @@ SaeConfig small_config(const std::string& arch) {
 }  // namespace
 
 TEST_CASE("SAELens round trip: identical tensors, codes and metrics") {
-  for (const char* arch : {"relu", "jumprelu", "topk", "batchtopk"}) {
+  for (const char* arch : {"relu", "jumprelu", "topk", "batchtopk", "matryoshka"}) {
     CAPTURE(arch);
     const SaeConfig c = small_config(arch);
     std::shared_ptr<SaeData> data = make_sae_data(c);
@@ -44,7 +44,8 @@ TEST_CASE("SAELens round trip: identical tensors, codes and metrics") {
 
     const SaeLensSae out = sae_to_saelens(trainer.sae());
     CHECK(out.architecture == (std::string(arch) == "relu" ? "standard"
-                               : std::string(arch) == "batchtopk" ? "jumprelu" : arch));
+                               : std::string(arch) == "batchtopk" || std::string(arch) == "matryoshka" ? "jumprelu"
+                                                                                                      : arch));
     const auto [cfg, weights] = write_saelens(out);
     const SaeLensSae in = read_saelens(cfg, weights);
     auto loaded = sae_from_saelens(in, c, data->dim());
@@ -76,6 +77,10 @@ TEST_CASE("SAELens export/import refusals") {
                        std::invalid_argument);
   SaeTrainer fresh(small_config("batchtopk"), data);
   CHECK_THROWS_WITH_AS(sae_to_saelens(fresh.sae()), doctest::Contains("no inference threshold yet"),
+                       std::invalid_argument);
+  SaeTrainer fresh_matryoshka(small_config("matryoshka"), data);
+  CHECK_THROWS_WITH_AS(sae_to_saelens(fresh_matryoshka.sae()),
+                       "SAELens export: this matryoshka SAE has no inference threshold yet (train it first)",
                        std::invalid_argument);
   SaeTrainer relu(small_config("relu"), data);
   const SaeLensSae s = sae_to_saelens(relu.sae());
