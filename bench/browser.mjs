@@ -20,7 +20,15 @@
 //     session on its held-out batch (eval_batch 1024 samples): L0, FVE, MMCS. The worker
 //     refreshes those metrics for every frame (~20/s), so the page's steps/s includes that
 //     evaluation (bench_sae's does not).
-//   node bench/browser.mjs [--site DIR] [--seconds S=6] [--only W1,W2] [--json]
+// Each workload runs with one worker and with all (`--workers 1,all`: the page's hash key
+// `workers`, web/lib/workers.js; all = one per core, the pages' default), each in a fresh browser,
+// whose renderer's peak resident memory (VmHWM of the renderer processes: the page and its
+// workers, each worker with its own wasm module) is reported as peak memory. W2 is one SAE run:
+// the pool has one run to give out, so "all workers" trains it on one (the row says so).
+// `--only presets` times the issue's slow presets to their end instead (issue 18: the toy page's
+// "Dimensionality is sticky", all five SAE architectures, the SAE page's sweep), per worker count,
+// with the longest main-thread task during each run.
+//   node bench/browser.mjs [--site DIR] [--seconds S=6] [--only W1,W2,presets] [--workers 1,all] [--json]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +43,10 @@ const SITE = path.resolve(arg('--site', path.join(REPO, 'build/bench/wasm/site')
 const SECONDS = Number(arg('--seconds', 6));
 const JSON_OUT = argv.includes('--json');
 const ONLY = String(arg('--only', 'W1,W2')).split(',').map((x) => x.trim()).filter(Boolean);
+// Worker counts: a number, or `all` (the hash key's 0: one per core).
+const WORKERS = String(arg('--workers', '1,all')).split(',').map((x) => x.trim()).filter(Boolean)
+  .map((x) => (x === 'all' ? 0 : Number(x)));
+if (WORKERS.some((n) => !Number.isInteger(n) || n < 0 || n > 16)) throw new Error('--workers takes a list of 1..16 or all');
 const CHROMIUM = process.env.SUPERPOSE_CHROMIUM || '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -63,7 +75,7 @@ async function startServer(root) {
 // batch 1024, plenty of steps so it keeps training through the window. The page trains with Adam
 // (it has no optimiser field), W1's AdamW costs the same per step.
 async function w1Hash() {
-  const st = await import(path.join(REPO, 'web/lib/state.js'));
+  const st = await import(path.join(SITE, 'lib/state.js'));  // the site's copy: it reads the built schema.json
   const s = { ...st.defaults(), n: 20, m: 5, k: 7, pList: [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001], decay: 0.7, batch: 1024, steps: 1000000, autoplay: true };
   return st.toHash(s);
 }
@@ -146,22 +158,27 @@ function transfer(bodies) {
   };
 }
 
-async function measureW1(context, server, results) {
+/** The worker count the page runs on (its pool, web/lib/pool.js) and the machine's cores. */
+const poolInfo = (page) => page.evaluate(() => ({ workers: window.superpose.client.workers, cores: navigator.hardwareConcurrency }));
+const withWorkers = (hash, n) => (n ? `${hash}${hash.includes('=') ? '&' : ''}workers=${n}` : hash);
+
+async function measureW1(context, server, results, workers) {
   const { page, problems, bodies } = await openPage(context);
-  const hash = await w1Hash();
+  const hash = withWorkers(await w1Hash(), workers);
   await page.goto(server.url + 'index.html' + hash);
   await page.waitForFunction(() => window.superpose && window.superpose.firstFrameMs !== null, null, { timeout: 120000 });
   const firstFrameMs = await page.evaluate(() => window.superpose.firstFrameMs);
   const { s1, common } = await timedWindow(page);
   if (!s1.running) notes.push('W1: the page stopped training during the window');
-  results.push({ workload: 'W1 toy-20x5', ...common, loss_total: s1.loss, first_frame_ms: +firstFrameMs.toFixed(0), ...transfer(bodies), hash });
+  results.push({ workload: 'W1 toy-20x5', ...common, ...(await poolInfo(page)), loss_total: s1.loss, first_frame_ms: +firstFrameMs.toFixed(0), ...transfer(bodies), hash });
   if (problems.length) notes.push(`W1 page problems: ${problems.slice(0, 3).join('; ')}`);
   await page.close();
 }
 
-async function measureW2(context, server, results) {
+async function measureW2(context, server, results, workers) {
   const { page, problems, bodies } = await openPage(context);
-  await page.goto(server.url + 'sae.html' + W2_HASH);
+  const hash = withWorkers(W2_HASH, workers);
+  await page.goto(server.url + 'sae.html' + hash);
   // The page configures and plays its own run once the module has loaded: wait for it to train,
   // so that its configure cannot land after ours.
   await page.waitForFunction(() => window.superpose && window.superpose.config && window.superpose.running, null, { timeout: 120000 });
@@ -179,6 +196,7 @@ async function measureW2(context, server, results) {
   await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step > 0, null, { timeout: 120000 });
   const firstStepMs = Date.now() - t0;
   const { s1, common } = await timedWindow(page);
+  const pool = await poolInfo(page);
   if (!s1.running) notes.push('W2: the page stopped training during the window');
   // Quality at equal steps: W2 itself, to its end.
   const config = await start(W2_CONFIG);
@@ -191,39 +209,100 @@ async function measureW2(context, server, results) {
   const m = end.metrics || [];
   const q = (i) => (Number.isFinite(m[i]) ? +m[i].toFixed(4) : null);  // metrics row 0: l0, mse, fve, dead, dense, γ, mmcs, recovered
   results.push({
-    workload: 'W2 sae-synth', ...common, loss_total: s1.loss, l0: q(0), fve: q(2), mmcs: q(6), dead_fraction: q(3),
-    steps_trained: end.step, first_step_after_configure_ms: firstStepMs, ...transfer(bodies), hash: W2_HASH,
+    workload: 'W2 sae-synth', ...common, ...pool, loss_total: s1.loss, l0: q(0), fve: q(2), mmcs: q(6), dead_fraction: q(3),
+    steps_trained: end.step, first_step_after_configure_ms: firstStepMs, ...transfer(bodies), hash,
     config: Object.fromEntries(Object.keys(W2_CONFIG).map((k) => [k, config ? config[k] : undefined])),
   });
   if (problems.length) notes.push(`W2 page problems: ${problems.slice(0, 3).join('; ')}`);
   await page.close();
 }
 
+// The issue's slow presets (issue 18), timed from navigation to the run's last frame.
+const PRESETS = [
+  { workload: 'P1 sticky preset', link: 'index.html#preset=sticky' },
+  { workload: 'P2 five SAE architectures', link: 'sae.html#archs=relu,gated,jumprelu,topk,batchtopk' },
+  { workload: 'P3 SAE sweep', link: 'sae.html#sweep=1' },
+];
+
+async function measurePreset(context, server, results, workers, preset) {
+  const { page, problems } = await openPage(context);
+  const hash = withWorkers(preset.link.split('#')[1], workers);
+  await page.goto(`${server.url}${preset.link.split('#')[0]}#${hash}`);
+  await page.waitForFunction(() => window.superpose && window.superpose.config, null, { timeout: 120000 });
+  await page.evaluate(() => { window.__bench.longtasks = []; });
+  const end = await page.waitForFunction(() => {
+    const f = window.superpose.lastFrame;
+    return f && f.done && !f.running ? { ms: performance.now(), step: f.step, longtasks: window.__bench.longtasks } : null;
+  }, null, { timeout: 600000, polling: 50 }).then((h) => h.jsonValue());
+  const pool = await poolInfo(page);
+  const longest = end.longtasks.reduce((mx, e) => Math.max(mx, e.duration), 0);
+  results.push({ workload: preset.workload, ...pool, seconds_to_trained: +(end.ms / 1000).toFixed(2), steps: end.step,
+    longest_task_ms: +longest.toFixed(1), long_tasks: end.longtasks.length, hash });
+  if (problems.length) notes.push(`${preset.workload} page problems: ${problems.slice(0, 3).join('; ')}`);
+  await page.close();
+}
+
+/** Peak resident memory of the browser's renderer processes (the page and its workers), MiB. */
+function rendererPeakMiB(profile) {
+  let kib = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes(profile) || !cmd.includes('--type=renderer')) continue;
+      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) kib += Number(m[1]);
+    } catch { /* a process that ended */ }
+  }
+  return kib ? +(kib / 1024).toFixed(1) : null;
+}
+
+/** `measure(context)` in a fresh browser; the renderers' peak memory joins its new results. */
+async function inFreshBrowser(server, results, measure) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'superpose-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
+  const before = results.length;
+  try {
+    await measure(context);
+    const peak = rendererPeakMiB(profile);
+    for (const r of results.slice(before)) r.renderer_peak_rss_mib = peak;
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
   const server = await startServer(SITE);
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'superpose-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
   const results = [];
   try {
-    if (ONLY.includes('W1')) await measureW1(context, server, results);
-    if (ONLY.includes('W2')) {
-      if (fs.existsSync(path.join(SITE, 'sae.html'))) await measureW2(context, server, results);
-      else notes.push(`W2: ${path.join(SITE, 'sae.html')} does not exist; not measured in the browser`);
+    for (const workers of WORKERS) {
+      if (ONLY.includes('W1')) await inFreshBrowser(server, results, (c) => measureW1(c, server, results, workers));
+      if (ONLY.includes('W2')) {
+        if (fs.existsSync(path.join(SITE, 'sae.html'))) await inFreshBrowser(server, results, (c) => measureW2(c, server, results, workers));
+        else notes.push(`W2: ${path.join(SITE, 'sae.html')} does not exist; not measured in the browser`);
+      }
+      if (ONLY.includes('presets')) {
+        for (const p of PRESETS) await inFreshBrowser(server, results, (c) => measurePreset(c, server, results, workers, p));
+      }
     }
   } finally {
-    await context.close();
     await server.close();
-    fs.rmSync(profile, { recursive: true, force: true });
   }
   if (JSON_OUT) console.log(JSON.stringify({ results, notes }));
   else {
     for (const r of results) {
+      const w = `${r.workers} worker${r.workers === 1 ? '' : 's'} of ${r.cores} cores`;
+      if (r.seconds_to_trained !== undefined) {
+        console.log(`${r.workload} (browser, ${w}): trained in ${r.seconds_to_trained} s (${r.steps} steps), longest task ${r.longest_task_ms} ms` +
+          ` (${r.long_tasks} over 50 ms), renderer peak ${r.renderer_peak_rss_mib} MiB`);
+        continue;
+      }
       const extra = r.first_frame_ms !== undefined ? `first trained frame ${r.first_frame_ms} ms after navigation, `
         : `L0 ${r.l0}, FVE ${r.fve}, MMCS ${r.mmcs} @${r.steps_trained} steps, `;
-      console.log(`${r.workload} (browser): ${r.steps_per_second} steps/s (worker estimate ${r.worker_estimate_steps_per_second}), ${extra}` +
+      console.log(`${r.workload} (browser, ${w}): ${r.steps_per_second} steps/s (worker estimate ${r.worker_estimate_steps_per_second}), ${extra}` +
         `longest task ${r.longest_task_ms ?? 'n/a'} ms (${r.long_tasks} over 50 ms; largest 5 ms-heartbeat gap ${r.max_main_thread_gap_ms} ms), ` +
-        `transfer ${r.transfer_gzip_kib} KiB gzipped (wasm ${r.wasm_gzip_kib}, JS ${r.js_gzip_kib}, CSS ${r.css_gzip_kib})`);
+        `transfer ${r.transfer_gzip_kib} KiB gzipped (wasm ${r.wasm_gzip_kib}, JS ${r.js_gzip_kib}, CSS ${r.css_gzip_kib}), renderer peak ${r.renderer_peak_rss_mib} MiB`);
     }
     for (const n of notes) console.log(`note: ${n}`);
   }

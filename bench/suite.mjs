@@ -184,11 +184,13 @@ function measureBrowser() {
   }
   log('  browser: headless Chromium on the page');
   const only = opt.only.filter((w) => w === 'W1' || w === 'W2').join(',');
-  const r = run('node', [path.join(REPO, 'bench/browser.mjs'), '--site', site, '--only', only, '--json'], { timeoutMs: 5 * 60 * 1000 });
+  const r = run('node', [path.join(REPO, 'bench/browser.mjs'), '--site', site, '--only', only, '--workers', '1,all', '--json'], { timeoutMs: 10 * 60 * 1000 });
   if (r.status !== 0 || !r.json) { note(`browser: the harness failed (exit ${r.status}): ${tail(r.stderr || r.stdout, 4)}`); return; }
   for (const n of r.json.notes || []) note(`browser: ${n}`);
   for (const res of r.json.results || []) {
-    if (opt.only.includes(res.workload.split(' ')[0])) results.push({ ...res, target: 'browser', harness_peak_rss_mib: +(r.maxRssKiB / 1024).toFixed(1) });
+    // one row per worker count (bench/browser.mjs --workers 1,all: the page's worker pool)
+    const target = `browser, ${res.workers} worker${res.workers === 1 ? '' : 's'}`;
+    if (opt.only.includes(res.workload.split(' ')[0])) results.push({ ...res, target, harness_peak_rss_mib: +(r.maxRssKiB / 1024).toFixed(1) });
   }
 }
 
@@ -300,8 +302,9 @@ if (speed.length || peers.length) {
     ['MMCS 0.9 at', toTarget],
     ['tokens/s', (r) => fmt(r.tokens_per_second, 0)],
     ['forward / backward / AdamW', (r) => r.forward_ms !== undefined ? `${fmt(r.forward_ms, 2)} / ${fmt(r.backward_ms, 2)} / ${fmt(r.update_ms, 2)} ms` : ''],
-    ['peak memory', (r) => r.peak_rss_mib ? `${fmt(r.peak_rss_mib)} MiB RSS` + (r.wasm_heap_mib ? `, heap ${fmt(r.wasm_heap_mib)} MiB` : '') : ''],
-    ['page', (r) => r.target === 'browser' ? [r.first_frame_ms !== undefined ? `first frame ${fmt(r.first_frame_ms, 0)} ms` : '',
+    ['peak memory', (r) => r.peak_rss_mib ? `${fmt(r.peak_rss_mib)} MiB RSS` + (r.wasm_heap_mib ? `, heap ${fmt(r.wasm_heap_mib)} MiB` : '')
+      : r.renderer_peak_rss_mib ? `${fmt(r.renderer_peak_rss_mib)} MiB renderer RSS` : ''],
+    ['page', (r) => r.target.startsWith('browser') ? [r.first_frame_ms !== undefined ? `first frame ${fmt(r.first_frame_ms, 0)} ms` : '',
       r.long_tasks ? `longest task ${fmt(r.longest_task_ms, 0)} ms` : 'no task over 50 ms', `heartbeat gap ${fmt(r.max_main_thread_gap_ms, 0)} ms`,
       `${fmt(r.transfer_gzip_kib, 0)} KiB gz`].filter(Boolean).join(', ') : ''],
   ]));

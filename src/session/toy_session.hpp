@@ -1,4 +1,6 @@
-// The toy-models experiment as a Session: the buffers listed in docs/wasm-api.md.
+// The toy-models experiment as a Session: the buffers listed in docs/wasm-api.md. The session's
+// own key trained_instances [first, end) trains a share of the instances (a worker pool's,
+// web/lib/shards.js); the buffers then hold those instances' rows only.
 #pragma once
 #include <memory>
 
@@ -25,6 +27,7 @@ class ToySession : public Session {
  private:
   std::unique_ptr<ToyModel> model_;
   ToyModel& require_model();
+  Json config_json() const;  // the model's config (+ trained_instances when not all)
 };
 
 }  // namespace superpose

@@ -31,7 +31,17 @@ ToyModel::ToyModel(const ToyConfig& config)
   for (std::size_t i = 0; i < n; ++i) importance_pad_[i] = importance_[i];
   params_.assign(per_instance_ * n_instances(), 0.f);
   grads_.assign(params_.size(), 0.f);
+  train_end_ = n_instances();
   reset();
+}
+
+void ToyModel::set_trained_instances(int first, int end) {
+  if (first < 0 || end > n_instances() || first >= end)
+    throw std::invalid_argument("trained instances [" + std::to_string(first) + ", " +
+                                std::to_string(end) + ") must lie in [0, " +
+                                std::to_string(n_instances()) + ") and hold one at least");
+  train_first_ = first;
+  train_end_ = end;
 }
 
 std::size_t ToyModel::offset_b() const {
@@ -85,7 +95,7 @@ double ToyModel::forward_backward(const ToyBatch& batch, float* grad,
   if (instance_loss) instance_loss->assign(n_instances(), 0.f);
   double total = 0;
 
-  for (int k = 0; k < n_instances(); ++k) {
+  for (int k = train_first_; k < train_end_; ++k) {
     const SparseBatch& x = batch.x[k];
     if (abs) {
       decoder_.topRows(n) = W2(k);

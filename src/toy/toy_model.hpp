@@ -70,6 +70,14 @@ class ToyModel {
 
   void reset();  // re-initialise parameters, optimiser and data stream from the seed
 
+  // Train only instances [first, end) (a worker pool's share of the run, web/lib/pool.js): every
+  // instance still draws its batch from the one data stream, so the trained ones see exactly the
+  // batches of a whole run and end bit-identical to it; the others keep their initial weights
+  // and report loss 0. Default: all. Throws std::invalid_argument outside 0 ≤ first < end ≤ K.
+  void set_trained_instances(int first, int end);
+  int trained_first() const { return train_first_; }
+  int trained_end() const { return train_end_; }
+
   // The density from which an instance trains batched instead of per sample (tests).
   void set_batched_from(double density) { batched_from_ = density; }
 
@@ -77,6 +85,7 @@ class ToyModel {
   ToyConfig config_;
   ToyModelKind kind_;
   std::size_t per_instance_;
+  int train_first_ = 0, train_end_ = 0;  // the trained instances (set_trained_instances)
   std::vector<float> params_, grads_;
   std::vector<float> importance_;
   Adam adam_;

@@ -1,7 +1,11 @@
 // The toy experiment as the page sees it (session layer): configure, step, named buffers.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/check.hpp"
 #include "session/session.hpp"
@@ -41,6 +45,41 @@ TEST_CASE("a toy session reports the buffers of docs/wasm-api.md with their shap
     for (int i = 0; i < 6; ++i)
       CHECK(WtW[k * 36 + i * 6 + i] == doctest::Approx(norms[k * 6 + i] * norms[k * 6 + i]));
   CHECK(buffers.at("loss").data[1] == doctest::Approx(answer["loss"][1].get<double>()));
+}
+
+// A worker pool's shares (web/lib/shards.js): sessions that train instances [first, end) of one
+// config give, row for row, bitwise the buffers and losses of the whole run (every instance
+// draws its batch from the one data stream whichever instances train), dense and sparse alike.
+TEST_CASE("toy trained_instances: shares of the instances are bit-identical to the whole run") {
+  const std::string base = R"({"n_features": 8, "n_hidden": 3, "n_instances": 5,
+      "feature_probability": [1, 0.3, 0.1, 0.03, 0.01], "batch_size": 64, "steps": 40)";
+  auto whole = make_session("toy");
+  whole->configure(parse_json(base + "}"));
+  const Json all = whole->step(40);
+  const auto& want = whole->buffers();
+  for (const auto& [first, end] : std::vector<std::pair<int, int>>{{0, 2}, {2, 5}, {4, 5}}) {
+    CAPTURE(first);
+    auto part = make_session("toy");
+    const Json config = part->configure(parse_json(base + R"(, "trained_instances": [)" +
+                                                   std::to_string(first) + ", " + std::to_string(end) + "]}"));
+    CHECK(config["trained_instances"] == Json::array({first, end}));
+    const Json answer = part->step(40);
+    REQUIRE(answer["loss"].size() == static_cast<std::size_t>(end - first));
+    for (int k = first; k < end; ++k) CHECK(answer["loss"][k - first].get<double>() == all["loss"][k].get<double>());
+    for (const auto& [name, buf] : part->buffers()) {
+      CAPTURE(name);
+      const Buffer& w = want.at(name);
+      if (name == "importance") { CHECK(buf.data == w.data); continue; }
+      REQUIRE(buf.shape[0] == end - first);
+      const std::size_t row = buf.data.size() / (end - first);
+      CHECK(std::equal(buf.data.begin(), buf.data.end(), w.data.begin() + first * row));
+    }
+  }
+  auto bad = make_session("toy");
+  CHECK_THROWS_WITH_AS(bad->configure(parse_json(base + R"(, "trained_instances": [3, 3]})")),
+                       doctest::Contains("trained_instances: trained instances [3, 3) must lie in [0, 5)"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(bad->configure(parse_json(base + R"(, "trained_instances": [0]})")),
+                       doctest::Contains("trained_instances must be [first, end]"), std::invalid_argument);
 }
 
 TEST_CASE("session errors: unknown kind, bad config, step before configure") {

@@ -13,16 +13,10 @@
 // fuzzes every table here) and no session config (each page's module builds that).
 import { table } from './hash-state.js';
 import { configField, fromSchema } from './schema.js';
-import { MAX_WORKERS } from './pool.js';
+import { WORKERS } from './workers.js';
 
 // A page-only field (view state that is in no config).
 const f = (name, type, def, more = {}) => ({ name, key: name, type, def, ...more });
-
-/** The worker count of a page whose runs are spread over a worker pool (pool.js): 0, the
- * default, is one per core (navigator.hardwareConcurrency, at most MAX_WORKERS). Results are the
- * same for every count; lessons and tests set it. */
-export const WORKERS = f('workers', 'int', 0, { min: 0, max: MAX_WORKERS,
-  accepts: `a whole number of workers in [1, ${MAX_WORKERS}], or 0 for one per core` });
 
 /** suppression.html: the L1 coefficient c, feature probability p, features n, magnitude, decoder bias. */
 export const SUPPRESSION = table([

@@ -16,9 +16,7 @@
 // What it is not: no shared memory (SharedArrayBuffer needs cross-origin isolation, which static
 // hosts and sandboxed iframes do not give), no training logic, no drawing.
 import { LabClient } from './client.js';
-
-/** Most workers a page starts, whatever the machine has (each holds a wasm module's heap). */
-export const MAX_WORKERS = 16;
+import { MAX_WORKERS } from './workers.js';
 /** Loss points a pooled run traces over its length at most (play's grid: steps / TRACE_POINTS). */
 export const TRACE_POINTS = 600;
 const FRAME_MS = 50;  // merged frames at most 20 per second, as one worker sends them
@@ -250,9 +248,12 @@ export class LabPool {
   }
   importSaeLens(cfg, bytes) { return this.importOne((c) => c.importSaeLens(cfg, bytes)); }
   importModel(bytes, kind) { return this.importOne((c) => c.importModel(bytes, kind)); }
-  exportModel() {
-    if (this.shards.length > 1) return Promise.reject(new Error('saving the model of a run split over several workers is not supported: open the link with workers=1'));
-    return this.clients[0].exportModel();
+  /** The model as one file: each worker's, joined by the plan (a frame of the model as saved first). */
+  async exportModel() {
+    if (this.shards.length === 1) return this.clients[0].exportModel();
+    if (!this.plan.mergeModel) throw new Error('this experiment cannot be saved when it runs on several workers: open the link with workers=1');
+    const parts = await this.all((c) => c.exportModel());
+    return { ok: true, step: parts[0].step, bytes: this.plan.mergeModel(parts.map((p) => p.bytes), this.shards) };
   }
 
   onFrame(f) { this.frameListeners.push(f); }

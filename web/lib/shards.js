@@ -107,3 +107,57 @@ export const SAE_SHARDS = {
     return { ...configs[0], archs: union('archs'), sweep_l1: union('sweep_l1'), sweep_k: union('sweep_k'), runs };
   },
 };
+
+/** The relative cost of training one toy instance of feature probability p for a step (MEASURED
+ * below): instances from the batched density on (src/toy/toy_model.hpp batched_from_, 0.05)
+ * cost the same whatever p, sparser ones per active entry and per sample. */
+export function toyInstanceCost(p) {
+  return p >= TOY_BATCHED_FROM ? 1 : TOY_SPARSE_BASE + (1 - TOY_SPARSE_BASE) * (p / TOY_BATCHED_FROM);
+}
+const TOY_BATCHED_FROM = 0.05;
+const TOY_SPARSE_BASE = 0.1;
+
+/** kind toy: one run per instance; a shard trains a contiguous range of them (trained_instances,
+ * src/session/toy_session.hpp) while every shard draws the whole batch, so each instance sees
+ * the batches of the whole run. Ranges are cut by cost (toyInstanceCost). */
+export const TOY_SHARDS = {
+  shared: ['importance'],
+  split(config, n) {
+    const p = config && config.feature_probability;
+    const K = config && config.n_instances;
+    if (n <= 1 || !Number.isSafeInteger(K) || K <= 1 || K > 256 || !Array.isArray(p) || p.length !== K ||
+        p.some((x) => typeof x !== 'number' || !(x > 0 && x <= 1)) || 'trained_instances' in config) return whole(config);
+    return cut(p.map(toyInstanceCost), Math.min(n, K)).map(([a, b]) => ({
+      config: { ...config, trained_instances: [a, b] },
+      runs: Array.from({ length: b - a }, (_, i) => a + i),
+    }));
+  },
+  mergeConfig(configs) {
+    const { trained_instances: _, ...c } = configs[0];
+    return c;
+  },
+};
+
+/** A toy model file (safetensors, src/toy/toy_export.cpp) of the whole run from the shards'
+ * files: each holds every instance (its own trained, the others as initialised) in the same
+ * layout, so the first file with each shard's instance rows copied in is the whole model's. */
+TOY_SHARDS.mergeModel = function mergeModel(files, shards) {
+  const view = new DataView(files[0].buffer, files[0].byteOffset, files[0].byteLength);
+  const headerBytes = Number(view.getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(files[0].subarray(8, 8 + headerBytes)));
+  const out = files[0].slice();
+  for (const [name, t] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    if (t.dtype !== 'F32') throw new Error(`the toy model file's ${name} is ${t.dtype}, not F32`);
+    const [begin, end] = t.data_offsets;
+    const row = (end - begin) / t.shape[0];
+    files.forEach((f, i) => {
+      if (f.byteLength !== out.byteLength) throw new Error('the workers saved model files of different sizes');
+      for (const k of shards[i].runs) {
+        const at = 8 + headerBytes + begin + k * row;
+        out.set(f.subarray(at, at + row), at);
+      }
+    });
+  }
+  return out;
+};

@@ -18,6 +18,7 @@
 import { PRESETS } from './presets.js';
 import { table, parseValue, formatValue, formatNumber, describe } from './hash-state.js';
 import { configField, fromSchema } from './schema.js';
+import { WORKERS } from './workers.js';
 
 export { parseValue, formatValue, formatNumber, describe };
 
@@ -79,6 +80,7 @@ export const FIELDS = [
     label: 'show controls (embed)' },
   { name: 'views', key: 'views', type: 'enums', values: VIEW_NAMES, def: [], maxLen: VIEW_NAMES.length, group: null,
     label: 'panels to show (embed; empty = automatic)' },
+  WORKERS,
 ];
 
 /** The core's memory bound on one batch: n_instances × n_features × batch_size floats

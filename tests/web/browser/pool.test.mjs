@@ -1,6 +1,7 @@
 // The worker pool (web/lib/pool.js, issue 18) in a real browser: a link trained on one worker and
 // on several gives bit-identical buffers, config and loss trace (each run keeps its own seeded
-// stream; the pool joins the shards' frames in run order); a worker that traps mid-run is
+// stream; the pool joins the shards' frames in run order), on the SAE page (architectures, sweep
+// values) and the toy page (instances shared out by cost; the saved model file too); a worker that traps mid-run is
 // reported and replaced, and the experiment trains again on all its workers; the hash key
 // `workers` is validated like every key.
 import { test, before, after } from 'node:test';
@@ -14,12 +15,13 @@ after(async () => { if (lab) await lab.close(); });
 const noProblems = (page) => assert.deepEqual(page.problems, [], `problems on the page:\n${page.problems.join('\n')}`);
 
 /** Open `link`, wait for the finished run; its state, loss trace and worker count. */
-async function finished(link) {
+async function finished(link, { model = false } = {}) {
   const page = await lab.open(link);
   await page.waitForFunction(() => window.superpose.done && window.superpose.lastFrame && window.superpose.lastFrame.done,
     null, { timeout: 180000 });
   const s = await readState(page);
   s.lossTrace = await page.evaluate(() => JSON.stringify(window.superpose.lossTrace));
+  if (model) s.model = await page.evaluate(async () => Array.from((await window.superpose.client.exportModel()).bytes));
   s.workers = await page.evaluate(() => window.superpose.client.workers);
   s.threads = page.workers().length;
   noProblems(page);
@@ -58,6 +60,21 @@ test('SAE page: one worker and several train bit-identical runs (architectures, 
   assert.equal(sweepOne.config.runs.length, 6);
   assert.equal(sweepFour.workers, 4);
   sameRun(sweepOne, sweepFour, 'sweep on 4 workers');
+});
+
+test('toy page: one worker and several train bit-identical instances; the saved model is the same file', async () => {
+  for (const base of ['index.html#n=12&m=4&p=1,0.3,0.1,0.03,0.01,0.003&steps=400&batch=256&autoplay=1',
+    'index.html#n=6&m=3&p=1,0.1,0.01&model=abs&steps=300&autoplay=1']) {
+    const one = await finished(`${base}&workers=1`, { model: true });
+    assert.equal(one.workers, 1);
+    for (const n of [2, 3]) {
+      const many = await finished(`${base}&workers=${n}`, { model: true });
+      assert.equal(many.workers, n, `${n} workers train`);
+      sameRun(one, many, `${base}: ${n} workers`);
+      assert.ok(one.model.length > 100);
+      assert.deepEqual(many.model, one.model, `${base}: ${n} workers save the same model file`);
+    }
+  }
 });
 
 test('a worker that traps mid-run is reported and replaced; the pool trains again', async () => {

@@ -3,6 +3,7 @@
 // configured as before, without a reload (web/lib/client.js restart).
 // The trap is simulated: an uncaught WebAssembly.RuntimeError thrown in the worker's event loop,
 // which is exactly how a trap inside lab.step() in worker.js's training chunk surfaces.
+// One worker here (workers=1); a trap in one worker of several: tests/web/browser/pool.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab, readState } from '../harness.mjs';
@@ -12,7 +13,7 @@ before(async () => { lab = await startLab(); });
 after(async () => { if (lab) await lab.close(); });
 
 test('a trapping worker is reported and replaced; training continues without a reload', async () => {
-  const page = await lab.open('index.html#preset=pentagon&steps=200000');
+  const page = await lab.open('index.html#preset=pentagon&steps=200000&workers=1');
   await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step > 0, null, { timeout: 60000 });
   const first = page.workers();
   assert.equal(first.length, 1, 'one worker');

@@ -16,7 +16,7 @@ const TABLES = { toy: TOY_FIELDS, ...Object.fromEntries(Object.entries(PAGE_TABL
 
 /** The keys that are view state in no config (each page's own). */
 const PAGE_ONLY = {
-  toy: ['preset', 'sel', 'autoplay', 'controls', 'views'],
+  toy: ['preset', 'sel', 'autoplay', 'controls', 'views', 'workers'],
   sae: ['sweep', 'workers'],
 };
 

@@ -1,7 +1,8 @@
 // app.js: the page controller shared by index.html (the lab) and embed.html (the iframe).
 //
 // What it is: reads the URL hash into the state (state.js), builds the controls from the state
-// table and the panels from panels.js, talks to the training worker (client.js), keeps the loss
+// table and the panels from panels.js, talks to the training workers (a pool, lib/pool.js: the
+// instances are shared out by cost, lib/shards.js TOY_SHARDS, one worker per core), keeps the loss
 // history, and redraws the views with the latest frame, a few milliseconds per animation frame.
 // What it is not: no training (worker.js) and no drawing (views/). Nothing from the URL or the
 // worker is ever inserted as HTML: every string goes through textContent.
@@ -12,6 +13,7 @@ import {
   TABLE, FIELDS, FIELD_BY_NAME, defaults, parseValue, formatValue, describe, applyPreset,
   featureProbabilities, toLabConfig, needsReconfigure,
 } from '../../lib/state.js';
+import { TOY_SHARDS } from '../../lib/shards.js';
 import { startPage, showNotes } from '../../lib/page-boot.js';
 import { PRESETS } from '../../lib/presets.js';
 import { PANELS, defaultEmbedPanels, modelFormula } from './panels.js';
@@ -37,7 +39,7 @@ function el(tag, props = {}, children = []) {
 
 // ---- state --------------------------------------------------------------------------------
 // The toy page needs only the toy kind: lab-toy.wasm is half the download of lab.wasm.
-const page = startPage(TABLE, { extra: { firstFrameMs: null, ready: false, pausing: false }, module: 'lab-toy' });
+const page = startPage(TABLE, { extra: { firstFrameMs: null, ready: false, pausing: false }, module: 'lab-toy', pool: TOY_SHARDS });
 const S = page.S;
 let state = S.state;
 // A first visit (no hash) opens on the paper's first figure rather than on bare defaults.

@@ -1,0 +1,146 @@
+// The worker pool's pure parts (web/lib/shards.js, web/lib/pool.js): the shard plans cover every
+// run exactly once, in run order, balanced by cost; a config they cannot split goes whole to one
+// worker; the frames of the shards join into the frame one worker sends (per-run rows back in
+// run order, shared buffers once, the trace at the steps every shard traced); a toy model file is
+// joined from the shards' files; the pool size follows the `workers` key.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SAE_SHARDS, TOY_SHARDS, cut, toyInstanceCost } from '../../../web/lib/shards.js';
+import { mergeFrames, commonRows, poolSize } from '../../../web/lib/pool.js';
+import { MAX_WORKERS } from '../../../web/lib/workers.js';
+
+const usesK = (a) => a === 'topk' || a === 'batchtopk';
+/** The runs of an sae config in the session's order (arch by arch, then sweep value). */
+function saeRuns(c) {
+  const out = [];
+  for (const a of c.archs) for (const v of (usesK(a) ? c.sweep_k : c.sweep_l1) || [null]) out.push(`${a}:${v}`);
+  return out;
+}
+
+test('cut: contiguous groups, every item once, balanced by weight', () => {
+  assert.deepEqual(cut([1, 1, 1, 1], 2), [[0, 2], [2, 4]]);
+  assert.deepEqual(cut([10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 2), [[0, 1], [1, 11]]);
+  for (let n = 1; n <= 6; n++) {
+    const parts = cut([5, 3, 1, 1, 1, 1], n);
+    assert.equal(parts.length, Math.min(n, 6));
+    assert.equal(parts[0][0], 0);
+    assert.equal(parts[parts.length - 1][1], 6);
+    parts.forEach(([a, b], i) => { assert.ok(b > a); if (i) assert.equal(a, parts[i - 1][1]); });
+  }
+});
+
+test('SAE plan: every run once, in run order, each shard a config of its own runs', () => {
+  const cases = [
+    { archs: ['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'] },
+    { archs: ['relu', 'topk'], sweep_l1: [0.1, 0.3, 0.6], sweep_k: [3, 5, 10] },
+    { archs: ['relu'], sweep_l1: [0.1, 0.3, 0.6] },
+    { archs: ['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'], sweep_l1: [0.1, 0.3, 0.6], sweep_k: [3, 5, 10] },
+  ];
+  for (const c of cases) {
+    const want = saeRuns(c);
+    for (const n of [1, 2, 3, 4, 7, 16]) {
+      const shards = SAE_SHARDS.split({ ...c, seed: 3 }, n);
+      assert.ok(shards.length <= n && shards.length <= want.length);
+      const seen = [];
+      for (const s of shards) {
+        assert.equal(s.config.seed, 3, 'the other keys as they were');
+        const mine = saeRuns(s.config);
+        const runs = s.runs || want.map((_, i) => i);
+        assert.deepEqual(mine, runs.map((r) => want[r]), `${JSON.stringify(c)} on ${n}: a shard trains the runs it says`);
+        assert.deepEqual(runs, runs.slice().sort((a, b) => a - b));
+        seen.push(...runs);
+      }
+      assert.deepEqual(seen.sort((a, b) => a - b), want.map((_, i) => i), 'every run once');
+      if (want.length >= 2 && n >= 2) assert.ok(shards.length >= 2, 'split when it can be');
+    }
+  }
+  // fewer architectures than workers: an architecture's sweep values over its workers
+  assert.equal(SAE_SHARDS.split({ archs: ['relu'], sweep_l1: [0.1, 0.3, 0.6] }, 3).length, 3);
+  // what the plan cannot split goes whole (the session's own error then names the problem)
+  for (const bad of [{ archs: 'relu' }, { archs: [] }, { archs: ['relu', 'relu'] }, { archs: ['relu'] },
+    { archs: ['relu', 'topk'], sweep_l1: Array(9).fill(0.1), sweep_k: Array(9).fill(3) }]) {
+    assert.deepEqual(SAE_SHARDS.split(bad, 4), [{ config: bad, runs: null }], JSON.stringify(bad));
+  }
+});
+
+test('SAE plan: the shards\' answers join into the whole config', () => {
+  const c = { archs: ['relu', 'topk'], sweep_l1: [0.1, 0.3], sweep_k: [3, 5] };
+  const shards = SAE_SHARDS.split(c, 4);
+  const answer = (s) => ({ n_latents: 64, archs: s.archs, sweep_l1: s.sweep_l1, sweep_k: s.sweep_k,
+    runs: saeRuns(s).map((r) => ({ arch: r.split(':')[0], v: Number(r.split(':')[1]) })) });
+  const merged = SAE_SHARDS.mergeConfig(shards.map((s) => answer(s.config)), shards);
+  assert.deepEqual(merged, answer(c));
+});
+
+test('toy plan: contiguous instance ranges cut by cost; dense instances cost ten times sparse ones', () => {
+  assert.equal(toyInstanceCost(1), 1);
+  assert.equal(toyInstanceCost(0.05), 1);
+  assert.ok(Math.abs(toyInstanceCost(0.001) - 0.118) < 1e-9);
+  const p = [1, 0.66, 0.43, 0.28, 0.18, 0.12, 0.08, 0.05, 0.03, 0.02, 0.015, 0.01];
+  const shards = TOY_SHARDS.split({ n_instances: 12, feature_probability: p, seed: 1 }, 2);
+  assert.deepEqual(shards.map((s) => s.config.trained_instances), [[0, 5], [5, 12]]);
+  assert.deepEqual(shards[1].runs, [5, 6, 7, 8, 9, 10, 11]);
+  assert.equal(shards[0].config.seed, 1);
+  assert.equal(TOY_SHARDS.split({ n_instances: 3, feature_probability: [1, 0.1, 0.01] }, 8).length, 3);
+  for (const bad of [{ n_instances: 1, feature_probability: [1] }, { n_instances: 2, feature_probability: [1] },
+    { n_instances: 2, feature_probability: [1, 0] }, { n_instances: 2, feature_probability: [1, 1], trained_instances: [0, 1] }]) {
+    assert.deepEqual(TOY_SHARDS.split(bad, 2), [{ config: bad, runs: null }], JSON.stringify(bad));
+  }
+  assert.deepEqual(TOY_SHARDS.mergeConfig([{ n_instances: 12, trained_instances: [0, 5] }]), { n_instances: 12 });
+});
+
+const frame = (step, buffers, rows = [], extra = {}) => ({
+  type: 'frame', step, totalSteps: 100, running: true, done: false, lossTotal: 1, stepsPerSec: 10, buffers,
+  trace: { steps: Float64Array.from(rows.map((r) => r[0])), loss: Float32Array.from(rows.flatMap((r) => r[1])) }, ...extra,
+});
+const buf = (shape, values) => ({ shape, data: Float32Array.from(values) });
+
+test('mergeFrames and commonRows: per-run rows back in run order, shared buffers once, common trace steps', () => {
+  const shards = [{ runs: [0, 2] }, { runs: [1] }];
+  const a = frame(40, { W: buf([2, 2], [0, 0, 2, 2]), importance: buf([2], [9, 8]) });
+  const b = frame(30, { W: buf([1, 2], [1, 1]), importance: buf([2], [9, 8]) }, [], { stepsPerSec: 5, lossTotal: 2 });
+  const queues = [[[10, [0.1, 0.3]], [20, [0.2, 0.4]], [30, [0.5, 0.6]]], [[10, [1]], [20, [2]]]];
+  const rows = commonRows(queues, shards);
+  assert.deepEqual(rows.map(([s, l]) => [s, Array.from(l)]), [[10, [0.1, 1, 0.3]].map((x) => x), [20, [0.2, 2, 0.4]]]
+    .map(([s, l]) => [s, Array.from(Float32Array.from(l))]));
+  assert.deepEqual(queues[0].length, 1, 'step 30 waits for the second shard');
+  const m = mergeFrames([a, b], shards, TOY_SHARDS, rows);
+  assert.deepEqual(m.buffers.W.shape, [3, 2]);
+  assert.deepEqual(Array.from(m.buffers.W.data), [0, 0, 1, 1, 2, 2]);
+  assert.deepEqual(Array.from(m.buffers.importance.data), [9, 8]);
+  assert.equal(m.step, 30, 'the run stands where its slowest shard is');
+  assert.equal(m.lossTotal, 3);
+  assert.equal(m.stepsPerSec, 5, 'time left as the slowest shard\'s');
+  assert.deepEqual(Array.from(m.trace.steps), [10, 20]);
+  assert.throws(() => mergeFrames([a, frame(30, { W: buf([2, 2], [1, 1, 1, 1]), importance: buf([2], [9, 8]) })], shards, TOY_SHARDS),
+    /cannot join buffer W: worker 2 sent shape \[2,2\] for 1 runs/);
+  // a step one shard did not trace (a pause between grid points) is left out, not misaligned
+  const q2 = [[[5, [1, 1]], [10, [2, 2]]], [[10, [3]]]];
+  assert.deepEqual(commonRows(q2, shards).map(([s]) => s), [10]);
+});
+
+test('toy plan: a model file joined from the shards\' files takes each instance from its shard', () => {
+  // a safetensors file with W (3 instances × 2) and b (3 × 1), as src/toy/toy_export.cpp writes
+  const file = (W, b) => {
+    const header = JSON.stringify({ W: { dtype: 'F32', shape: [3, 2], data_offsets: [0, 24] }, b: { dtype: 'F32', shape: [3, 1], data_offsets: [24, 36] },
+      __metadata__: { format: 'superpose-toy' } });
+    const h = new TextEncoder().encode(header);
+    const out = new Uint8Array(8 + h.length + 36);
+    new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+    out.set(h, 8);
+    new Float32Array(out.buffer, 8 + h.length, 9).set([...W, ...b]);
+    return { out, at: 8 + h.length };
+  };
+  const one = file([1, 1, 0, 0, 0, 0], [1, 0, 0]);
+  const two = file([0, 0, 2, 2, 3, 3], [0, 2, 3]);
+  const merged = TOY_SHARDS.mergeModel([one.out, two.out], [{ runs: [0] }, { runs: [1, 2] }]);
+  assert.deepEqual(Array.from(new Float32Array(merged.slice(one.at).buffer)), [1, 1, 2, 2, 3, 3, 1, 2, 3]);
+});
+
+test('poolSize: the workers key, else one per core, at most MAX_WORKERS', () => {
+  assert.equal(poolSize(0, 8), 8);
+  assert.equal(poolSize(0, 64), MAX_WORKERS);
+  assert.equal(poolSize(0, undefined), 1);
+  assert.equal(poolSize(3, 2), 3);
+  assert.equal(poolSize(99, 2), MAX_WORKERS);
+});
