@@ -210,6 +210,12 @@ export class LabPool {
       // Workers left out of this experiment stop (a smaller one may need fewer).
       old.slice(shards.length).forEach((c) => c.pause().catch(() => {}));
       const answers = await Promise.all(shards.map((s, i) => this.client(i).configure(s.config, kind, bytes)));
+      answers.forEach((a, i) => {
+        const runs = a.config && a.config.runs;
+        if (shards[i].runs && Array.isArray(runs) && runs.length !== shards[i].runs.length) {
+          throw new Error(`the worker pool split this experiment wrongly (worker ${i + 1} trains ${runs.length} runs, not ${shards[i].runs.length}): open the link with workers=1`);
+        }
+      });
       const cfg = this.plan.mergeConfig(answers.map((a) => a.config), this.shards);
       this.config = cfg;
       return { ok: true, config: cfg };

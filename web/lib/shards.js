@@ -13,7 +13,11 @@
 // Reference: src/session/sae_session.cpp (runs ordered arch by arch, then by sweep value; every
 // run trains on the same seeded batches and has its own seeded init and resampling stream).
 
-const usesK = (arch) => arch === 'topk' || arch === 'batchtopk';
+// The architectures whose runs take k (and so sweep_k) rather than λ: src/sae/sae_config.cpp
+// sae_arch_uses_k. The pool checks every shard's answer against the runs the plan gave it, so a
+// list that fell behind the C++ one is an error, never runs joined in the wrong order.
+const K_ARCHS = ['topk', 'batchtopk', 'matryoshka'];
+const usesK = (arch) => K_ARCHS.includes(arch);
 
 /** Split n workers over `counts` (units per group, each ≥ 1): at least one each, the rest to
  * the groups with the most units per worker. Returns workers per group (sum ≤ n). */

@@ -9,7 +9,7 @@ import { SAE_SHARDS, TOY_SHARDS, cut, toyInstanceCost } from '../../../web/lib/s
 import { mergeFrames, commonRows, poolSize } from '../../../web/lib/pool.js';
 import { MAX_WORKERS } from '../../../web/lib/workers.js';
 
-const usesK = (a) => a === 'topk' || a === 'batchtopk';
+const usesK = (a) => a === 'topk' || a === 'batchtopk' || a === 'matryoshka';  // src/sae/sae_config.cpp sae_arch_uses_k
 /** The runs of an sae config in the session's order (arch by arch, then sweep value). */
 function saeRuns(c) {
   const out = [];
@@ -35,6 +35,7 @@ test('SAE plan: every run once, in run order, each shard a config of its own run
     { archs: ['relu', 'topk'], sweep_l1: [0.1, 0.3, 0.6], sweep_k: [3, 5, 10] },
     { archs: ['relu'], sweep_l1: [0.1, 0.3, 0.6] },
     { archs: ['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'], sweep_l1: [0.1, 0.3, 0.6], sweep_k: [3, 5, 10] },
+    { archs: ['matryoshka', 'relu'], sweep_l1: [0.1, 0.3], sweep_k: [3, 5, 10] },
   ];
   for (const c of cases) {
     const want = saeRuns(c);
