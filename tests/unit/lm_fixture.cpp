@@ -1,6 +1,8 @@
 // The shared trained language model and SAE of lm_fixture.hpp (no test cases here).
 #include "lm_fixture.hpp"
 
+#include <map>
+
 #include "lm/toy_world.hpp"
 
 namespace superpose::test {
@@ -39,6 +41,17 @@ TrainedLmSae& trained_lm_sae() {
     return s;
   }();
   return s;
+}
+
+LmSession& page_recipe(int seed) {
+  static std::map<int, std::unique_ptr<LmSession>> sessions;
+  std::unique_ptr<LmSession>& s = sessions[seed];
+  if (!s) {
+    s = std::make_unique<LmSession>();
+    s->configure(Json{{"seed", seed}, {"sae_steps", kPageRecipeSaeSteps}, {"sae_seed", seed}});
+    while (!s->progress().done) s->step(500);
+  }
+  return *s;
 }
 
 LmConfig small_lm_config() {

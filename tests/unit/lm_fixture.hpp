@@ -11,6 +11,7 @@
 #include "lm/lm_activations.hpp"
 #include "lm/lm_run.hpp"
 #include "sae/sae_trainer.hpp"
+#include "session/lm_session.hpp"
 
 namespace superpose::test {
 
@@ -27,6 +28,15 @@ struct TrainedLmSae {
   std::unique_ptr<SaeTrainer> trainer;     // trainer->sae(); do not train it further
 };
 TrainedLmSae& trained_lm_sae();
+
+// The page's recipe for one seed, as a user meets it (slow: about a minute natively): the lm
+// session configured {seed, sae_steps 3000, sae_seed} with every other key at its default (the
+// default model, 2000 steps; then the SAE stage's ReLU SAE of 256 latents, λ 2, on
+// blocks.0.hook_resid_post, 2,560 training and 256 held-out windows), stepped to the end. Each
+// seed's session is trained once per test binary, on first use, and shared by test_lm_trained,
+// test_lm_sae_trained and test_lm_steering (they read it; they must not train it further).
+LmSession& page_recipe(int seed);
+constexpr int64_t kPageRecipeSaeSteps = 3000;
 
 // An untrained small model for exact checks (activations, dashboards): 2 layers, d_model 16,
 // 4 heads, context 8, on a small toy world (4,000 train and 2,000 held-out tokens, built once).

@@ -23,7 +23,6 @@
 using namespace superpose;
 
 namespace {
-LmConfig small_config() { return test::small_lm_config(); }
 const Corpus& small_world() { return test::small_toy_world(); }
 Transformer small_model() { return test::perturbed_small_model(7, 0.2); }
 

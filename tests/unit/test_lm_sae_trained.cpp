@@ -3,9 +3,9 @@
 //  - fast (the shared fixture of lm_fixture.hpp: a short LM run, a short SAE run): the SAE
 //    reconstructs the stream (FVE, ce_loss_score high, KL low) and some latent fires where
 //    predicts_cold holds ten times as often as the label's base rate;
-//  - slow: the default model (2000 steps) for seeds 0, 1, 2 (wasm: seed 0), a ReLU SAE of 256
-//    latents on blocks.0.hook_resid_post (61,440 activations, 3000 steps, unit-norm decoder,
-//    λ = kRecipeL1); for most seeds the latent that best matches predicts_cold (F1 on 256
+//  - slow: the page's recipe (lm_fixture.hpp page_recipe: the lm session's default model, 2000
+//    steps, then its SAE stage: a ReLU SAE of 256 latents on blocks.0.hook_resid_post, 61,440
+//    activations, 3000 steps, unit-norm decoder, λ = kRecipeL1) for seeds 0, 1, 2 (wasm: seed 0); for most seeds the latent that best matches predicts_cold (F1 on 256
 //    held-out windows) has precision ≥ 0.5 and recall ≥ 0.75 (the label holds at 2% of tokens),
 //    and adding strength 8 · its max activation · W_dec[:, i] at the last token of "the weather
 //    in california is" makes "cold" the most probable next token where "hot" was.
@@ -70,25 +70,17 @@ TEST_CASE("lm sae trained: for most seeds the cold latent has P >= 0.5 and R >= 
   const std::vector<int> seeds = test::running_in_wasm() ? std::vector<int>{0} : std::vector<int>{0, 1, 2};
   int passed = 0;
   for (int seed : seeds) {
-    LmRunConfig rc;  // the default model: 2 layers, d_model 64, 4 heads, context 24, 2000 steps
-    rc.model.seed = seed;
-    auto corpus = std::make_shared<const Corpus>(make_toy_world(rc.world));
-    LmRun run(rc, corpus);
-    while (!run.done()) run.train(200);
+    LmSession& session = test::page_recipe(seed);  // the page's model and SAE (lm_fixture.hpp)
+    LmRun& run = session.run();
     Transformer& model = run.model();
-
+    const Corpus* corpus = &run.corpus();
     const uint64_t s = static_cast<uint64_t>(seed);
-    auto data = std::make_shared<LmActivationData>(collect_activations(model, *corpus, kHook, Split::train, 2560, s),
-                                                   collect_activations(model, *corpus, kHook, Split::heldout, 256, s), s);
-    SaeConfig c;
-    c.arch = "relu";
-    c.n_latents = 256;
-    c.l1 = kRecipeL1;
-    c.steps = 3000;
-    c.seed = seed;
-    SaeTrainer trainer(c, data);
-    trainer.train(c.steps);
-    Sae& sae = trainer.sae();
+    REQUIRE(session.sae() != nullptr);
+    LmSaeStage& stage = *session.sae();
+    CHECK(stage.config().l1 == kRecipeL1);
+    CHECK(stage.step() == test::kPageRecipeSaeSteps);
+    Sae& sae = stage.trainer().sae();
+    const LmActivationData* data = &stage.data();
 
     const LmActivationSet& held = data->heldout_set();
     const SaeMetrics m = compute_sae_metrics(sae, held.X, data->true_features());

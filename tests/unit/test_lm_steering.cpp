@@ -2,17 +2,15 @@
 // steered run equals the forward with the add edit written by hand; the positions follow the
 // prompt's last token (or every position from p on) as the window slides; the difference-of-means
 // direction equals the means read off the forward's own buffers; refusals by name.
-// Slow: on the default toy-world model (2000 steps), with lm sae's default ReLU SAE on
-// blocks.0.hook_resid_post (256 latents, l1 1, 3000 steps on 2560 windows), the latent that best
-// matches predicts_cold turns "the weather in california is" from hot to cold, seeds 0, 1, 2.
-// Measured (native, 2026-11-28): that latent's P/R 0.577/0.932, 0.589/0.924, 0.460/1.000; P(hot)/P(cold)
-// after the prompt at strength 0, 4, 8, 16: seed 0 0.996/0.001, 0.040/0.959, 0.024/0.971,
-// 0.025/0.961; seed 1 0.998/0.001, 0.906/0.094, 0.491/0.508, 0.121/0.877; seed 2 0.999/0.001,
-// 0.652/0.347, 0.222/0.776, 0.106/0.891. The issue's P and R >= 0.8 are not both reached: 17% of
-// the held-out predicts_cold tokens are not determined by their prefix ("the weather in chicago
-// is | cold in winter"), which caps the recall of a latent firing only where cold is known at
-// 0.83, and at l1 1 the latent also fires weakly at the "is" of hot and seasonal sentences and at
-// "wore a" before a coat (with l1 2, seed 0: P/R 0.796/0.810 at FVE 0.89).
+// Slow: on the page's recipe (lm_fixture.hpp page_recipe: the default toy-world model, 2000
+// steps, and the lm session's SAE stage: a ReLU SAE of 256 latents, λ 2, 3000 steps on 2560
+// windows of blocks.0.hook_resid_post), the latent that best matches predicts_cold turns "the
+// weather in california is" from hot to cold, seeds 0, 1, 2.
+// Measured (native, 2026-11-28): that latent's P/R 0.813/0.788, 0.627/0.879, 0.528/0.933;
+// P(hot)/P(cold) after the prompt at strength 0, 4, 8, 16: seed 0 0.996/0.001, 0.024/0.975,
+// 0.012/0.983, 0.012/0.971; seed 1 0.998/0.001, 0.019/0.980, 0.010/0.980, 0.010/0.945; seed 2
+// 0.999/0.001, 0.475/0.524, 0.063/0.935, 0.024/0.972. The issue's P and R >= 0.8 are not both
+// reached: test_lm_sae_trained.cpp's header says why.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -28,6 +26,7 @@
 #include "lm/lm_run.hpp"
 #include "lm/lm_steering.hpp"
 #include "lm/toy_world.hpp"
+#include "lm_fixture.hpp"
 #include "sae/sae_metrics.hpp"
 #include "sae/sae_trainer.hpp"
 #include "tolerance.hpp"
@@ -199,28 +198,19 @@ TEST_CASE("lm steering: unit directions and latents, and refusals by name") {
 TEST_CASE("lm steering trained: the latent matched to cold turns california's hot into cold" *
           doctest::test_suite("slow")) {
   const std::vector<int> seeds = test::running_in_wasm() ? std::vector<int>{0} : std::vector<int>{0, 1, 2};
-  auto corpus = std::make_shared<const Corpus>(make_toy_world(ToyWorldConfig{}));
   const std::string hook = "blocks.0.hook_resid_post";
-  const std::vector<int32_t> prompt = corpus->encode(california_probe().prompt);
-  const int32_t hot = corpus->tokenizer.id_of("hot"), cold = corpus->tokenizer.id_of("cold");
   int flipped = 0, matched = 0;
   for (int seed : seeds) {
-    LmRunConfig rc;
-    rc.model.seed = seed;
-    LmRun run(rc, corpus);
-    while (!run.done()) run.train(200);
-    Transformer& model = run.model();
-    const uint64_t s = static_cast<uint64_t>(seed);
-    auto data = std::make_shared<LmActivationData>(collect_activations(model, *corpus, hook, Split::train, 2560, s),
-                                                   collect_activations(model, *corpus, hook, Split::heldout, 256, s), s);
-    SaeConfig sc;
-    sc.n_latents = 256;
-    sc.l1 = 1;
-    sc.steps = 3000;
-    sc.seed = seed;
-    sc.input_dim = 64;
-    SaeTrainer trainer(sc, data);
-    trainer.train(sc.steps);
+    LmSession& session = test::page_recipe(seed);  // the page's model and SAE (lm_fixture.hpp)
+    Transformer& model = session.run().model();
+    const Corpus* corpus = &session.run().corpus();
+    const std::vector<int32_t> prompt = corpus->encode(california_probe().prompt);
+    const int32_t hot = corpus->tokenizer.id_of("hot"), cold = corpus->tokenizer.id_of("cold");
+    REQUIRE(session.sae() != nullptr);
+    LmSaeStage& stage = *session.sae();
+    REQUIRE(stage.config().hook == hook);
+    SaeTrainer& trainer = stage.trainer();
+    const LmActivationData* data = &stage.data();
     const LmActivationSet& held = data->heldout_set();
     const LatentCodes codes = encode_set(trainer.sae(), held);
     const LabelCounts counts = count_labels(codes, held, static_cast<int>(corpus->labels.size()));

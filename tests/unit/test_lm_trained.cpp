@@ -4,7 +4,8 @@
 // completes "the weather in california is" with "hot", and needs its first layer's heads:
 // zero-ablating all of them at once raises the held-out loss.
 // Natively seeds 0, 1 and 2 (at least 2 of the 3 must pass); the wasm build trains seed 0 only
-// (its slow suite runs at about half the native speed).
+// (its slow suite runs at about half the native speed). The models are the page's, trained once
+// by the lm session (lm_fixture.hpp page_recipe) and shared with the other slow lm tests.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -12,7 +13,7 @@
 #include "lm/lm_probe.hpp"
 #include "lm/sampler.hpp"
 #include "lm/toy_world.hpp"
-#include "session/lm_session.hpp"
+#include "lm_fixture.hpp"
 #include "tolerance.hpp"
 
 using namespace superpose;
@@ -22,10 +23,7 @@ TEST_CASE("lm trained: the default passes the temperature probe and says hot for
   const std::vector<int> seeds = test::running_in_wasm() ? std::vector<int>{0} : std::vector<int>{0, 1, 2};
   int passed = 0;
   for (int seed : seeds) {
-    LmSession s;
-    s.configure(Json{{"seed", seed}});
-    while (!s.progress().done) s.step(100);
-    LmRun& run = s.run();
+    LmRun& run = test::page_recipe(seed).run();
     const ProbeResult probe = temperature_probe_result(run.model(), run.corpus());
     const std::vector<int32_t> ids = run.corpus().encode(california_probe().prompt);
     const std::vector<float> p = next_token_probs(run.model(), ids.data(), static_cast<int>(ids.size()));
