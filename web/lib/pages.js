@@ -18,7 +18,7 @@ export const PAGES = [
   { name: 'suppression', file: 'suppression.html', title: 'feature suppression', embed: 'suppression.html#embed=1',
     description: "the trained activation on the analytic curve a = 1 − c/2, transfer curves for no fix / scale vector / gated encoder; with several co-active features, the trained optimum beside one latent per feature's 1 − c·n/2 (not the optimum: latents that mix co-occurring features pay less L1) and the exact losses that decide" },
   { name: 'sae', file: 'sae.html', title: 'sparse autoencoders', embed: 'sae.html#embed=1',
-    description: 'ReLU, Gated, JumpReLU, TopK and BatchTopK side by side on data with known features: L0, FVE, dead latents, density, MMCS; ARENA\'s toy setup (5 features in 2 dims): dead latents without resampling, 5/5 features with it; save an SAE as a SAELens folder (.zip) and load one back to measure it' },
+    description: 'ReLU, Gated, JumpReLU, TopK, BatchTopK and Matryoshka side by side on data with known features: L0, FVE, dead latents, density, MMCS; ARENA\'s toy setup (5 features in 2 dims): dead latents without resampling, 5/5 features with it; save an SAE as a SAELens folder (.zip) and load one back to measure it' },
   { name: 'steer', file: 'steer.html', title: 'steer & ablate', embed: 'steer.html#embed=1',
     description: 'a strength slider along a latent, feature or hidden unit; outputs before/after; the effects heatmap; the SAE trained (TopK, ReLU, Gated, JumpReLU, BatchTopK), hand-built, or a loaded SAELens file; dead latents marked' },
   { name: 'grok', file: 'grok.html', title: 'grokking', embed: 'grok.html#embed=1',

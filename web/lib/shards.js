@@ -17,7 +17,8 @@
 // sae_arch_uses_k. The pool checks every shard's answer against the runs the plan gave it, so a
 // list that fell behind the C++ one is an error, never runs joined in the wrong order.
 const K_ARCHS = ['topk', 'batchtopk', 'matryoshka'];
-const usesK = (arch) => K_ARCHS.includes(arch);
+export const saeUsesK = (arch) => K_ARCHS.includes(arch);
+const usesK = saeUsesK;
 
 /** Split n workers over `counts` (units per group, each ≥ 1): at least one each, the rest to
  * the groups with the most units per worker. Returns workers per group (sum ≤ n). */

@@ -66,6 +66,23 @@ test('choosing architectures and k retrains, and the hash follows', async () => 
   await page.close();
 });
 
+test('Matryoshka trains beside BatchTopK at the same k: its row names k, its L0 is near k', async () => {
+  const page = await lab.open('sae.html#archs=batchtopk,matryoshka&latents=128&k=4');
+  await framesAfter(page, 150);
+  const s = await readState(page);
+  assert.deepEqual(s.config.runs.map((r) => r.arch), ['batchtopk', 'matryoshka']);
+  assert.deepEqual(s.config.runs.map((r) => r.k), [4, 4]);
+  const m = s.frame.buffers.metrics.data;
+  // BatchTopK's held-out L0 is k on average (θ from training), not exactly
+  assert.ok(Math.abs(m[8] - 4) < 1.5, `matryoshka held-out L0 ${m[8]}`);
+  assert.ok(m[10] > 0, `matryoshka FVE ${m[10]}`);
+  const names = await page.locator('#metrics tbody tr th').allTextContents();
+  assert.deepEqual(names, ['batchtopk k=4', 'matryoshka k=4']);
+  assert.equal(await page.locator('fieldset.archs input[value="matryoshka"]').isChecked(), true);
+  noProblems(page);
+  await page.close();
+});
+
 test('a malformed hash falls back with a note; the toy preset draws decoder arrows', async () => {
   const page = await lab.open('sae.html#l1=-4&archs=relu,softmax&data=toy');
   await framesAfter(page, 50);

@@ -9,16 +9,19 @@
 // For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount, history).
 import { startPage } from '../../lib/page-boot.js';
 import { SAE } from '../../lib/page-states.js';
-import { SAE_SHARDS } from '../../lib/shards.js';
+import { SAE_SHARDS, saeUsesK } from '../../lib/shards.js';
 import { XYPlotView } from '../../views/xyplot.js';
 import { formatPower } from '../../views/axis.js';
 import { DictionaryView } from '../../views/dictionary.js';
+import { HierarchyView } from '../../views/hierarchy.js';
 import { addSaeLensButtons } from '../../export/saelens-io.js';
 import { fileStem } from '../../export/export.js';
 import { showRunTime } from '../../lib/run-time.js';
 
-const COLORS = { relu: '#d9480f', gated: '#2b8a3e', jumprelu: '#1971c2', topk: '#862e9c', batchtopk: '#e67700' };
+const COLORS = { relu: '#d9480f', gated: '#2b8a3e', jumprelu: '#1971c2', topk: '#862e9c', batchtopk: '#e67700', matryoshka: '#0c8599' };
 const METRICS = ['l0', 'mse', 'fve', 'dead_fraction', 'dense_fraction', 'relative_reconstruction_bias', 'mmcs', 'recovered_fraction'];
+// The columns of the truth_metrics buffer (src/session/sae_session.cpp kTruthMetricNames).
+const TRUTH = ['mcc', 'uniqueness', 'precision', 'recall', 'f1', 'absorption', 'shrinkage'];
 // The synthetic data's run is the W2 recipe of the CLI and the benchmark: the session's defaults
 // (SaeConfig, docs/wasm-api.md: 3000 steps, batch 1024, its lr and schedule), so the page shows
 // what `superpose sae` and tests/unit/test_sae_recipe.cpp measure. Only the held-out batch is
@@ -34,7 +37,13 @@ const DATA = {
   // ones and 5/5 features are recovered (tests/unit/test_sae_arena.cpp measures the same).
   toy: { input_dim: 2, true_features: 5, active: 0.125, toy_steps: 3000, init: 'random', steps: 6000,
     batch_size: 512, lr: 1e-2, dead_window: 100, resample_every: 500 },
+  // SynthSAEBench (arXiv 2602.14687) at browser scale: HIERARCHICAL below.
 };
+// The hierarchical preset: Zipf firing, 32 trees of branching 4 and depth 3 with exclusive
+// siblings, correlated firing, directions of bounded overlap (the session's defaults for the
+// rest); sized so that all six architectures train within the issue's two minutes.
+const HIERARCHICAL = { input_dim: 128, true_features: 1024, hierarchy: '32,4,3', steps: 2000, batch_size: 512 };
+DATA.hierarchical = HIERARCHICAL;
 const DEAD = '#9a9a9a';
 const SWEEP_L1 = [0.1, 0.3, 0.6];
 const SWEEP_K = [3, 5, 10];
@@ -52,6 +61,7 @@ function sessionConfig(s) {
   if (s.data === 'npy') c.data = 'npy';  // the file's bytes go beside the config (configure)
   else Object.assign(c, { data: s.data }, DATA[s.data]);
   if (s.data === 'toy') c.n_latents = 5;  // ARENA: as many latents as features
+  if (s.data === 'hierarchical') c.view_parent = s.parent;
   if (s.sweep === 1) Object.assign(c, { sweep_l1: SWEEP_L1, sweep_k: s.data === 'toy' ? SWEEP_K_TOY : SWEEP_K });
   c.aux_k = Math.min(64, c.n_latents);
   return c;
@@ -71,17 +81,90 @@ const DENSITY_TICKS = [{ v: 0.5, label: 'dead' }, ...[-5, -4, -3, -2, -1, 0].map
 const density = new XYPlotView($('density'), { width: 360, height: 200, x: [0, 11], y: [0, 1], xTicks: DENSITY_TICKS,
   xLabel: 'firing frequency (log scale)', yLabel: 'latents', label: 'feature density histograms' });
 const dictionary = new DictionaryView($('dictionary'), { width: 420 });
+const paretoF1 = new XYPlotView($('pareto-f1'), { width: 380, height: 220, x: [0, 40], y: [0, 1],
+  xLabel: 'L0 (active latents per sample)', yLabel: 'mean F1', label: 'L0 against mean F1 for every run' });
+const paretoMcc = new XYPlotView($('pareto-mcc'), { width: 380, height: 220, x: [0, 40], y: [0, 1],
+  xLabel: 'L0 (active latents per sample)', yLabel: 'MCC', label: 'L0 against MCC for every run' });
+const hierarchy = new HierarchyView($('hierarchy'), { width: 400, height: 300 });
 // x reaches further right than left: room for the tips' labels ("3 dead"); about as many pixels per unit on both axes.
 const arrows = new XYPlotView($('arrows'), { width: 300, height: 260, x: [-1.2, 1.6], y: [-1.2, 1.2], xLabel: 'h₁', yLabel: 'h₂', label: 'decoder directions over the true feature arrows' });
 $('arrows').hidden = true;
 
 function runName(r) {
   if (S.config && S.config.loaded) return `${r.arch} (loaded SAELens, ${S.config.loaded.d_sae} latents)`;
-  const k = r.arch === 'topk' || r.arch === 'batchtopk';
+  const k = saeUsesK(r.arch);
   return `${r.arch} ${k ? `k=${r.k}` : `λ=${r.l1}`}`;
 }
 
+// The ground-truth metrics, their L0–F1 and L0–MCC paths, and the hierarchy view: shown when
+// the data has true features whose firing is known (synthetic, hierarchical).
+function drawTruth(b, runs, m, maxL0) {
+  const t = b.truth_metrics ? b.truth_metrics.data : null;
+  const known = !!t && Number.isFinite(t[4]);
+  $('truth-panel').hidden = !known;
+  $('truth-pareto-panel').hidden = !known;
+  if (!known) { $('hierarchy-panel').hidden = true; return; }
+  const R = runs.length;
+  const body = $('truth').querySelector('tbody');
+  if (body.children.length !== R) {
+    body.replaceChildren();
+    for (const r of runs) {
+      const tr = document.createElement('tr');
+      const th = document.createElement('th');
+      th.textContent = runName(r);
+      th.style.color = COLORS[r.arch];
+      tr.appendChild(th);
+      for (let c = 0; c < TRUTH.length; c++) tr.appendChild(document.createElement('td'));
+      body.appendChild(tr);
+    }
+  }
+  const fmt = (v) => (Number.isFinite(v) ? v.toFixed(3) : '–');
+  body.querySelectorAll('tr').forEach((tr, r) => tr.querySelectorAll('td').forEach((td, c) => { td.textContent = fmt(t[r * 7 + c]); }));
+  for (const [plot, key, col] of [[paretoF1, 'f1', 4], [paretoMcc, 'mcc', 0]]) {
+    plot.setRange({ x: [0, Math.ceil(maxL0 * 1.1)] });
+    const lines = [], points = [];
+    for (let r = 0; r < R; r++) {
+      const color = COLORS[runs[r].arch], path = [];
+      for (const h of S.history) if (Number.isFinite(h[key][r])) path.push(h.l0[r], h[key][r]);
+      lines.push({ xy: path, color, width: 1.2 });
+      if (Number.isFinite(t[r * 7 + col])) points.push({ x: m[r * 8], y: t[r * 7 + col], color, r: 5, label: runName(runs[r]) });
+    }
+    plot.update({ lines, points, legend: [...new Set(runs.map((r) => r.arch))].map((arch) => ({ label: arch, color: COLORS[arch] })) });
+  }
+  drawHierarchy(b, runs);
+}
+
+function drawHierarchy(b, runs) {
+  const panel = $('hierarchy-panel');
+  if (!b.hierarchy_firing || !b.parents) { panel.hidden = true; return; }
+  panel.hidden = false;
+  const menu = $('parent');
+  const parents = b.parents.data;
+  if (menu.options.length !== parents.length) {
+    menu.replaceChildren();
+    for (const p of parents) {
+      const o = document.createElement('option');
+      o.value = String(p);
+      o.textContent = `feature ${p}`;
+      menu.appendChild(o);
+    }
+  }
+  menu.value = String(S.state.parent);
+  const sel = Math.min(runs.length - 1, Number($('run-select').value) || 0);
+  const fam = b.hierarchy_features.data;
+  const C = fam.length;
+  const [, rows, cols] = b.hierarchy_firing.shape;
+  const partner = b.hierarchy_latents.data.subarray(sel * C, (sel + 1) * C);
+  const labels = [];
+  for (let c = 0; c < C; c++) labels.push(c === 0 ? `parent ${fam[c]}` : `child ${fam[c]}`);
+  for (let c = 0; c < C; c++) labels.push(partner[c] >= 0 ? `latent ${partner[c]}` : 'no latent');
+  hierarchy.update({ values: b.hierarchy_firing.data.subarray(sel * rows * cols, (sel + 1) * rows * cols), rows, cols, labels, split: C });
+  const a = b.hierarchy_absorption ? b.hierarchy_absorption.data[sel] : NaN;
+  $('parent-absorption').textContent = Number.isFinite(a) ? `${(100 * a).toFixed(0)}% (${runName(runs[sel])})` : '–';
+}
+
 function fillRunTable(runs) {
+  $('truth').querySelector('tbody').replaceChildren();  // drawTruth refills it
   const body = $('metrics').querySelector('tbody');
   body.replaceChildren();
   const sel = $('run-select');
@@ -109,7 +192,9 @@ function record(f) {
   if (!S.config || !b.metrics) return;
   const R = S.config.runs.length;
   const m = b.metrics.data;
-  S.history.push({ step: f.step, l0: Array.from({ length: R }, (_, r) => m[r * 8]), fve: Array.from({ length: R }, (_, r) => m[r * 8 + 2]) });
+  const t = b.truth_metrics ? b.truth_metrics.data : null;
+  S.history.push({ step: f.step, l0: Array.from({ length: R }, (_, r) => m[r * 8]), fve: Array.from({ length: R }, (_, r) => m[r * 8 + 2]),
+    f1: Array.from({ length: R }, (_, r) => (t ? t[r * 7 + 4] : NaN)), mcc: Array.from({ length: R }, (_, r) => (t ? t[r * 7] : NaN)) });
   if (f.trace && f.trace.steps.length) {
     for (let t = 0; t < f.trace.steps.length; t++) S.lossTrace.push([f.trace.steps[t], Array.from(f.trace.loss.subarray(t * R, (t + 1) * R))]);
   }
@@ -157,6 +242,7 @@ function draw(f) {
   l0Plot.update({ lines: l0Lines });
   fvePlot.update({ lines: fveLines });
   lossPlot.update({ lines: lossLines, legend });
+  drawTruth(b, runs, m, maxL0);
   // density histograms, one step line per run
   const hist = b.density_histogram;
   const nb = hist.shape[1];
@@ -282,6 +368,7 @@ function bind() {
     const v = Number(e.target.value);
     if (Number.isInteger(v) && v >= 0 && v <= SAE.byName.get('seed').max) { S.state.seed = v; apply(); } else syncControls(S.state);
   });
+  $('parent').addEventListener('change', (e) => { S.state.parent = Number(e.target.value); apply(); });
   $('run-select').addEventListener('change', () => {
     if (!S.lastFrame) return;
     draw(S.lastFrame);
@@ -302,7 +389,7 @@ const saelens = addSaeLensButtons($('copy-link'), {
   key: () => `${S.generation}:${S.lastFrame ? S.lastFrame.step : -1}:${$('run-select').value}`,
   stem: () => {
     const r = S.config ? S.config.runs[Math.max(0, Number($('run-select').value) || 0)] || S.config.runs[0] : {};
-    const k = r.arch === 'topk' || r.arch === 'batchtopk';
+    const k = saeUsesK(r.arch);
     return fileStem('sae', { arch: r.arch, L: S.config && S.config.n_latents, [k ? 'k' : 'l1']: k ? r.k : r.l1,
       data: S.state.data, seed: S.state.seed }, 'saelens');
   },
