@@ -375,6 +375,114 @@ void rows_dot_add_ref(const float* P, const float* Q, float* Out, std::size_t p,
     }
 }
 
+namespace {
+// R rows of decode_loss_rows: per pair of sample registers, O for R rows in registers (bias, then
+// j = 0..m-1), then the loss, the gradient (stored) and the row sums, all while O is live.
+template <int R>
+void decode_loss_block(const float* D, const float* bias, const float* w, const float* H,
+                       const float* Y, float* G, float* gsum, std::size_t m, std::size_t len,
+                       std::size_t ld, float scale, bool relu, std::size_t row, float* row_loss) {
+  const std::size_t nv = len - len % W;
+  const B zero(0.f), two_scale(2.f * scale);
+  B loss[R], sum[R], wv[R], bv[R];
+  for (int r = 0; r < R; ++r) {
+    loss[r] = zero;
+    sum[r] = zero;
+    wv[r] = B(w[row + r]);
+    bv[r] = B(bias[row + r]);
+  }
+  // One register of samples: O, then the fused loss and gradient.
+  auto finish = [&](int r, const B& o, std::size_t c) {
+    const B yh = relu ? xsimd::max(o, zero) : o;
+    const B d = yh - B::load_unaligned(Y + (row + r) * ld + c);
+    const B wd = wv[r] * d;
+    loss[r] += wd * d;
+    B g = two_scale * wd;
+    if (relu) g = xsimd::select(o > zero, g, zero);
+    g.store_unaligned(G + (row + r) * ld + c);
+    sum[r] += g;
+  };
+  std::size_t c = 0;
+  for (; c + 2 * W <= nv; c += 2 * W) {
+    B acc[R][2];
+    for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = bv[r];
+    for (std::size_t j = 0; j < m; ++j) {
+      const B h0 = B::load_unaligned(H + j * ld + c), h1 = B::load_unaligned(H + j * ld + c + W);
+      for (int r = 0; r < R; ++r) {
+        const B a(D[(row + r) * m + j]);
+        acc[r][0] += a * h0;
+        acc[r][1] += a * h1;
+      }
+    }
+    for (int r = 0; r < R; ++r) {
+      finish(r, acc[r][0], c);
+      finish(r, acc[r][1], c + W);
+    }
+  }
+  for (; c < nv; c += W) {
+    B acc[R];
+    for (int r = 0; r < R; ++r) acc[r] = bv[r];
+    for (std::size_t j = 0; j < m; ++j) {
+      const B h0 = B::load_unaligned(H + j * ld + c);
+      for (int r = 0; r < R; ++r) acc[r] += B(D[(row + r) * m + j]) * h0;
+    }
+    for (int r = 0; r < R; ++r) finish(r, acc[r], c);
+  }
+  for (int r = 0; r < R; ++r) {
+    const std::size_t i = row + r;
+    float l = xsimd::hadd(loss[r]), s = xsimd::hadd(sum[r]);
+    for (std::size_t t = nv; t < len; ++t) {
+      float o = bias[i];
+      for (std::size_t j = 0; j < m; ++j) o += D[i * m + j] * H[j * ld + t];
+      const float yh = relu ? std::max(o, 0.f) : o;
+      const float d = yh - Y[i * ld + t];
+      const float wd = w[i] * d;
+      l += wd * d;
+      const float g = (relu && !(o > 0.f)) ? 0.f : 2.f * scale * wd;
+      G[i * ld + t] = g;
+      s += g;
+    }
+    row_loss[r] = l;
+    if (gsum) gsum[i] += s;
+  }
+}
+}  // namespace
+
+float decode_loss_rows(const float* D, const float* bias, const float* w, const float* H,
+                       const float* Y, float* G, float* gsum, std::size_t n, std::size_t m,
+                       std::size_t len, std::size_t ld, float scale, bool relu, float loss) {
+  float row_loss[4];
+  std::size_t row = 0;
+  for (; row + 4 <= n; row += 4) {
+    decode_loss_block<4>(D, bias, w, H, Y, G, gsum, m, len, ld, scale, relu, row, row_loss);
+    for (int r = 0; r < 4; ++r) loss += row_loss[r];
+  }
+  for (; row < n; ++row) {
+    decode_loss_block<1>(D, bias, w, H, Y, G, gsum, m, len, ld, scale, relu, row, row_loss);
+    loss += row_loss[0];
+  }
+  return loss;
+}
+
+float decode_loss_rows_ref(const float* D, const float* bias, const float* w, const float* H,
+                           const float* Y, float* G, float* gsum, std::size_t n, std::size_t m,
+                           std::size_t len, std::size_t ld, float scale, bool relu, float loss) {
+  for (std::size_t i = 0; i < n; ++i) {
+    float s = 0.f;
+    for (std::size_t c = 0; c < len; ++c) {
+      float o = bias[i];
+      for (std::size_t j = 0; j < m; ++j) o += D[i * m + j] * H[j * ld + c];
+      const float yh = relu ? (o > 0.f ? o : 0.f) : o;
+      const float d = yh - Y[i * ld + c];
+      loss += w[i] * d * d;
+      G[i * ld + c] = (relu && o <= 0.f) ? 0.f : 2.f * scale * w[i] * d;
+      s += G[i * ld + c];
+    }
+    if (gsum) gsum[i] += s;
+  }
+  return loss;
+}
+
 void axpy(float a, const float* x, float* y, std::size_t n) {
   const std::size_t nv = n - n % W;
   const B av(a);

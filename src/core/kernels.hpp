@@ -85,6 +85,21 @@ void rows_dot_add(const float* P, const float* Q, float* Out, std::size_t p, std
 void rows_dot_add_ref(const float* P, const float* Q, float* Out, std::size_t p, std::size_t q,
                       std::size_t len, std::size_t ld);
 
+// The decoder side of a dense batch fused with the loss (the toy models' batched strategy), rows
+// contiguous over samples (row stride ld): for each output row i < n and sample c < len,
+//   o = bias_i + Σ_j D[i, j] H[j, c]            D row-major (n, m), H (m, ld), summed bias first
+//   G[i, c] = dL/do as weighted_sq_error_grad's (y = Y[i, c], weight w_i, scale, relu)
+//   gsum_i += Σ_c G[i, c]                        (the bias gradient; gsum may be null)
+// and returns loss + Σ_i Σ_c w_i (y_hat - y)², each row's sum formed as weighted_sq_error_grad
+// forms it and added to `loss` row after row (the float a caller adding rows one by one gets).
+// O never goes to memory; w is one weight per row.
+float decode_loss_rows(const float* D, const float* bias, const float* w, const float* H,
+                       const float* Y, float* G, float* gsum, std::size_t n, std::size_t m,
+                       std::size_t len, std::size_t ld, float scale, bool relu, float loss);
+float decode_loss_rows_ref(const float* D, const float* bias, const float* w, const float* H,
+                           const float* Y, float* G, float* gsum, std::size_t n, std::size_t m,
+                           std::size_t len, std::size_t ld, float scale, bool relu, float loss);
+
 // y += a x
 void axpy(float a, const float* x, float* y, std::size_t n);
 void axpy_ref(float a, const float* x, float* y, std::size_t n);

@@ -214,14 +214,10 @@ float ToyModel::instance_batched(const SparseBatch& x, bool abs_target, float* g
   if (xb_.rows() != np || hb_.rows() != m) {  // sized once per shape; padding rows stay zero
     xb_.setZero(np, L);
     yb_.setZero(np, L);
-    ob_.setZero(np, L);
     gb_.setZero(np, L);
     hb_.setZero(m, L);
     hb_pre_.setZero(m, L);
     dhb_.setZero(m, L);
-    ones_.setOnes(L);
-    importance_rows_.setZero(np, L);
-    for (int i = 0; i < n; ++i) importance_rows_.row(i).setConstant(importance_pad_[i]);
   }
   decoder_rows_ = decoder_;  // (n_pad, m) row-major: row i = D[i, :]
   // Row-major views: the encoder E as (m, n_pad) rows W[j, :]; the decoder D as (n_pad, m);
@@ -244,17 +240,13 @@ float ToyModel::instance_batched(const SparseBatch& x, bool abs_target, float* g
       hb_pre_ = hb_;
       relu_inplace(hb_.data(), hb_.size());
     }
-    rows_combine(D_rows, bias_.data(), hb_.data(), ob_.data(), n, m, len, L);
-    // ---- loss and dL/dO, fused, row by row (importance is constant along a row) ----
-    for (int i = 0; i < n; ++i)
-      loss += weighted_sq_error_grad(ob_.row(i).data(), yb.row(i).data(),
-                                     importance_rows_.row(i).data(), gb_.row(i).data(), len,
-                                     inv_B, out_relu);
+    // O = D H + b, the loss and G = dL/dO, and db += G 1, fused: O stays in registers.
+    loss = decode_loss_rows(D_rows, bias_.data(), importance_pad_.data(), hb_.data(), yb.data(),
+                            gb_.data(), gb, n, m, len, L, inv_B, out_relu, loss);
     if (!gD) continue;
     // ---- backward ----
     // (G's padding rows are zero, so the n_pad-wide products below add nothing there; with
     // q = n_pad, Out[j·n_pad + i] is exactly the column-major (n_pad, m) layout of dD and dE.)
-    rows_dot_add(ones_.data(), gb_.data(), gb, 1, np, len, L);  // db += G 1
     rows_dot_add(hb_.data(), gb_.data(), gD, m, np, len, L);    // dD[i, j] += G_i · H_j
     rows_combine(Dt_rows, nullptr, gb_.data(), dhb_.data(), m, np, len, L);  // dH = Dᵀ G
     if (hidden_relu) relu_backward_inplace(hb_pre_.data(), dhb_.data(), dhb_.size());

@@ -109,9 +109,8 @@ class ToyModel {
   // Batched strategy (dense instances): blocks of kBlock samples, rows contiguous over samples.
   static constexpr int kBlock = 128;
   RowMat decoder_rows_;        // (n_pad, m): D row-major
-  RowMat xb_, yb_, ob_, gb_, importance_rows_;  // (n_pad, kBlock)
+  RowMat xb_, yb_, gb_;        // (n_pad, kBlock)
   RowMat hb_, hb_pre_, dhb_;   // (m, kBlock)
-  Vec ones_;                   // (kBlock)
   // Instances at least this dense (active entries / (n·B)) train batched, the rest per sample;
   // tests lower or raise it to check that both strategies give the same result.
   double batched_from_ = 0.05;

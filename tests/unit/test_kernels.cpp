@@ -2,6 +2,7 @@
 // SIMD width (0 .. 4·width + 3), with values that hit both sides of every ReLU.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "core/kernels.hpp"
@@ -158,6 +159,46 @@ TEST_CASE("rows_combine and rows_dot_add match their scalar twins (strided rows)
       rows_dot_add_ref(P.data(), X.data(), acc_ref.data(), r, k, len, ld);
       for (std::size_t i = 0; i < acc.size(); ++i) CHECK(close(acc[i], acc_ref[i], 1e-5, 1e-4));
     }
+}
+
+TEST_CASE("decode_loss_rows matches its scalar twin and the unfused rows_combine + loss + row sums") {
+  Rng rng(13);
+  for (bool relu : {true, false})
+    for (std::size_t len : lengths())
+      for (auto [n, m] : {std::pair<std::size_t, std::size_t>{20, 5}, {1, 1}, {3, 7}, {4, 2}, {9, 3}}) {
+        const std::size_t ld = len + 3;
+        auto D = random_vec(rng, n * m, -1, 1), bias = random_vec(rng, n, -1, 1);
+        auto w = random_vec(rng, n, 0, 2), H = random_vec(rng, m * ld, -1, 1);
+        auto Y = random_vec(rng, n * ld, 0, 1);
+        std::vector<float> G(n * ld, 5.f), G_ref(n * ld, 5.f), gs(n, 1.f), gs_ref(n, 1.f);
+        const float loss = decode_loss_rows(D.data(), bias.data(), w.data(), H.data(), Y.data(),
+                                            G.data(), gs.data(), n, m, len, ld, 0.25f, relu, 0.5f);
+        const float loss_ref = decode_loss_rows_ref(D.data(), bias.data(), w.data(), H.data(), Y.data(),
+                                                    G_ref.data(), gs_ref.data(), n, m, len, ld, 0.25f, relu, 0.5f);
+        CHECK(close(loss, loss_ref, 1e-5, 1e-6));
+        for (std::size_t i = 0; i < n; ++i) {
+          CHECK(close(gs[i], gs_ref[i], 1e-5, 1e-5));
+          for (std::size_t c = 0; c < len; ++c) CHECK(close(G[i * ld + c], G_ref[i * ld + c], 1e-5, 1e-6));
+          for (std::size_t c = len; c < ld; ++c) CHECK(G[i * ld + c] == 5.f);  // past len: untouched
+        }
+        // Bit for bit what the unfused kernels give: O by rows_combine, each row's loss by
+        // weighted_sq_error_grad with its weight repeated, the row sums by rows_dot_add with ones.
+        std::vector<float> O(n * ld), G_unfused(n * ld, 5.f), wrow(len), ones(ld, 1.f), gs_unfused(n, 1.f);
+        rows_combine(D.data(), bias.data(), H.data(), O.data(), n, m, len, ld);
+        float loss_unfused = 0.5f;
+        for (std::size_t i = 0; i < n; ++i) {
+          std::fill(wrow.begin(), wrow.end(), w[i]);
+          loss_unfused += weighted_sq_error_grad(&O[i * ld], &Y[i * ld], wrow.data(), &G_unfused[i * ld],
+                                                 len, 0.25f, relu);
+        }
+        rows_dot_add(ones.data(), G_unfused.data(), gs_unfused.data(), 1, n, len, ld);
+        CHECK(loss == loss_unfused);
+        CHECK(G == G_unfused);
+        CHECK(gs == gs_unfused);
+        float none = decode_loss_rows(D.data(), bias.data(), w.data(), H.data(), Y.data(), G.data(),
+                                      nullptr, n, m, len, ld, 0.25f, relu, 0.5f);  // no row sums
+        CHECK(none == loss);
+      }
 }
 
 TEST_CASE("append_below matches its scalar twin (every length, probabilities 0..1)") {
