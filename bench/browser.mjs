@@ -219,7 +219,7 @@ async function measureW2(context, server, results, workers) {
 
 // The issue's slow presets (issue 18), timed from navigation to the run's last frame.
 const PRESETS = [
-  { workload: 'P1 sticky preset', link: 'index.html#preset=sticky' },
+  { workload: 'P1 sticky preset', link: 'index.html#preset=dims' },  // "Dimensionality is sticky"
   { workload: 'P2 five SAE architectures', link: 'sae.html#archs=relu,gated,jumprelu,topk,batchtopk' },
   { workload: 'P3 SAE sweep', link: 'sae.html#sweep=1' },
 ];
