@@ -49,7 +49,8 @@ world (a word model) or of --data FILE.txt (a byte model), and measure it on hel
                             first; label null when none; labels: [{label, latent, precision,
                             recall}], each label's best latent
 The metrics are measured on 256 held-out windows (L0, FVE, dead fraction: latents that never fire
-there; label match) and 64 held-out windows (ce_loss_score, KL: the SAE spliced in at the hook).
+there; label match: precision and recall of the latent firing above 0.2 of its max) and 64
+held-out windows (ce_loss_score, KL: the SAE spliced in at the hook).
 )";
 
 constexpr int kHeldoutWindows = 256;  // activations for the SAE metrics and the label match

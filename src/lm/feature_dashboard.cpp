@@ -101,8 +101,11 @@ int find_label(const Corpus& corpus, const std::string& name) {
   fail_config("unknown label \"" + name + "\" (labels: " + names + "; or X for predicts_X)");
 }
 
-LabelCounts count_labels(const LatentCodes& codes, const LmActivationSet& set, int n_labels) {
+LabelCounts count_labels(const LatentCodes& codes, const LmActivationSet& set, int n_labels,
+                         double firing_fraction) {
   LabelCounts c;
+  if (!(firing_fraction >= 0 && firing_fraction < 1))
+    fail_config("firing_fraction must be in [0, 1) (got " + std::to_string(firing_fraction) + ")");
   if (set.labels.empty() || n_labels <= 0) return c;
   if (static_cast<int64_t>(set.labels.size()) != codes.N)
     fail_config("the activation set has " + std::to_string(set.labels.size()) + " labels for " +
@@ -110,13 +113,20 @@ LabelCounts count_labels(const LatentCodes& codes, const LmActivationSet& set, i
   require_in_range("n_labels", n_labels, 1, kMaxTokenLabels);
   const int K = n_labels, L = codes.n_latents;
   c.n_labels = K;
+  c.firing_fraction = firing_fraction;
   c.label_total.assign(K, 0);
+  c.fires.assign(L, 0);
   c.joint.assign(static_cast<std::size_t>(L) * K, 0);
   for (uint32_t bits : set.labels)
     for (int k = 0; k < K; ++k) c.label_total[k] += (bits >> k) & 1u;
   for (int i = 0; i < L; ++i) {
     int64_t* row = c.joint.data() + static_cast<std::size_t>(i) * K;
+    float max = 0;
+    for (int64_t e = codes.start[i]; e < codes.start[i + 1]; ++e) max = std::max(max, codes.value[e]);
+    const double threshold = firing_fraction * max;
     for (int64_t e = codes.start[i]; e < codes.start[i + 1]; ++e) {
+      if (!(codes.value[e] > threshold)) continue;
+      ++c.fires[i];
       const uint32_t bits = set.labels[codes.column[e]];
       for (int k = 0; k < K; ++k) row[k] += (bits >> k) & 1u;
     }
@@ -130,7 +140,7 @@ LabelMatch label_match(const LatentCodes& codes, const LabelCounts& counts, int 
   LabelMatch m;
   m.label = label;
   m.both = counts.joint[static_cast<std::size_t>(latent) * counts.n_labels + label];
-  const int64_t fires = codes.fires(latent), total = counts.label_total[label];
+  const int64_t fires = counts.fires[latent], total = counts.label_total[label];
   m.precision = fires > 0 ? static_cast<double>(m.both) / static_cast<double>(fires) : 0.0;
   m.recall = total > 0 ? static_cast<double>(m.both) / static_cast<double>(total) : 0.0;
   m.f1 = m.precision + m.recall > 0 ? 2 * m.precision * m.recall / (m.precision + m.recall) : 0.0;

@@ -15,11 +15,19 @@
 //                         out (the direction's effect up to a positive scale), as SAEDashboard's
 //                         W_dec · W_U on a model with the LayerNorm weight folded in.
 //   label match           on a labelled corpus (the toy world: lm/toy_world.hpp), for each label
-//                         k: precision P(k | f_i > 0), recall P(f_i > 0 | k) over the set's tokens;
-//                         the latent's label is the one of largest F1 (their harmonic mean).
+//                         k: precision P(k | i fires), recall P(i fires | k) over the set's tokens,
+//                         where "fires" here means f_i > kLabelFiringFraction · max f_i (the
+//                         latent's largest activation on the set); the latent's label is the one
+//                         of largest F1 (their harmonic mean). Weak activations are left out of
+//                         the match as the field's feature pages leave them out of their
+//                         specificity (Bricken et al. 2023 score specificity per activation
+//                         level and find the lowest levels least specific): a ReLU SAE trained
+//                         with L1 fires faintly at many tokens near its feature (the cold latent
+//                         of issue 16's recipe: P 0.81 at f > 0, 1.00 above 0.2 max, seed 0).
 // A latent list (every latent's frequency, max, label match; sorted by frequency or by label
 // match) and the prompt view (the latents active at each token of a prompt) read the same codes.
-// "Fires" means f_i > 0 throughout, the SAE's own inference code (Sae::encode).
+// "Fires" means f_i > 0 (the SAE's own inference code, Sae::encode) everywhere but in the label
+// match, which counts only firings above kLabelFiringFraction of the latent's max.
 //
 // Legend: D the hook's width (the SAE's d), L n_latents, N = windows·T tokens of the set,
 // T the window length, V the vocabulary, K the corpus's labels.
@@ -71,15 +79,23 @@ struct LabelMatch {
   double f1 = 0;           // 2PR / (P + R), 0 when both are 0
 };
 
-// Per (latent, label) counts over the set: joint[i·K + k] = tokens where latent i fires and label
-// k holds; label_total[k] = tokens of the set with label k.
+// The share of its largest activation above which a latent counts as firing in the label match.
+constexpr double kLabelFiringFraction = 0.2;
+
+// Per (latent, label) counts over the set, a latent counted as firing where f_i > firing_fraction
+// · max f_i: fires[i] = tokens where latent i fires, joint[i·K + k] = of those, tokens where
+// label k holds; label_total[k] = tokens of the set with label k.
 struct LabelCounts {
   int n_labels = 0;
+  double firing_fraction = 0;
   std::vector<int64_t> label_total;  // (K)
+  std::vector<int64_t> fires;        // (L)
   std::vector<int64_t> joint;        // (L, K) row-major
 };
-// Empty (K = 0) when the set carries no labels. n_labels: the corpus's label count.
-LabelCounts count_labels(const LatentCodes& codes, const LmActivationSet& set, int n_labels);
+// Empty (K = 0) when the set carries no labels. n_labels: the corpus's label count;
+// firing_fraction in [0, 1) (0: every f_i > 0 counts).
+LabelCounts count_labels(const LatentCodes& codes, const LmActivationSet& set, int n_labels,
+                         double firing_fraction = kLabelFiringFraction);
 LabelMatch label_match(const LatentCodes& codes, const LabelCounts& counts, int latent, int label);
 // The label of largest F1 for a latent (ties: the lower label index); label -1 when no label has
 // F1 > 0 (no labels, the latent never fires, or never where a label holds).

@@ -290,7 +290,8 @@ class Writer {
   std::vector<uint32_t>& bits_;
 };
 
-// Whole sentences until the stream holds at least `min_tokens`; then predicts_* from each next token.
+// Whole sentences until the stream holds at least `min_tokens`; then predicts_* from each next
+// token and the implied_* bits the sentences set (the temperature must be fixed by the words so far).
 void generate(const World& w, Rng rng, int min_tokens, std::vector<int32_t>& ids, std::vector<uint32_t>& bits,
               int64_t* sentences, int64_t* tokens) {
   ids.reserve(static_cast<std::size_t>(min_tokens) + 2 * kRepeatMax + 1);
@@ -304,8 +305,8 @@ void generate(const World& w, Rng rng, int min_tokens, std::vector<int32_t>& ids
     if (tokens) tokens[static_cast<int>(f)] += static_cast<int64_t>(ids.size() - before);
   }
   for (std::size_t t = 0; t + 1 < ids.size(); ++t) {
-    if (ids[t + 1] == w.hot) bits[t] |= 1u << toy_label::predicts_hot;
-    if (ids[t + 1] == w.cold) bits[t] |= 1u << toy_label::predicts_cold;
+    if (ids[t + 1] == w.hot && (bits[t] >> toy_label::implied_hot & 1u)) bits[t] |= 1u << toy_label::predicts_hot;
+    if (ids[t + 1] == w.cold && (bits[t] >> toy_label::implied_cold & 1u)) bits[t] |= 1u << toy_label::predicts_cold;
   }
 }
 
@@ -425,8 +426,8 @@ const std::vector<TokenLabel>& toy_labels() {
       {"counting", "a number word of a counting sentence"},
       {"repeat_first", "in the first copy of a repeated span"},
       {"repeat_second", "in the second copy of a repeated span (copyable by induction)"},
-      {"predicts_hot", "the next token is \"hot\""},
-      {"predicts_cold", "the next token is \"cold\" (the temperature being predicted is cold)"},
+      {"predicts_hot", "the temperature being predicted is hot (the next token is \"hot\", fixed by the words so far)"},
+      {"predicts_cold", "the temperature being predicted is cold (the next token is \"cold\", fixed by the words so far)"},
       {"implied_hot", "the sentence so far fixes its temperature as hot"},
       {"implied_cold", "the sentence so far fixes its temperature as cold"},
   };

@@ -31,17 +31,19 @@
 //   counting       a number word of a counting sentence;
 //   repeat_first   a token of the first copy of a repeated span;
 //   repeat_second  a token of the second copy (predictable by copying the first);
-//   predicts_hot   the NEXT token is "hot": the position that predicts the temperature word,
-//                  e.g. "is" in "the weather in california is", "is" in "in oslo it is";
-//   predicts_cold  the next token is "cold" (issue 16's "the temperature being predicted is
-//                  cold");
+//   predicts_hot   "the temperature being predicted is hot": the NEXT token is "hot" and the words
+//                  so far fix it (the token also carries implied_hot), e.g. "is" in "the weather
+//                  in california is", "is" in "in oslo it is"; not the "is" of "the weather in
+//                  chicago is | hot in summer", where no prefix can tell;
+//   predicts_cold  likewise for "cold" (issue 16's "the temperature being predicted is cold");
 //   implied_hot    in a weather or travel sentence whose temperature is hot, every token from
 //                  the first one at which the words so far determine that temperature (the city
 //                  for an always-hot or always-cold city; the later of city and season for a
 //                  seasonal one) to the sentence's "." inclusive;
 //   implied_cold   likewise for cold.
-// predicts_* and implied_* differ where the prefix does not yet fix the answer: in "the
-// weather in chicago is cold in winter ." the "is" carries predicts_cold but not implied_cold.
+// So predicts_X = (next token X) ∧ implied_X: in "the weather in chicago is cold in winter ." the
+// "is" carries neither predicts_cold nor implied_cold; in "in winter the weather in chicago is
+// cold ." it carries both.
 //
 // What it is not: natural language (no grammar beyond the templates), a source of facts that
 // change with the seed, a tokenizer (lm/tokenizer.hpp) or the corpus interface (lm/corpus.hpp).

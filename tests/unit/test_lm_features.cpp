@@ -170,8 +170,9 @@ TEST_CASE("lm features: label precision and recall by hand on six tokens") {
   // label 0 at 0, 1, 2; label 1 at 3; label 2 at 2, 5.
   set.labels = {1u, 1u, 1u | 4u, 2u, 0u, 4u};
   const LatentCodes codes = encode_set(*sae, set);
-  const LabelCounts counts = count_labels(codes, set, 3);
+  const LabelCounts counts = count_labels(codes, set, 3, 0.0);  // every firing counts
   CHECK(counts.label_total == std::vector<int64_t>{3, 1, 2});
+  CHECK(counts.fires == std::vector<int64_t>{4, 2});
   const LabelMatch m00 = label_match(codes, counts, 0, 0);  // fires 4, label 3, both 2
   CHECK(m00.both == 2);
   CHECK(m00.precision == doctest::Approx(0.5));
@@ -194,6 +195,20 @@ TEST_CASE("lm features: label precision and recall by hand on six tokens") {
   CHECK(by_freq[0].mean_activation == doctest::Approx((1 + 2 + 3 + 0.5) / 4.0));
   const std::vector<LatentSummary> by_label = latent_list(codes, counts, LatentOrder::label);
   CHECK(by_label[0].index == 1);
+  // The default counts firings above 0.2 of the latent's max: latent 0's max is 3, so its 0.5 at
+  // column 4 drops out (fires 3: columns 0, 1, 3); latent 1 (4 and 1, max 4: 1 > 0.8) keeps both.
+  const LabelCounts strong = count_labels(codes, set, 3);
+  CHECK(strong.firing_fraction == kLabelFiringFraction);
+  CHECK(strong.fires == std::vector<int64_t>{3, 2});
+  const LabelMatch s00 = label_match(codes, strong, 0, 0);  // both 2: P 2/3, R 2/3
+  CHECK(s00.precision == doctest::Approx(2.0 / 3));
+  CHECK(s00.recall == doctest::Approx(2.0 / 3));
+  CHECK(label_match(codes, strong, 0, 1).precision == doctest::Approx(1.0 / 3));
+  // Half the max (1.5): columns 1 and 3 only; label 0 at column 1: P 1/2, R 1/3.
+  const LabelMatch h00 = label_match(codes, count_labels(codes, set, 3, 0.5), 0, 0);
+  CHECK(h00.precision == doctest::Approx(0.5));
+  CHECK(h00.recall == doctest::Approx(1.0 / 3));
+  CHECK_THROWS_WITH_AS(count_labels(codes, set, 3, 1.0), doctest::Contains("firing_fraction"), std::invalid_argument);
   // Without labels: no match, the list still sorts.
   LmActivationSet plain = set;
   plain.labels.clear();

@@ -5,16 +5,18 @@
 //    predicts_cold holds ten times as often as the label's base rate;
 //  - slow: the page's recipe (lm_fixture.hpp page_recipe: the lm session's default model, 2000
 //    steps, then its SAE stage: a ReLU SAE of 256 latents on blocks.0.hook_resid_post, 61,440
-//    activations, 3000 steps, unit-norm decoder, λ = kRecipeL1) for seeds 0, 1, 2 (wasm: seed 0); for most seeds the latent that best matches predicts_cold (F1 on 256
-//    held-out windows) has precision ≥ 0.5 and recall ≥ 0.75 (the label holds at 2% of tokens),
-//    and adding strength 8 · its max activation · W_dec[:, i] at the last token of "the weather
-//    in california is" makes "cold" the most probable next token where "hot" was.
-// The issue asks for precision and recall ≥ 0.8; measured here (λ 2): seed 0 P 0.81 R 0.79,
-// seed 1 P 0.63 R 0.88, seed 2 P 0.53 R 0.93 (λ 1 to 5 do no better on all three). The label
-// caps it: predicts_cold marks every token followed by "cold", also where the prefix cannot tell
-// (a seasonal city before its season: "in berlin it is | cold", a window starting at "is"),
-// which were most of the misses in seed 0; the false firings were cold contexts that carry on
-// past the temperature ("... is cold in winter . bob has a").
+//    activations, 3000 steps, unit-norm decoder, λ = kRecipeL1) for seeds 0, 1, 2 (wasm: seed
+//    0); for most seeds the latent that best matches predicts_cold ("the temperature being
+//    predicted is cold": F1 on 256 held-out windows, firing above 0.2 of its max as the
+//    dashboard counts it) has precision and recall ≥ 0.8, the issue's bar (the label holds at
+//    ~1.5% of tokens), and adding strength 8 · its max activation · W_dec[:, i] at the last token
+//    of "the weather in california is" makes "cold" the most probable next token where "hot" was.
+// Measured (native, 2026-11-28), P/R at f > 0.2 max: seed 0 latent 238 1.00/0.86, seed 1 latent
+// 135 1.00/0.85, seed 2 latent 194 0.91/0.94; strength 8: P(cold) 0.983, 0.982, 0.986. Counting
+// every f > 0, the best latents scored 0.81/0.79, 0.63/0.88, 0.53/0.93: a ReLU SAE with L1 fires
+// faintly at many tokens near its feature. Before predicts_cold required the prefix to
+// fix the temperature (it marked every token followed by "cold", also "in berlin it is | cold in
+// winter"), recall was capped near 0.83.
 #include <doctest/doctest.h>
 
 #include <vector>
@@ -65,7 +67,7 @@ TEST_CASE("lm sae trained: the fixture's SAE reconstructs the stream and finds a
   CHECK(match.recall > 0.5);
 }
 
-TEST_CASE("lm sae trained: for most seeds the cold latent has P >= 0.5 and R >= 0.75 (the issue asks 0.8: the header says why) and steers hot to cold" *
+TEST_CASE("lm sae trained: for most seeds the cold latent has P >= 0.8 and R >= 0.8 and steers hot to cold" *
           doctest::test_suite("slow")) {
   const std::vector<int> seeds = test::running_in_wasm() ? std::vector<int>{0} : std::vector<int>{0, 1, 2};
   int passed = 0;
@@ -109,7 +111,7 @@ TEST_CASE("lm sae trained: for most seeds the cold latent has P >= 0.5 and R >= 
     CHECK(m.fve > 0.8);
     CHECK(sp.ce_loss_score > 0.9);
     CHECK(r.top_before[0].token == hot);
-    passed += match.precision >= 0.5 && match.recall >= 0.75 && r.top_after[0].token == cold;
+    passed += match.precision >= 0.8 && match.recall >= 0.8 && r.top_after[0].token == cold;
   }
   CHECK(2 * passed > static_cast<int>(seeds.size()));
 }

@@ -6,11 +6,10 @@
 // steps, and the lm session's SAE stage: a ReLU SAE of 256 latents, λ 2, 3000 steps on 2560
 // windows of blocks.0.hook_resid_post), the latent that best matches predicts_cold turns "the
 // weather in california is" from hot to cold, seeds 0, 1, 2.
-// Measured (native, 2026-11-28): that latent's P/R 0.813/0.788, 0.627/0.879, 0.528/0.933;
+// Measured (native, 2026-11-28): latents 238, 135, 194, P/R 1.00/0.86, 1.00/0.85, 0.91/0.94;
 // P(hot)/P(cold) after the prompt at strength 0, 4, 8, 16: seed 0 0.996/0.001, 0.024/0.975,
-// 0.012/0.983, 0.012/0.971; seed 1 0.998/0.001, 0.019/0.980, 0.010/0.980, 0.010/0.945; seed 2
-// 0.999/0.001, 0.475/0.524, 0.063/0.935, 0.024/0.972. The issue's P and R >= 0.8 are not both
-// reached: test_lm_sae_trained.cpp's header says why.
+// 0.012/0.983, 0.012/0.971; seed 1 0.998/0.001, 0.047/0.951, 0.012/0.982, 0.010/0.956; seed 2
+// 0.999/0.001, 0.059/0.940, 0.011/0.986, 0.008/0.980.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -235,7 +234,7 @@ TEST_CASE("lm steering trained: the latent matched to cold turns california's ho
                     << p_hot[3] << "/" << p_cold[3]);
     CHECK(p_hot[0] > 0.9);
     flipped += p_cold[2] > p_hot[2] && p_cold[3] > p_hot[3];
-    matched += m.precision >= 0.4 && m.recall >= 0.8;  // below the issue's 0.8/0.8: see the header
+    matched += m.precision >= 0.8 && m.recall >= 0.8;
   }
   CHECK(2 * flipped > static_cast<int>(seeds.size()));
   CHECK(2 * matched > static_cast<int>(seeds.size()));

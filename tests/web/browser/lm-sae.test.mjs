@@ -74,9 +74,10 @@ test('lm.html (the seed example): model, then SAE; the "cold" latent is shown; s
     `latent ${b.latent.data[0]} = ${c.labels[label]} P ${p.toFixed(2)} R ${r.toFixed(2)} freq ${freq.toFixed(4)} max ${max.toFixed(2)}`);
   assert.equal(s.frame.step, 5000);
   assert.equal(c.labels[label], 'predicts_cold', 'the latent shown matches cold');
-  // P and R on the page's 256 held-out windows are printed above, not bounded here (measured
-  // 2026-11-28: P 0.61, R 0.93 for the default seed); the C++ slow test bounds them over seeds.
-  assert.ok(p > 0.3 && r > 0.5, `precision ${p}, recall ${r}`);
+  // P and R on the page's 256 held-out windows, the latent firing above 0.2 of its max: the
+  // issue's bar (the native session measures P 1.00, R 0.86 for the default seed; the C++ slow
+  // test bounds them over seeds).
+  assert.ok(p >= 0.8 && r >= 0.8, `precision ${p}, recall ${r}`);
   assert.match(await page.locator('#dashboard-title').textContent(), /= predicts_cold$/);
   assert.ok(fve > 0.8, `FVE ${fve}`);
   // before steering: hot; the slider at 8: cold

@@ -105,7 +105,7 @@ export class SaePanels {
     const name = label >= 0 ? c.labels[label] : null;
     $('dashboard-title').textContent = `Latent ${latent}${name ? ` = ${name}` : ''}`;
     $('latent-stats').textContent = `fires on ${(100 * freq).toFixed(2)}% of held-out tokens; max activation ${max.toFixed(2)}, mean when firing ${mean.toFixed(2)}` +
-      (name ? `; best label ${name}: precision ${p.toFixed(2)}, recall ${r.toFixed(2)}` : c.labels.length ? '; matches no label' : '');
+      (name ? `; best label ${name}: precision ${p.toFixed(2)}, recall ${r.toFixed(2)} (firing above a fifth of its max)` : c.labels.length ? '; matches no label' : '');
     const T = b.latent_context_tokens.shape[1];
     const meta = b.latent_context_meta.data;
     const tops = [], bands = [];
