@@ -29,20 +29,22 @@ const char* kHelpTail = R"(  --sweep λ1,λ2,...         one run per λ (instead
   --eval-batch N=4096       held-out samples for the metrics
   --json                    print JSON: {config, steps_per_second, metrics: {l0, mse, fve,
                             dead_fraction, dense_fraction, relative_reconstruction_bias, mmcs,
-                            recovered_fraction}}; with a sweep, an array of those
+                            recovered_fraction, mcc, uniqueness, precision, recall, f1,
+                            absorption, shrinkage}}; with a sweep, an array of those (null: not
+                            defined for this data, e.g. no ground truth or no hierarchy)
 )";
 
 // --data synthetic|toy|FILE.npy: the data key, and npy_path for a file.
 void take_data_flag(Args& a, Json& j) {
   const auto v = a.take("data");
   if (!v) return;
-  if (*v == "synthetic" || *v == "toy") {
+  if (*v == "synthetic" || *v == "toy" || *v == "hierarchical") {
     j["data"] = *v;
   } else if (v->size() > 4 && v->compare(v->size() - 4, 4, ".npy") == 0) {
     j["data"] = "npy";
     j["npy_path"] = *v;
   } else {
-    throw UsageError("--data must be synthetic, toy or a FILE.npy (got '" + *v + "')");
+    throw UsageError("--data must be synthetic, toy, hierarchical or a FILE.npy (got '" + *v + "')");
   }
 }
 
@@ -70,7 +72,14 @@ Json metrics_json(const SaeMetrics& m) {
               {"dense_fraction", m.dense_fraction},
               {"relative_reconstruction_bias", number_or_null(m.relative_reconstruction_bias)},
               {"mmcs", number_or_null(m.mmcs)},
-              {"recovered_fraction", number_or_null(m.recovered_fraction)}};
+              {"recovered_fraction", number_or_null(m.recovered_fraction)},
+              {"mcc", number_or_null(m.truth.mcc)},
+              {"uniqueness", number_or_null(m.truth.uniqueness)},
+              {"precision", number_or_null(m.truth.precision)},
+              {"recall", number_or_null(m.truth.recall)},
+              {"f1", number_or_null(m.truth.f1)},
+              {"absorption", number_or_null(m.truth.absorption)},
+              {"shrinkage", number_or_null(m.truth.shrinkage)}};
 }
 
 std::string fmt(const Json& v) {
@@ -140,6 +149,7 @@ int cmd_sae(int argc, char** argv) {
     throw;
   }
   const Mat eval = data->held_out(eval_batch);
+  const TrueFiring eval_firing = data->held_out_firing(eval_batch);
   Json results = Json::array();
   std::vector<double> rates;
   for (const SaeConfig& c : configs) {
@@ -157,7 +167,8 @@ int cmd_sae(int argc, char** argv) {
     }
     const double seconds = now_seconds() - t0;
     progress.finish();
-    const SaeMetrics m = compute_sae_metrics(sae, eval, data->true_features());
+    const SaeMetrics m = compute_sae_metrics(sae, eval, data->true_features(), &eval_firing,
+                                             data->hierarchy());
     Json out;
     out["config"] = trainer.config().to_json();
     out["steps_per_second"] = train_steps / std::max(seconds, 1e-9);
@@ -187,20 +198,23 @@ int cmd_sae(int argc, char** argv) {
   std::printf("); %lld steps of batch %d, lr %g, seed %lld, simd %s\n\n",
               static_cast<long long>(c0.steps), c0.batch_size, c0.lr,
               static_cast<long long>(c0.seed), simd_arch_name());
-  std::printf("%-10s %-7s %-4s %-8s %-8s %-8s %-6s %-6s %-7s %-7s %-9s %s\n", "arch", "λ", "k", "L0",
-              "MSE", "FVE", "dead", "dense", "γ", "MMCS", "recovered", "steps/s");
+  std::printf("%-10s %-7s %-4s %-8s %-8s %-8s %-6s %-6s %-7s %-7s %-9s %-7s %-7s %-7s %s\n", "arch", "λ",
+              "k", "L0", "MSE", "FVE", "dead", "dense", "γ", "MMCS", "recovered", "MCC", "F1", "absorb",
+              "steps/s");
   for (const auto& r : results) {
     const Json& m = r["metrics"];
-    std::printf("%-10s %-7g %-4d %-8.3f %-8.5f %-8.4f %-6.3f %-6.3f %-7s %-7s %-9s %.0f\n",
+    std::printf("%-10s %-7g %-4d %-8.3f %-8.5f %-8.4f %-6.3f %-6.3f %-7s %-7s %-9s %-7s %-7s %-7s %.0f\n",
                 r["config"]["arch"].get<std::string>().c_str(), r["config"]["l1"].get<double>(),
                 r["config"]["k"].get<int>(), m["l0"].get<double>(), m["mse"].get<double>(),
                 m["fve"].get<double>(), m["dead_fraction"].get<double>(),
                 m["dense_fraction"].get<double>(), fmt(m["relative_reconstruction_bias"]).c_str(),
-                fmt(m["mmcs"]).c_str(), fmt(m["recovered_fraction"]).c_str(),
-                r["steps_per_second"].get<double>());
+                fmt(m["mmcs"]).c_str(), fmt(m["recovered_fraction"]).c_str(), fmt(m["mcc"]).c_str(),
+                fmt(m["f1"]).c_str(), fmt(m["absorption"]).c_str(), r["steps_per_second"].get<double>());
   }
   std::printf("\n(on %d held-out samples; γ = ‖x̂‖²/⟨x̂, x⟩, < 1 is shrinkage; MMCS: mean max cosine "
-              "of true features with decoder columns; recovered: cosine > 0.9)\n", eval_batch);
+              "of true features with decoder columns; recovered: cosine > 0.9; MCC: mean |cos| of the "
+              "one-to-one matching; F1: mean over latents of firing vs their best feature's; absorb: "
+              "share of a parent's presence its children's latents carry)\n", eval_batch);
   if (load_dir) std::printf("loaded %s (measured, not trained)\n", load_dir->c_str());
   if (save_dir) std::printf("saved %s (SAELens layout: cfg.json + sae_weights.safetensors)\n", save_dir->c_str());
   return 0;

@@ -45,7 +45,8 @@ SaeDataKind SaeConfig::data_kind() const {
   if (data == "synthetic") return SaeDataKind::synthetic;
   if (data == "toy") return SaeDataKind::toy;
   if (data == "npy") return SaeDataKind::npy;
-  fail_config("data must be one of synthetic, toy, npy (got \"" + data + "\")");
+  if (data == "hierarchical") return SaeDataKind::hierarchical;
+  fail_config("data must be one of synthetic, toy, npy, hierarchical (got \"" + data + "\")");
 }
 
 void SaeConfig::validate() const {
@@ -67,6 +68,14 @@ void SaeConfig::validate() const {
     require_in_range("true_features", true_features, 1, 512);
     require_in_range("input_dim", input_dim, 1, true_features, false, false, nullptr,
                      "true_features");
+  }
+  if (data_kind() == SaeDataKind::hierarchical) {
+    hierarchy_shape();
+    // The overlap readout and its optimisation cost F² d per pass (hierarchical_data.cpp).
+    const double cost = double(true_features) * true_features * input_dim;
+    if (cost > double(1 << 30))
+      fail_config("true_features² × input_dim = " + format_number(cost) + " is too slow for the "
+                  "hierarchical directions' overlap (limit 2^30, e.g. 2048 features in 256 dims)");
   }
   if (data_kind() == SaeDataKind::npy && npy_path.empty())
     fail_config("npy_path must name a .npy file when data is npy");
@@ -115,6 +124,36 @@ std::vector<double> SaeConfig::feature_probabilities() const {
     if (!changed) break;
   }
   return p;
+}
+
+std::vector<double> SaeConfig::zipf_probabilities() const {
+  const int F = true_features;
+  std::vector<double> p(F, zipf_max);
+  if (F == 1) return p;
+  const double last = std::pow(double(F), -zipf_exponent);
+  for (int i = 0; i < F; ++i)
+    p[i] = zipf_min + (zipf_max - zipf_min) * (std::pow(i + 1.0, -zipf_exponent) - last) / (1.0 - last);
+  return p;
+}
+
+std::vector<int> SaeConfig::hierarchy_shape() const {
+  const auto bad = [&] {
+    fail_config("hierarchy must be R,B,DEPTH: roots in [0, true_features], branching in [1, 64], "
+                "depth in [0, 16], or 0,0,0 for none (got \"" + hierarchy + "\")");
+  };
+  std::vector<int> v;
+  std::size_t at = 0;
+  while (at <= hierarchy.size()) {
+    const std::size_t comma = std::min(hierarchy.find(',', at), hierarchy.size());
+    const std::string part = hierarchy.substr(at, comma - at);
+    if (part.empty() || part.size() > 6 || part.find_first_not_of("0123456789") != std::string::npos) bad();
+    v.push_back(std::stoi(part));
+    at = comma + 1;
+  }
+  if (v.size() != 3) bad();
+  if (v[0] == 0 && v[1] == 0 && v[2] == 0) return v;
+  if (v[0] < 0 || v[0] > true_features || v[1] < 1 || v[1] > 64 || v[2] < 0 || v[2] > 16) bad();
+  return v;
 }
 
 SaeConfig SaeConfig::from_json(const Json& j) { return config_from_json<SaeConfig>(j); }

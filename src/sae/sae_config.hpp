@@ -24,7 +24,7 @@ enum class SaeArch { relu, gated, jumprelu, topk, batchtopk, matryoshka };
 // The architectures' names, in SaeArch's order.
 inline const std::vector<std::string> kSaeArchNames = {"relu", "gated", "jumprelu", "topk", "batchtopk",
                                                        "matryoshka"};
-enum class SaeDataKind { synthetic, toy, npy };
+enum class SaeDataKind { synthetic, toy, npy, hierarchical };
 
 struct SaeConfig {
   // --- architecture
@@ -49,7 +49,7 @@ struct SaeConfig {
   // die early, which is what resampling is for.
   std::string init = "tied";
   // --- data
-  std::string data = "synthetic";  // synthetic | toy | npy
+  std::string data = "synthetic";  // synthetic | toy | npy | hierarchical
   std::string npy_path;            // data = npy: a (N, d) float32/float64 file
   int input_dim = 64;              // d (synthetic; toy: the toy model's n_hidden)
   int true_features = 256;         // F (synthetic; toy: the toy model's n_features)
@@ -58,6 +58,19 @@ struct SaeConfig {
   int group_size = 1;              // correlated groups of this many consecutive features (1: none)
   bool orthogonal = false;         // true directions orthonormal (needs F ≤ d)
   int64_t toy_steps = 3000;        // data = toy: training steps of the toy model
+  // data = hierarchical (SynthSAEBench, arXiv 2602.14687; sae/hierarchical_data.hpp): feature
+  // i's firing probability falls from zipf_max to zipf_min as (i+1)^-zipf_exponent
+  double zipf_exponent = 0.5;
+  double zipf_max = 0.4;
+  double zipf_min = 5e-4;
+  // "R,B,DEPTH": R root features, each parent with B mutually exclusive children, DEPTH levels
+  // below the roots (SAELens' max_depth), features taken breadth-first while true_features lasts
+  std::string hierarchy = "8,4,3";
+  int correlation_rank = 8;          // K: the firing covariance has rank K (0: independent)
+  double correlation_strength = 0.5; // how far a context moves a probability: p (1 ± s)
+  double overlap = 0.15;             // target mean over features of the max |cos| with another
+  double magnitude_mean = 1.0;       // a firing feature's coefficient |N(mean, std)|
+  double magnitude_std = 0.25;
   // --- training
   int batch_size = 1024;           // B
   // 3e-3: with 1e-3 the W2 run (these defaults) ends at MMCS ≈ 0.62, here and in PyTorch
@@ -76,8 +89,10 @@ struct SaeConfig {
   // The one description of every field (core/schema.hpp); C is SaeConfig or const SaeConfig.
   template <class C, class V> static void fields(C& c, V& v) {
     v(c.arch, Field("arch", "the architecture").flag("arch").one_of(kSaeArchNames));
-    v(c.data, Field("data", "known features; a toy model's h = W x; a (N, d) float .npy")
-                  .custom_flag("data", "synthetic|toy|FILE.npy").one_of({"synthetic", "toy", "npy"}));
+    v(c.data, Field("data", "known features; a toy model's h = W x; a (N, d) float .npy; "
+                            "hierarchical, Zipf-firing, correlated features (SynthSAEBench)")
+                  .custom_flag("data", "synthetic|toy|hierarchical|FILE.npy")
+                  .one_of({"synthetic", "toy", "npy", "hierarchical"}));
     v(c.npy_path, Field("npy_path", "data npy: a (N, d) float32/float64 file"));
     v(c.input_dim, Field("input_dim", "input dimension d (synthetic; toy: the toy model's hidden dims)")
                        .flag("input-dim", "D").range(1, 4096));
@@ -104,6 +119,25 @@ struct SaeConfig {
     v(c.group_size, Field("group_size", "correlated groups of G consecutive features (synthetic)")
                         .flag("group-size", "G").range_to(1, "true_features", c.true_features));
     v(c.orthogonal, Field("orthogonal", "orthonormal true directions (needs F ≤ d)").flag("orthogonal"));
+    v(c.zipf_exponent, Field("zipf_exponent", "hierarchical: p_i falls as (i+1)^-E from zipf_max to zipf_min")
+                           .flag("zipf-exponent", "E").range(0, 5, Bounds::open_min));
+    v(c.zipf_max, Field("zipf_max", "hierarchical: the most frequent feature's firing probability")
+                      .flag("zipf-max", "P").range(0, 1, Bounds::open_min));
+    v(c.zipf_min, Field("zipf_min", "hierarchical: the rarest feature's firing probability (< zipf_max)")
+                      .flag("zipf-min", "P").range_to(0, "zipf_max", c.zipf_max, Bounds::open));
+    v(c.hierarchy, Field("hierarchy", "hierarchical: R roots, B exclusive children per parent, DEPTH "
+                                      "levels below the roots (0,0,0: none)")
+                       .flag("hierarchy", "R,B,DEPTH"));
+    v(c.correlation_rank, Field("correlation_rank", "hierarchical: rank K of the firing correlation (0: none)")
+                              .flag("correlation-rank", "K").range(0, 64));
+    v(c.correlation_strength, Field("correlation_strength", "hierarchical: a context scales p_i by 1 ± s")
+                                  .flag("correlation-strength", "S").range(0, 1));
+    v(c.overlap, Field("overlap", "hierarchical: target mean max |cos| between true directions")
+                     .flag("overlap", "O").range(0, 1));
+    v(c.magnitude_mean, Field("magnitude_mean", "hierarchical: mean of a firing feature's coefficient")
+                            .flag("magnitude-mean", "M").range(0, 100, Bounds::open_min));
+    v(c.magnitude_std, Field("magnitude_std", "hierarchical: its standard deviation (|N(mean, std)|)")
+                           .flag("magnitude-std", "S").range(0, 100));
     v(c.toy_steps, Field("toy_steps", "training steps of the toy model (data toy)").flag("toy-steps", "S")
                        .range(0, 1e6).unit("steps"));
     v(c.decoder_norm, Field("decoder_norm", "relu: unit-norm decoder, or L1 weighted by decoder norms")
@@ -147,6 +181,11 @@ struct SaeConfig {
   OptimizerConfig optimizer_config() const;
   // Per-feature probabilities p_i (F), Σ p_i = active (each clamped to 1).
   std::vector<double> feature_probabilities() const;
+  // data hierarchical: p_i = zipf_min + (zipf_max − zipf_min) ((i+1)^-E − F^-E) / (1 − F^-E)
+  // (SAELens' zipfian_firing_probabilities), descending.
+  std::vector<double> zipf_probabilities() const;
+  // hierarchy parsed: {R, B, DEPTH}; throws naming "hierarchy".
+  std::vector<int> hierarchy_shape() const;
 };
 
 SaeArch parse_sae_arch(const std::string& name);  // throws naming "arch"

@@ -5,7 +5,8 @@
 
 namespace superpose {
 
-SaeMetrics compute_sae_metrics(Sae& sae, const Eigen::Ref<const Mat>& X, const Mat& true_features) {
+SaeMetrics compute_sae_metrics(Sae& sae, const Eigen::Ref<const Mat>& X, const Mat& true_features,
+                               const TrueFiring* firing, const FeatureHierarchy* hierarchy) {
   SaeMetrics m;
   const int N = static_cast<int>(X.cols()), L = sae.n_latents();
   SparseCode code;
@@ -50,6 +51,9 @@ SaeMetrics compute_sae_metrics(Sae& sae, const Eigen::Ref<const Mat>& X, const M
     m.mmcs = match.mmcs;
     m.recovered_fraction = match.recovered_fraction;
   }
+  static const TrueFiring kNone;
+  m.truth = compute_ground_truth_metrics(sae.W_dec(), code, X, X_hat, firing ? *firing : kNone,
+                                         true_features, hierarchy);
   return m;
 }
 

@@ -10,10 +10,13 @@
 //   mmcs            mean over true features of the max cosine with any decoder column
 //                  (Sharkey et al. 2022); recovered_fraction: true features with that max > 0.9
 //                  (both NaN without ground truth, or for true features the data never uses)
+//   truth           with the batch's true firing: MCC, uniqueness, precision/recall/F1,
+//                  absorption and shrinkage (ground_truth_metrics.hpp)
 #pragma once
 #include <vector>
 
 #include "core/eigen.hpp"
+#include "sae/ground_truth_metrics.hpp"
 #include "sae/sae.hpp"
 
 namespace superpose {
@@ -27,10 +30,15 @@ struct SaeMetrics {
   Vec firing_frequency;                  // (L)
   Vec match_cosine;                      // (F) best cosine of each true feature
   std::vector<int> match_latent;         // (F) the decoder column achieving it
+  GroundTruthMetrics truth;              // NaN but shrinkage without firing
 };
 
-// true_features: (d, F) unit columns (zero columns are skipped), or 0 columns for none.
-SaeMetrics compute_sae_metrics(Sae& sae, const Eigen::Ref<const Mat>& X, const Mat& true_features);
+// true_features: (d, F) unit columns (zero columns are skipped), or 0 columns for none;
+// firing: X's true firing (SaeData::held_out_firing; empty or null: none); hierarchy: the
+// source's, or null.
+SaeMetrics compute_sae_metrics(Sae& sae, const Eigen::Ref<const Mat>& X, const Mat& true_features,
+                               const TrueFiring* firing = nullptr,
+                               const FeatureHierarchy* hierarchy = nullptr);
 
 // The dictionary half of the metrics, which needs no data: each true feature's best decoder
 // column (match_cosine, match_latent), their mean (mmcs) and the fraction above 0.9. Cheap

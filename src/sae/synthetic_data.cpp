@@ -26,8 +26,10 @@ SyntheticData::SyntheticData(const SaeConfig& c)
   }
 }
 
-void SyntheticData::fill(Rng& rng, Mat& X, int B) const {
+void SyntheticData::fill(Rng& rng, Mat& X, int B, TrueFiring* firing) const {
   X.setZero(d_, B);
+  std::vector<int> samples, features;
+  std::vector<float> coefficients;
   for (int group = 0; group * g_ < F_; ++group) {
     const double q = q_[group];
     if (!(q > 0)) continue;
@@ -38,10 +40,18 @@ void SyntheticData::fill(Rng& rng, Mat& X, int B) const {
       float* x = X.col(s).data();
       for (int i = first; i < last; ++i) {
         if (g_ > 1 && !(rng.uniform() < p_[i] / q)) continue;
-        axpy(rng.uniform(), true_features_.col(i).data(), x, d_);
+        const float c = rng.uniform();
+        axpy(c, true_features_.col(i).data(), x, d_);
+        // U[0, 1) can draw 0: such a feature adds nothing and is not counted as firing.
+        if (firing && c > 0.f) {
+          samples.push_back(static_cast<int>(s));
+          features.push_back(i);
+          coefficients.push_back(c);
+        }
       }
     }
   }
+  if (firing) *firing = TrueFiring::from_triplets(B, samples, features, coefficients);
 }
 
 void SyntheticData::sample(Mat& X, int batch_size) { fill(rng_, X, batch_size); }
@@ -51,6 +61,14 @@ Mat SyntheticData::held_out(int n) const {
   Mat X;
   fill(eval, X, n);
   return X;
+}
+
+TrueFiring SyntheticData::held_out_firing(int n) const {
+  Rng eval(seed_, 2);
+  Mat X;
+  TrueFiring t;
+  fill(eval, X, n, &t);
+  return t;
 }
 
 }  // namespace superpose

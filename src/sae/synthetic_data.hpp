@@ -19,6 +19,7 @@ class SyntheticData : public SaeData {
   int dim() const override { return d_; }
   void sample(Mat& X, int batch_size) override;
   Mat held_out(int n) const override;
+  TrueFiring held_out_firing(int n) const override;
   void reset() override { rng_ = Rng(seed_, 1); }
   const std::vector<double>& probabilities() const { return p_; }
 
@@ -28,7 +29,8 @@ class SyntheticData : public SaeData {
   std::vector<double> p_;   // (F) marginal probabilities
   std::vector<double> q_;   // (groups) group-on probabilities
   Rng rng_;
-  void fill(Rng& rng, Mat& X, int batch_size) const;
+  // With firing, also the batch's true firing.
+  void fill(Rng& rng, Mat& X, int batch_size, TrueFiring* firing = nullptr) const;
 };
 
 }  // namespace superpose

@@ -1,6 +1,8 @@
 #include "session/sae_session.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/check.hpp"
 #include "io/npy.hpp"
@@ -13,6 +15,9 @@ namespace superpose {
 const char* const SaeSession::kMetricNames[8] = {
     "l0", "mse", "fve", "dead_fraction", "dense_fraction", "relative_reconstruction_bias",
     "mmcs", "recovered_fraction"};
+
+const char* const SaeSession::kTruthMetricNames[7] = {
+    "mcc", "uniqueness", "precision", "recall", "f1", "absorption", "shrinkage"};
 
 namespace {
 constexpr std::size_t kMaxUploadBytes = std::size_t(96) * 1024 * 1024;
@@ -52,6 +57,16 @@ Json SaeSession::configure_with_file(const Json& config, const std::vector<uint8
   std::vector<double>& sweep_l1 = sc.sweep_l1;
   std::vector<double>& sweep_k = sc.sweep_k;
   const int eval_batch = sc.eval_batch;
+  // A change of the view alone keeps the trained runs.
+  Json fingerprint = fields_to_json(sc);
+  fingerprint.erase("view_parent");
+  if (!runs_.empty() && npy.empty() && base.data_kind() != SaeDataKind::npy && !loaded() &&
+      fingerprint == fingerprint_) {
+    view_parent_ = sc.view_parent;
+    choose_view_samples();
+    invalidate();
+    return config_json();
+  }
   if (sweep_l1.empty()) sweep_l1 = {base.l1};
   if (sweep_k.empty()) sweep_k = {static_cast<double>(base.k)};
 
@@ -92,6 +107,10 @@ Json SaeSession::configure_with_file(const Json& config, const std::vector<uint8
   data_ = std::move(data);
   runs_ = std::move(runs);
   eval_ = data_->held_out(eval_batch_);
+  eval_firing_ = data_->held_out_firing(eval_batch_);
+  fingerprint_ = std::move(fingerprint);
+  view_parent_ = sc.view_parent;
+  choose_view_samples();
   metrics_.assign(runs_.size(), SaeMetrics());
   metrics_fresh_.assign(runs_.size(), false);
   loaded_ = nullptr;
@@ -131,8 +150,18 @@ Json SaeSession::import_saelens(const std::string& cfg_json, const std::vector<u
   loaded_ = Json{{"architecture", file.architecture}, {"d_in", file.d_in}, {"d_sae", file.d_sae}};
   if (file.architecture == "topk") loaded_["k"] = file.k;
   loaded_params_ = sae->params();
+  fingerprint_ = nullptr;
   invalidate();
   return config_json();
+}
+
+void SaeSession::choose_view_samples() {
+  view_samples_.clear();
+  const FeatureHierarchy* h = data_->hierarchy();
+  if (!h || eval_firing_.empty() || view_parent_ >= static_cast<int>(h->children.size())) return;
+  for (int s = 0; s < eval_firing_.n_samples() && int(view_samples_.size()) < kMaxHierarchySamples; ++s)
+    for (int e = eval_firing_.start[s]; e < eval_firing_.start[s + 1]; ++e)
+      if (eval_firing_.feature[e] == view_parent_) view_samples_.push_back(s);
 }
 
 Json SaeSession::config_json() const {
@@ -143,6 +172,7 @@ Json SaeSession::config_json() const {
   j["sweep_l1"] = sweep_l1_;
   j["sweep_k"] = sweep_k_;
   j["eval_batch"] = eval_batch_;
+  j["view_parent"] = view_parent_;
   Json runs = Json::array();
   for (const auto& r : runs_)
     runs.push_back({{"arch", r->config().arch}, {"l1", r->config().l1}, {"k", r->config().k}});
@@ -200,7 +230,8 @@ Json SaeSession::train(int64_t k) {
 
 const SaeMetrics& SaeSession::metrics(int r) {
   if (!metrics_fresh_[r]) {
-    metrics_[r] = compute_sae_metrics(runs_[r]->sae(), eval_, data_->true_features());
+    metrics_[r] = compute_sae_metrics(runs_[r]->sae(), eval_, data_->true_features(), &eval_firing_,
+                                      data_->hierarchy());
     metrics_fresh_[r] = true;
   }
   return metrics_[r];
@@ -213,6 +244,7 @@ void SaeSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
   const Mat& T = data_->true_features();
   const int F = static_cast<int>(T.cols()), shown = std::min(F, kMaxShownFeatures);
   float* metric_rows = add_buffer(buffers, "metrics", {R, 8});
+  float* truth_rows = add_buffer(buffers, "truth_metrics", {R, 7});
   float* loss = add_buffer(buffers, "loss", {R});
   float* train_l0 = add_buffer(buffers, "train_l0", {R});
   float* train_dead = add_buffer(buffers, "train_dead_fraction", {R});
@@ -230,6 +262,9 @@ void SaeSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
     const double values[8] = {m.l0, m.mse, m.fve, m.dead_fraction, m.dense_fraction,
                               m.relative_reconstruction_bias, m.mmcs, m.recovered_fraction};
     for (int c = 0; c < 8; ++c) metric_rows[r * 8 + c] = static_cast<float>(values[c]);
+    const GroundTruthMetrics& t = m.truth;
+    const double truth[7] = {t.mcc, t.uniqueness, t.precision, t.recall, t.f1, t.absorption, t.shrinkage};
+    for (int c = 0; c < 7; ++c) truth_rows[r * 7 + c] = static_cast<float>(truth[c]);
     loss[r] = static_cast<float>(runs_[r]->last_loss().total);
     train_l0[r] = static_cast<float>(runs_[r]->last_loss().l0);
     train_dead[r] = static_cast<float>(runs_[r]->dead_fraction());
@@ -244,6 +279,61 @@ void SaeSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
     }
     if (wdec) RowMatMap(wdec + std::size_t(r) * d * L, d, L) = sae.W_dec();
     if (freq) Eigen::Map<Vec>(freq + std::size_t(r) * L, L) = m.firing_frequency;
+  }
+  refresh_hierarchy_buffers(buffers);
+}
+
+void SaeSession::refresh_hierarchy_buffers(std::map<std::string, Buffer>& buffers) {
+  const FeatureHierarchy* h = data_->hierarchy();
+  if (!h || eval_firing_.empty()) return;
+  const int R = n_runs(), F = static_cast<int>(h->parent.size());
+  // Every parent's absorption, per run.
+  std::vector<int> parents;
+  for (int i = 0; i < F; ++i)
+    if (!h->children[i].empty()) parents.push_back(i);
+  const int P = static_cast<int>(parents.size());
+  if (P == 0) return;
+  float* ids = add_buffer(buffers, "parents", {P});
+  float* absorption = add_buffer(buffers, "parent_absorption", {R, P});
+  for (int q = 0; q < P; ++q) ids[q] = static_cast<float>(parents[q]);
+  for (int r = 0; r < R; ++r) {
+    const Vec& a = metrics(r).truth.parent_absorption;
+    for (int q = 0; q < P; ++q)
+      absorption[r * P + q] = a.size() ? a[parents[q]] : std::numeric_limits<float>::quiet_NaN();
+  }
+  // The view: view_parent and its children, the true coefficients and their matched latents'
+  // activations on the held-out samples where the parent is present.
+  std::vector<int> family{view_parent_};
+  for (int c : h->children[view_parent_]) family.push_back(c);
+  const int C = static_cast<int>(family.size()), S = static_cast<int>(view_samples_.size());
+  float* fam = add_buffer(buffers, "hierarchy_features", {C});
+  float* partner = add_buffer(buffers, "hierarchy_latents", {R, C});
+  float* firing = add_buffer(buffers, "hierarchy_firing", {R, S, 2 * C});
+  for (int c = 0; c < C; ++c) fam[c] = static_cast<float>(family[c]);
+  Mat Xs(eval_.rows(), S);
+  for (int k = 0; k < S; ++k) Xs.col(k) = eval_.col(view_samples_[k]);
+  SparseCode code;
+  for (int r = 0; r < R; ++r) {
+    const GroundTruthMetrics& t = metrics(r).truth;
+    for (int c = 0; c < C; ++c)
+      partner[r * C + c] = t.latent_of_feature.empty() ? -1.f : static_cast<float>(t.latent_of_feature[family[c]]);
+    if (S) runs_[r]->sae().encode(Xs, code);
+    for (int k = 0; k < S; ++k) {
+      float* row = firing + (std::size_t(r) * S + k) * 2 * C;
+      std::fill(row, row + 2 * C, 0.f);
+      const int s = view_samples_[k];
+      for (int e = eval_firing_.start[s]; e < eval_firing_.start[s + 1]; ++e)
+        for (int c = 0; c < C; ++c)
+          if (eval_firing_.feature[e] == family[c]) row[c] = eval_firing_.coefficient[e];
+      for (int e = code.start[k]; e < code.start[k + 1]; ++e)
+        for (int c = 0; c < C; ++c)
+          if (partner[r * C + c] == static_cast<float>(code.index[e])) row[C + c] = std::max(0.f, code.value[e]);
+    }
+  }
+  float* shown = add_buffer(buffers, "hierarchy_absorption", {R});
+  for (int r = 0; r < R; ++r) {
+    const Vec& a = metrics(r).truth.parent_absorption;
+    shown[r] = a.size() ? a[view_parent_] : std::numeric_limits<float>::quiet_NaN();
   }
 }
 

@@ -26,6 +26,7 @@ struct SaeSessionConfig {
   std::vector<std::string> archs{"relu"};  // trained side by side
   std::vector<double> sweep_l1, sweep_k;   // one run per value; empty: just l1, just k
   int eval_batch = 1024;                   // held-out samples for the metrics
+  int view_parent = 0;                     // the hierarchy view's parent feature (a view key)
 
   template <class C, class V> static void fields(C& c, V& v) {
     v(c.archs, Field("archs", "architectures trained side by side, 1 to 6").one_of(kSaeArchNames));
@@ -35,6 +36,9 @@ struct SaeSessionConfig {
     auto base_fields = skip_fields(v, {"arch", "npy_path"});
     SaeConfig::fields(c.base, base_fields);
     v(c.eval_batch, Field("eval_batch", "held-out samples for the metrics").range(16, 16384));
+    v(c.view_parent, Field("view_parent", "the hierarchy view's parent feature (data hierarchical; "
+                                          "changing only it keeps the runs)")
+                         .range_to(0, "true_features", c.base.true_features, Bounds::open_max));
   }
 };
 
@@ -44,6 +48,8 @@ class SaeSession : public Session {
   static constexpr int kMaxShownFeatures = 64;  // true features in the matched-decoder grid
   static constexpr int kMaxWdecFloats = 4096;   // W_dec is a buffer only when small (2-D plots)
   static const char* const kMetricNames[8];
+  static const char* const kTruthMetricNames[7];  // the columns of truth_metrics
+  static constexpr int kMaxHierarchySamples = 48;  // held-out samples in the hierarchy view
 
   Json configure(const Json& config) override;  // any data but npy
   Json configure_with_file(const Json& config, const std::vector<uint8_t>& npy) override;
@@ -71,6 +77,12 @@ class SaeSession : public Session {
   std::vector<SaeMetrics> metrics_;
   std::vector<bool> metrics_fresh_;
   Mat eval_, batch_;
+  TrueFiring eval_firing_;            // the held-out batch's true firing (empty: no truth)
+  Json fingerprint_;                  // the config but its view keys: equal means keep the runs
+  int view_parent_ = 0;
+  std::vector<int> view_samples_;     // held-out samples where view_parent_ is present
+  void choose_view_samples();
+  void refresh_hierarchy_buffers(std::map<std::string, Buffer>& buffers);
   Json loaded_;                       // the imported file's {architecture, d_in, d_sae, k}, or null
   std::vector<float> loaded_params_;  // its parameters (reset() puts them back)
   Json config_json() const;

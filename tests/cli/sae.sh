@@ -15,7 +15,9 @@ expect_usage_error "NaN l1" "--l1 expects a finite number (got 'nan')" --l1 nan
 expect_usage_error "zero latents" "--latents: n_latents must be in [1, 16384] (got 0)" --latents 0
 expect_usage_error "k above latents" "--k: k must be in [1, n_latents=8] (got 9)" --arch topk --latents 8 --k 9
 expect_usage_error "active above features" "--active: active must be in (0, true_features=256] (got 300)" --active 300
-expect_usage_error "bad data" "--data must be synthetic, toy or a FILE.npy (got 'foo')" --data foo
+expect_usage_error "bad data" "--data must be synthetic, toy, hierarchical or a FILE.npy (got 'foo')" --data foo
+expect_usage_error "bad hierarchy" "--hierarchy: hierarchy must be R,B,DEPTH" --data hierarchical --hierarchy 8,4
+expect_usage_error "zipf range" "--zipf-min: zipf_min must be in (0, zipf_max=0.4) (got 0.5)" --data hierarchical --zipf-min 0.5
 expect_usage_error "missing npy" "--data: npy: cannot open" --data "$tmp/missing.npy"
 expect_usage_error "l1 with sweep" "--l1 and --sweep are exclusive" --l1 0.3 --sweep 0.1,0.2
 expect_usage_error "sweep and sweep-k" "--sweep and --sweep-k are exclusive" --sweep 0.1 --sweep-k 2
@@ -98,15 +100,32 @@ assert c["init"] == "random" and c["dead_window"] == 100 and c["resample_every"]
 assert d["resampled"] > 0 and d["metrics"]["recovered_fraction"] == 1, d["metrics"]
 ' --data toy --input-dim 2 --true-features 5 --active 0.125 --latents 5 --init random --l1 0.6 --lr 1e-2 --steps 6000 --batch 512 --dead-window 100 --resample-every 500
 
+check_json "hierarchical data: the ground-truth metrics, absorption included" '
+c, m = d["config"], d["metrics"]
+assert c["data"] == "hierarchical" and c["hierarchy"] == "4,3,2" and c["correlation_rank"] == 4
+for key in ["mcc", "uniqueness", "precision", "recall", "f1", "absorption"]:
+    assert m[key] is not None and 0 <= m[key] <= 1, (key, m[key])
+assert 0 < m["shrinkage"] < 1.5 and m["mcc"] > 0.3
+' --data hierarchical --true-features 128 --input-dim 32 --hierarchy 4,3,2 --correlation-rank 4 --arch topk --k 6 --latents 128 --steps 300 --batch 256
+
+check_json "synthetic data: ground truth but no hierarchy (absorption null)" '
+m = d["metrics"]
+assert m["mcc"] is not None and m["f1"] is not None and m["absorption"] is None
+' --input-dim 16 --true-features 32 --active 2 --latents 64 --steps 100 --batch 256
+
 check_json "npy file: no ground truth (mmcs null)" '
 assert d["config"]["data"] == "npy" and d["config"]["input_dim"] == 6
 assert d["metrics"]["mmcs"] is None and d["metrics"]["recovered_fraction"] is None
+assert d["metrics"]["mcc"] is None and d["metrics"]["f1"] is None and d["metrics"]["absorption"] is None
+assert d["metrics"]["shrinkage"] > 0
 assert d["metrics"]["fve"] > 0
 ' --arch jumprelu --data "$tmp/good.npy" --latents 12 --steps 100 --batch 64
 
 out=$("$bin" sae --input-dim 16 --true-features 32 --active 2 --latents 64 --steps 50 --batch 128 2>/dev/null)
 if [ $? -eq 0 ] && [[ "$out" == *"MMCS"* ]] && [[ "$out" == *"relu"* ]]; then pass "text summary"; else fail "text summary: $out"; fi
-"$bin" sae --help | grep -q -- "--sweep-k" && pass "help lists --sweep-k" || fail "help"
+# (through a file: grep -q closing the pipe early would SIGPIPE the longer help under pipefail)
+"$bin" sae --help > "$tmp/help.txt" && grep -q -- "--sweep-k" "$tmp/help.txt" && grep -q -- "--hierarchy" "$tmp/help.txt" \
+  && pass "help lists --sweep-k and --hierarchy" || fail "help"
 
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]

@@ -130,3 +130,64 @@ TEST_CASE("sae session: bad configs name the key; a failed configure keeps the o
   CHECK(error_of(s, j) == "n_latents must be in [1, 16384] (got -5)");
   CHECK(s.step(1)["step"] == 3);  // still the first experiment
 }
+
+TEST_CASE("sae session: hierarchical data, its ground-truth metrics and the hierarchy view") {
+  auto session = make_session("sae");
+  Json j{{"data", "hierarchical"}, {"input_dim", 16}, {"true_features", 64}, {"hierarchy", "2,3,2"},
+         {"n_latents", 64}, {"batch_size", 128}, {"lr", 1e-2}, {"eval_batch", 512}, {"k", 4},
+         {"archs", {"relu", "topk"}}, {"view_parent", 1}};
+  const Json config = session->configure(j);
+  CHECK(config["view_parent"] == 1);
+  session->step(40);
+  auto* sae = dynamic_cast<SaeSession*>(session.get());
+  REQUIRE(sae);
+  const auto& b = session->buffers();
+  REQUIRE(b.at("truth_metrics").shape == std::vector<int>{2, 7});
+  // The buffer's rows are the metrics' truth, column by column.
+  for (int r = 0; r < 2; ++r) {
+    const GroundTruthMetrics& t = sae->metrics(r).truth;
+    const double want[7] = {t.mcc, t.uniqueness, t.precision, t.recall, t.f1, t.absorption, t.shrinkage};
+    for (int c = 0; c < 7; ++c) {
+      INFO(SaeSession::kTruthMetricNames[c]);
+      CHECK(std::isfinite(want[c]));
+      CHECK(b.at("truth_metrics").data[r * 7 + c] == doctest::Approx(want[c]));
+    }
+  }
+  // Parents: 0 and 1 (roots) and their children 2..7; the view is 1's family: 1, 5, 6, 7.
+  CHECK(b.at("parents").shape == std::vector<int>{8});
+  CHECK(b.at("parent_absorption").shape == std::vector<int>{2, 8});
+  CHECK(b.at("hierarchy_features").data == std::vector<float>{1, 5, 6, 7});
+  const std::vector<int> fs = b.at("hierarchy_firing").shape;
+  REQUIRE(fs.size() == 3);
+  CHECK(fs[0] == 2);
+  CHECK(fs[1] == SaeSession::kMaxHierarchySamples);  // feature 1 is frequent: 48 samples shown
+  CHECK(fs[2] == 8);
+  const int S = fs[1];
+  for (int r = 0; r < 2; ++r)
+    for (int s = 0; s < S; ++s) {
+      const float* row = b.at("hierarchy_firing").data.data() + (r * S + s) * 8;
+      CHECK(row[0] > 0.f);                                      // the parent is present
+      CHECK((row[1] > 0.f) + (row[2] > 0.f) + (row[3] > 0.f) <= 1);  // siblings exclusive
+      for (int c = 4; c < 8; ++c) CHECK(row[c] >= 0.f);
+    }
+  for (int c = 0; c < 4; ++c)
+    CHECK(b.at("hierarchy_latents").data[c] ==
+          static_cast<float>(sae->metrics(0).truth.latent_of_feature[static_cast<int>(b.at("hierarchy_features").data[c])]));
+  // A view key keeps the runs (the step count and the weights); another key retrains.
+  j["view_parent"] = 0;
+  session->configure(j);
+  CHECK(session->progress().step == 40);
+  CHECK(session->buffers().at("hierarchy_features").data == std::vector<float>{0, 2, 3, 4});
+  j["view_parent"] = 64;
+  CHECK(error_of(*session, j).find("view_parent") != std::string::npos);
+  j["view_parent"] = 0;
+  j["zipf_exponent"] = 1.0;
+  session->configure(j);
+  CHECK(session->progress().step == 0);
+  // Synthetic data: truth metrics but no hierarchy buffers.
+  session->configure(small_config());
+  session->step(5);
+  CHECK(session->buffers().count("truth_metrics") == 1);
+  CHECK(session->buffers().count("hierarchy_firing") == 0);
+  CHECK(std::isnan(session->buffers().at("truth_metrics").data[5]));  // absorption
+}
