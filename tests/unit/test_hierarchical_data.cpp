@@ -5,6 +5,7 @@
 // is exactly what the held-out batch is made of, and bad knobs are refused by name.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -265,4 +266,18 @@ TEST_CASE("hierarchical data: bad knobs are refused by name") {
   c = hier();
   c.hierarchy = "0,0,0";
   c.validate();
+}
+
+TEST_CASE("hierarchical data: the page's scale (1,024 features in 128 dims) reaches the overlap target") {
+  SaeConfig c = hier(1024, 128);
+  const auto t0 = std::chrono::steady_clock::now();
+  HierarchicalData data(c);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  c.overlap = 1;
+  const double random = HierarchicalData(c).mean_max_overlap();
+  MESSAGE("1024 in 128: mean max |cos| " << data.mean_max_overlap() << " (target 0.15; random "
+          << random << "), generated in " << seconds << " s");
+  CHECK(data.mean_max_overlap() <= 0.15);
+  CHECK(data.mean_max_overlap() >= 0.12);
+  CHECK(random > 0.25);
 }

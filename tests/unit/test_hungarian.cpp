@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <numeric>
 #include <stdexcept>
 
@@ -77,4 +78,34 @@ TEST_CASE("hungarian: the identity costs nothing; empty and non-finite inputs") 
   CHECK(hungarian(Mat(2, 0)) == std::vector<int>{-1, -1});
   cost(1, 1) = std::numeric_limits<float>::quiet_NaN();
   CHECK_THROWS_AS(hungarian(cost), std::invalid_argument);
+}
+
+TEST_CASE("hungarian: the page's scale, 1024 x 1024 costs 1 - |cos| of random directions") {
+  // An untrained SAE against 1,024 true features in 128 dims: no clear matches, the slow case.
+  Rng rng(3, 0);
+  Mat A(128, 1024), B(128, 1024);
+  for (int i = 0; i < A.size(); ++i) A.data()[i] = static_cast<float>(rng.normal());
+  for (int i = 0; i < B.size(); ++i) B.data()[i] = static_cast<float>(rng.normal());
+  A.colwise().normalize();
+  B.colwise().normalize();
+  const Mat cost = 1.f - (A.transpose() * B).cwiseAbs().array();
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<int> a = hungarian(cost);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // A permutation, no worse than greedy (each row its cheapest free column, in order).
+  std::vector<int> taken(1024, 0);
+  for (int c : a) CHECK(taken[c]++ == 0);
+  std::vector<char> used(1024, 0);
+  double greedy = 0;
+  for (int r = 0; r < 1024; ++r) {
+    int best = -1;
+    for (int c = 0; c < 1024; ++c)
+      if (!used[c] && (best < 0 || cost(r, c) < cost(r, best))) best = c;
+    used[best] = 1;
+    greedy += cost(r, best);
+  }
+  double optimal = 0;
+  for (int r = 0; r < 1024; ++r) optimal += cost(r, a[r]);
+  MESSAGE("1024 x 1024: " << seconds << " s; cost " << optimal << " (greedy " << greedy << ")");
+  CHECK(optimal <= greedy);
 }
