@@ -57,7 +57,9 @@ TEST_CASE("toy trained_instances: shares of the instances are bit-identical to t
   whole->configure(parse_json(base + "}"));
   const Json all = whole->step(40);
   const auto& want = whole->buffers();
-  for (const auto& [first, end] : std::vector<std::pair<int, int>>{{0, 2}, {2, 5}, {4, 5}}) {
+  // (no structured bindings: CAPTURE's lambda cannot capture them in C++17, and clang refuses)
+  for (const std::pair<int, int>& share : std::vector<std::pair<int, int>>{{0, 2}, {2, 5}, {4, 5}}) {
+    const int first = share.first, end = share.second;
     CAPTURE(first);
     auto part = make_session("toy");
     const Json config = part->configure(parse_json(base + R"(, "trained_instances": [)" +
@@ -66,7 +68,9 @@ TEST_CASE("toy trained_instances: shares of the instances are bit-identical to t
     const Json answer = part->step(40);
     REQUIRE(answer["loss"].size() == static_cast<std::size_t>(end - first));
     for (int k = first; k < end; ++k) CHECK(answer["loss"][k - first].get<double>() == all["loss"][k].get<double>());
-    for (const auto& [name, buf] : part->buffers()) {
+    for (const auto& entry : part->buffers()) {
+      const std::string& name = entry.first;
+      const Buffer& buf = entry.second;
       CAPTURE(name);
       const Buffer& w = want.at(name);
       if (name == "importance") { CHECK(buf.data == w.data); continue; }
