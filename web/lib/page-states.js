@@ -35,14 +35,16 @@ export const SAE_ARCHS = configField('sae', 'archs').choices;
 export const SAE_DATA_PRESETS = {
   synthetic: { l1: 0.3, k: 5 },
   toy: { l1: 0.6, k: 1 },
+  // SynthSAEBench's ratio: a quarter as many latents as true features (1,024 of them).
+  hierarchical: { l1: 1, k: 8, latents: 256 },
 };
 
 /** sae.html: data source, architectures side by side, λ, k, latents, the sweep switch, seed, and
  * whether dead latents are resampled (relu, gated). A .npy file cannot travel in a link: `data`
  * in the hash is synthetic or toy (the page may hold 'npy', which is then left out of the hash). */
 export const SAE = table([
-  fromSchema('data', 'sae', 'data', { values: ['synthetic', 'toy'],
-    accepts: 'synthetic or toy (a .npy file cannot travel in a link)' }),
+  fromSchema('data', 'sae', 'data', { values: ['synthetic', 'toy', 'hierarchical'],
+    accepts: 'synthetic, toy or hierarchical (a .npy file cannot travel in a link)' }),
   fromSchema('archs', 'sae', 'archs', { def: ['relu', 'topk'], minLen: 1, maxLen: SAE_ARCHS.length }),
   fromSchema('l1', 'sae', 'l1', { min: 0.01, max: 1 }),
   fromSchema('k', 'sae', 'k', { max: 32 }),
@@ -50,6 +52,7 @@ export const SAE = table([
   f('sweep', 'int', 0, { min: 0, max: 1 }),
   fromSchema('seed', 'sae', 'seed'),
   fromSchema('resample', 'sae', 'resample'),
+  fromSchema('parent', 'sae', 'view_parent', { max: 1023 }),  // the hierarchy view's parent (hierarchical data)
   WORKERS,
 ], {
   omitDefaults: true,

@@ -60,7 +60,8 @@ const whole = (config) => [{ config, runs: null }];
 
 /** kind sae: one run per architecture and sweep value (SaeSession::kMaxRuns at most). */
 export const SAE_SHARDS = {
-  shared: ['true_features', 'true_directions'],
+  // The data's, not a run's: the true features and the hierarchy view's family and parents (issue 17).
+  shared: ['true_features', 'true_directions', 'hierarchy_features', 'parents'],
   split(config, n) {
     const archs = config && config.archs;
     if (n <= 1 || !Array.isArray(archs) || archs.length === 0 || archs.some((a) => typeof a !== 'string') ||

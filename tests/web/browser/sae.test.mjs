@@ -83,6 +83,38 @@ test('Matryoshka trains beside BatchTopK at the same k: its row names k, its L0 
   await page.close();
 });
 
+test('hierarchical data: the ground-truth table, L0–F1/MCC paths and the hierarchy view; a parent change keeps the runs', async () => {
+  const page = await lab.open('sae.html#data=hierarchical&archs=batchtopk,matryoshka');
+  await framesAfter(page, 100);
+  let s = await readState(page);
+  assert.equal(s.config.data, 'hierarchical');
+  assert.equal(s.config.true_features, 1024);
+  assert.equal(s.config.n_latents, 256);
+  assert.deepEqual(s.config.runs.map((r) => [r.arch, r.k]), [['batchtopk', 8], ['matryoshka', 8]]);
+  const t = s.frame.buffers.truth_metrics;
+  assert.deepEqual(t.shape, [2, 7]);
+  for (const r of [0, 1]) assert.ok(t.data[r * 7 + 4] >= 0 && t.data[r * 7 + 4] <= 1, `F1 of run ${r}: ${t.data[r * 7 + 4]}`);
+  await page.waitForFunction(() => !document.getElementById('hierarchy-panel').hidden, null, { timeout: 30000 });
+  assert.equal(await page.locator('#truth-panel').isHidden(), false);
+  assert.equal(await page.locator('#truth-pareto-panel').isHidden(), false);
+  const cells = await page.locator('#truth tbody tr').nth(1).locator('td').allTextContents();
+  assert.equal(cells.length, 7);
+  assert.match(cells[4], /^\d\.\d{3}$/);
+  const parents = await page.locator('#parent option').count();
+  assert.ok(parents > 30, `${parents} parents in the menu`);
+  // Another parent: a view key, the runs go on (the step does not fall back to 0).
+  const step = s.frame.step;
+  await page.locator('#parent').selectOption('1');
+  await page.waitForFunction(() => window.superpose.config && window.superpose.config.view_parent === 1, null, { timeout: 30000 });
+  assert.match(page.url(), /parent=1/);
+  await page.waitForFunction(() => window.superpose.lastFrame.buffers.hierarchy_features
+    && window.superpose.lastFrame.buffers.hierarchy_features.data[0] === 1, null, { timeout: 30000 });
+  s = await readState(page);
+  assert.ok(s.frame.step >= step, `step ${s.frame.step} after the parent change, ${step} before`);
+  noProblems(page);
+  await page.close();
+});
+
 test('a malformed hash falls back with a note; the toy preset draws decoder arrows', async () => {
   const page = await lab.open('sae.html#l1=-4&archs=relu,softmax&data=toy');
   await framesAfter(page, 50);
