@@ -124,7 +124,10 @@ bool same_bits(const Buffers& a, const Buffers& b, std::string* first_difference
 bool may_be_undefined(const std::string& name) {
   static const std::set<std::string> kNames = {"analytic_curve", "analytic_activation",
                                                "expected_loss", "relative_reconstruction_bias",
-                                               "sweep", "metrics"};
+                                               "sweep", "metrics",
+                                               // ground truth the data lacks (absorption without a
+                                               // hierarchy; docs/wasm-api.md: NaN = undefined)
+                                               "truth_metrics", "parent_absorption", "hierarchy_absorption"};
   return kNames.count(name) > 0;
 }
 
