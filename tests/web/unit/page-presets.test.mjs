@@ -53,7 +53,7 @@ test('sae.html#data=toy trains λ 0.6 and k 1, like the menu; a link keeps the �
   // A bad value of the preset field itself is noted as any field is, and keeps the defaults.
   const bad = SAE.parse('#data=npy');
   assert.deepEqual(bad.state, SAE.defaults());
-  assert.match(bad.notes[0], /“data=npy” is not synthetic or toy \(a \.npy file cannot travel in a link\); using synthetic/);
+  assert.match(bad.notes[0], /“data=npy” is not synthetic, toy or hierarchical \(a \.npy file cannot travel in a link\); using synthetic/);
   // A malformed λ next to toy data falls back to the toy preset's λ, not the table default.
   assert.equal(SAE.parse('#l1=-4&data=toy').state.l1, 0.6);
 });
