@@ -307,6 +307,37 @@ export function download(content, name, type = 'application/octet-stream') {
   if (!timer) drain();
 }
 
+/** A toolbar button: <button type=button id=… title=…>text</button>, onClick on click. */
+export function toolButton(id, text, title, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.id = id;
+  b.textContent = text;
+  b.title = title;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/**
+ * A "load" button and its hidden file input (ids `id` and `id-file`): a click opens the picker;
+ * onFiles(files) gets the picked Files (at least one; the input is cleared first, so the same
+ * file can be picked again). Returns [button, input], for the caller to place.
+ */
+export function loadButton(id, text, title, { accept, multiple = false, onFiles }) {
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = accept;
+  input.multiple = multiple;
+  input.id = `${id}-file`;
+  input.hidden = true;
+  input.addEventListener('change', () => {
+    const picked = Array.from(input.files || []);
+    input.value = '';
+    if (picked.length) onFiles(picked);
+  });
+  return [toolButton(id, text, title, () => input.click()), input];
+}
+
 // Each menu's files (for "save all": one .zip of every panel), found again from its element.
 const MENU_FILES = new WeakMap();
 
@@ -324,15 +355,19 @@ export function panelFiles(root = document) {
   return out;
 }
 
-const utf8 = (text) => new TextEncoder().encode(text);
+export const utf8 = (text) => new TextEncoder().encode(text);
+
+const LABELS = { png: 'PNG', svg: 'SVG', json: 'JSON', csv: 'CSV', npy: '.npy' };
 
 /**
- * A small "save" menu in a panel's header: PNG, SVG (vector views), JSON, CSV, and .npy of the
- * panel's main array. opts: {view, body (the element holding the canvases), stem() → file stem,
- * npy(data) → {values, shape} | null}. Buttons are plain <button>s with data-export=<kind>.
- * Every save is built and started synchronously inside the click (no await).
+ * The one "save" menu of every panel (issue 13): a <details> with one button per file kind.
+ * files: {kind: () => {name, bytes, type} | null} in the menu's order (a kind left out or null
+ * has no button); each file is built synchronously inside its click (no await), and a save with
+ * nothing to save says so on its button (never silent). labels: a kind's button text (default
+ * PNG, SVG, JSON, CSV, .npy); zip: the kinds "save all" (lib/toolbar.js, panelFiles) puts in its
+ * .zip (default every kind). Returns the menu, not yet in the document (the caller places it).
  */
-export function addExportMenu(head, { view, body, stem, npy = null }) {
+export function saveMenu({ files, labels = {}, zip = null }) {
   const menu = document.createElement('details');
   menu.className = 'export-menu';
   const summary = document.createElement('summary');
@@ -342,26 +377,17 @@ export function addExportMenu(head, { view, body, stem, npy = null }) {
   const list = document.createElement('div');
   list.className = 'export-items';
   menu.appendChild(list);
-  // Each kind: the file as {name, bytes, type}, or null (nothing to save), built synchronously.
-  const build = {
-    png: () => { const b = composePNGBytes(body); return b && { name: `${stem()}.png`, bytes: b, type: 'image/png' }; },
-    svg: () => { const t = svgOfView(view, view.data); return t && { name: `${stem()}.svg`, bytes: utf8(t), type: 'image/svg+xml' }; },
-    json: () => ({ name: `${stem()}.json`, bytes: utf8(toJSON(view.data ?? {})), type: 'application/json' }),
-    csv: () => ({ name: `${stem()}.csv`, bytes: utf8(toCSV(view.data ?? {})), type: 'text/csv' }),
-    npy: () => {
-      const a = view.data === undefined || !npy ? null : npy(view.data);
-      return a && { name: `${stem()}.npy`, bytes: toNpy(a.values, a.shape), type: 'application/octet-stream' };
-    },
-  };
-  const item = (kind, label) => {
+  const kinds = Object.keys(files).filter((k) => files[k]);
+  for (const kind of kinds) {
+    const label = labels[kind] || LABELS[kind] || kind;
     const b = document.createElement('button');
     b.type = 'button';
     b.dataset.export = kind;
     b.textContent = label;
     b.addEventListener('click', () => {
       try {
-        const file = build[kind]();
-        if (!file) throw new Error('no data to save yet');  // shown on the button, never silent
+        const file = files[kind]();
+        if (!file) throw new Error('no data to save yet');
         download(file.bytes, file.name, file.type);
         b.textContent = label;
       } catch (e) {
@@ -370,16 +396,28 @@ export function addExportMenu(head, { view, body, stem, npy = null }) {
       menu.open = false;
     });
     list.appendChild(b);
-    return b;
-  };
-  item('png', 'PNG');
-  const svg = item('svg', 'SVG');
-  if (!canSvg(view)) svg.hidden = true;
-  item('json', 'JSON');
-  item('csv', 'CSV');
-  if (npy) item('npy', '.npy');
-  MENU_FILES.set(menu, () => ['png', canSvg(view) ? 'svg' : null, 'json', 'csv', npy ? 'npy' : null]
-    .filter(Boolean).map((k) => { try { return build[k](); } catch { return null; } }));
+  }
+  const zipped = (zip || kinds).filter((k) => files[k]);
+  MENU_FILES.set(menu, () => zipped.map((k) => { try { return files[k](); } catch { return null; } }));
+  return menu;
+}
+
+/**
+ * A view's save menu in a panel's header (the toy lab's panels): PNG, SVG (vector views), JSON,
+ * CSV, and .npy of the panel's main array. opts: {view, body (the element holding the canvases),
+ * stem() → file stem, npy(data) → {values, shape} | null}.
+ */
+export function addExportMenu(head, { view, body, stem, npy = null }) {
+  const menu = saveMenu({ files: {
+    png: () => { const b = composePNGBytes(body); return b && { name: `${stem()}.png`, bytes: b, type: 'image/png' }; },
+    svg: canSvg(view) ? () => { const t = svgOfView(view, view.data); return t && { name: `${stem()}.svg`, bytes: utf8(t), type: 'image/svg+xml' }; } : null,
+    json: () => ({ name: `${stem()}.json`, bytes: utf8(toJSON(view.data ?? {})), type: 'application/json' }),
+    csv: () => ({ name: `${stem()}.csv`, bytes: utf8(toCSV(view.data ?? {})), type: 'text/csv' }),
+    npy: npy ? () => {
+      const a = view.data === undefined ? null : npy(view.data);
+      return a && { name: `${stem()}.npy`, bytes: toNpy(a.values, a.shape), type: 'application/octet-stream' };
+    } : null,
+  } });
   head.appendChild(menu);
   return menu;
 }

@@ -1,9 +1,8 @@
 // figures.js: the toy lab's "save" menus (issue 7): which array each panel exports as .npy and
-// the file names, built from the running experiment (`toy_n5_m2_p0.05_seed0_WtW.png`), and the
-// "save all" button: every shown panel's PNG/SVG/JSON/CSV/.npy in one .zip (one download).
+// the file names, built from the running experiment (`toy_n5_m2_p0.05_seed0_WtW.png`; "save all",
+// lib/toolbar.js, zips every shown panel's files as `toy_..._figures.zip`).
 // What it is not: the export machinery (export.js) or any drawing (views/).
-import { addExportMenu, fileStem, panelFiles, download } from './export.js';
-import { zipStore } from './zip.js';
+import { addExportMenu, fileStem } from './export.js';
 
 // Panels that show one instance (the selected one) vs all instances.
 const SUFFIX = { grid: 'grid', arrows: 'W', neurons: 'neurons', loss: 'loss', heatmap: 'WtW', norms: 'norms', dims: 'D', scatter: 'dims_per_feature' };
@@ -57,22 +56,3 @@ export function addToyExport(head, view, body, panelId, S) {
   });
 }
 
-/**
- * A "save all (.zip)" button before `anchor`: every shown panel's files (export.js panelFiles)
- * under `root` as one stored .zip named after the experiment (`toy_n5_m2_p0.05_seed0_figures.zip`),
- * built and started inside the click. onError(message) if there is nothing to save yet.
- */
-export function addSaveAll(anchor, root, S, onError) {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.id = 'save-all';
-  b.textContent = 'save all (.zip)';
-  b.title = 'every panel as PNG, SVG, JSON, CSV and .npy, in one .zip';
-  b.addEventListener('click', () => {
-    const files = panelFiles(root);
-    if (files.length === 0) { onError('Nothing to save yet: no panel has been drawn'); return; }
-    download(zipStore(files), `${toyStem(S.config, S.state ? S.state.sel : 0, 'figures')}.zip`, 'application/zip');
-  });
-  anchor.before(b);
-  return b;
-}

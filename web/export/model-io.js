@@ -5,7 +5,7 @@
 // What it is not: no file parsing here (the C++ reader, src/io/safetensors.hpp, does it in the
 // worker and refuses bad files with a message); no training.
 import { FIELDS } from '../lib/state.js';
-import { download } from './export.js';
+import { download, toolButton, loadButton } from './export.js';
 
 /** The page state for a lab config (the inverse of state.js toLabConfig). */
 export function stateFromLabConfig(config, state) {
@@ -24,12 +24,7 @@ export function stateFromLabConfig(config, state) {
  * kind: the experiment kind a loaded file is (default 'toy'), load: false for "save model" only}.
  */
 export function addModelButtons(anchor, { client, stem, adopt, onError, kind = 'toy', load: withLoad = true }) {
-  const save = document.createElement('button');
-  save.type = 'button';
-  save.id = 'save-model';
-  save.textContent = 'save model';
-  save.title = 'download the trained model as a safetensors file';
-  save.addEventListener('click', async () => {
+  const save = toolButton('save-model', 'save model', 'download the trained model as a safetensors file', async () => {
     try {
       const r = await client.exportModel();
       download(new Blob([r.bytes], { type: 'application/octet-stream' }), `${stem()}.safetensors`);
@@ -37,27 +32,16 @@ export function addModelButtons(anchor, { client, stem, adopt, onError, kind = '
       onError(`Could not save the model: ${e.message}`);
     }
   });
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.accept = '.safetensors';
-  input.id = 'load-model-file';
-  input.hidden = true;
-  const load = document.createElement('button');
-  load.type = 'button';
-  load.id = 'load-model';
-  load.textContent = 'load model';
-  load.title = 'open a model saved by Superpose (save model, or superpose toy --save)';
-  load.addEventListener('click', () => input.click());
-  input.addEventListener('change', async () => {
-    const file = input.files && input.files[0];
-    input.value = '';
-    if (!file) return;
-    try {
-      const r = await client.importModel(new Uint8Array(await file.arrayBuffer()), kind);
-      adopt(r.config);
-    } catch (e) {
-      onError(`Could not load ${file.name}: ${e.message}`);
-    }
+  const [load, input] = loadButton('load-model', 'load model', 'open a model saved by Superpose (save model, or superpose toy --save)', {
+    accept: '.safetensors',
+    onFiles: async ([file]) => {
+      try {
+        const r = await client.importModel(new Uint8Array(await file.arrayBuffer()), kind);
+        adopt(r.config);
+      } catch (e) {
+        onError(`Could not load ${file.name}: ${e.message}`);
+      }
+    },
   });
   if (withLoad) anchor.before(save, load, input);
   else anchor.before(save);

@@ -1,24 +1,28 @@
-// page-export.js: the save menu for the experiment pages that build their panels in HTML
-// (suppression.html, steer.html; issue 7): each `section.panel` gets PNG (its canvases
-// composed at screen resolution; a panel without canvases painted as laid out, dom-png.js), and JSON / CSV / .npy of the buffers of the page's latest
-// frame (`window.superpose.lastFrame`, the data every plot of the page is drawn from). File
-// names: the page's name in the registry (lib/pages.js), its URL-hash parameters and the panel, e.g. `suppression_c0.6_p0.5_ac-panel.png`.
-// A "save all (.zip)" button in the page's toolbar saves every panel's PNG, the buffers as JSON
-// and each buffer as .npy in one .zip (one download). Every save is built and started inside the
-// click (export.js download keeps to Chromium's burst limit).
-// What it is not: per-view SVG (the toy lab's panels have it through export.js's recording
-// context; these pages' views are driven from their own modules).
-import { composePNGBytes, dataUrlBytes, download, toCSV, toJSON, toNpy, fileStem } from './export.js';
+// page-export.js: the save menus of the experiment pages that build their panels in HTML
+// (suppression, sae, steer, grok, lm; issues 7 and 13), through the one menu of export.js
+// (saveMenu): each `section.panel[id]` gets PNG (its canvases composed at screen resolution; a
+// panel without canvases painted as laid out, dom-png.js), SVG when every canvas it shows is a
+// vector view with data (views/canvas.js viewOf: the views drawn again, each at its place, into one
+// recording context), CSV of its tables as shown (a panel without one: of the buffers), and JSON
+// and .npy of the buffers of the page's latest frame (`window.superpose.lastFrame`, the data every plot of the page is drawn from; the JSON also
+// holds what the panel's views drew, under `drawn`). File names: the page's name in the registry
+// (lib/pages.js), its URL-hash parameters and the panel, e.g. `suppression_c0.6_ac-panel.png`.
+// "save all" (lib/toolbar.js) zips every shown panel's PNG and SVG with pageFiles(): the buffers
+// as JSON and each buffer as .npy.
+// What it is not: the toy lab's per-view menus (export/figures.js, whose panels are views) or any
+// drawing; nothing here runs at import.
+import { composePNGBytes, dataUrlBytes, toCSV, toJSON, toNpy, fileStem, saveMenu, utf8, canSvg, SvgContext } from './export.js';
 import { paintDOM } from './dom-png.js';
-import { zipStore } from './zip.js';
+import { viewOf } from '../views/canvas.js';
 import { pageAt } from '../lib/pages.js';
 
-function pageStem(panelId) {
+/** `page_key1v1_..._suffix`: the page's registry name, its hash parameters and a suffix. */
+export function pageStem(suffix) {
   const here = pageAt(location.pathname);
   const page = here ? here.name : 'page';
   const params = {};
   for (const [k, v] of new URLSearchParams(location.hash.replace(/^#/, ''))) params[k] = v;
-  return fileStem(page, params, panelId);
+  return fileStem(page, params, suffix);
 }
 
 function buffersOf(frame) {
@@ -29,11 +33,18 @@ function buffersOf(frame) {
 
 const frame = () => (window.superpose ? window.superpose.lastFrame : null);
 
-function framesJSON() {
+function framesJSON(extra = {}) {
   const f = frame();
   const shapes = {};
   for (const [n, b] of Object.entries((f && f.buffers) || {})) shapes[n] = b.shape;
-  return toJSON({ step: f ? f.step : 0, shapes, ...buffersOf(f) });
+  return toJSON({ step: f ? f.step : 0, shapes, ...buffersOf(f), ...extra });
+}
+
+/** The shown canvases of a panel with the views that draw them ({canvas, view, r}). */
+function shownViews(section) {
+  return [...section.querySelectorAll('canvas')]
+    .map((canvas) => ({ canvas, view: viewOf(canvas), r: canvas.getBoundingClientRect() }))
+    .filter(({ r }) => r.width > 0 && r.height > 0);
 }
 
 /** A panel's PNG: its canvases composed, or, for a panel drawn in HTML (bars, a heatmap table),
@@ -45,82 +56,88 @@ function panelPNG(section) {
   return c ? dataUrlBytes(c.toDataURL('image/png')) : null;
 }
 
-function addMenu(section) {
+/** A panel's SVG: every shown canvas's view drawn at its place; null unless each is a vector
+ * view holding data (a panel of HTML, or with a bitmap view, has a PNG only). */
+export function panelSVG(section) {
+  const shown = shownViews(section);
+  if (shown.length === 0 || shown.some(({ view }) => !canSvg(view) || view.data === undefined)) return null;
+  const left = Math.min(...shown.map(({ r }) => r.left)), top = Math.min(...shown.map(({ r }) => r.top));
+  const w = Math.max(...shown.map(({ r }) => r.right)) - left, h = Math.max(...shown.map(({ r }) => r.bottom)) - top;
+  const svg = new SvgContext(Math.ceil(w), Math.ceil(h));
+  for (const { view, r } of shown) {
+    const size = view.size(view.data);
+    svg.save();
+    svg.translate(r.left - left, r.top - top);
+    svg.scale(r.width / size.w, r.height / size.h);  // a canvas shrunk to a phone's width
+    view.draw(svg, size.w, size.h, view.data);
+    svg.restore();
+  }
+  return svg.toString();
+}
+
+/** What a panel's views drew, by the canvas's label (or its place), for its JSON. */
+function drawnData(section) {
+  const out = {};
+  shownViews(section).forEach(({ canvas, view }, i) => {
+    if (view && view.data !== undefined) out[canvas.getAttribute('aria-label') || `view${i}`] = view.data;
+  });
+  return out;
+}
+
+const csvCell = (t) => (/[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t);
+
+/** A panel's tables as CSV, one line per row as shown (a blank line between tables), or null when
+ * it has none, or one whose cells hold no text (a heatmap of coloured cells: its buffers say more). */
+export function tablesCSV(section) {
+  const tables = [...section.querySelectorAll('table')].filter((t) => t.rows.length > 0);
+  if (tables.length === 0) return null;
+  const blocks = [];
+  for (const table of tables) {
+    const rows = [...table.rows].map((tr) => [...tr.cells].map((c) => c.textContent.trim()));
+    if (rows.some((cells) => cells.some((c) => c === ''))) return null;
+    blocks.push(rows.map((cells) => cells.map(csvCell).join(',')).join('\n'));
+  }
+  return `${blocks.join('\n\n')}\n`;
+}
+
+/** The save menu of one HTML panel, after its title (once). */
+function addPanelMenu(section) {
   if (section.querySelector('.export-menu')) return;
   const head = section.querySelector('h2');
   if (!head) return;
-  const menu = document.createElement('details');
-  menu.className = 'export-menu';
-  const summary = document.createElement('summary');
-  summary.textContent = 'save';
-  menu.appendChild(summary);
-  const list = document.createElement('div');
-  list.className = 'export-items';
-  menu.appendChild(list);
-  // A save that has nothing to save says so on its button (never silent).
-  const item = (kind, label, run) => {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.dataset.export = kind;
-    b.textContent = label;
-    b.addEventListener('click', () => {
-      b.textContent = run() === false ? `${label}: nothing drawn yet` : label;
-      menu.open = false;
-    });
-    list.appendChild(b);
-  };
-  item('png', 'PNG', () => {
-    const bytes = panelPNG(section);
-    if (!bytes) return false;
-    download(bytes, `${pageStem(section.id)}.png`, 'image/png');
-    return true;
-  });
-  item('json', 'JSON (all buffers)', () => download(framesJSON(), `${pageStem(section.id)}.json`, 'application/json'));
-  item('csv', 'CSV (all buffers)', () => download(toCSV(buffersOf(frame())), `${pageStem(section.id)}.csv`, 'text/csv'));
-  item('npy', '.npy (first buffer)', () => {
-    const f = frame();
-    const first = f && Object.entries(f.buffers)[0];
-    if (!first) return false;
-    download(toNpy(first[1].data, first[1].shape), `${pageStem(`${section.id}_${first[0]}`)}.npy`);
-    return true;
+  const stem = () => pageStem(section.id);
+  const menu = saveMenu({
+    files: {
+      png: () => { const b = panelPNG(section); return b && { name: `${stem()}.png`, bytes: b, type: 'image/png' }; },
+      svg: () => { const t = panelSVG(section); return t && { name: `${stem()}.svg`, bytes: utf8(t), type: 'image/svg+xml' }; },
+      json: () => {
+        const drawn = drawnData(section);
+        return { name: `${stem()}.json`, bytes: utf8(framesJSON(Object.keys(drawn).length ? { drawn } : {})), type: 'application/json' };
+      },
+      csv: () => ({ name: `${stem()}.csv`, bytes: utf8(tablesCSV(section) ?? toCSV(buffersOf(frame()))), type: 'text/csv' }),
+      npy: () => {
+        const f = frame();
+        const first = f && Object.entries(f.buffers)[0];
+        return first && { name: `${pageStem(`${section.id}_${first[0]}`)}.npy`, bytes: toNpy(first[1].data, first[1].shape), type: 'application/octet-stream' };
+      },
+    },
+    labels: { json: 'JSON (all buffers)', csv: section.querySelector('table') ? 'CSV (the table)' : 'CSV (all buffers)', npy: '.npy (first buffer)' },
+    zip: ['png', 'svg'],  // the buffers go in once, as pageFiles()
   });
   section.style.position = section.style.position || 'relative';
   head.after(menu);
 }
 
-/** Every panel's PNG, the buffers as JSON, and each buffer as .npy: [{name, bytes}]. */
-function allFiles() {
-  const enc = new TextEncoder();
-  const files = [];
-  for (const section of document.querySelectorAll('section.panel[id]')) {
-    if (section.closest('[hidden]')) continue;
-    const png = panelPNG(section);
-    if (png) files.push({ name: `${pageStem(section.id)}.png`, bytes: png });
-  }
+/** Every `section.panel[id]` under root gets its save menu. */
+export function addPanelMenus(root = document) {
+  for (const section of root.querySelectorAll('section.panel[id]')) addPanelMenu(section);
+}
+
+/** The page's data for "save all": the buffers as JSON and each buffer as .npy ([{name, bytes}]). */
+export function pageFiles() {
   const f = frame();
-  if (f) {
-    files.push({ name: `${pageStem('buffers')}.json`, bytes: enc.encode(framesJSON()) });
-    for (const [name, b] of Object.entries(f.buffers)) files.push({ name: `${pageStem(name)}.npy`, bytes: toNpy(b.data, b.shape) });
-  }
+  if (!f) return [];
+  const files = [{ name: `${pageStem('buffers')}.json`, bytes: utf8(framesJSON()) }];
+  for (const [name, b] of Object.entries(f.buffers)) files.push({ name: `${pageStem(name)}.npy`, bytes: toNpy(b.data, b.shape) });
   return files;
 }
-
-function addSaveAll() {
-  const anchor = document.getElementById('copy-link');
-  if (!anchor || document.getElementById('save-all')) return;
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.id = 'save-all';
-  b.textContent = 'save all (.zip)';
-  b.title = 'every panel as PNG and every buffer as JSON and .npy, in one .zip';
-  b.addEventListener('click', () => {
-    const files = allFiles();
-    if (files.length === 0) { b.textContent = 'save all: nothing drawn yet'; return; }
-    b.textContent = 'save all (.zip)';
-    download(zipStore(files), `${pageStem('all')}.zip`, 'application/zip');
-  });
-  anchor.before(b);
-}
-
-for (const section of document.querySelectorAll('section.panel[id]')) addMenu(section);
-addSaveAll();

@@ -8,7 +8,7 @@
 // which the page calls once training has stopped): Chromium drops downloads that a page starts
 // long after the click. What it is not: no parsing of the files (the C++ reader in the worker,
 // src/io/saelens.cpp, checks them and names what is wrong) and no training.
-import { download } from './export.js';
+import { download, toolButton, loadButton } from './export.js';
 import { zipStore, unzip } from './zip.js';
 
 const enc = new TextEncoder();
@@ -70,53 +70,37 @@ export function addSaeLensButtons(anchor, { client, run, stem, key, onLoading = 
   }
   const nodes = [];
   if (run() !== null) {
-    const save = document.createElement('button');
-    save.type = 'button';
-    save.id = 'save-saelens';
-    save.textContent = 'save SAELens';
-    save.title = 'download the SAE shown in the dictionary as a .zip of a SAELens folder (cfg.json + sae_weights.safetensors)';
-    save.addEventListener('click', async () => {
-      const k = key();
-      const name = `${stem()}.zip`;
-      // fetched ahead: the download starts inside the click (Chromium's user activation)
-      let got = cache && cache.key === k ? cache : null;
-      if (!got) got = await fetchZip(k, run());
-      if (got.error) onError(`Could not save the SAE: ${got.error}`);
-      else download(new Blob([got.zip], { type: 'application/zip' }), name);
-    });
-    nodes.push(save);
+    nodes.push(toolButton('save-saelens', 'save SAELens',
+      'download the SAE shown in the dictionary as a .zip of a SAELens folder (cfg.json + sae_weights.safetensors)', async () => {
+        const k = key();
+        const name = `${stem()}.zip`;
+        // fetched ahead: the download starts inside the click (Chromium's user activation)
+        let got = cache && cache.key === k ? cache : null;
+        if (!got) got = await fetchZip(k, run());
+        if (got.error) onError(`Could not save the SAE: ${got.error}`);
+        else download(new Blob([got.zip], { type: 'application/zip' }), name);
+      }));
   }
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.multiple = true;
-  input.accept = '.zip,.json,.safetensors';
-  input.id = 'load-saelens-file';
-  input.hidden = true;
-  const load = document.createElement('button');
-  load.type = 'button';
-  load.id = 'load-saelens';
-  load.textContent = 'load SAELens';
-  load.title = 'open a SAELens SAE: its folder as a .zip, or cfg.json and sae_weights.safetensors picked together';
-  load.addEventListener('click', () => input.click());
-  input.addEventListener('change', async () => {
-    const picked = Array.from(input.files || []);
-    input.value = '';
-    if (!picked.length) return;
-    const label = picked.map((f) => f.name).join(' + ');
-    try {
-      const big = picked.find((f) => f.size > MAX_BYTES);
-      if (big) throw new Error(`${big.name} is larger than ${MAX_BYTES >> 20} MB`);
-      const files = await Promise.all(picked.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
-      const sae = await saeLensFromFiles(files);
-      onLoading();
-      const r = await client.importSaeLens(sae.cfg, sae.weights);
-      cache = null;
-      onLoaded(r.config, sae.name);
-    } catch (e) {
-      onError(`Could not load ${label}: ${e.message}`);
-    }
-  });
-  nodes.push(load, input);
+  nodes.push(...loadButton('load-saelens', 'load SAELens',
+    'open a SAELens SAE: its folder as a .zip, or cfg.json and sae_weights.safetensors picked together', {
+      accept: '.zip,.json,.safetensors',
+      multiple: true,
+      onFiles: async (picked) => {
+        const label = picked.map((f) => f.name).join(' + ');
+        try {
+          const big = picked.find((f) => f.size > MAX_BYTES);
+          if (big) throw new Error(`${big.name} is larger than ${MAX_BYTES >> 20} MB`);
+          const files = await Promise.all(picked.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+          const sae = await saeLensFromFiles(files);
+          onLoading();
+          const r = await client.importSaeLens(sae.cfg, sae.weights);
+          cache = null;
+          onLoaded(r.config, sae.name);
+        } catch (e) {
+          onError(`Could not load ${label}: ${e.message}`);
+        }
+      },
+    }));
   anchor.before(...nodes);
   return {
     async prefetch() {

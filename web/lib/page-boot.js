@@ -1,21 +1,28 @@
 // page-boot.js: what every experiment page does when it starts, in one place: read its state
 // table (hash-state.js) from the URL hash, show what the link held that was not understood,
 // expose `window.superpose` for tests, start the training worker (client.js), report errors, keep
-// the URL hash equal to the state, follow a hash the user edits, the "copy link" button, the
-// nav between the pages (nav.js) and the embed mode (embed/embed-kit.js).
+// the URL hash equal to the state, follow a hash the user edits, the toolbar (toolbar.js: play,
+// step, reset, status, copy link, save all), the panels' save menus (export/page-export.js, for
+// pages whose panels are HTML sections), the nav between the pages (nav.js) and the embed mode
+// (embed/embed-kit.js).
 //
 // What it is not: no drawing and no session config (each page's module does those); every
 // string from the hash, a file or the worker reaches the DOM through textContent, never as HTML.
 //
 // Use: `const page = startPage(TABLE)` (startPage(TABLE, {pool: PLAN}): the page's runs spread
-// over a worker pool, pool.js, sized by the table's `workers` key); page.S is window.superpose ({state, notes, config,
+// over a worker pool, pool.js, sized by the table's `workers` key; {toolbar: OPTIONS}: toolbar.js's
+// options, e.g. the steps of one step click; {panelMenus: false}: the page makes its panels' menus
+// itself, as the toy lab's views do); page.toolbar is the Toolbar; page.S is window.superpose ({state, notes, config,
 // lastFrame, done, running, errors, frameCount, client}), page.client the LabClient (frames
 // update S before the page's own onFrame listeners run), page.serial(run) wraps a configure so
 // that calls made while one is in flight collapse into one more run (a slider moves faster than
-// the worker answers), page.onHashChange(f) is called when the user edits the hash.
+// the worker answers), page.trainOnChange(kind, config, sync) is the apply of a page whose every
+// change trains again, page.onHashChange(f) is called when the user edits the hash.
 import { LabClient } from './client.js';
 import { LabPool, poolSize } from './pool.js';
 import { addNav } from './nav.js';
+import { Toolbar } from './toolbar.js';
+import { addPanelMenus, pageFiles, pageStem } from '../export/page-export.js';
 // Every page has an embed mode (issue 13): the kit runs first (this import is evaluated before
 // startPage reads the hash), takes its own keys out of the hash and compacts the page.
 import '../embed/embed-kit.js';
@@ -71,7 +78,7 @@ export function reportError(S, message) {
   box.hidden = false;
 }
 
-export function startPage(table, { extra = {}, module = 'lab', pool = null } = {}) {
+export function startPage(table, { extra = {}, module = 'lab', pool = null, toolbar = {}, panelMenus = true } = {}) {
   addNav();
   const parsed = table.parse(location.hash);
   const S = {
@@ -122,6 +129,20 @@ export function startPage(table, { extra = {}, module = 'lab', pool = null } = {
     };
   }
 
+  /** The apply of a page whose every change trains its experiment again: write the hash, show the
+   * state in the controls (sync), configure `kind` with config(state) (calls made meanwhile
+   * collapse into one more, serial) and play; configured(config) runs between the two. */
+  function trainOnChange(kind, config, sync, configured = () => {}) {
+    const configure = serial(async () => {
+      S.done = false;
+      const a = await client.configure(config(S.state), kind);
+      S.config = a.config;
+      configured(a.config);
+      await client.play();
+    });
+    return () => { writeHash(); sync(S.state); return configure(); };
+  }
+
   const hashListeners = [];
   window.addEventListener('hashchange', () => {
     if (location.hash === written) return;
@@ -133,14 +154,12 @@ export function startPage(table, { extra = {}, module = 'lab', pool = null } = {
     for (const f of hashListeners) f(S.state);
   });
 
-  const copy = $('copy-link');
-  if (copy) {
-    copy.addEventListener('click', async () => {
-      try { await navigator.clipboard.writeText(location.href); copy.textContent = 'link copied'; } catch { copy.textContent = 'copy the address bar'; }
-      setTimeout(() => { copy.textContent = 'copy link'; }, 1500);
-    });
-  }
+  // Every page's toolbar; a page with HTML panels saves them through their menus and its frame's
+  // buffers (page-export.js), the toy lab through its views' menus (its own stem and files).
+  if (panelMenus) addPanelMenus();
+  const bar = new Toolbar({ S, client, showError },
+    panelMenus ? { stem: () => pageStem('all'), files: pageFiles, ...toolbar } : toolbar);
   showNotes(parsed);
 
-  return { S, client, parsed, showError, hideError, writeHash, serial, onHashChange: (f) => hashListeners.push(f) };
+  return { S, client, parsed, toolbar: bar, showError, hideError, writeHash, serial, trainOnChange, onHashChange: (f) => hashListeners.push(f) };
 }

@@ -43,6 +43,12 @@ export function clear(c) {
  * the view's hover readout needs (`this.hits`). A view whose height follows its data overrides
  * size(data) → {w, h}.
  */
+const VIEWS = new WeakMap();  // canvas → the CanvasView that draws on it
+
+/** The view that draws on `canvas`, or undefined (export/page-export.js: a panel's SVG and data
+ * from the views it holds, found from the panel's canvases). */
+export const viewOf = (canvas) => VIEWS.get(canvas);
+
 export class CanvasView {
   /** A canvas of w×h CSS pixels in parent, showing `empty` (no text if ''). The message is drawn
    * before the canvas joins the document: a canvas in the document resolves a new font against
@@ -52,6 +58,7 @@ export class CanvasView {
     this.c = makeCanvas(null, w, h, label);
     this.empty = empty;
     this.reset();
+    VIEWS.set(this.c.canvas, this);
     parent.appendChild(this.c.canvas);
   }
 

@@ -34,7 +34,10 @@ test('the small preset groks on the page: memorises first, then test accuracy �
   assert.ok(t[0] >= 0 && t[0] < t[1], `train 100% at ${t[0]} before test 50% at ${t[1]}`);
   assert.equal(await page.locator('#preset').inputValue(), 'small');
   assert.equal(await page.locator('#t-99').textContent(), String(t[2]));
-  assert.match(await page.locator('#status').textContent(), /epoch \d+, test/);
+  // the toolbar counts epochs and its status gives the test accuracy
+  assert.equal(await page.locator('#step-unit').textContent(), 'epoch');
+  assert.match(await page.locator('#step-count').textContent(), /^\d+$/);
+  assert.match(await page.locator('#status').textContent(), /^(training…|paused|trained \(\d+ epochs\)) · test \d+\.\d%$/);
   assert.equal(await page.locator('#paths-panel').isHidden(), true);
   assert.equal(await page.locator('canvas').count(), 4);
   await page.screenshot({ path: screenshotPath('grok.png'), fullPage: true });

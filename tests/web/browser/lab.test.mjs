@@ -20,7 +20,7 @@ test('the lab loads with no console errors and trains at once; time to the first
   // performance.now() counts from navigation start, so this is navigation → first trained frame.
   console.log(`# first trained frame ${s.firstFrameMs.toFixed(0)} ms after navigation (index.html, intro preset)`);
   assert.equal(s.state.preset, 'intro', 'a first visit opens on the intro preset');
-  assert.equal(await page.title(), 'Superpose · toy models of superposition, live');
+  assert.equal(await page.title(), 'Superpose · toy models of superposition');  // the registry's title (web/lib/pages.js)
   assert.equal(await page.locator('#notes').isHidden(), true);
   assert.equal(await page.locator('#error').isHidden(), true);
   // Every panel has its explanation and formula.

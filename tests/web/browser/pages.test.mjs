@@ -1,6 +1,7 @@
 // Every page of the registry (web/lib/pages.js, issue 13) in a real browser: its nav links every
 // other page; at a phone's 390 px nothing overflows sideways (document width ≤ window width),
-// the toolbar and controls come before the panels and the toolbar is on screen; every page opens
+// the toolbar and controls come before the panels, the toolbar is on screen and its run controls
+// stay on screen when scrolled; every page opens
 // in its embed mode through the kit (embed.html#experiment=NAME) without its masthead or a note
 // about the kit's keys. Also issue 14 #12: the notes box says "clamped to" for a clamped value.
 import { test, before, after } from 'node:test';
@@ -61,10 +62,18 @@ test('at 390 px every page fits the width, its toolbar and controls come before 
     assert.ok(m.barLeft >= 0 && m.barRight <= m.innerWidth, `${p.file}: the toolbar is on screen`);
     assert.ok(m.barTop < m.panelTop, `${p.file}: the toolbar comes before the panels`);
     if (!Number.isNaN(m.controlsTop)) assert.ok(m.controlsTop < m.panelTop, `${p.file}: the presets and controls come before the panels`);
-    // The toolbar stays reachable: scrolled to the bottom, it is still on screen (sticky).
+    // The toolbar stays reachable: scrolled to the bottom, its run controls (play, step, reset, the
+    // status) are still on screen (on a phone they sit at the screen's bottom edge, lib/style.css).
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-    const barTop = await page.evaluate(() => document.querySelector('.bar[role="toolbar"]').getBoundingClientRect().top);
-    assert.ok(barTop >= 0 && barTop < 50, `${p.file}: the toolbar sticks to the top when scrolled (${barTop})`);
+    const run = await page.evaluate(() => ['play', 'step', 'reset', 'status'].map((id) => {
+      const r = document.getElementById(id).getBoundingClientRect();
+      return { id, top: r.top, bottom: r.bottom, left: r.left, right: r.right, h: window.innerHeight, w: window.innerWidth };
+    }));
+    for (const r of run) assert.ok(r.top >= 0 && r.bottom <= r.h && r.left >= 0 && r.right <= r.w, `${p.file}: #${r.id} on screen when scrolled to the end: ${JSON.stringify(r)}`);
+    // and nothing is hidden under them: the page's last line ends above the run controls
+    const ends = await page.evaluate(() => ({ foot: (document.querySelector('footer') || document.querySelector('main')).getBoundingClientRect().bottom,
+      run: document.querySelector('.bar .run').getBoundingClientRect().top }));
+    assert.ok(ends.foot <= ends.run + 1, `${p.file}: the page's end is not under the run controls: ${JSON.stringify(ends)}`);
     noProblems(page);
     await page.close();
   }

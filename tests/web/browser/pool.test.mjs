@@ -93,7 +93,7 @@ test('a worker that traps mid-run is reported and replaced; the pool trains agai
   // the whole experiment stands at step 0, on a fresh worker and the others reset
   await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step === 0 && !window.superpose.lastFrame.running,
     null, { timeout: 30000 });
-  await page.click('#retrain');
+  await page.click('#play');  // the toolbar's play trains it again (was the page's retrain)
   await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step > 20, null, { timeout: 90000 });
   const after = await readState(page);
   assert.deepEqual(after.config, config, 'the same experiment');

@@ -17,7 +17,8 @@ const TRAIN = '#1971c2';
 const TEST = '#d9480f';
 const $ = (id) => document.getElementById(id);
 
-const page = startPage(GROK);
+// The toolbar (page-boot.js) counts epochs (one full-batch step each) and says the test accuracy.
+const page = startPage(GROK, { toolbar: { chunk: 10, unit: 'epoch', status: (f, word) => `${word} · test ${testAccuracy(f)}` } });
 const { S, client } = page;
 
 function sessionConfig(s) {
@@ -113,12 +114,15 @@ function paths(b) {
   $('clean-value').textContent = pct(b.clean_accuracy.data[0]);
 }
 
+/** The latest test accuracy, as "93.1%" ('–' before the first evaluation). */
+function testAccuracy(f) {
+  const h = f.buffers && f.buffers.history_test_acc ? f.buffers.history_test_acc.data : [];
+  return h.length ? `${(100 * h[h.length - 1]).toFixed(1)}%` : '–';
+}
+
 client.onFrame((f) => {
   const b = f.buffers;
   if (!b || !b.history_test_acc) return;
-  const testAcc = b.history_test_acc.data;
-  const acc = testAcc.length ? testAcc[testAcc.length - 1] : 0;
-  $('status').textContent = `${f.done ? 'trained' : 'training…'} epoch ${f.step}, test ${(100 * acc).toFixed(1)}%`;
   curves(b);
   spectrum(b);
   paths(b);
@@ -145,18 +149,7 @@ function syncControls(s) {
   $('preset').value = presetOf(s);
 }
 
-const configure = page.serial(async () => {
-  S.done = false;
-  const a = await client.configure(sessionConfig(S.state), 'grok');
-  S.config = a.config;
-  accPlot.reset();
-  await client.play();
-});
-function apply() {
-  page.writeHash();
-  syncControls(S.state);
-  return configure();
-}
+const apply = page.trainOnChange('grok', sessionConfig, syncControls, () => accPlot.reset());
 
 function bind() {
   syncControls(S.state);
@@ -174,9 +167,7 @@ function bind() {
     const v = Number(e.target.value);
     if (Number.isInteger(v) && v >= 0 && v <= GROK.byName.get('seed').max) { S.state.seed = v; apply(); } else syncControls(S.state);
   });
-  $('retrain').addEventListener('click', async () => {
-    try { S.done = false; await client.reset(); await client.play(); } catch (e) { page.showError(e.message); }
-  });
+  page.toolbar.on('reset', () => accPlot.reset());
   page.onHashChange(apply);
 }
 

@@ -18,7 +18,7 @@
 import { startPage, showNotes } from '../../lib/page-boot.js';
 import { LM, LM_PROMPTS } from '../../lib/page-states.js';
 import { parseValue } from '../../lib/hash-state.js';
-import { groupThousands, showRunTime } from '../../lib/run-time.js';
+import { groupThousands } from '../../lib/run-time.js';
 import { XYPlotView } from '../../views/xyplot.js';
 import { AttentionView } from '../../views/attention.js';
 import { addModelButtons } from '../../export/model-io.js';
@@ -46,8 +46,15 @@ const MODEL_KEYS = ['layers', 'd', 'heads', 'ctx', 'batch', 'steps', 'lr', 'seed
 const SAE_KEYS = ['sae', 'hook', 'arch', 'latents', 'l1', 'k'];
 const FEATURE_KEYS = ['latent', 'label', 'order', 'strength', 'from', 'dir', 'pa', 'pb', 'unit', 'lablat'];
 
-const page = startPage(LM, { extra: { text: null, wantRun: true, reached: { hot: null, probe: null } } });
+// The toolbar's status says which stage trains: the model's steps, then the SAE's after them.
+const page = startPage(LM, { extra: { text: null, wantRun: true, reached: { hot: null, probe: null } }, toolbar: { chunk: 10, status: stageStatus } });
 const { S, client, showError } = page;
+
+function stageStatus(f, word) {
+  const modelSteps = S.config ? S.config.steps : 0;
+  if (!modelSteps || f.totalSteps <= modelSteps) return word;
+  return f.step > modelSteps ? `${word} · SAE step ${f.step - modelSteps} of ${f.totalSteps - modelSteps}` : `${word} · model, then the SAE`;
+}
 
 /** The session config (kind lm) of a page state; data 'text' reads the file given before. A loaded
  * model's own config (S.loaded) is sent back as it is while the page's model keys are its own,
@@ -219,24 +226,16 @@ function drawProbe(b) {
   updateProbe($('probe-grid'), S.config.probe_prompts, S.config.probe_expected, b.probe_correct.data, b.probe_p_expected.data);
 }
 
-function drawToolbar(f, b) {
-  const modelSteps = S.config.steps;
-  $('step-count').textContent = f.step > modelSteps ? `${modelSteps} + SAE ${f.step - modelSteps}` : String(f.step);
+// The held-out loss readout (the toolbar, page-boot.js, shows the step, speed and status).
+function drawLossReadout(b) {
   const held = b.history_eval_loss ? b.history_eval_loss.data : [];
   $('loss').textContent = held.length ? `${held[held.length - 1].toFixed(3)} nats/token` : '–';
-  $('progress').value = f.totalSteps ? f.step / f.totalSteps : 0;
-  showRunTime($('speed'), f);
-  const play = $('play');
-  const on = f.running;
-  play.textContent = on ? '❚❚ pause' : f.done ? '✓ trained' : '▶ play';
-  play.classList.toggle('running', on);
-  play.setAttribute('aria-pressed', on ? 'true' : 'false');
 }
 
 // A frame is drawn over a few animation frames, a group of panels in each, so that no task of the
 // main thread lays out and paints the whole page at once (the first frame builds every panel).
 const STAGES = [
-  (f, b) => { drawToolbar(f, b); if (b.prompt_tokens) { drawLoss(f, b); drawPrompt(b); } },
+  (f, b) => { drawLossReadout(b); if (b.prompt_tokens) { drawLoss(f, b); drawPrompt(b); } },
   (f, b) => drawAttention(b),
   (f, b) => { updateStream($('stream'), S.config, b, targetName(b)); updateLensTable($('lens-table'), S.config, b); },
   (f, b) => { drawDla(b); drawAblation(b); drawProbe(b); },
@@ -481,19 +480,14 @@ function bind() {
     const file = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
     if (file) loadText(file);
   });
-  $('play').addEventListener('click', async () => {
-    try {
-      if (S.running) { S.wantRun = false; await client.pause(); } else if (!S.done) { S.wantRun = true; await client.play(); }
-    } catch (err) { showError(err.message); }
-  });
-  $('step').addEventListener('click', async () => { S.wantRun = false; try { await client.step(10); } catch (err) { showError(err.message); } });
-  $('reset').addEventListener('click', async () => {
-    try {
-      S.wantRun = false;
-      S.reached = { hot: null, probe: null };
-      lossPlot.reset();
-      await client.reset();
-    } catch (err) { showError(err.message); }
+  // The toolbar's play, step and reset: training the page asked for carries on after a change
+  // of view only while the user has not paused it.
+  page.toolbar.on('play', () => { S.wantRun = true; });
+  page.toolbar.on('pause', () => { S.wantRun = false; });
+  page.toolbar.on('reset', () => {
+    S.wantRun = false;
+    S.reached = { hot: null, probe: null };
+    lossPlot.reset();
   });
   page.onHashChange(apply);
 }

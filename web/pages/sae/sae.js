@@ -16,7 +16,6 @@ import { DictionaryView } from '../../views/dictionary.js';
 import { HierarchyView } from '../../views/hierarchy.js';
 import { addSaeLensButtons } from '../../export/saelens-io.js';
 import { fileStem } from '../../export/export.js';
-import { showRunTime } from '../../lib/run-time.js';
 
 const COLORS = { relu: '#d9480f', gated: '#2b8a3e', jumprelu: '#1971c2', topk: '#862e9c', batchtopk: '#e67700', matryoshka: '#0c8599' };
 const METRICS = ['l0', 'mse', 'fve', 'dead_fraction', 'dense_fraction', 'relative_reconstruction_bias', 'mmcs', 'recovered_fraction'];
@@ -52,8 +51,13 @@ const $ = (id) => document.getElementById(id);
 
 // The state table (keys data, archs, l1, k, latents, sweep, seed, resample) is page-states.js SAE; the
 // page may hold data = 'npy' (a file the user opened), which the hash leaves out.
+// The toolbar (page-boot.js): a loaded SAELens SAE is measured, not trained; its reset trains this
+// page's own SAEs again (apply, below).
 const page = startPage({ ...SAE, serialise: (s) => SAE.serialise(s.data === 'npy' ? { ...s, data: SAE.byName.get('data').def } : s) },
-  { extra: { history: [], npy: null }, pool: SAE_SHARDS });
+  { extra: { history: [], npy: null }, pool: SAE_SHARDS, toolbar: { chunk: 10,
+    status: (f, word) => (loadedSae() ? `loaded ${window.superpose.loadedName}: measured on this data, not trained` : word),
+    cannot: () => (loadedSae() ? { step: 'a loaded SAELens SAE is measured, not trained: reset (or play) trains this page’s own SAEs' } : {}) } });
+function loadedSae() { return !!(window.superpose.config && window.superpose.config.loaded); }
 const { S, client, showError } = page;
 
 function sessionConfig(s) {
@@ -296,9 +300,6 @@ function draw(f) {
 
 client.onFrame((f) => {
   const loaded = S.config && S.config.loaded;
-  $('status').textContent = loaded ? `loaded ${S.loadedName}: measured on this data, not trained`
-    : f.done ? `trained (${f.step} steps)` : `training… step ${f.step}`;
-  showRunTime($('speed'), f);
   record(f);
   draw(f);
   if (!f.running && (f.done || loaded)) saelens.prefetch();  // the save button's files, ahead of a click
@@ -374,10 +375,9 @@ function bind() {
     draw(S.lastFrame);
     if (!S.lastFrame.running) saelens.prefetch();
   });
-  $('retrain').addEventListener('click', async () => {
-    if (S.config && S.config.loaded) { apply(); return; }  // a loaded SAE: train this page's again
-    try { S.generation++; S.done = false; S.history = []; S.lossTrace = []; await client.reset(); await client.play(); } catch (e) { showError(e.message); }
-  });
+  page.toolbar.on('reset', () => { S.generation++; S.history = []; S.lossTrace = []; });
+  // A loaded SAE: reset trains this page's own again.
+  page.toolbar.set({ reset: () => (S.config && S.config.loaded ? apply() : client.reset()) });
   page.onHashChange(apply);
 }
 
@@ -401,7 +401,7 @@ const saelens = addSaeLensButtons($('copy-link'), {
     S.lossTrace = [];
     fillRunTable(config.runs);
     page.hideError();
-    $('status').textContent = `loaded ${name}: measured on this data, not trained`;
+    page.toolbar.update();
     if (S.lastFrame) draw(S.lastFrame);
     saelens.prefetch();
   },

@@ -14,8 +14,10 @@ const $ = (id) => document.getElementById(id);
 // The state table (keys direction, strength, input, target, mode, n, m, p, seed) is
 // page-states.js STEER.
 // The page may hold sae = 'saelens' (a file the user loaded), which the hash leaves out.
+// The toolbar (page-boot.js) trains the toy model (its steps); the SAE and the interventions are
+// computed once, at its last step.
 const page = startPage({ ...STEER, serialise: (s) => STEER.serialise(s.sae === 'saelens' ? { ...s, sae: STEER.byName.get('sae').def } : s) },
-  { extra: { ready: false } });
+  { extra: { ready: false }, toolbar: { chunk: 100, status: (f, word) => (f.buffers.ready && f.buffers.ready.data[0] === 1 ? `${word}: the SAE is ready, steer away` : word) } });
 const { S, client } = page;
 // A direction the link or the user chose is kept; otherwise a dead latent is not the default.
 S.directionChosen = /(^|[#&])direction=/.test(location.hash);
@@ -197,7 +199,6 @@ function drawEffects(f) {
 
 client.onFrame((f) => {
   S.ready = f.buffers.ready && f.buffers.ready.data[0] === 1;
-  $('status').textContent = S.ready ? 'trained' : `training… step ${f.step}`;
   if (!S.ready) return;
   if (avoidDeadDefault()) apply();
   fillDirections(S.state);

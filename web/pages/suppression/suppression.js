@@ -23,8 +23,8 @@ const FIXES = [
 const $ = (id) => document.getElementById(id);
 
 // The state table (keys c, p, n, mag, bias, seed) is page-states.js SUPPRESSION.
-const page = startPage(SUPPRESSION);
-const { S, client, showError } = page;
+const page = startPage(SUPPRESSION, { toolbar: { chunk: 10 } });
+const { S, client } = page;
 
 function sessionConfig(s) {
   return {
@@ -191,7 +191,6 @@ function drawTable(f) {
 }
 
 client.onFrame((f) => {
-  $('status').textContent = f.done ? `trained (${f.step} steps)` : `training… step ${f.step}`;
   drawAc(f);
   drawTransfer(f);
   drawTable(f);
@@ -211,17 +210,7 @@ function syncControls(s) {
   describe({ n_features: s.n, decoder_bias: s.bias === 1, magnitude: s.mag }, null);
 }
 
-const configure = page.serial(async () => {
-  S.done = false;
-  const a = await client.configure(sessionConfig(S.state), 'suppression');
-  S.config = a.config;
-  await client.play();
-});
-function apply() {
-  page.writeHash();
-  syncControls(S.state);
-  return configure();
-}
+const apply = page.trainOnChange('suppression', sessionConfig, syncControls);
 
 function bind() {
   syncControls(S.state);
@@ -234,9 +223,6 @@ function bind() {
   $('seed').addEventListener('change', (e) => {
     const v = Number(e.target.value);
     if (Number.isInteger(v) && v >= 0 && v <= SUPPRESSION.byName.get('seed').max) { S.state.seed = v; apply(); } else syncControls(S.state);
-  });
-  $('retrain').addEventListener('click', async () => {
-    try { S.done = false; await client.reset(); await client.play(); } catch (e) { showError(e.message); }
   });
   page.onHashChange(apply);
 }

@@ -6,9 +6,9 @@
 // history, and redraws the views with the latest frame, a few milliseconds per animation frame.
 // What it is not: no training (worker.js) and no drawing (views/). Nothing from the URL or the
 // worker is ever inserted as HTML: every string goes through textContent.
-// The bootstrap every page shares (hash → state, notes, errors, worker, window.superpose, copy
-// link, a hash the user edits) is page-boot.js. For tests it exposes `window.superpose` (state,
-// config, lastFrame, firstFrameMs, ...).
+// The bootstrap every page shares (hash → state, notes, errors, worker, window.superpose, the
+// toolbar: play, step, reset, status, copy link, save all; a hash the user edits) is page-boot.js.
+// For tests it exposes `window.superpose` (state, config, lastFrame, firstFrameMs, ...).
 import {
   TABLE, FIELDS, FIELD_BY_NAME, defaults, parseValue, formatValue, describe, applyPreset,
   featureProbabilities, toLabConfig, needsReconfigure,
@@ -18,9 +18,8 @@ import { startPage, showNotes } from '../../lib/page-boot.js';
 import { PRESETS } from '../../lib/presets.js';
 import { PANELS, defaultEmbedPanels, modelFormula } from './panels.js';
 import { fmt } from '../../views/canvas.js';
-import { addToyExport, addSaveAll, toyStem } from '../../export/figures.js';
+import { addToyExport, toyStem } from '../../export/figures.js';
 import { addModelButtons, stateFromLabConfig } from '../../export/model-io.js';
-import { showRunTime } from '../../lib/run-time.js';
 
 const embed = document.body.dataset.mode === 'embed';
 const $ = (id) => document.getElementById(id);
@@ -39,7 +38,10 @@ function el(tag, props = {}, children = []) {
 
 // ---- state --------------------------------------------------------------------------------
 // The toy page needs only the toy kind: lab-toy.wasm is half the download of lab.wasm.
-const page = startPage(TABLE, { extra: { firstFrameMs: null, ready: false, pausing: false }, module: 'lab-toy', pool: TOY_SHARDS });
+// Its panels are views with their own save menus (figures.js); save all zips them under the
+// experiment's name.
+const page = startPage(TABLE, { extra: { firstFrameMs: null, ready: false }, module: 'lab-toy', pool: TOY_SHARDS, panelMenus: false,
+  toolbar: { chunk: 1, stem: () => toyStem(window.superpose.config, window.superpose.state.sel, 'figures') } });
 const S = page.S;
 let state = S.state;
 // A first visit (no hash) opens on the paper's first figure rather than on bare defaults.
@@ -260,32 +262,18 @@ let dirty = false;
 const queue = new Set();  // panels waiting for the latest frame, in drawing order
 
 function onFrame(frame) {
-  S.lastFrame = frame;
-  S.frameCount++;
-  S.running = frame.running;
-  S.done = frame.done;
   if (S.firstFrameMs === null && frame.step > 0) S.firstFrameMs = performance.now();
   recordLoss(frame);
-  updateBar();
+  showLoss();
   dirty = true;
 }
 
-function updateBar() {
+// The toolbar (page-boot.js) shows the step, speed and status; the loss readout is this page's.
+function showLoss() {
   const f = S.lastFrame;
-  const play = $('play');
-  const running = S.running && !S.pausing;  // a pause asked for shows at once
-  if (play) {
-    play.textContent = running ? '❚❚ pause' : (S.done ? '↻ train again' : '▶ play');
-    play.setAttribute('aria-pressed', running ? 'true' : 'false');
-    play.classList.toggle('running', running);
-  }
-  if (!f) return;
-  const set = (id, t) => { const e = $(id); if (e && e.textContent !== t) e.textContent = t; };
-  set('step-count', String(f.step));
-  set('loss', fmt(f.lossTotal, 4));
-  showRunTime($('speed'), f);
-  const prog = $('progress');
-  if (prog && f.totalSteps > 0) { prog.max = f.totalSteps; prog.value = f.step; }
+  const e = $('loss');
+  const t = f ? fmt(f.lossTotal, 4) : '–';
+  if (e && e.textContent !== t) e.textContent = t;
 }
 
 /** Draw one panel with the latest frame (or hide it if it does not apply to this model). */
@@ -322,7 +310,7 @@ function draw() {
 // ---- talking to the worker ----------------------------------------------------------------
 const client = page.client;
 client.onFrame(onFrame);
-client.onError(() => { S.running = false; updateBar(); });  // page-boot.js shows the error
+page.toolbar.on('reset', () => { lossHistory = { steps: [], losses: [] }; });
 
 let configuring = Promise.resolve();
 
@@ -341,51 +329,9 @@ function configure(thenPlay) {
     } catch (e) {
       showError(`Could not start this experiment: ${e.message}`);
     }
-    updateBar();
+    page.toolbar.update();
   });
   return configuring;
-}
-
-async function togglePlay() {
-  try {
-    if (S.running) {
-      // S.running turns false only once the worker's final frame (the model as paused) is the
-      // page's lastFrame: pause() resolves after that frame (protocol.js).
-      S.pausing = true;
-      updateBar();
-      await client.pause();
-      S.pausing = false;
-      S.running = false;
-      updateBar();
-    } else {
-      if (S.done) await client.reset();
-      S.running = true;
-      S.done = false;
-      updateBar();
-      await client.play();
-    }
-  } catch (e) {
-    showError(e.message);
-  }
-}
-
-function wireBar() {
-  const on = (id, f) => { const e = $(id); if (e) e.addEventListener('click', f); };
-  on('play', togglePlay);
-  on('step', async () => {
-    try { S.pausing = true; updateBar(); await client.step(1); S.running = false; } catch (e) { showError(e.message); }
-    S.pausing = false;
-    updateBar();
-  });
-  on('reset', async () => {
-    try { S.running = false; lossHistory = { steps: [], losses: [] }; await client.reset(); S.done = false; updateBar(); } catch (e) { showError(e.message); }
-  });
-  document.addEventListener('keydown', (e) => {
-    if (e.key === ' ' && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLButtonElement)) {
-      e.preventDefault();
-      togglePlay();
-    }
-  });
 }
 
 // Issue 7: save/load the trained model. A loaded file's config becomes the state (controls, URL)
@@ -399,12 +345,12 @@ function adoptLoaded(config) {
   writeHash();
   syncControls();
   buildPanels();
-  updateBar();
+  page.toolbar.update();
+  showLoss();
 }
 if (!embed && $('copy-link')) {
   addModelButtons($('copy-link'), { client, stem: () => toyStem(S.config, 0, 'model'),
     adopt: adoptLoaded, onError: showError });
-  addSaveAll($('copy-link'), $('panels'), S, showError);
 }
 
 // The user edits the URL (or goes back): apply it as a new experiment (page-boot.js shows its notes).
@@ -428,8 +374,6 @@ async function start() {
   buildPresets();
   buildControls();
   syncControls();
-  wireBar();
-  updateBar();
   await nextTask();
   buildPanels();
   requestAnimationFrame(draw);
