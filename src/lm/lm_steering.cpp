@@ -69,6 +69,32 @@ SteeringVector mean_difference_steering(Transformer& model, const std::string& h
   return v;
 }
 
+std::vector<std::vector<int32_t>> read_prompt_list(
+    const std::string& text, const std::string& key,
+    const std::function<std::vector<int32_t>(const std::string&)>& encode) {
+  if (text.size() > kMaxPromptListBytes)
+    fail_config(key + " holds at most " + std::to_string(kMaxPromptListBytes) + " bytes (got " +
+                std::to_string(text.size()) + ")");
+  std::vector<std::vector<int32_t>> out;
+  for (std::size_t at = 0; at <= text.size();) {
+    std::size_t end = text.find(';', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string one = text.substr(at, end - at);
+    if (one.find_first_not_of(' ') != std::string::npos) {
+      try {
+        out.push_back(encode(one));
+      } catch (const std::invalid_argument& e) {
+        fail_config(key + ": " + e.what());
+      }
+    }
+    at = end + 1;
+  }
+  if (out.empty()) fail_config(key + " holds no prompt (prompts separated by ;)");
+  if (out.size() > kMaxPrompts)
+    fail_config(key + " holds " + std::to_string(out.size()) + " prompts (at most " + std::to_string(kMaxPrompts) + ")");
+  return out;
+}
+
 SteeringVector unit_steering(const Transformer& model, const std::string& hook,
                              std::vector<float> direction, double scale) {
   const int D = sae_hook_dim(hook, model.config());

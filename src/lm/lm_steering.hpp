@@ -19,7 +19,9 @@
 // Not here: which latent to steer (lm/feature_dashboard.hpp: best_latent_for_label, the max
 // activation from latent_list), hook edits themselves (lm/lm_hooks.hpp), sampling (lm/sampler.hpp).
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,15 @@ SteeringVector latent_steering(const Sae& sae, const Transformer& model, const s
 SteeringVector mean_difference_steering(Transformer& model, const std::string& hook,
                                         const std::vector<std::vector<int32_t>>& prompts_a,
                                         const std::vector<std::vector<int32_t>>& prompts_b);
+
+// The prompt set of a mean-difference direction as text: prompts separated by ';' (blank ones
+// skipped), each encoded by `encode`. Throws std::invalid_argument starting with `key` for more
+// than kMaxPromptListBytes, no prompt, more than kMaxPrompts prompts, or a prompt `encode` refuses.
+constexpr std::size_t kMaxPromptListBytes = 4096;
+constexpr std::size_t kMaxPrompts = 64;
+std::vector<std::vector<int32_t>> read_prompt_list(
+    const std::string& text, const std::string& key,
+    const std::function<std::vector<int32_t>(const std::string&)>& encode);
 
 // direction / ‖direction‖, scale. Throws for a length other than the hook's D, a zero or
 // non-finite direction, a non-finite scale.

@@ -28,33 +28,13 @@ const char* const kAnswerOnly[] = {"vocab", "vocab_size", "n_params", "tokenizer
 
 bool same_json(const Json& a, const Json& b) { return a.dump() == b.dump(); }
 
-// The two prompt sets of a difference-of-means direction: "a|b|c", each prompt in the corpus's
-// tokens; refused by key when a set is empty or a prompt cannot be read.
+// The two prompt sets of a difference-of-means direction: "a; b; c", each prompt in the
+// corpus's tokens (lm/lm_steering.hpp read_prompt_list: refused by key).
 std::pair<std::vector<std::vector<int32_t>>, std::vector<std::vector<int32_t>>> steering_prompts(
     const Corpus& corpus, const LmFeatureViewConfig& fv) {
-  auto read = [&](const std::string& text, const char* key) {
-    std::vector<std::vector<int32_t>> out;
-    std::size_t at = 0;
-    while (at <= text.size()) {
-      std::size_t bar = text.find(';', at);
-      if (bar == std::string::npos) bar = text.size();
-      const std::string one = text.substr(at, bar - at);
-      if (one.find_first_not_of(' ') != std::string::npos) {
-        try {
-          out.push_back(corpus.encode(one));
-        } catch (const std::invalid_argument& e) {
-          fail_config(std::string(key) + ": " + e.what());
-        }
-      }
-      at = bar + 1;
-    }
-    if (out.empty()) fail_config(std::string(key) + " holds no prompt (prompts separated by ;)");
-    if (out.size() > 64) fail_config(std::string(key) + " holds " + std::to_string(out.size()) + " prompts (at most 64)");
-    return out;
-  };
-  if (fv.steer_prompts_a.size() > 4096 || fv.steer_prompts_b.size() > 4096)
-    fail_config("steer_prompts_a and steer_prompts_b hold at most 4096 bytes each");
-  return {read(fv.steer_prompts_a, "steer_prompts_a"), read(fv.steer_prompts_b, "steer_prompts_b")};
+  auto encode = [&](const std::string& prompt) { return corpus.encode(prompt); };
+  return {read_prompt_list(fv.steer_prompts_a, "steer_prompts_a", encode),
+          read_prompt_list(fv.steer_prompts_b, "steer_prompts_b", encode)};
 }
 
 AblationMode ablation_mode(const std::string& name) {

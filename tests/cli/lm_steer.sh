@@ -4,6 +4,7 @@
 # label's best (the same held-out windows), --latent taken as given, an SAE folder whose hook the
 # model lacks refused by name; and on a model trained a little, steering along the latent matched
 # to "cold" moves "the weather in california is" toward cold.
+# --direction means (two prompt sets) and unit (e_J) steer without a latent, at --hook or the SAE's hook.
 # Usage: tests/cli/lm_steer.sh path/to/superpose
 set -uo pipefail
 bin=$1
@@ -71,6 +72,43 @@ assert p("after", "cold") > p("before", "cold") and p("after", "hot") < p("befor
 '; then pass "steering along cold moves california toward cold"; else fail "steer cold: $out"; fi
 if "$bin" lm steer --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --label cold --strength 8 | grep -q "^after: "; then
   pass "steer text"; else fail "steer text"; fi
+
+# The page's two other directions: the difference of two prompt sets' means, and a unit vector.
+cold="the weather in oslo is; the weather in iceland is"
+hot="the weather in california is; the weather in egypt is"
+h=blocks.0.hook_resid_post
+expect_usage_error "direction bad" "--direction must be latent, means or unit (got up)" --load "$tmp/m" --hook "$h" --prompt "$prompt" --direction up --strength 1
+expect_usage_error "means without prompts" "--direction means needs --prompts-a TEXT and --prompts-b TEXT" --load "$tmp/m" --hook "$h" --prompt "$prompt" --direction means --prompts-a "$cold" --strength 1
+expect_usage_error "means with latent" "--latent and --label go with --direction latent (got --direction means)" --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --direction means --prompts-a "$cold" --prompts-b "$hot" --latent 1 --strength 1
+expect_usage_error "means without hook" "--direction means needs --sae DIR2 or --hook NAME" --load "$tmp/m" --prompt "$prompt" --direction means --prompts-a "$cold" --prompts-b "$hot" --strength 1
+expect_usage_error "hook and sae" "give one of --sae DIR2 or --hook NAME" --load "$tmp/m" --sae "$tmp/sae" --hook "$h" --prompt "$prompt" --direction unit --unit 0 --strength 1
+expect_usage_error "hook unknown" "--hook: " --load "$tmp/m" --hook blocks.9.hook_resid_post --prompt "$prompt" --direction unit --unit 0 --strength 1
+expect_usage_error "unit out of range" "--unit must be in [0, " --load "$tmp/m" --hook "$h" --prompt "$prompt" --direction unit --unit 100000 --strength 1
+expect_usage_error "unit without --unit" "--direction unit needs --unit J" --load "$tmp/m" --hook "$h" --prompt "$prompt" --direction unit --strength 1
+expect_usage_error "prompt set unknown word" '--prompts-b: unknown word "paris"' --load "$tmp/m" --hook "$h" --prompt "$prompt" --direction means --prompts-a "$cold" --prompts-b "the weather in paris is" --strength 1
+expect_usage_error "prompt set empty" "--prompts-a holds no prompt" --load "$tmp/m" --hook "$h" --prompt "$prompt" --direction means --prompts-a " ; " --prompts-b "$hot" --strength 1
+out=$("$bin" lm steer --load "$tmp/m" --hook "$h" --prompt "$prompt" --direction means --prompts-a "$cold" --prompts-b "$hot" --strength 2 --json)
+if [ $? -eq 0 ] && printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+p = lambda side, t: next((e["p"] for e in d[side] if e["token"] == t), 0.0)
+print("   means (cold prompts - hot prompts) x 2: hot %.3f -> %.3f, cold %.3f -> %.3f" % (p("before", "hot"), p("after", "hot"), p("before", "cold"), p("after", "cold")))
+assert d["direction"] == "means" and d["latent"] is None and d["label"] is None and d["scale"] == 1 and d["hook"] == "blocks.0.hook_resid_post"
+assert p("after", "cold") > p("before", "cold") and p("after", "hot") < p("before", "hot")
+'; then pass "means: cold prompts minus hot prompts moves california toward cold"; else fail "steer means: $out"; fi
+out=$("$bin" lm steer --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --direction unit --unit 3 --strength 0 --json)
+if [ $? -eq 0 ] && printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["direction"] == "unit" and d["latent"] is None and d["scale"] == 1 and d["hook"] == "blocks.0.hook_resid_post"
+assert d["before"] == d["after"], "strength 0 changed something"
+'; then pass "unit: the SAE names the hook; strength 0 changes nothing"; else fail "steer unit: $out"; fi
+out=$("$bin" lm steer --load "$tmp/m" --hook "$h" --prompt "$prompt" --direction unit --unit 3 --strength 50 --json)
+if [ $? -eq 0 ] && printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["before"] != d["after"], "strength 50 along e_3 changed nothing"
+'; then pass "unit: strength 50 changes the next-token distribution"; else fail "steer unit 50: $out"; fi
 
 if [ "$fails" -eq 0 ]; then echo "lm steer CLI contract: all passed"; else echo "lm steer CLI contract: $fails failed"; fi
 exit $((fails > 0))
