@@ -176,25 +176,24 @@ export class Toolbar {
     const play = $('play');
     if (play) {
       set('play', running ? '❚❚ pause' : (S.done ? '↻ train again' : '▶ play'));
-      play.setAttribute('aria-pressed', running ? 'true' : 'false');
+      if (play.getAttribute('aria-pressed') !== String(running)) play.setAttribute('aria-pressed', String(running));
       play.classList.toggle('running', running);
     }
     if (!f) return;
     const why = (this.options.cannot && this.options.cannot(f)) || {};
-    if (play) {
-      play.disabled = !!why.play;
-      play.title = why.play || (S.done ? 'train again from step 0' : 'start or pause training (space)');
-    }
+    // (each property written only when it changes: a frame comes 20 times a second)
+    const prop = (e, k, v) => { if (e && e[k] !== v) e[k] = v; };
+    prop(play, 'disabled', !!why.play);
+    prop(play, 'title', why.play || (S.done ? 'train again from step 0' : 'start or pause training (space)'));
     const step = $('step');
-    if (step) {
-      const reason = why.step || (f.done ? 'the run is complete: reset (or play) to train again' : '');
-      step.disabled = !!reason;
-      step.title = reason || `train ${this.options.chunk} ${this.unitName(this.options.chunk)}, then stop`;
-    }
+    const reason = why.step || (f.done ? 'the run is complete: reset (or play) to train again' : '');
+    prop(step, 'disabled', !!reason);
+    prop(step, 'title', reason || `train ${this.options.chunk} ${this.unitName(this.options.chunk)}, then stop`);
     set('step-count', String(f.step));
     set('step-total', f.totalSteps > 0 ? ` / ${groupThousands(f.totalSteps)}` : '');
     const prog = $('progress');
-    if (prog) { prog.max = Math.max(1, f.totalSteps); prog.value = f.step; }
+    prop(prog, 'max', Math.max(1, f.totalSteps));
+    prop(prog, 'value', f.step);
     showRunTime($('speed'), f);
     const word = running ? 'training…'
       : f.done ? `trained (${f.step} ${this.unitName(f.step)})`

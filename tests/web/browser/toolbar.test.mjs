@@ -63,14 +63,20 @@ for (const p of PAGES) {
       const S = window.superpose;
       document.getElementById('play').click();
       const t0 = performance.now();
-      while (S.lastFrame.step <= c && performance.now() - t0 < 60000) await new Promise((r) => setTimeout(r, 5));
+      const speed = () => document.getElementById('speed').textContent;
+      // until the step has grown and the status shows the speed (or half the run is gone)
+      while ((S.lastFrame.step <= c || (speed() === '' && S.lastFrame.step < S.lastFrame.totalSteps / 2)) && performance.now() - t0 < 60000) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
       const at = S.lastFrame.step;
-      const running = document.getElementById('play').getAttribute('aria-pressed');
+      const seen = { at, running: document.getElementById('play').getAttribute('aria-pressed'), speed: speed(), status: document.getElementById('status').textContent };
       document.getElementById('play').click();
-      return { at, running };
+      return seen;
     }, chunk);
     assert.ok(grew.at > chunk, `${p.name}: play → the step grows (${grew.at})`);
     assert.equal(grew.running, 'true', `${p.name}: the play button shows it runs`);
+    assert.match(grew.speed, /^[\d.,]+ steps\/s · /, `${p.name}: the status has the speed while it runs`);
+    assert.match(grew.status, /^training…/, `${p.name}: the status says it trains`);
     await stopped(page);
     const paused = await step(page);
     assert.ok(paused < total, `${p.name}: paused before the end (${paused} of ${total})`);
