@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <string>
 
 #include "core/check.hpp"
 #include "suppression/analytic.hpp"
@@ -16,6 +18,13 @@ const char* const kFixes[3] = {"none", "scale", "gated"};
 Json SuppressionSession::configure(const Json& config) {
   if (!config.is_null() && !config.is_object()) fail_config("the config must be a JSON object");
   Json rest = config.is_null() ? Json::object() : config;
+  // trained_runs [first, end): the session's own key (a worker pool's share of the runs,
+  // docs/wasm-api.md), not a key of the experiment's config.
+  Json range;
+  if (rest.contains("trained_runs")) {
+    range = rest["trained_runs"];
+    rest.erase("trained_runs");
+  }
   if (rest.contains("fix"))
     fail_config("fix is not a key of the suppression session: it trains none, scale and gated "
                 "side by side");
@@ -30,6 +39,18 @@ Json SuppressionSession::configure(const Json& config) {
   check_fields(sc);
   const SuppressionConfig& base = sc.base;
   base.validate();
+  const int n_runs = 3 + static_cast<int>(sweep.size());
+  int first = 0, end = n_runs;
+  if (!range.is_null()) {
+    if (!range.is_array() || range.size() != 2 || !range[0].is_number_integer() || !range[1].is_number_integer())
+      fail_config("trained_runs must be [first, end], two integers with 0 <= first < end <= 3 + the sweep's length");
+    first = range[0].get<int>();
+    end = range[1].get<int>();
+    if (first < 0 || first >= end || end > n_runs)
+      fail_config("trained_runs: [" + std::to_string(first) + ", " + std::to_string(end) + ") must lie in [0, " +
+                  std::to_string(n_runs) + ") with first < end (runs: none, scale, gated, then " +
+                  std::to_string(sweep.size()) + " sweep points)");
+  }
   // Build everything first: only a valid config replaces the running experiment.
   std::vector<std::unique_ptr<SuppressionRun>> runs, sweep_runs;
   for (const char* fix : kFixes) {
@@ -46,6 +67,8 @@ Json SuppressionSession::configure(const Json& config) {
   sweep_values_ = std::move(sweep);
   runs_ = std::move(runs);
   sweep_ = std::move(sweep_runs);
+  train_first_ = first;
+  train_end_ = end;
   invalidate();
   return config_json();
 }
@@ -54,6 +77,8 @@ Json SuppressionSession::config_json() const {
   Json j = config_.to_json();
   j.erase("fix");
   j["sweep"] = sweep_values_;
+  if (train_first_ != 0 || train_end_ != 3 + static_cast<int>(sweep_.size()))
+    j["trained_runs"] = Json::array({train_first_, train_end_});
   return j;
 }
 
@@ -70,29 +95,30 @@ Json SuppressionSession::reset() {
   return config_json();
 }
 
-// The furthest run's step against the longest run (the scale run: steps + scale_steps); each run
-// stops at its own end, so the session is done once the longest one is.
+// The furthest trained run's step against the longest one (the scale run: steps + scale_steps);
+// each run stops at its own end, so the session is done once the longest one is.
 RunProgress SuppressionSession::progress() const {
   require_configured();
   RunProgress p{0, 0, true};
-  for (const auto* runs : {&runs_, &sweep_})
-    for (const auto& r : *runs) {
-      p.step = std::max(p.step, r->step());
-      p.total_steps = std::max(p.total_steps, r->total_steps());
-      p.done = p.done && r->done();
-    }
+  for (int i = train_first_; i < train_end_; ++i) {
+    const SuppressionRun& r = nth_run(i);
+    p.step = std::max(p.step, r.step());
+    p.total_steps = std::max(p.total_steps, r.total_steps());
+    p.done = p.done && r.done();
+  }
   return p;
 }
 
+// loss and phase: the trained ones of none, scale, gated (all three but in a share).
 Json SuppressionSession::train(int64_t k) {
   require_configured();
   invalidate();
-  for (auto& r : runs_) r->train(k);
-  for (auto& r : sweep_) r->train(k);
+  for (int i = train_first_; i < train_end_; ++i) nth_run(i).train(k);
   Json loss = Json::array(), phase = Json::array();
-  for (const auto& r : runs_) {
-    loss.push_back(r->last_loss());
-    phase.push_back(r->phase());
+  for (int i = 0; i < 3; ++i) {
+    if (!is_trained(i)) continue;
+    loss.push_back(runs_[i]->last_loss());
+    phase.push_back(runs_[i]->phase());
   }
   return Json{{"loss", loss}, {"phase", phase}};
 }
@@ -126,10 +152,11 @@ void SuppressionSession::refresh_buffers(std::map<std::string, Buffer>& buffers)
   add_buffer(buffers, "analytic_activation", {1})[0] = analytic(config_.l1);
   add_buffer(buffers, "monosemantic_activation", {1})[0] = monosemantic(config_.l1);
   // The exact expected losses that decide between the trained encoder and one latent per feature.
+  const float nan = std::numeric_limits<float>::quiet_NaN();  // the values of runs not trained here
   float* losses = add_buffer(buffers, "expected_loss", {3});
-  losses[0] = static_cast<float>(runs_[0]->expected_loss());
-  losses[1] = static_cast<float>(runs_[0]->monosemantic_loss());
-  losses[2] = static_cast<float>(runs_[0]->loss_lower_bound());
+  losses[0] = is_trained(0) ? static_cast<float>(runs_[0]->expected_loss()) : nan;
+  losses[1] = is_trained(0) ? static_cast<float>(runs_[0]->monosemantic_loss()) : nan;
+  losses[2] = is_trained(0) ? static_cast<float>(runs_[0]->loss_lower_bound()) : nan;
   float* mixing = add_buffer(buffers, "decoder_mixing", {3});
   float* dead = add_buffer(buffers, "dead", {3});
   float* outcome = add_buffer(buffers, "fix_outcome", {3});
@@ -143,6 +170,18 @@ void SuppressionSession::refresh_buffers(std::map<std::string, Buffer>& buffers)
   float* steps = add_buffer(buffers, "step", {3});
   float* totals = add_buffer(buffers, "total_steps", {3});
   for (int k = 0; k < 3; ++k) {
+    if (!is_trained(k)) {
+      for (float* row : {trained + k, effective + k, gamma + k, mixing + k, dead + k, outcome + k, loss + k,
+                         steps + k, totals + k})
+        *row = nan;
+      std::fill(f_trained + k * n, f_trained + (k + 1) * n, nan);
+      std::fill(f_effective + k * n, f_effective + (k + 1) * n, nan);
+      for (int g = 0; g < G; ++g) {
+        transfer[(k * G + g) * 2] = static_cast<float>(g) / (G - 1);
+        transfer[(k * G + g) * 2 + 1] = nan;
+      }
+      continue;
+    }
     const SuppressionRun& r = *runs_[k];
     const Vec a = r.trained_activations(), e = r.effective_activations();
     trained[k] = a.mean();
@@ -165,12 +204,17 @@ void SuppressionSession::refresh_buffers(std::map<std::string, Buffer>& buffers)
   float* sweep = add_buffer(buffers, "sweep", {S, 3});
   for (int i = 0; i < S; ++i) {
     sweep[3 * i] = static_cast<float>(sweep_values_[i]);
-    sweep[3 * i + 1] = static_cast<float>(sweep_[i]->trained_activation());
+    sweep[3 * i + 1] = is_trained(3 + i) ? static_cast<float>(sweep_[i]->trained_activation()) : nan;
     sweep[3 * i + 2] = analytic(sweep_values_[i]);
+  }
+  float* scale = add_buffer(buffers, "scale", {n});
+  if (!is_trained(1)) {
+    std::fill(scale, scale + n, nan);
+    return;
   }
   const auto& scale_run = static_cast<const SuppressionReluEncoder&>(runs_[1]->encoder());
   const Vec s = scale_run.s();
-  std::copy(s.data(), s.data() + n, add_buffer(buffers, "scale", {n}));
+  std::copy(s.data(), s.data() + n, scale);
 }
 
 }  // namespace superpose

@@ -4,6 +4,11 @@
 // land on the analytic curve a(c) for one feature (for several, below the monosemantic curve
 // 1 − c·n/2, which is not their optimum: analytic.hpp; the exact expected losses show it). Config: the keys of SuppressionConfig except `fix` (all three
 // are trained), plus `sweep`: a list of c values (default none, at most 32).
+// Runs are numbered none, scale, gated, then the sweep's points in order. The session's own key
+// trained_runs [first, end) (a worker pool's share, web/lib/shards.js; not a schema field) trains
+// only those runs: each run has its own seeded streams (suppression_run.cpp), so a share's runs end
+// bitwise as in the whole session; the buffers keep their shapes and hold NaN for the values of the
+// runs the share does not train.
 #pragma once
 #include <memory>
 #include <vector>
@@ -47,6 +52,10 @@ class SuppressionSession : public Session {
   SuppressionConfig config_;
   std::vector<double> sweep_values_;
   std::vector<std::unique_ptr<SuppressionRun>> runs_, sweep_;
+  int train_first_ = 0, train_end_ = 0;  // trained_runs [first, end) over 3 + sweep runs
+  bool is_trained(int run) const { return run >= train_first_ && run < train_end_; }
+  SuppressionRun& nth_run(int i) { return i < 3 ? *runs_[i] : *sweep_[i - 3]; }  // none, scale, gated, sweep…
+  const SuppressionRun& nth_run(int i) const { return i < 3 ? *runs_[i] : *sweep_[i - 3]; }
   Json config_json() const;
   void require_configured() const;
 };

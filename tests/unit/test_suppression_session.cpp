@@ -2,6 +2,11 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/check.hpp"
 #include "session/session.hpp"
@@ -131,4 +136,73 @@ TEST_CASE("a dead encoder: the session marks it, and γ is NaN") {
   CHECK(b.at("dead").data[0] == 1.f);
   CHECK(std::isnan(b.at("relative_reconstruction_bias").data[0]));
   CHECK(b.at("fix_outcome").data[1] == 2.f);  // the scale fix: nothing fires, nothing to rescale
+}
+
+// A worker pool's shares (web/lib/shards.js SUPPRESSION_SHARDS): sessions that train runs
+// [first, end) of one config (none, scale, gated, then the sweep's points) give, value for value,
+// bitwise the whole session's buffers for their runs, and NaN for the values of the others (the
+// values the config alone gives stay). Each run has its own seeded streams.
+TEST_CASE("suppression trained_runs: shares of the runs are bit-identical to the whole session") {
+  const std::string base = R"({"l1": 0.5, "n_features": 2, "steps": 60, "scale_steps": 20,
+      "batch_size": 32, "sweep": [0.2, 0.5, 1.0])";
+  auto whole = make_session("suppression");
+  whole->configure(parse_json(base + "}"));
+  const Json all = whole->step(100);
+  REQUIRE(all["done"] == true);
+  const auto& want = whole->buffers();
+  // The run each value belongs to (-1: the config's, the same in every share), by buffer and
+  // flat index; n = 2 features, 51 transfer points.
+  auto owner = [](const std::string& name, std::size_t i) -> int {
+    if (name == "expected_loss") return 0;
+    if (name == "scale") return 1;
+    if (name == "sweep") return i % 3 == 1 ? 3 + static_cast<int>(i / 3) : -1;
+    if (name == "transfer_curve") return i % 2 == 1 ? static_cast<int>(i / (51 * 2)) : -1;
+    if (name == "feature_trained_activation" || name == "feature_activation") return static_cast<int>(i / 2);
+    if (name.rfind("analytic", 0) == 0 || name.rfind("monosemantic", 0) == 0) return -1;
+    return static_cast<int>(i);  // the [3] buffers: none, scale, gated
+  };
+  auto bits = [](float x) { uint32_t u; std::memcpy(&u, &x, 4); return u; };
+  for (const std::pair<int, int>& share : std::vector<std::pair<int, int>>{{0, 3}, {3, 6}, {0, 4}, {4, 6}, {2, 5}}) {
+    const int first = share.first, end = share.second;
+    CAPTURE(first);
+    CAPTURE(end);
+    auto part = make_session("suppression");
+    const Json config = part->configure(parse_json(base + R"(, "trained_runs": [)" + std::to_string(first) +
+                                                   ", " + std::to_string(end) + "]}"));
+    CHECK(config["trained_runs"] == Json::array({first, end}));
+    const Json answer = part->step(100);
+    CHECK(answer["done"] == true);
+    // its progress is its runs': the scale run is the longest (80 steps), the others 60
+    const int64_t longest = first <= 1 && 1 < end ? 80 : 60;
+    CHECK(answer["step"] == longest);
+    CHECK(answer["total_steps"] == longest);
+    // loss: the trained ones of none, scale, gated
+    std::vector<double> losses;
+    for (int k = std::max(first, 0); k < std::min(end, 3); ++k) losses.push_back(all["loss"][k].get<double>());
+    CHECK(answer["loss"].get<std::vector<double>>() == losses);
+    for (const auto& entry : part->buffers()) {
+      const std::string& name = entry.first;
+      const Buffer& buf = entry.second;
+      CAPTURE(name);
+      const Buffer& w = want.at(name);
+      REQUIRE(buf.shape == w.shape);
+      int same = 0, nan = 0, wrong = 0;
+      for (std::size_t i = 0; i < buf.data.size(); ++i) {
+        const int run = owner(name, i);
+        if (run < 0 || (first <= run && run < end)) (bits(buf.data[i]) == bits(w.data[i]) ? same : wrong)++;
+        else (std::isnan(buf.data[i]) ? nan : wrong)++;
+      }
+      CHECK(wrong == 0);
+      CHECK(same + nan == static_cast<int>(buf.data.size()));
+    }
+  }
+  // the whole session's answer does not echo the key; bad ranges name it
+  CHECK_FALSE(whole->configure(parse_json(base + R"(, "trained_runs": [0, 6]})")).contains("trained_runs"));
+  auto bad = make_session("suppression");
+  CHECK_THROWS_WITH_AS(bad->configure(parse_json(base + R"(, "trained_runs": [3, 3]})")),
+                       doctest::Contains("trained_runs: [3, 3) must lie in [0, 6)"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(bad->configure(parse_json(base + R"(, "trained_runs": [0, 7]})")),
+                       doctest::Contains("trained_runs: [0, 7) must lie in [0, 6)"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(bad->configure(parse_json(base + R"(, "trained_runs": [0]})")),
+                       doctest::Contains("trained_runs must be [first, end]"), std::invalid_argument);
 }

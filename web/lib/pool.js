@@ -7,8 +7,10 @@
 // their frames into one frame of the whole experiment, as one worker would have sent it: the
 // per-run buffers' rows put back in run order, the shared buffers taken from the first shard, the
 // loss trace joined at the steps every shard traced (play's grid, protocol.js, makes those the
-// same steps). Each run keeps its own seeded stream, so the merged buffers of a finished run
-// are bit-identical to one worker's (tests/web/browser/pool.test.mjs).
+// same steps); or, for a plan whose shards send whole-shape buffers (rowRun, shards.js), each
+// row taken from the shard that trains its run and the trace from the lead run's shard. Each run
+// keeps its own seeded stream, so the merged buffers of a finished run are bit-identical to one
+// worker's (tests/web/browser/pool.test.mjs).
 // A worker that crashes is replaced by its client (client.js restart, configured as before, at
 // step 0); the pool then resets the other shards, so the whole experiment stands at step 0 and
 // the page says what happened. A worker whose run stops with an error (diverged) stops the
@@ -33,7 +35,9 @@ export function mergeFrames(frames, shards, plan, rows = []) {
     return { ...frames[0], trace: joinRows(rows, rows.length ? rows[0][1].length : 0) };
   }
   const R = shards.reduce((n, s) => n + s.runs.length, 0);
-  const step = Math.min(...frames.map((f) => f.step));
+  // The run stands where its slowest unfinished shard is (the shards' runs may differ in length).
+  const open = frames.filter((f) => !f.done);
+  const step = open.length ? Math.min(...open.map((f) => f.step)) : Math.max(...frames.map((f) => f.step));
   const totalSteps = Math.max(...frames.map((f) => f.totalSteps));
   const running = frames.some((f) => f.running);
   // The speed that gives the same time left as the slowest shard's.
@@ -42,6 +46,14 @@ export function mergeFrames(frames, shards, plan, rows = []) {
     if (f.stepsPerSec > 0) { left = Math.max(left, (f.totalSteps - f.step) / f.stepsPerSec); slowest = Math.min(slowest, f.stepsPerSec); }
   }
   const stepsPerSec = left > 0 ? (totalSteps - step) / left : Number.isFinite(slowest) ? slowest : 0;
+  if (plan.rowRun) {
+    const lead = shardOf(shards, plan.lead);
+    return {
+      type: frames[0].type, step, totalSteps, running, done: frames.every((f) => f.done),
+      lossTotal: frames[lead].lossTotal, stepsPerSec, buffers: wholeBuffers(frames, shards, plan),
+      trace: joinRows(rows, rows.length ? rows[0][1].length : 0),
+    };
+  }
   const buffers = {};
   const shared = new Set(plan.shared || []);
   for (const name of Object.keys(frames[0].buffers)) {
@@ -66,6 +78,34 @@ export function mergeFrames(frames, shards, plan, rows = []) {
   };
 }
 
+const shardOf = (shards, run) => {
+  const i = shards.findIndex((s) => s.runs.includes(run));
+  if (i < 0) throw new Error(`the pool has no worker for run ${run}`);
+  return i;
+};
+
+/** Shards that send every buffer at the whole shape (plan.rowRun): each row from its run's shard. */
+function wholeBuffers(frames, shards, plan) {
+  const buffers = {};
+  for (const [name, first] of Object.entries(frames[0].buffers)) {
+    const rows = first.shape.length ? first.shape[0] : 1;
+    const row = rows ? first.data.length / rows : 0;
+    const data = first.data.slice();
+    for (let r = 0; r < rows; r++) {
+      const run = plan.rowRun(name, r);
+      if (run === null) continue;
+      const i = shardOf(shards, run);
+      const b = frames[i].buffers[name];
+      if (!b || b.shape.length !== first.shape.length || b.shape.some((x, d) => x !== first.shape[d])) {
+        throw new Error(`the pool cannot join buffer ${name}: worker ${i + 1} sent shape [${b ? b.shape : 'none'}], worker 1 [${first.shape}]`);
+      }
+      data.set(b.data.subarray(r * row, (r + 1) * row), r * row);
+    }
+    buffers[name] = { shape: first.shape, data };
+  }
+  return buffers;
+}
+
 function joinRows(rows, K) {
   const steps = new Float64Array(rows.length);
   const loss = new Float32Array(rows.length * K);
@@ -73,9 +113,15 @@ function joinRows(rows, K) {
   return { steps, loss };
 }
 
-/** The trace rows every shard has traced, taken off the shards' queues ([step, Float32Array(K_i)] each), in run order. */
-export function commonRows(queues, shards) {
+/** The trace rows every shard has traced, taken off the shards' queues ([step, Float32Array(K_i)] each), in run order.
+ * With a plan whose shards send whole buffers (rowRun), the trace is the lead run's shard's alone. */
+export function commonRows(queues, shards, plan = {}) {
   if (queues.length === 1) return queues[0].splice(0);
+  if (plan.rowRun) {
+    const lead = shardOf(shards, plan.lead);
+    queues.forEach((q, i) => { if (i !== lead) q.length = 0; });
+    return queues[lead].splice(0);
+  }
   const R = shards.reduce((n, s) => n + s.runs.length, 0);
   const rows = [];
   while (queues.every((q) => q.length > 0)) {
@@ -154,7 +200,7 @@ export class LabPool {
     if (frames.length < n || frames.some((f) => !f)) return;
     let merged;
     try {
-      merged = mergeFrames(frames, this.shards, this.plan, commonRows(this.queues, this.shards));
+      merged = mergeFrames(frames, this.shards, this.plan, commonRows(this.queues, this.shards, this.plan));
     } catch (e) {
       for (const g of this.errorListeners) g(e.message);
       return;
@@ -223,9 +269,11 @@ export class LabPool {
   }
 
   play() {
-    const total = this.latest[0] ? this.latest[0].totalSteps : 0;
+    const total = Math.max(0, ...this.latest.slice(0, this.shards.length).map((f) => (f ? f.totalSteps : 0)));
     const grid = Math.max(1, Math.ceil(total / TRACE_POINTS));
-    return this.all((c) => c.play(grid)).then(() => ({ ok: true }));
+    // A shard whose runs have ended waits (its runs may be shorter than the others').
+    const ended = (i) => this.shards.length > 1 && this.latest[i] && this.latest[i].done;
+    return this.all((c, i) => (ended(i) ? null : c.play(grid))).then(() => ({ ok: true }));
   }
   pause() { return this.all((c) => c.pause()).then(() => ({ ok: true })); }
   step(k = 1) { return this.all((c) => c.step(k)).then(() => ({ ok: true })); }

@@ -7,6 +7,10 @@
 // mergeConfig gives the whole experiment's filled-in config from the shards' answers, as one
 // worker would have answered. Every buffer of a frame is per run along its first axis (rows in
 // run order) except those named in `shared` (the same in every shard: taken from the first).
+// A plan with rowRun(name, row) instead (suppression) has shards that send every buffer at the
+// whole experiment's shape: row `row` of buffer `name` is taken from the shard that trains run
+// rowRun(name, row) (null: the config's, from the first shard), and the loss trace and total
+// from the shard that trains run `lead`.
 // A config the plan cannot split (malformed, or past a limit) is sent whole to one worker, so its
 // error message is the session's own.
 // What it is not: no workers and no messages (pool.js), no DOM (node's test runner imports it).
@@ -124,8 +128,9 @@ const TOY_BATCHED_FROM = 0.05;
 const TOY_SPARSE_BASE = 0.1;
 
 /** kind toy: one run per instance; a shard trains a contiguous range of them (trained_instances,
- * src/session/toy_session.hpp) while every shard draws the whole batch, so each instance sees
- * the batches of the whole run. Ranges are cut by cost (toyInstanceCost). */
+ * src/session/toy_session.hpp) while the one data stream moves past every instance's draws in
+ * every shard (the others' consumed, not stored), so each instance sees the batches of the whole
+ * run. Ranges are cut by cost (toyInstanceCost). */
 export const TOY_SHARDS = {
   shared: ['importance'],
   split(config, n) {
@@ -166,4 +171,42 @@ TOY_SHARDS.mergeModel = function mergeModel(files, shards) {
     });
   }
   return out;
+};
+
+/** The relative cost of a suppression run's step, the plain L1 encoder's being 1, measured by
+ * bench/bench_suppression natively (load 11.5, 2026-11-28): a gated step 1.71× for one feature,
+ * 1.19× for eight; a step of the scale run's second phase as a plain one (0.95×, 0.88×). */
+const SUPPRESSION_GATED_COST = 1.5;
+const SUPPRESSION_SCALE_STEP_COST = 1;
+
+/** kind suppression: runs none, scale, gated, then the sweep's points (src/session/
+ * suppression_session.hpp); a shard trains a contiguous range of them (trained_runs), each run
+ * from its own seeded streams. The three fixes stay in one shard: their losses are the trace,
+ * and their buffers' rows come from it. Ranges are cut by each run's steps × cost per step. */
+export const SUPPRESSION_SHARDS = {
+  lead: 0,
+  rowRun(name, row) {
+    if (name === 'expected_loss') return 0;  // the L1 encoder's exact losses
+    if (name === 'scale') return 1;          // the scale run's s
+    if (name === 'sweep') return 3 + row;
+    if (/^(analytic|monosemantic)_/.test(name)) return null;
+    return row;                              // [3, ...]: none, scale, gated
+  },
+  split(config, n) {
+    const sweep = config && config.sweep;
+    const steps = config && config.steps, scaleSteps = config && config.scale_steps;
+    if (n <= 1 || !Array.isArray(sweep) || sweep.length === 0 || sweep.length > 32 || 'trained_runs' in config ||
+        !Number.isSafeInteger(steps) || !Number.isSafeInteger(scaleSteps) || steps < 1 || scaleSteps < 1) return whole(config);
+    // the fixes as one unit, then each sweep point
+    const fixes = steps * (1 + SUPPRESSION_GATED_COST) + steps + scaleSteps * SUPPRESSION_SCALE_STEP_COST;
+    const units = [fixes, ...sweep.map(() => steps)];
+    return cut(units, Math.min(n, units.length)).map(([a, b]) => {
+      const first = a === 0 ? 0 : a + 2, end = b + 2;  // unit u ≥ 1 is run u + 2
+      return { config: { ...config, trained_runs: [first, end] }, runs: Array.from({ length: end - first }, (_, i) => first + i) };
+    });
+  },
+  mergeConfig(configs) {
+    const { trained_runs: _, ...c } = configs[0];
+    return c;
+  },
 };

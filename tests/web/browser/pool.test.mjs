@@ -1,7 +1,8 @@
 // The worker pool (web/lib/pool.js, issue 18) in a real browser: a link trained on one worker and
 // on several gives bit-identical buffers, config and loss trace (each run keeps its own seeded
 // stream; the pool joins the shards' frames in run order), on the SAE page (architectures, sweep
-// values) and the toy page (instances shared out by cost; the saved model file too); a worker that traps mid-run is
+// values), the toy page (instances shared out by cost; the saved model file too) and the
+// suppression page (the fixes and the sweep's points); a worker that traps mid-run is
 // reported and replaced, and the experiment trains again on all its workers; the hash key
 // `workers` is validated like every key.
 import { test, before, after } from 'node:test';
@@ -73,6 +74,22 @@ test('toy page: one worker and several train bit-identical instances; the saved 
       sameRun(one, many, `${base}: ${n} workers`);
       assert.ok(one.model.length > 100);
       assert.deepEqual(many.model, one.model, `${base}: ${n} workers save the same model file`);
+    }
+  }
+});
+
+test('suppression page: one worker and several train bit-identical fixes and sweep points', async () => {
+  // the page's sweep (12 values of c) beside none, scale and gated; one feature, and three
+  // co-active ones (the exact losses, decoder mixing and the fixes' outcomes)
+  for (const base of ['suppression.html#c=0.6', 'suppression.html#n=3&c=0.4']) {
+    const one = await finished(`${base}&workers=1`);
+    assert.equal(one.workers, 1);
+    assert.equal(one.frame.buffers.sweep.shape[0], 12);
+    for (const n of [2, 3]) {
+      const many = await finished(`${base}&workers=${n}`);
+      assert.equal(many.workers, n, `${n} workers train`);
+      assert.ok(many.threads >= n, `${many.threads} worker threads`);
+      sameRun(one, many, `${base}: ${n} workers`);
     }
   }
 });

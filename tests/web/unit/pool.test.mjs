@@ -5,7 +5,7 @@
 // joined from the shards' files; the pool size follows the `workers` key.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SAE_SHARDS, TOY_SHARDS, cut, toyInstanceCost } from '../../../web/lib/shards.js';
+import { SAE_SHARDS, TOY_SHARDS, SUPPRESSION_SHARDS, cut, toyInstanceCost } from '../../../web/lib/shards.js';
 import { mergeFrames, commonRows, poolSize } from '../../../web/lib/pool.js';
 import { MAX_WORKERS } from '../../../web/lib/workers.js';
 
@@ -118,6 +118,59 @@ test('mergeFrames and commonRows: per-run rows back in run order, shared buffers
   // a step one shard did not trace (a pause between grid points) is left out, not misaligned
   const q2 = [[[5, [1, 1]], [10, [2, 2]]], [[10, [3]]]];
   assert.deepEqual(commonRows(q2, shards).map(([s]) => s), [10]);
+});
+
+test('suppression plan: contiguous run ranges, the three fixes in the first, every run once', () => {
+  const c = { l1: 0.4, steps: 3000, scale_steps: 1000, batch_size: 512, sweep: Array.from({ length: 12 }, (_, i) => 0.1 + 0.2 * i) };
+  for (const n of [2, 3, 4, 16]) {
+    const shards = SUPPRESSION_SHARDS.split(c, n);
+    assert.ok(shards.length >= 2 && shards.length <= Math.min(n, 13));
+    const seen = [];
+    for (const s of shards) {
+      assert.deepEqual(s.config.trained_runs, [s.runs[0], s.runs[s.runs.length - 1] + 1]);
+      assert.equal(s.config.l1, 0.4, 'the other keys as they were');
+      seen.push(...s.runs);
+    }
+    assert.deepEqual(seen, Array.from({ length: 15 }, (_, i) => i), 'every run once, in order');
+    assert.ok(shards[0].runs.includes(2), 'none, scale and gated in one shard');
+  }
+  // what the plan cannot split goes whole (the session's own error then names the problem)
+  for (const bad of [{ ...c, sweep: [] }, { l1: 0.4, sweep: [0.1, 0.2] }, { ...c, sweep: Array(33).fill(0.1) },
+    { ...c, trained_runs: [0, 3] }, { ...c, steps: '3000' }]) {
+    assert.deepEqual(SUPPRESSION_SHARDS.split(bad, 2), [{ config: bad, runs: null }], JSON.stringify(bad));
+  }
+  assert.deepEqual(SUPPRESSION_SHARDS.mergeConfig([{ l1: 0.4, trained_runs: [0, 5] }]), { l1: 0.4 });
+});
+
+test('mergeFrames with whole-shape shards (suppression): each row from its run\'s shard, the trace from the fixes\' shard', () => {
+  const shards = [{ runs: [0, 1, 2, 3] }, { runs: [4, 5] }];
+  const N = NaN;
+  // shard 1 trains the fixes and sweep point 0; shard 2 sweep points 1 and 2 (NaN: not trained there)
+  const a = frame(80, { trained_activation: buf([3], [1, 2, 3]), sweep: buf([3, 3], [0.1, 7, 0.9, 0.2, N, 0.8, 0.3, N, 0.7]),
+    expected_loss: buf([3], [4, 5, 6]), scale: buf([1], [1.5]), analytic_curve: buf([2, 2], [0, 1, 1, 0.5]) },
+  [], { totalSteps: 80, done: true, lossTotal: 6 });
+  const b = frame(60, { trained_activation: buf([3], [N, N, N]), sweep: buf([3, 3], [0.1, N, 0.9, 0.2, 8, 0.8, 0.3, 9, 0.7]),
+    expected_loss: buf([3], [N, N, N]), scale: buf([1], [N]), analytic_curve: buf([2, 2], [0, 1, 1, 0.5]) },
+  [], { totalSteps: 60, done: true, lossTotal: 0 });
+  const queues = [[[40, [1, 2, 3]], [80, [4, 5, 6]]], [[40, []]]];
+  const rows = commonRows(queues, shards, SUPPRESSION_SHARDS);
+  assert.deepEqual(queues, [[], []], 'every queue taken');
+  const m = mergeFrames([a, b], shards, SUPPRESSION_SHARDS, rows);
+  assert.deepEqual(Array.from(m.buffers.trained_activation.data), [1, 2, 3]);
+  assert.deepEqual(Array.from(m.buffers.sweep.data), Array.from(Float32Array.from([0.1, 7, 0.9, 0.2, 8, 0.8, 0.3, 9, 0.7])));
+  assert.deepEqual(Array.from(m.buffers.expected_loss.data), [4, 5, 6]);
+  assert.deepEqual(Array.from(m.buffers.scale.data), [1.5]);
+  assert.deepEqual(Array.from(m.buffers.analytic_curve.data), [0, 1, 1, 0.5]);
+  assert.equal(m.step, 80, 'all done: the longest run\'s end, as one worker says');
+  assert.equal(m.totalSteps, 80);
+  assert.equal(m.lossTotal, 6);
+  assert.deepEqual(Array.from(m.trace.steps), [40, 80]);
+  assert.deepEqual(Array.from(m.trace.loss), [1, 2, 3, 4, 5, 6]);
+  // while the longer shard still runs, the run stands at its step, not at the shorter shard's end
+  const running = mergeFrames([{ ...a, step: 70, done: false }, b], shards, SUPPRESSION_SHARDS, []);
+  assert.equal(running.step, 70);
+  assert.throws(() => mergeFrames([a, { ...b, buffers: { ...b.buffers, sweep: buf([2, 3], [0, 0, 0, 0, 0, 0]) } }], shards, SUPPRESSION_SHARDS),
+    /cannot join buffer sweep: worker 2 sent shape \[2,3\], worker 1 \[3,3\]/);
 });
 
 test('toy plan: a model file joined from the shards\' files takes each instance from its shard', () => {

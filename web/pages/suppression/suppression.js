@@ -1,6 +1,7 @@
 // suppression.js: the feature-suppression page (issue 4). The "suppression" session trains the
-// plain L1 encoder and its two fixes (scale vector, gated encoder) side by side in the worker,
-// plus a sweep of plain L1 runs over c; this module draws a(c) with the trained points and the
+// plain L1 encoder and its two fixes (scale vector, gated encoder) side by side, plus a sweep of
+// plain L1 runs over c, in a worker pool (lib/pool.js; the runs shared out by lib/shards.js
+// SUPPRESSION_SHARDS, one worker per core); this module draws a(c) with the trained points and the
 // three transfer curves, and keeps the controls in the URL hash (every experiment is a link).
 // What it is not: no training logic (the C++ session does it), no framework; every number
 // reaches the DOM as textContent or canvas text, never as HTML.
@@ -10,6 +11,7 @@
 // acLabels: the labels of a(c) as drawn).
 import { startPage } from '../../lib/page-boot.js';
 import { SUPPRESSION } from '../../lib/page-states.js';
+import { SUPPRESSION_SHARDS } from '../../lib/shards.js';
 import { XYPlotView } from '../../views/xyplot.js';
 
 // The run: short enough that a slider move retrains in a second or two.
@@ -23,7 +25,7 @@ const FIXES = [
 const $ = (id) => document.getElementById(id);
 
 // The state table (keys c, p, n, mag, bias, seed) is page-states.js SUPPRESSION.
-const page = startPage(SUPPRESSION, { toolbar: { chunk: 10 } });
+const page = startPage(SUPPRESSION, { toolbar: { chunk: 10 }, pool: SUPPRESSION_SHARDS });
 const { S, client } = page;
 
 function sessionConfig(s) {
