@@ -144,7 +144,7 @@ function measureW(workload, target) {
   const sps = js.map((j) => j.steps_per_second);
   const med = js[sps.indexOf(median(sps))];
   const q = {};
-  for (const k of ['loss_after', 'l0', 'L0', 'fve', 'FVE', 'mmcs', 'MMCS', 'steps_to_mmcs_0_9', 'seconds_to_mmcs_0_9']) if (k in med) q[k.toLowerCase()] = med[k];
+  for (const k of ['loss_after', 'data_fraction', 'l0', 'L0', 'fve', 'FVE', 'mmcs', 'MMCS', 'steps_to_mmcs_0_9', 'seconds_to_mmcs_0_9']) if (k in med) q[k.toLowerCase()] = med[k];
   if (med.metrics) for (const k of ['l0', 'fve', 'mmcs']) if (k in med.metrics) q[k] = med.metrics[k];
   // W3: tokens/s and where a step's time goes (bench_lm; the median run's split).
   for (const k of ['tokens_per_second', 'forward_ms', 'backward_ms', 'update_ms']) if (k in med) q[k] = med[k];
@@ -288,7 +288,8 @@ m.loadavg_end = loadavg();
 
 const speed = results.filter((r) => r.steps_per_second);
 const quality = (r) => [r.loss_after !== undefined ? `loss ${fmt(r.loss_after, 4)}` : '', r.l0 !== undefined ? `L0 ${fmt(r.l0, 2)}` : '',
-  r.fve !== undefined ? `FVE ${fmt(r.fve, 3)}` : '', r.mmcs !== undefined ? `MMCS ${fmt(r.mmcs, 3)}` : ''].filter(Boolean).join(', ');
+  r.fve !== undefined ? `FVE ${fmt(r.fve, 3)}` : '', r.mmcs !== undefined ? `MMCS ${fmt(r.mmcs, 3)}` : '',
+  r.data_fraction !== undefined ? `data ${fmt(100 * r.data_fraction, 0)}% of a step` : ''].filter(Boolean).join(', ');
 // W2: when MMCS first reached 0.9 (bench_sae and torch_w2 check every 50 steps, untimed).
 const toTarget = (r) => !('steps_to_mmcs_0_9' in r) ? '' : r.steps_to_mmcs_0_9 === null ? 'not reached'
   : `step ${r.steps_to_mmcs_0_9}, ${fmt(r.seconds_to_mmcs_0_9, 2)} s`;

@@ -276,8 +276,8 @@ namespace {
 // each load, and R·C independent accumulators keep the adds out of one latency chain. Each
 // output is still summed in the same order as the scalar twin (bias, then j = 0..k-1).
 template <int R, int C>
-inline void combine_block(const float* A, const float* bias, const float* X, float* Out,
-                          std::size_t k, std::size_t ld, std::size_t row, std::size_t c) {
+inline void combine_block(const float* A, std::size_t lda, const float* bias, const float* X,
+                          float* Out, std::size_t k, std::size_t ld, std::size_t row, std::size_t c) {
   B acc[R][C];
   for (int r = 0; r < R; ++r)
     for (int q = 0; q < C; ++q) acc[r][q] = B(bias ? bias[row + r] : 0.f);
@@ -285,7 +285,7 @@ inline void combine_block(const float* A, const float* bias, const float* X, flo
     B x[C];
     for (int q = 0; q < C; ++q) x[q] = B::load_unaligned(X + j * ld + c + q * W);
     for (int r = 0; r < R; ++r) {
-      const B a(A[(row + r) * k + j]);
+      const B a(A[(row + r) * lda + j]);
       for (int q = 0; q < C; ++q) acc[r][q] += a * x[q];
     }
   }
@@ -294,21 +294,21 @@ inline void combine_block(const float* A, const float* bias, const float* X, flo
 }
 
 template <int R>
-void combine_rows(const float* A, const float* bias, const float* X, float* Out, std::size_t k,
-                  std::size_t len, std::size_t ld, std::size_t row) {
+void combine_rows(const float* A, std::size_t lda, const float* bias, const float* X, float* Out,
+                  std::size_t k, std::size_t len, std::size_t ld, std::size_t row) {
   std::size_t c = 0;
-  for (; c + 2 * W <= len; c += 2 * W) combine_block<R, 2>(A, bias, X, Out, k, ld, row, c);
-  for (; c + W <= len; c += W) combine_block<R, 1>(A, bias, X, Out, k, ld, row, c);
+  for (; c + 2 * W <= len; c += 2 * W) combine_block<R, 2>(A, lda, bias, X, Out, k, ld, row, c);
+  for (; c + W <= len; c += W) combine_block<R, 1>(A, lda, bias, X, Out, k, ld, row, c);
   for (; c < len; ++c)
     for (int r = 0; r < R; ++r) {
       float acc = bias ? bias[row + r] : 0.f;
-      for (std::size_t j = 0; j < k; ++j) acc += A[(row + r) * k + j] * X[j * ld + c];
+      for (std::size_t j = 0; j < k; ++j) acc += A[(row + r) * lda + j] * X[j * ld + c];
       Out[(row + r) * ld + c] = acc;
     }
 }
 
 template <int RP, int RQ>
-inline void dot_block(const float* P, const float* Q, float* Out, std::size_t q, std::size_t len,
+inline void dot_block(const float* P, const float* Q, float* Out, std::size_t ldo, std::size_t len,
                       std::size_t ld, std::size_t a, std::size_t b) {
   const std::size_t nv = len - len % W;
   B acc[RP][RQ];
@@ -328,50 +328,66 @@ inline void dot_block(const float* P, const float* Q, float* Out, std::size_t q,
       const float* pa = P + (a + i) * ld;
       const float* qb = Q + (b + j) * ld;
       for (std::size_t c = nv; c < len; ++c) s += pa[c] * qb[c];
-      Out[(a + i) * q + b + j] += s;
+      Out[(a + i) * ldo + b + j] += s;
     }
 }
 
 template <int RP>
-void dot_rows(const float* P, const float* Q, float* Out, std::size_t q, std::size_t len,
-              std::size_t ld, std::size_t a) {
+void dot_rows(const float* P, const float* Q, float* Out, std::size_t ldo, std::size_t q,
+              std::size_t len, std::size_t ld, std::size_t a) {
+  // RQ·RP accumulators + RQ + 1 registers within 16: 4 columns for 1 or 2 rows, 2 for 5.
+  constexpr int RQ = RP >= 5 ? 2 : 4;
   std::size_t b = 0;
-  for (; b + 4 <= q; b += 4) dot_block<RP, 4>(P, Q, Out, q, len, ld, a, b);
-  for (; b < q; ++b) dot_block<RP, 1>(P, Q, Out, q, len, ld, a, b);
+  for (; b + RQ <= q; b += RQ) dot_block<RP, RQ>(P, Q, Out, ldo, len, ld, a, b);
+  for (; b < q; ++b) dot_block<RP, 1>(P, Q, Out, ldo, len, ld, a, b);
 }
 }  // namespace
 
-void rows_combine(const float* A, const float* bias, const float* X, float* Out, std::size_t r,
-                  std::size_t k, std::size_t len, std::size_t ld) {
+void rows_combine(const float* A, std::size_t lda, const float* bias, const float* X, float* Out,
+                  std::size_t r, std::size_t k, std::size_t len, std::size_t ld) {
+  // Blocks of 4 rows; a rest of 5 (the toy's m = 5) as one block of 5 (10 accumulators and the
+  // two sample registers fit SSE's and wasm SIMD's 16 registers), of 2 or 3 likewise, so no row
+  // reloads X on its own.
   std::size_t row = 0;
-  for (; row + 4 <= r; row += 4) combine_rows<4>(A, bias, X, Out, k, len, ld, row);
-  for (; row < r; ++row) combine_rows<1>(A, bias, X, Out, k, len, ld, row);
+  for (; row + 4 <= r && r - row != 5; row += 4) combine_rows<4>(A, lda, bias, X, Out, k, len, ld, row);
+  switch (r - row) {
+    case 5: combine_rows<5>(A, lda, bias, X, Out, k, len, ld, row); break;
+    case 3: combine_rows<3>(A, lda, bias, X, Out, k, len, ld, row); break;
+    case 2: combine_rows<2>(A, lda, bias, X, Out, k, len, ld, row); break;
+    case 1: combine_rows<1>(A, lda, bias, X, Out, k, len, ld, row); break;
+    default: break;
+  }
 }
 
-void rows_combine_ref(const float* A, const float* bias, const float* X, float* Out,
-                      std::size_t r, std::size_t k, std::size_t len, std::size_t ld) {
+void rows_combine_ref(const float* A, std::size_t lda, const float* bias, const float* X,
+                      float* Out, std::size_t r, std::size_t k, std::size_t len, std::size_t ld) {
   for (std::size_t row = 0; row < r; ++row)
     for (std::size_t c = 0; c < len; ++c) {
       float acc = bias ? bias[row] : 0.f;
-      for (std::size_t j = 0; j < k; ++j) acc += A[row * k + j] * X[j * ld + c];
+      for (std::size_t j = 0; j < k; ++j) acc += A[row * lda + j] * X[j * ld + c];
       Out[row * ld + c] = acc;
     }
 }
 
-void rows_dot_add(const float* P, const float* Q, float* Out, std::size_t p, std::size_t q,
-                  std::size_t len, std::size_t ld) {
+void rows_dot_add(const float* P, const float* Q, float* Out, std::size_t ldo, std::size_t p,
+                  std::size_t q, std::size_t len, std::size_t ld) {
+  // Blocks of 2 rows; a p of 5 (the toy's m) as one block of 5, which loads each Q row once.
   std::size_t a = 0;
-  for (; a + 2 <= p; a += 2) dot_rows<2>(P, Q, Out, q, len, ld, a);
-  for (; a < p; ++a) dot_rows<1>(P, Q, Out, q, len, ld, a);
+  if (p == 5) {
+    dot_rows<5>(P, Q, Out, ldo, q, len, ld, 0);
+    return;
+  }
+  for (; a + 2 <= p; a += 2) dot_rows<2>(P, Q, Out, ldo, q, len, ld, a);
+  for (; a < p; ++a) dot_rows<1>(P, Q, Out, ldo, q, len, ld, a);
 }
 
-void rows_dot_add_ref(const float* P, const float* Q, float* Out, std::size_t p, std::size_t q,
-                      std::size_t len, std::size_t ld) {
+void rows_dot_add_ref(const float* P, const float* Q, float* Out, std::size_t ldo, std::size_t p,
+                      std::size_t q, std::size_t len, std::size_t ld) {
   for (std::size_t a = 0; a < p; ++a)
     for (std::size_t b = 0; b < q; ++b) {
       float s = 0.f;
       for (std::size_t c = 0; c < len; ++c) s += P[a * ld + c] * Q[b * ld + c];
-      Out[a * q + b] += s;
+      Out[a * ldo + b] += s;
     }
 }
 

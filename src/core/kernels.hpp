@@ -74,16 +74,19 @@ void outer_add(float* dE, const float* x, const float* dh, std::size_t n, std::s
 void outer_add_ref(float* dE, const float* x, const float* dh, std::size_t n, std::size_t m);
 
 // Batch-major products for dense batches, rows contiguous over samples (row stride ld):
-//   rows_combine: Out (r, len) = bias ⊕ A (r, k) · X (k, len)      A row-major, bias (r) or null
-//   rows_dot_add: Out (p, q) += P (p, len) · Q (q, len)ᵀ            Out row-major
-void rows_combine(const float* A, const float* bias, const float* X, float* Out, std::size_t r,
-                  std::size_t k, std::size_t len, std::size_t ld);
-void rows_combine_ref(const float* A, const float* bias, const float* X, float* Out,
-                      std::size_t r, std::size_t k, std::size_t len, std::size_t ld);
-void rows_dot_add(const float* P, const float* Q, float* Out, std::size_t p, std::size_t q,
-                  std::size_t len, std::size_t ld);
-void rows_dot_add_ref(const float* P, const float* Q, float* Out, std::size_t p, std::size_t q,
-                      std::size_t len, std::size_t ld);
+//   rows_combine: Out (r, len) = bias ⊕ A (r, k) · X (k, len)      A row-major with row stride
+//                                                                  lda ≥ k, bias (r) or null
+//   rows_dot_add: Out (p, q) += P (p, len) · Q (q, len)ᵀ            Out row-major, row stride ldo ≥ q
+// The strides let a caller skip zero padding (the toy's n_pad rows past n): only the first k
+// columns of A, and the first q columns of Out, are read or written.
+void rows_combine(const float* A, std::size_t lda, const float* bias, const float* X, float* Out,
+                  std::size_t r, std::size_t k, std::size_t len, std::size_t ld);
+void rows_combine_ref(const float* A, std::size_t lda, const float* bias, const float* X,
+                      float* Out, std::size_t r, std::size_t k, std::size_t len, std::size_t ld);
+void rows_dot_add(const float* P, const float* Q, float* Out, std::size_t ldo, std::size_t p,
+                  std::size_t q, std::size_t len, std::size_t ld);
+void rows_dot_add_ref(const float* P, const float* Q, float* Out, std::size_t ldo, std::size_t p,
+                      std::size_t q, std::size_t len, std::size_t ld);
 
 // The decoder side of a dense batch fused with the loss (the toy models' batched strategy), rows
 // contiguous over samples (row stride ld): for each output row i < n and sample c < len,

@@ -113,12 +113,35 @@ void ToyDataGenerator::sample_by_draws(ToyRng& rng, SparseBatch& x, double p, in
   }
 }
 
-void ToyDataGenerator::sample(ToyRng& rng, ToyBatch& batch, int batch_size) const {
+void ToyDataGenerator::skip_instance(ToyRng& rng, double p, int batch_size) const {
+  const std::size_t entries = static_cast<std::size_t>(n_features_) * batch_size;
+  std::size_t nnz;
+  if (correlation_ == Correlation::none && p < kGapSamplingBelow) {  // sample_by_gaps's draws
+    const int64_t total = static_cast<int64_t>(entries);
+    const double log1mp = std::log1p(-p);
+    nnz = 0;
+    for (int64_t u = rng.bits.geometric_gap(log1mp); u < total; u += 1 + rng.bits.geometric_gap(log1mp)) ++nnz;
+  } else if (correlation_ == Correlation::none) {  // sample_by_draws's, one per feature
+    nnz = p >= 1.0 ? entries : rng.uniforms.count_below(entries, static_cast<float>(p));
+  } else {  // the pairs' draws pick members with rng.bits: draw them as sample() does
+    skipped_.start.assign(batch_size + 1, 0);
+    sample_by_draws(rng, skipped_, p, batch_size);
+    nnz = skipped_.nnz();
+  }
+  rng.uniforms.skip(nnz);  // the values
+}
+
+void ToyDataGenerator::sample(ToyRng& rng, ToyBatch& batch, int batch_size, int first, int end) const {
   batch.n_features = n_features_;
   batch.abs_target = signed_values_;
   batch.x.resize(n_instances_);
   for (int k = 0; k < n_instances_; ++k) {
     SparseBatch& x = batch.x[k];
+    if (k < first || k >= end) {
+      x.start.assign(1, 0);  // an empty batch: this instance is not drawn here
+      skip_instance(rng, probability_[k], batch_size);
+      continue;
+    }
     x.start.assign(batch_size + 1, 0);
     const double p = probability_[k];
     if (correlation_ == Correlation::none && p < kGapSamplingBelow) {

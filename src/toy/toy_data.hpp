@@ -34,7 +34,7 @@ struct SparseBatch {
 struct ToyBatch {
   int n_features = 0;
   bool abs_target = false;  // the target is |x| (abs model), else x
-  std::vector<SparseBatch> x;  // per instance
+  std::vector<SparseBatch> x;  // per instance (empty for those a ranged sample does not draw)
 
   int batch_size() const { return x.empty() ? 0 : x[0].batch_size(); }
   Mat dense(int k) const;         // (n_features, batch): the inputs of instance k
@@ -55,7 +55,12 @@ class ToyDataGenerator {
  public:
   explicit ToyDataGenerator(const ToyConfig& config);
   // Fills batch with a fresh sample of batch_size inputs per instance (reusing its memory).
-  void sample(ToyRng& rng, ToyBatch& batch, int batch_size) const;
+  void sample(ToyRng& rng, ToyBatch& batch, int batch_size) const { sample(rng, batch, batch_size, 0, n_instances_); }
+  // The same stream, but only instances [first, end) are written (a worker pool's share, web/lib/
+  // shards.js): the others' draws are consumed without being stored (UniformBlock::skip and
+  // count_below; their x stays empty), so the written instances, and the stream after the call,
+  // are bitwise those of the whole sample.
+  void sample(ToyRng& rng, ToyBatch& batch, int batch_size, int first, int end) const;
 
  private:
   int n_features_, n_instances_;
@@ -63,9 +68,12 @@ class ToyDataGenerator {
   bool signed_values_;  // abs model: values in [-1, 1), target |x|
   std::vector<double> probability_;
   mutable std::vector<float> draws_;  // scratch: one uniform per (sample, unit)
+  mutable SparseBatch skipped_;       // scratch: a correlated instance's draws that are not kept
   // Each fills x.start and x.index (the active positions); sample() then draws the values.
   void sample_by_gaps(Rng& rng, SparseBatch& x, double p, int batch_size) const;
   void sample_by_draws(ToyRng& rng, SparseBatch& x, double p, int batch_size) const;
+  // What sample() draws for one instance, consumed and not stored.
+  void skip_instance(ToyRng& rng, double p, int batch_size) const;
 };
 
 }  // namespace superpose

@@ -235,7 +235,10 @@ float ToyModel::instance_batched(const SparseBatch& x, bool abs_target, float* g
     if (abs_target) yb_ = xb_.cwiseAbs();
     const RowMat& yb = abs_target ? yb_ : xb_;
     // ---- forward: H = W X (ReLU'd for the hidden-ReLU models); O = D H + b ----
-    rows_combine(E_rows, nullptr, xb_.data(), hb_.data(), m, np, len, L);
+    // (The products run over the n real features only: X's and G's padding rows are zero, so
+    // the n_pad-wide sums would add exact zeros after the same terms, and the padding rows of
+    // dD and dE stay zero; natively with AVX-512, n = 20 pads to 32.)
+    rows_combine(E_rows, np, nullptr, xb_.data(), hb_.data(), m, n, len, L);
     if (hidden_relu) {
       hb_pre_ = hb_;
       relu_inplace(hb_.data(), hb_.size());
@@ -245,19 +248,19 @@ float ToyModel::instance_batched(const SparseBatch& x, bool abs_target, float* g
                             gb_.data(), gb, n, m, len, L, inv_B, out_relu, loss);
     if (!gD) continue;
     // ---- backward ----
-    // (G's padding rows are zero, so the n_pad-wide products below add nothing there; with
-    // q = n_pad, Out[j·n_pad + i] is exactly the column-major (n_pad, m) layout of dD and dE.)
-    rows_dot_add(hb_.data(), gb_.data(), gD, m, np, len, L);    // dD[i, j] += G_i · H_j
-    rows_combine(Dt_rows, nullptr, gb_.data(), dhb_.data(), m, np, len, L);  // dH = Dᵀ G
+    // (With Out's row stride n_pad, Out[j·n_pad + i] is exactly the column-major (n_pad, m)
+    // layout of dD and dE.)
+    rows_dot_add(hb_.data(), gb_.data(), gD, np, m, n, len, L);    // dD[i, j] += G_i · H_j
+    rows_combine(Dt_rows, np, nullptr, gb_.data(), dhb_.data(), m, n, len, L);  // dH = Dᵀ G
     if (hidden_relu) relu_backward_inplace(hb_pre_.data(), dhb_.data(), dhb_.size());
-    rows_dot_add(dhb_.data(), xb_.data(), gE, m, np, len, L);   // dE[i, j] += X_i · dH_j
+    rows_dot_add(dhb_.data(), xb_.data(), gE, np, m, n, len, L);   // dE[i, j] += X_i · dH_j
   }
   return loss * inv_B;
 }
 
 void ToyModel::train(int64_t k) {
   for (int64_t i = 0; i < k; ++i) {
-    data_.sample(data_rng_, batch_, config_.batch_size);
+    data_.sample(data_rng_, batch_, config_.batch_size, train_first_, train_end_);
     train_on(batch_);
   }
 }

@@ -70,10 +70,11 @@ class ToyModel {
 
   void reset();  // re-initialise parameters, optimiser and data stream from the seed
 
-  // Train only instances [first, end) (a worker pool's share of the run, web/lib/pool.js): every
-  // instance still draws its batch from the one data stream, so the trained ones see exactly the
-  // batches of a whole run and end bit-identical to it; the others keep their initial weights
-  // and report loss 0. Default: all. Throws std::invalid_argument outside 0 ≤ first < end ≤ K.
+  // Train only instances [first, end) (a worker pool's share of the run, web/lib/pool.js): the
+  // data stream moves on past every instance's draws (the others' are consumed, not stored:
+  // ToyDataGenerator::sample's range), so the trained ones see exactly the batches of a whole
+  // run and end bit-identical to it; the others keep their initial weights and report loss 0.
+  // Default: all. Throws std::invalid_argument outside 0 ≤ first < end ≤ K.
   void set_trained_instances(int first, int end);
   int trained_first() const { return train_first_; }
   int trained_end() const { return train_end_; }

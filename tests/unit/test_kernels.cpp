@@ -141,23 +141,27 @@ TEST_CASE("rows_combine and rows_dot_add match their scalar twins (strided rows)
   Rng rng(7);
   for (std::size_t len : lengths())
     for (auto [r, k] : {std::pair<std::size_t, std::size_t>{1, 1}, {5, 20}, {20, 5}, {3, 7}, {4, 8},
-                         {9, 13}, {2, 3}, {8, 1}}) {
-      const std::size_t ld = len + 3;
-      auto A = random_vec(rng, r * k, -1, 1), bias = random_vec(rng, r, -1, 1);
+                         {9, 13}, {2, 3}, {8, 1}, {6, 4}, {7, 2}, {5, 3}}) {
+      const std::size_t ld = len + 3, lda = k + 2, ldo = k + 1;  // strides past the row lengths
+      auto A = random_vec(rng, r * lda, -1, 1), bias = random_vec(rng, r, -1, 1);
       auto X = random_vec(rng, k * ld, -1, 1);
       std::vector<float> out(r * ld, 5.f), out_ref(r * ld, 5.f);
-      rows_combine(A.data(), bias.data(), X.data(), out.data(), r, k, len, ld);
-      rows_combine_ref(A.data(), bias.data(), X.data(), out_ref.data(), r, k, len, ld);
+      rows_combine(A.data(), lda, bias.data(), X.data(), out.data(), r, k, len, ld);
+      rows_combine_ref(A.data(), lda, bias.data(), X.data(), out_ref.data(), r, k, len, ld);
       for (std::size_t i = 0; i < out.size(); ++i) CHECK(close(out[i], out_ref[i], 1e-5, 1e-5));
-      rows_combine(A.data(), nullptr, X.data(), out.data(), r, k, len, ld);
-      rows_combine_ref(A.data(), nullptr, X.data(), out_ref.data(), r, k, len, ld);
+      CHECK(out == out_ref);  // each output summed in the twin's order (bias, j = 0..k-1): bitwise
+      rows_combine(A.data(), lda, nullptr, X.data(), out.data(), r, k, len, ld);
+      rows_combine_ref(A.data(), lda, nullptr, X.data(), out_ref.data(), r, k, len, ld);
       for (std::size_t i = 0; i < out.size(); ++i) CHECK(close(out[i], out_ref[i], 1e-5, 1e-5));
+      CHECK(out == out_ref);
       auto P = random_vec(rng, r * ld, -1, 1);
-      auto acc = random_vec(rng, r * k, -1, 1);
+      auto acc = random_vec(rng, r * ldo, -1, 1);
       auto acc_ref = acc;
-      rows_dot_add(P.data(), X.data(), acc.data(), r, k, len, ld);
-      rows_dot_add_ref(P.data(), X.data(), acc_ref.data(), r, k, len, ld);
+      const auto before = acc;
+      rows_dot_add(P.data(), X.data(), acc.data(), ldo, r, k, len, ld);
+      rows_dot_add_ref(P.data(), X.data(), acc_ref.data(), ldo, r, k, len, ld);
       for (std::size_t i = 0; i < acc.size(); ++i) CHECK(close(acc[i], acc_ref[i], 1e-5, 1e-4));
+      for (std::size_t a = 0; a < r; ++a) CHECK(acc[a * ldo + k] == before[a * ldo + k]);  // past q: untouched
     }
 }
 
@@ -184,14 +188,14 @@ TEST_CASE("decode_loss_rows matches its scalar twin and the unfused rows_combine
         // Bit for bit what the unfused kernels give: O by rows_combine, each row's loss by
         // weighted_sq_error_grad with its weight repeated, the row sums by rows_dot_add with ones.
         std::vector<float> O(n * ld), G_unfused(n * ld, 5.f), wrow(len), ones(ld, 1.f), gs_unfused(n, 1.f);
-        rows_combine(D.data(), bias.data(), H.data(), O.data(), n, m, len, ld);
+        rows_combine(D.data(), m, bias.data(), H.data(), O.data(), n, m, len, ld);
         float loss_unfused = 0.5f;
         for (std::size_t i = 0; i < n; ++i) {
           std::fill(wrow.begin(), wrow.end(), w[i]);
           loss_unfused += weighted_sq_error_grad(&O[i * ld], &Y[i * ld], wrow.data(), &G_unfused[i * ld],
                                                  len, 0.25f, relu);
         }
-        rows_dot_add(ones.data(), G_unfused.data(), gs_unfused.data(), 1, n, len, ld);
+        rows_dot_add(ones.data(), G_unfused.data(), gs_unfused.data(), n, 1, n, len, ld);
         CHECK(loss == loss_unfused);
         CHECK(G == G_unfused);
         CHECK(gs == gs_unfused);

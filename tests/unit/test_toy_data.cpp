@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include "toy/toy_data.hpp"
 
@@ -92,4 +94,42 @@ TEST_CASE("sparse and dense batches convert both ways, for gap-sampled and drawn
       for (int e = b.x[k].start[s] + 1; e < b.x[k].start[s + 1]; ++e)
         REQUIRE(b.x[k].index[e - 1] < b.x[k].index[e]);
   }
+}
+
+TEST_CASE("a ranged sample writes its instances as the whole sample does, and the stream goes on alike") {
+  // every way an instance is drawn: all active (p = 1), by draws, by gaps; independent, correlated
+  // and anticorrelated pairs (these draw their pairs' members from the bits stream); abs values
+  for (const char* correlation : {"none", "correlated", "anticorrelated"})
+    for (const char* model : {"relu", "abs"}) {
+      ToyConfig c;
+      c.n_features = 7;
+      c.n_instances = 5;
+      c.feature_probability = {1, 0.3, 0.05, 0.01, 0.002};
+      c.correlation = correlation;
+      c.model = model;
+      const ToyDataGenerator gen(c);
+      for (const std::pair<int, int>& share : std::vector<std::pair<int, int>>{{0, 1}, {1, 3}, {2, 5}, {4, 5}, {0, 5}}) {
+        const int first = share.first, end = share.second;
+        CAPTURE(correlation);
+        CAPTURE(model);
+        CAPTURE(first);
+        ToyRng whole_rng(4, 1), part_rng(4, 1);
+        ToyBatch whole, part;
+        for (int round = 0; round < 3; ++round) {  // the stream after each call is the same
+          gen.sample(whole_rng, whole, 333);
+          gen.sample(part_rng, part, 333, first, end);
+          for (int k = 0; k < c.n_instances; ++k) {
+            CAPTURE(k);
+            if (k < first || k >= end) {
+              CHECK(part.x[k].nnz() == 0);
+              continue;
+            }
+            const std::size_t nnz = whole.x[k].nnz();
+            REQUIRE(part.x[k].start == whole.x[k].start);
+            CHECK(std::equal(whole.x[k].index.begin(), whole.x[k].index.begin() + nnz, part.x[k].index.begin()));
+            CHECK(std::equal(whole.x[k].value.begin(), whole.x[k].value.begin() + nnz, part.x[k].value.begin()));
+          }
+        }
+      }
+    }
 }
