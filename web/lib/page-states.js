@@ -18,7 +18,8 @@ import { WORKERS } from './workers.js';
 // A page-only field (view state that is in no config).
 const f = (name, type, def, more = {}) => ({ name, key: name, type, def, ...more });
 
-/** suppression.html: the L1 coefficient c, feature probability p, features n, magnitude, decoder bias. */
+/** suppression.html: the L1 coefficient c, feature probability p, features n, magnitude, decoder
+ * bias; the worker pool's size (workers.js). */
 export const SUPPRESSION = table([
   fromSchema('c', 'suppression', 'l1', { max: 2.5 }),
   fromSchema('p', 'suppression', 'feature_probability', { min: 0.01 }),
@@ -26,6 +27,7 @@ export const SUPPRESSION = table([
   fromSchema('mag', 'suppression', 'magnitude'),
   fromSchema('bias', 'suppression', 'decoder_bias'),
   fromSchema('seed', 'suppression', 'seed'),
+  WORKERS,
 ], { omitDefaults: true });
 
 export const SAE_ARCHS = configField('sae', 'archs').choices;

@@ -18,6 +18,7 @@ const TABLES = { toy: TOY_FIELDS, ...Object.fromEntries(Object.entries(PAGE_TABL
 const PAGE_ONLY = {
   toy: ['preset', 'sel', 'autoplay', 'controls', 'views', 'workers'],
   sae: ['sweep', 'workers'],
+  suppression: ['workers'],
 };
 
 function schemaField(kind, path) {

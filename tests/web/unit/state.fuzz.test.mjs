@@ -350,7 +350,7 @@ test('the experiment pages keep their links: keys, defaults, and the short form 
   const P = PAGE_TABLES;
   assert.equal(P.suppression.serialise(P.suppression.defaults()), '#');
   assert.deepEqual(P.suppression.parse('#c=2.2&p=0.3&mag=uniform&seed=5').state,
-    { c: 2.2, p: 0.3, n: 1, mag: 'uniform', bias: 0, seed: 5 });
+    { c: 2.2, p: 0.3, n: 1, mag: 'uniform', bias: 0, seed: 5, workers: 0 });
   assert.equal(P.suppression.serialise({ ...P.suppression.defaults(), c: 0.6 }), '#c=0.6');
   assert.deepEqual(P.suppression.parse('#c=-3&p=abc&mag=<b>x</b>').ignored, ['c', 'p', 'mag']);
   const sae = P.sae.parse('#latents=128&k=4&archs=relu,gated,topk');

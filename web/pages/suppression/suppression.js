@@ -24,7 +24,7 @@ const FIXES = [
 ];
 const $ = (id) => document.getElementById(id);
 
-// The state table (keys c, p, n, mag, bias, seed) is page-states.js SUPPRESSION.
+// The state table (keys c, p, n, mag, bias, seed, workers) is page-states.js SUPPRESSION.
 const page = startPage(SUPPRESSION, { toolbar: { chunk: 10 }, pool: SUPPRESSION_SHARDS });
 const { S, client } = page;
 
