@@ -8,6 +8,10 @@
 
 namespace superpose {
 
+// What one experiment's largest buffer may hold, in floats (64 MB): the limit_floats of most
+// configs' bounds below.
+constexpr double kBrowserTabFloats = 16.0 * 1024 * 1024;
+
 // Throws std::invalid_argument when `floats` float32 values, `copies` times over (activations,
 // gradients, optimizer state), exceed `limit_floats` × `copies` values. `what` names the product
 // ("n_instances × n_features × batch_size").

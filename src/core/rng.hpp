@@ -9,6 +9,12 @@
 
 namespace superpose {
 
+// The streams an experiment draws from one seed (Rng(seed, stream)): its parameters'
+// initialisation, its training data, and its fixed evaluation data.
+namespace rng_stream {
+constexpr uint64_t init = 0, data = 1, eval = 2;
+}  // namespace rng_stream
+
 class Rng {
  public:
   explicit Rng(uint64_t seed = 0, uint64_t stream = 0);

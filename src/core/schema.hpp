@@ -13,6 +13,8 @@
 // C is the config or const config (the same table reads and writes); a field's default is its
 // value in a default-constructed struct. A bound that is another field's value (range_to) is
 // checked against that value and named in messages ("[1, n_features=5]") and in the schema.
+// Deriving from SchemaConfig<C> gives a config from_json and to_json; choice_kind turns a choice
+// field into its enum; seed_field, lr_field, ... are the fields several configs share.
 // Not here: cross-field rules that are not a bound (counts that must match, memory limits,
 // checks that hold for some architectures only): they stay in each validate() beside the table.
 // Reference: tensorflow/playground src/state.ts (one table of every control); LBFGSpp Param.h.
@@ -74,6 +76,28 @@ struct Field {
   Field& one_of(std::vector<std::string> values) { choices = std::move(values); return *this; }
 };
 
+// Every seed's upper bound: the seeded streams take 32-bit seeds (the page's hash states them).
+constexpr double kMaxSeed = 4294967295.0;
+
+// The fields several configs share, each fact written once: the seed's range, the learning
+// rate's, a run's length in steps, a batch. help says what they mean in that config.
+inline Field seed_field(const char* help = "seed of the initialisation and the data") {
+  return Field("seed", help).flag("seed", "SEED").range(0, kMaxSeed);
+}
+inline Field lr_field(const char* help) {
+  return Field("lr", help).flag("lr", "LR").range(0, 10, Bounds::open_min);
+}
+inline Field weight_decay_field(const char* help) {
+  return Field("weight_decay", help).flag("weight-decay", "WD").range(0, 10);
+}
+inline Field steps_field(const char* help = "training steps; the schedule is laid over them",
+                         double max = 1e8) {
+  return Field("steps", help).flag("steps", "S").range(1, max).unit("steps");
+}
+inline Field batch_field(const char* help = "samples per step", double max = 65536) {
+  return Field("batch_size", help).flag("batch", "B").range(1, max);
+}
+
 // "[1, 512]", "(0, 1]", "[1, n_features]", "≥ 0": the range as docs and --help write it.
 std::string range_text(const Field& f);
 // "relu, linear, abs" (sep ", ") or "relu|linear|abs" (sep "|").
@@ -119,6 +143,19 @@ struct Write {
 };
 struct Check {
   template <class T> void operator()(const T& member, const Field& f) { check_value(member, f); }
+};
+// Finds the choice field whose member is `target` (by address) and its value's position.
+struct ChoiceIndex {
+  const std::string* target;
+  int index = -1;
+  template <class T> void operator()(const T& member, const Field& f) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (&member != target) return;
+      check_value(member, f);  // a value outside the choices: the field's own message
+      for (std::size_t i = 0; i < f.choices.size(); ++i)
+        if (f.choices[i] == member) index = static_cast<int>(i);
+    }
+  }
 };
 struct Describe {
   Json& fields;
@@ -179,6 +216,30 @@ template <class C> Json fields_to_json(const C& c) {
 template <class C> void check_fields(const C& c) {
   schema_visitors::Check v;
   C::fields(c, v);
+}
+
+// A choice field's value as its enum E, whose values are listed in the order of the field's
+// choices (fields() is the one place the names are written): choice_kind<ToyModelKind>(*this,
+// model). A value outside the choices throws the field's message ("model must be one of ...").
+template <class E, class C> E choice_kind(const C& c, const std::string& member) {
+  schema_visitors::ChoiceIndex v{&member};
+  C::fields(c, v);
+  if (v.index < 0) fail_config("internal: not a choice field of this config");
+  return static_cast<E>(v.index);
+}
+
+// What every config with a fields() table has: from_json (the table's keys, unknown keys
+// refused, then validate()) and to_json (every field by name). A config derives from
+// SchemaConfig<itself> and may hide to_json with its own.
+template <class C> struct SchemaConfig {
+  static C from_json(const Json& j) { return config_from_json<C>(j); }  // validates
+  Json to_json() const { return fields_to_json(static_cast<const C&>(*this)); }
+};
+
+// A copy of c after c.validate() (a member initialiser that must not see a bad config).
+template <class C> C validated(const C& c) {
+  c.validate();
+  return c;
 }
 
 // The table as a JSON array of field_schema()s, defaults taken from `defaults`. A bound that is

@@ -7,12 +7,6 @@
 
 namespace superpose {
 
-namespace {
-// Memory bound: the activations of all p² pairs, (max(width, d_model), p²) floats a few times over,
-// must fit a browser tab.
-constexpr double kMaxActivationFloats = 16.0 * 1024 * 1024;
-}  // namespace
-
 void GrokConfig::validate() const {
   check_fields(*this);
   const int n = n_train(), pairs = p * p;
@@ -23,21 +17,14 @@ void GrokConfig::validate() const {
   optimizer_config().validate();
   const int rows = model_kind() == GrokModelKind::residual ? std::max(width, d_model) : width;
   const double floats = double(pairs) * std::max(rows, p);
-  // pre, h and dh of every pair, with the logits and their gradient: about four copies
-  require_fits_browser("p² × width", floats, kMaxActivationFloats, 4);
+  // The activations of all p² pairs, (max(width, d_model), p²) floats: pre, h and dh of every
+  // pair, with the logits and their gradient, about four copies.
+  require_fits_browser("p² × width", floats, kBrowserTabFloats, 4);
 }
 
-GrokModelKind GrokConfig::model_kind() const {
-  if (model == "mlp") return GrokModelKind::mlp;
-  if (model == "residual") return GrokModelKind::residual;
-  fail_config("model must be one of mlp, residual (got \"" + model + "\")");
-}
+GrokModelKind GrokConfig::model_kind() const { return choice_kind<GrokModelKind>(*this, model); }
 
-GrokLossKind GrokConfig::loss_kind() const {
-  if (loss == "mse") return GrokLossKind::mse;
-  if (loss == "ce") return GrokLossKind::ce;
-  fail_config("loss must be one of mse, ce (got \"" + loss + "\")");
-}
+GrokLossKind GrokConfig::loss_kind() const { return choice_kind<GrokLossKind>(*this, loss); }
 
 int GrokConfig::n_train() const {
   return static_cast<int>(std::lround(train_fraction * double(p) * double(p)));
@@ -51,9 +38,5 @@ OptimizerConfig GrokConfig::optimizer_config() const {
   o.schedule.total_steps = epochs;
   return o;
 }
-
-GrokConfig GrokConfig::from_json(const Json& j) { return config_from_json<GrokConfig>(j); }
-
-Json GrokConfig::to_json() const { return fields_to_json(*this); }
 
 }  // namespace superpose

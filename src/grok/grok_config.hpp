@@ -14,6 +14,7 @@
 
 namespace superpose {
 
+// The choice fields' values, in the order of their choices in fields() (choice_kind).
 enum class GrokModelKind {
   mlp,      // h = (W₁[1_a; 1_b])², logits = W₂ h                       (Gromov 2023)
   residual  // x₀ = E_a[a] + E_b[b], x₁ = x₀ + W_out (W_in x₀)², logits = U x₁
@@ -24,7 +25,7 @@ enum class GrokLossKind {
   ce    // softmax cross-entropy, mean over pairs
 };
 
-struct GrokConfig {
+struct GrokConfig : SchemaConfig<GrokConfig> {
   int p = 97;                   // the modulus: a, b, (a + b) mod p ∈ Z_p
   int width = 500;              // hidden units of the MLP
   int d_model = 128;            // residual stream width (residual model only)
@@ -43,16 +44,14 @@ struct GrokConfig {
     v(c.width, Field("width", "hidden units").flag("width", "W").range(1, 4096));
     v(c.train_fraction, Field("train_fraction", "share of the p² pairs trained on")
                             .flag("train-fraction", "F").range(0, 1, Bounds::open));
-    v(c.lr, Field("lr", "AdamW learning rate").flag("lr", "LR").range(0, 10, Bounds::open_min));
-    v(c.weight_decay, Field("weight_decay", "AdamW decoupled weight decay").flag("weight-decay", "WD")
-                          .range(0, 10));
+    v(c.lr, lr_field("AdamW learning rate"));
+    v(c.weight_decay, weight_decay_field("AdamW decoupled weight decay"));
     v(c.epochs, Field("epochs", "full-batch epochs").flag("epochs", "E").range(1, 1e6).unit("epochs"));
     v(c.model, Field("model", "mlp: h = (W₁[1_a; 1_b])², logits = W₂h; residual: x₁ = x₀ + W_out(W_in x₀)²")
                    .flag("model").one_of({"mlp", "residual"}));
     v(c.loss, Field("loss", "mean squared error on one-hot targets, or cross-entropy").flag("loss")
                   .one_of({"mse", "ce"}));
-    v(c.seed, Field("seed", "seed of the initialisation and the train/test split").flag("seed", "SEED")
-                  .range(0, 4294967295.0));
+    v(c.seed, seed_field("seed of the initialisation and the train/test split"));
     v(c.d_model, Field("d_model", "residual stream width (residual model)").flag("d-model", "D")
                      .range(1, 1024));
     v(c.eval_every, Field("eval_every", "a history point (test forward) every K epochs")
@@ -61,8 +60,6 @@ struct GrokConfig {
 
   // Throws std::invalid_argument naming the field, the allowed range and the value.
   void validate() const;
-  static GrokConfig from_json(const Json& j);  // validates
-  Json to_json() const;
 
   GrokModelKind model_kind() const;
   GrokLossKind loss_kind() const;

@@ -12,10 +12,6 @@
 namespace superpose {
 
 namespace {
-GrokConfig validated(const GrokConfig& c) {
-  c.validate();
-  return c;
-}
 constexpr uint64_t kInitStream = 0;  // (1: the split, 2: resample ablations)
 
 std::unique_ptr<GrokNet> make_net(const GrokConfig& c) {

@@ -38,7 +38,7 @@ struct InterventionConfig {
                   .one_of({"zero", "mean", "resample"}));
     v(c.eval_batch, Field("eval_batch", "inputs for the statistics (max/mean activations) and the loss changes")
                         .flag("eval-batch", "B").range(1, 65536));
-    v(c.seed, Field("seed", "seed of the interventions' data and resample draws").range(0, 4294967295.0));
+    v(c.seed, Field("seed", "seed of the interventions' data and resample draws").range(0, kMaxSeed));
   }
 
   // Throws std::invalid_argument naming the field (index ranges need the model: checked later).

@@ -7,24 +7,20 @@
 
 namespace superpose {
 
-namespace {
-// Memory bound: a training step keeps every block's activations for the backward pass, and as
-// many floats again for their gradients (lm/transformer.hpp, LmActivations). Per token and
-// block that is 18·d_model floats (LayerNorms, qkv, attention output, residuals, MLP hidden
-// before and after GELU) plus 2·n_heads·context (the scores before and after softmax).
-constexpr double kMaxActivationFloats = 32.0 * 1024 * 1024;
-}  // namespace
-
 void LmConfig::validate() const {
   check_fields(*this);
   if (d_model % n_heads != 0)
     fail_config("n_heads must divide d_model=" + std::to_string(d_model) + " (got n_heads=" +
                 std::to_string(n_heads) + ")");
   optimizer_config().validate();
+  // A training step keeps every block's activations for the backward pass, and as many floats
+  // again for their gradients (lm/transformer.hpp, LmActivations). Per token and block that is
+  // 18·d_model floats (LayerNorms, qkv, attention output, residuals, MLP hidden before and after
+  // GELU) plus 2·n_heads·context (the scores before and after softmax): twice a tab's buffer.
   const double per_token = 18.0 * d_model + 2.0 * n_heads * context;
   require_fits_browser(
       "batch_size × context × n_layers × (18·d_model + 2·n_heads·context)",
-      double(batch_size) * context * n_layers * per_token, kMaxActivationFloats, 2);
+      double(batch_size) * context * n_layers * per_token, 2 * kBrowserTabFloats, 2);
 }
 
 OptimizerConfig LmConfig::optimizer_config() const {
@@ -41,9 +37,5 @@ OptimizerConfig LmConfig::optimizer_config() const {
   o.schedule.min_lr_fraction = 0.0;
   return o;
 }
-
-LmConfig LmConfig::from_json(const Json& j) { return config_from_json<LmConfig>(j); }
-
-Json LmConfig::to_json() const { return fields_to_json(*this); }
 
 }  // namespace superpose

@@ -17,7 +17,7 @@
 
 namespace superpose {
 
-struct LmConfig {
+struct LmConfig : SchemaConfig<LmConfig> {
   // --- the transformer
   int n_layers = 2;       // L, transformer blocks
   int d_model = 64;       // C, width of the residual stream
@@ -46,24 +46,19 @@ struct LmConfig {
                      .range_to(1, "d_model", c.d_model));
     v(c.context, Field("context", "context length in tokens").flag("context", "T").range(2, 128)
                      .unit("tokens"));
-    v(c.batch_size, Field("batch_size", "sequences per step").flag("batch", "B").range(1, 4096));
-    v(c.steps, Field("steps", "training steps; the schedule is laid over them").flag("steps", "S")
-                   .range(1, 1e8).unit("steps"));
-    v(c.lr, Field("lr", "AdamW learning rate").flag("lr", "LR").range(0, 10, Bounds::open_min));
-    v(c.weight_decay, Field("weight_decay", "AdamW decoupled weight decay").flag("weight-decay", "WD")
-                          .range(0, 10));
+    v(c.batch_size, batch_field("sequences per step", 4096));
+    v(c.steps, steps_field());
+    v(c.lr, lr_field("AdamW learning rate"));
+    v(c.weight_decay, weight_decay_field("AdamW decoupled weight decay"));
     v(c.warmup_steps, Field("warmup_steps", "linear lr warm-up before the cosine decay (at most steps)")
                           .flag("warmup", "S").range(0, 1e8).unit("steps"));
-    v(c.seed, Field("seed", "seed of the initialisation and the data").flag("seed", "SEED")
-                  .range(0, 4294967295.0));
+    v(c.seed, seed_field());
     v(c.data, Field("data", "the generated toy world, or a text file's bytes")
                   .custom_flag("data", "toy|FILE.txt").one_of({"toy", "text"}));
   }
 
   // Throws std::invalid_argument naming the field, the allowed range and the value.
   void validate() const;
-  static LmConfig from_json(const Json& j);  // validates
-  Json to_json() const;
 
   // AdamW with a linear warm-up and a cosine decay to 0 at `steps` (core/optim.hpp).
   OptimizerConfig optimizer_config() const;

@@ -68,7 +68,7 @@ struct ToyWorldConfig {
 
   template <class C, class V> static void fields(C& c, V& v) {
     v(c.data_seed, Field("data_seed", "seed of the toy world's sentences (the facts are fixed)")
-                       .flag("data-seed", "SEED").range(0, 4294967295.0));
+                       .flag("data-seed", "SEED").range(0, kMaxSeed));
     v(c.train_tokens, Field("train_tokens", "tokens of toy world text to train on")
                           .flag("train-tokens", "N").range(1000, 4000000).unit("tokens"));
     v(c.heldout_tokens, Field("heldout_tokens", "tokens of held-out toy world text (eval loss)")

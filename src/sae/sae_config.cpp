@@ -8,12 +8,6 @@
 
 namespace superpose {
 
-namespace {
-// Memory bound: the pre-activations of a batch (L × B floats, a few copies) and the weights
-// must fit a browser tab.
-constexpr double kMaxFloats = 16.0 * 1024 * 1024;
-}  // namespace
-
 SaeArch parse_sae_arch(const std::string& name) {
   for (std::size_t i = 0; i < kSaeArchNames.size(); ++i)
     if (name == kSaeArchNames[i]) return static_cast<SaeArch>(i);
@@ -41,13 +35,7 @@ std::vector<int> SaeConfig::matryoshka_widths() const {
   return w;
 }
 
-SaeDataKind SaeConfig::data_kind() const {
-  if (data == "synthetic") return SaeDataKind::synthetic;
-  if (data == "toy") return SaeDataKind::toy;
-  if (data == "npy") return SaeDataKind::npy;
-  if (data == "hierarchical") return SaeDataKind::hierarchical;
-  fail_config("data must be one of synthetic, toy, npy, hierarchical (got \"" + data + "\")");
-}
+SaeDataKind SaeConfig::data_kind() const { return choice_kind<SaeDataKind>(*this, data); }
 
 void SaeConfig::validate() const {
   check_fields(*this);
@@ -80,11 +68,12 @@ void SaeConfig::validate() const {
   if (data_kind() == SaeDataKind::npy && npy_path.empty())
     fail_config("npy_path must name a .npy file when data is npy");
   optimizer_config().validate();
-  require_fits_browser("n_latents × batch_size", double(n_latents) * batch_size, kMaxFloats);
+  // The pre-activations of a batch (L × B floats) and the weights must fit a browser tab.
+  require_fits_browser("n_latents × batch_size", double(n_latents) * batch_size, kBrowserTabFloats);
   // W_enc and W_dec, their gradients and Adam's two moments: 8 copies.
-  require_fits_browser("n_latents × input_dim", double(n_latents) * input_dim, kMaxFloats / 4, 8);
+  require_fits_browser("n_latents × input_dim", double(n_latents) * input_dim, kBrowserTabFloats / 4, 8);
   require_fits_browser("true_features × input_dim", double(true_features) * input_dim,
-                       kMaxFloats / 4);
+                       kBrowserTabFloats / 4);
 }
 
 double SaeConfig::l1_at(int64_t t) const {
@@ -155,8 +144,6 @@ std::vector<int> SaeConfig::hierarchy_shape() const {
   if (v[0] < 0 || v[0] > true_features || v[1] < 1 || v[1] > 64 || v[2] < 0 || v[2] > 16) bad();
   return v;
 }
-
-SaeConfig SaeConfig::from_json(const Json& j) { return config_from_json<SaeConfig>(j); }
 
 Json SaeConfig::to_json() const {
   Json j = fields_to_json(*this);

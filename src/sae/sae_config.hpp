@@ -24,9 +24,10 @@ enum class SaeArch { relu, gated, jumprelu, topk, batchtopk, matryoshka };
 // The architectures' names, in SaeArch's order.
 inline const std::vector<std::string> kSaeArchNames = {"relu", "gated", "jumprelu", "topk", "batchtopk",
                                                        "matryoshka"};
+// The data field's values, in the order of its choices in fields() (choice_kind).
 enum class SaeDataKind { synthetic, toy, npy, hierarchical };
 
-struct SaeConfig {
+struct SaeConfig : SchemaConfig<SaeConfig> {
   // --- architecture
   std::string arch = "relu";     // relu | gated | jumprelu | topk | batchtopk | matryoshka
   int n_latents = 512;           // L
@@ -108,12 +109,10 @@ struct SaeConfig {
     v(c.prefixes, Field("prefixes", "matryoshka: widths of the nested prefixes, increasing integers < "
                                     "n_latents (empty: n_latents/16, n_latents/4)")
                       .flag("prefixes", "W1,W2,...").range_to(1, "n_latents", c.n_latents, Bounds::open_max));
-    v(c.steps, Field("steps", "training steps; the schedule is laid over them").flag("steps", "S")
-                   .range(1, 1e8).unit("steps"));
-    v(c.batch_size, Field("batch_size", "samples per step").flag("batch", "B").range(1, 65536));
-    v(c.lr, Field("lr", "Adam learning rate").flag("lr", "LR").range(0, 10, Bounds::open_min));
-    v(c.seed, Field("seed", "seed of the initialisation and the data").flag("seed", "SEED")
-                  .range(0, 4294967295.0));
+    v(c.steps, steps_field());
+    v(c.batch_size, batch_field());
+    v(c.lr, lr_field("Adam learning rate"));
+    v(c.seed, seed_field());
     v(c.power_law, Field("power_law", "feature probabilities p_i ∝ (i+1)^-α (synthetic)")
                        .flag("power-law", "α").range(0, 5));
     v(c.group_size, Field("group_size", "correlated groups of G consecutive features (synthetic)")
@@ -169,8 +168,7 @@ struct SaeConfig {
 
   // Throws std::invalid_argument naming the field, the allowed range and the value.
   void validate() const;
-  static SaeConfig from_json(const Json& j);  // validates
-  Json to_json() const;
+  Json to_json() const;  // without npy_path when it is empty
 
   SaeArch arch_kind() const;
   // matryoshka: the levels' widths, the prefixes (or their default) then n_latents.

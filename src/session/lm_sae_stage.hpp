@@ -53,7 +53,7 @@ struct LmSaeConfig {
                      .range(1, 20000));
     v(c.batch_size, Field("sae_batch", "activations per SAE step").range(1, 8192));
     v(c.lr, Field("sae_lr", "the SAE's Adam learning rate").range(0, 10, Bounds::open_min));
-    v(c.seed, Field("sae_seed", "seed of the SAE, its windows and batches").range(0, 4294967295.0));
+    v(c.seed, Field("sae_seed", "seed of the SAE, its windows and batches").range(0, kMaxSeed));
   }
 
   // The SaeConfig the trainer runs (warm-ups scaled to short runs, as the sae page's are not:

@@ -38,7 +38,7 @@ struct LmViewConfig {
     v(c.target, Field("target", "the token attributed and ablated for (empty: the top prediction)"));
     v(c.temperature, Field("temperature", "of the sampled continuation (0: greedy)").range(0, 100));
     v(c.sample_tokens, Field("sample_tokens", "tokens per continuation").range(1, 128).unit("tokens"));
-    v(c.sample_seed, Field("sample_seed", "seed of the sampled continuation").range(0, 4294967295.0));
+    v(c.sample_seed, Field("sample_seed", "seed of the sampled continuation").range(0, kMaxSeed));
     v(c.ablation, Field("ablation", "what an ablated head or MLP output is replaced by")
                       .one_of({"zero", "mean"}));
     v(c.top_k, Field("top_k", "tokens listed per distribution").range(1, 50));

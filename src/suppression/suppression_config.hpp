@@ -15,6 +15,7 @@
 
 namespace superpose {
 
+// The choice fields' values, in the order of their choices in fields() (choice_kind).
 enum class SuppressionMagnitude {
   binary,  // an active feature has value 1 (the analytic case: a = 1 − c/2)
   uniform  // an active feature has value U[0, 1) (the transfer curve)
@@ -26,7 +27,7 @@ enum class SuppressionFix {
   gated   // Rajamanoharan et al. 2024: gate and magnitude paths, L1 on the gate only
 };
 
-struct SuppressionConfig {
+struct SuppressionConfig : SchemaConfig<SuppressionConfig> {
   double l1 = 0.4;                   // c, the L1 coefficient
   double feature_probability = 0.5;  // p
   std::string magnitude = "binary";  // binary | uniform
@@ -49,24 +50,20 @@ struct SuppressionConfig {
     v(c.fix, Field("fix", "none; a scale vector s fitted afterwards on reconstruction alone (Wright & "
                           "Sharkey 2024); the gated encoder (Rajamanoharan et al. 2024)")
                  .flag("fix").one_of({"none", "scale", "gated"}));
-    v(c.steps, Field("steps", "encoder training steps (Adam, cosine decay)").flag("steps", "S")
-                   .range(1, 1e7).unit("steps"));
-    v(c.lr, Field("lr", "Adam learning rate").flag("lr", "LR").range(0, 10, Bounds::open_min));
-    v(c.seed, Field("seed", "seed of the initialisation and the data").flag("seed", "SEED")
-                  .range(0, 4294967295.0));
+    v(c.steps, steps_field("encoder training steps (Adam, cosine decay)", 1e7));
+    v(c.lr, lr_field("Adam learning rate"));
+    v(c.seed, seed_field());
     v(c.n_features, Field("n_features", "n features, one per input dimension (the L1 then weighs c·n)")
                         .flag("features", "N").range(1, 64));
     v(c.decoder_bias, Field("decoder_bias", "train a decoder bias (moves the optimum to 1 − c/(2(1 − p)))")
                           .flag("decoder-bias"));
-    v(c.batch_size, Field("batch_size", "samples per step").flag("batch", "B").range(1, 65536));
+    v(c.batch_size, batch_field());
     v(c.scale_steps, Field("scale_steps", "fix scale: steps fitting s").flag("scale-steps", "S")
                          .range(1, 1e7).unit("steps"));
   }
 
   // Throws std::invalid_argument naming the field, the allowed range and the value.
   void validate() const;
-  static SuppressionConfig from_json(const Json& j);  // validates
-  Json to_json() const;
 
   SuppressionMagnitude magnitude_kind() const;
   SuppressionFix fix_kind() const;

@@ -13,12 +13,6 @@
 namespace superpose {
 
 namespace {
-SuppressionConfig validated(const SuppressionConfig& c) {
-  c.validate();
-  return c;
-}
-// Streams of the seeded RNG: parameter init, training data, evaluation data.
-constexpr uint64_t kInitStream = 0, kDataStream = 1, kEvalStream = 2;
 constexpr int kEvalBatch = 4096;
 }  // namespace
 
@@ -30,15 +24,15 @@ SuppressionRun::SuppressionRun(const SuppressionConfig& config)
   else
     encoder_ = std::make_unique<SuppressionReluEncoder>(n, n, config_.decoder_bias, config_.l1);
   grads_.assign(encoder_->params().size(), 0.f);
-  Rng eval(static_cast<uint64_t>(config_.seed), kEvalStream);
+  Rng eval(static_cast<uint64_t>(config_.seed), rng_stream::eval);
   data_.sample(eval, eval_X_, kEvalBatch);
   reset();
 }
 
 void SuppressionRun::reset() {
-  Rng init(static_cast<uint64_t>(config_.seed), kInitStream);
+  Rng init(static_cast<uint64_t>(config_.seed), rng_stream::init);
   encoder_->init(init);
-  data_rng_ = Rng(static_cast<uint64_t>(config_.seed), kDataStream);
+  data_rng_ = Rng(static_cast<uint64_t>(config_.seed), rng_stream::data);
   step_ = 0;
   last_loss_ = 0;
   start_phase();

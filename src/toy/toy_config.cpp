@@ -7,11 +7,6 @@
 
 namespace superpose {
 
-namespace {
-// Memory bound: the batch for all instances (and WᵀW readouts) must fit a browser tab.
-constexpr double kMaxBatchFloats = 16.0 * 1024 * 1024;
-}  // namespace
-
 void ToyConfig::validate() const {
   check_fields(*this);
   if (feature_probability.size() != 1 &&
@@ -19,27 +14,17 @@ void ToyConfig::validate() const {
     fail_config("feature_probability must have 1 or n_instances=" + std::to_string(n_instances) +
                 " values (got " + std::to_string(feature_probability.size()) + ")");
   optimizer_config().validate();
-  // The batch, its output and its gradient (3 copies); the WᵀW readouts.
+  // The batch for all instances, its output and its gradient (3 copies); the WᵀW readouts.
   require_fits_browser("n_instances × n_features × batch_size",
-                       double(n_instances) * n_features * batch_size, kMaxBatchFloats, 3);
+                       double(n_instances) * n_features * batch_size, kBrowserTabFloats, 3);
   require_fits_browser("n_instances × n_features²", double(n_instances) * n_features * n_features,
-                       kMaxBatchFloats);
+                       kBrowserTabFloats);
 }
 
-ToyModelKind ToyConfig::model_kind() const {
-  if (model == "relu") return ToyModelKind::relu;
-  if (model == "linear") return ToyModelKind::linear;
-  if (model == "relu-hidden") return ToyModelKind::relu_hidden;
-  if (model == "abs") return ToyModelKind::abs;
-  fail_config("model must be one of relu, linear, relu-hidden, abs (got \"" + model + "\")");
-}
+ToyModelKind ToyConfig::model_kind() const { return choice_kind<ToyModelKind>(*this, model); }
 
 Correlation ToyConfig::correlation_kind() const {
-  if (correlation == "none") return Correlation::none;
-  if (correlation == "correlated") return Correlation::correlated;
-  if (correlation == "anticorrelated") return Correlation::anticorrelated;
-  fail_config("correlation must be one of none, correlated, anticorrelated (got \"" + correlation +
-              "\")");
+  return choice_kind<Correlation>(*this, correlation);
 }
 
 double ToyConfig::probability(int instance) const {
@@ -62,8 +47,6 @@ OptimizerConfig ToyConfig::optimizer_config() const {
   o.schedule.total_steps = steps;
   return o;
 }
-
-ToyConfig ToyConfig::from_json(const Json& j) { return config_from_json<ToyConfig>(j); }
 
 Json ToyConfig::to_json() const {
   Json j = fields_to_json(*this);

@@ -13,9 +13,10 @@
 
 namespace superpose {
 
+// The choice fields' values, in the order of their choices in fields() (choice_kind).
 enum class ToyModelKind {
-  linear,       // x' = WᵀW x + b
   relu,         // h = W x, x' = ReLU(Wᵀh + b)            (the paper's ReLU-output model)
+  linear,       // x' = WᵀW x + b
   relu_hidden,  // h = ReLU(W x), x' = ReLU(Wᵀh + b)      (privileged basis)
   abs           // h = ReLU(W₁ x), y = ReLU(W₂ h + b), x ~ U[-1,1] when active, target |x|
 };
@@ -26,7 +27,7 @@ enum class Correlation {
   anticorrelated   // consecutive pairs: never together; each member active with probability p
 };
 
-struct ToyConfig {
+struct ToyConfig : SchemaConfig<ToyConfig> {
   int n_features = 5;                            // n
   int n_hidden = 2;                              // m, in [1, n]
   int n_instances = 1;                           // K independent models trained side by side
@@ -58,25 +59,21 @@ struct ToyConfig {
     v(c.model, Field("model", "the toy model").flag("model").one_of({"relu", "linear", "relu-hidden", "abs"}));
     v(c.correlation, Field("correlation", "features in consecutive pairs").flag("correlation")
                          .one_of({"none", "correlated", "anticorrelated"}));
-    v(c.batch_size, Field("batch_size", "samples per step").flag("batch", "B").range(1, 65536));
-    v(c.lr, Field("lr", "learning rate").flag("lr", "LR").range(0, 10, Bounds::open_min));
+    v(c.batch_size, batch_field());
+    v(c.lr, lr_field("learning rate"));
     v(c.optimizer, Field("optimizer", "the optimiser").flag("optimizer").one_of({"adam", "adamw"}));
-    v(c.weight_decay, Field("weight_decay", "decoupled weight decay (adamw)").flag("weight-decay", "WD")
-                          .range(0, 10));
+    v(c.weight_decay, weight_decay_field("decoupled weight decay (adamw)"));
     v(c.schedule, Field("schedule", "learning-rate schedule").flag("schedule")
                       .one_of({"constant", "warmup", "cosine"}));
     v(c.warmup_steps, Field("warmup_steps", "linear lr warmup (warmup, cosine)").flag("warmup", "W")
                           .range_to(0, "steps", static_cast<double>(c.steps)).unit("steps"));
-    v(c.steps, Field("steps", "training steps; the schedule is laid over them").flag("steps", "S")
-                   .range(1, 1e8).unit("steps"));
-    v(c.seed, Field("seed", "seed of the initialisation and the data").flag("seed", "SEED")
-                  .range(0, 4294967295.0));
+    v(c.steps, steps_field());
+    v(c.seed, seed_field());
   }
 
   // Throws std::invalid_argument naming the field, the allowed range and the value.
   void validate() const;
-  static ToyConfig from_json(const Json& j);  // validates
-  Json to_json() const;
+  Json to_json() const;  // feature_probability with one value per instance
 
   ToyModelKind model_kind() const;
   Correlation correlation_kind() const;

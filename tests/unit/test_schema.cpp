@@ -10,6 +10,8 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/schema.hpp"
 #include "grok/grok_config.hpp"
@@ -187,4 +189,59 @@ TEST_CASE("every session kind answers a schema whose defaults configure it") {
   }
   CHECK_THROWS_WITH_AS(session_schema("nope"), doctest::Contains("unknown experiment kind"),
                        std::invalid_argument);
+}
+
+// choice_kind reads a choice field's enum from the position of its value among the field's
+// choices: every enum must list its values in that order. Each mapping is written out here by
+// hand, so reordering an enum or a choice list fails.
+TEST_CASE("a choice field's value is its enum: every choice, and an unknown one named") {
+  ToyConfig toy;
+  const std::vector<std::pair<std::string, ToyModelKind>> models = {
+      {"relu", ToyModelKind::relu}, {"linear", ToyModelKind::linear},
+      {"relu-hidden", ToyModelKind::relu_hidden}, {"abs", ToyModelKind::abs}};
+  for (const auto& m : models) {
+    toy.model = m.first;
+    CHECK(toy.model_kind() == m.second);
+  }
+  const std::vector<std::pair<std::string, Correlation>> correlations = {
+      {"none", Correlation::none}, {"correlated", Correlation::correlated},
+      {"anticorrelated", Correlation::anticorrelated}};
+  for (const auto& c : correlations) {
+    toy.correlation = c.first;
+    CHECK(toy.correlation_kind() == c.second);
+  }
+  GrokConfig grok;
+  grok.model = "residual";
+  CHECK(grok.model_kind() == GrokModelKind::residual);
+  grok.model = "mlp";
+  CHECK(grok.model_kind() == GrokModelKind::mlp);
+  grok.loss = "ce";
+  CHECK(grok.loss_kind() == GrokLossKind::ce);
+  grok.loss = "mse";
+  CHECK(grok.loss_kind() == GrokLossKind::mse);
+  SuppressionConfig sup;
+  const std::vector<std::pair<std::string, SuppressionFix>> fixes = {
+      {"none", SuppressionFix::none}, {"scale", SuppressionFix::scale}, {"gated", SuppressionFix::gated}};
+  for (const auto& f : fixes) {
+    sup.fix = f.first;
+    CHECK(sup.fix_kind() == f.second);
+  }
+  sup.magnitude = "uniform";
+  CHECK(sup.magnitude_kind() == SuppressionMagnitude::uniform);
+  sup.magnitude = "binary";
+  CHECK(sup.magnitude_kind() == SuppressionMagnitude::binary);
+  SaeConfig sae;
+  const std::vector<std::pair<std::string, SaeDataKind>> data = {
+      {"synthetic", SaeDataKind::synthetic}, {"toy", SaeDataKind::toy}, {"npy", SaeDataKind::npy},
+      {"hierarchical", SaeDataKind::hierarchical}};
+  for (const auto& d : data) {
+    sae.data = d.first;
+    CHECK(sae.data_kind() == d.second);
+  }
+  // A value outside the choices (a config changed after validate) throws the field's message.
+  toy.model = "gelu";
+  CHECK(error_of([&] { toy.model_kind(); }) ==
+        "model must be one of relu, linear, relu-hidden, abs (got \"gelu\")");
+  sup.fix = "both";
+  CHECK(error_of([&] { sup.fix_kind(); }) == "fix must be one of none, scale, gated (got \"both\")");
 }
