@@ -23,12 +23,7 @@ void GatedSae::activate(SparseCode& code, bool) {
 }
 
 SaeLoss GatedSae::loss(const Eigen::Ref<const Mat>& X, float* grad, const SaeStepContext& ctx) {
-  encoder_forward(X);
-  activate(code_, true);
-  if (grad) zero_grad(grad);
-  SaeLoss out;
-  out.mse = reconstruction_backward(X, grad);
-  out.l0 = code_.l0();
+  SaeLoss out = reconstruction_loss(X, grad);
   const int B = static_cast<int>(X.cols());
   const float scale = 2.f / static_cast<float>(B);
   // The auxiliary reconstruction from ReLU(π_gate) through the frozen decoder: gradients reach

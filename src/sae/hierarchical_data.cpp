@@ -45,10 +45,10 @@ double overlap_pass(const Mat& U, float t, Mat* dU) {
 double mean_max_overlap(const Mat& U) { return overlap_pass(U, 1.f, nullptr); }
 
 HierarchicalData::HierarchicalData(const SaeConfig& c)
-    : d_(c.input_dim), F_(c.true_features), K_(c.correlation_rank),
-      seed_(static_cast<uint64_t>(c.seed)), strength_(c.correlation_strength),
+    : SeededSaeData(static_cast<uint64_t>(c.seed)), d_(c.input_dim), F_(c.true_features),
+      K_(c.correlation_rank), strength_(c.correlation_strength),
       magnitude_mean_(c.magnitude_mean), magnitude_std_(c.magnitude_std),
-      p_(c.zipf_probabilities()), rng_(seed_, 1) {
+      p_(c.zipf_probabilities()) {
   // The forest, breadth-first (SAELens' generate_hierarchy).
   const std::vector<int> shape = c.hierarchy_shape();
   const int R = std::min(shape[0], F_), branching = shape[1], depth = shape[2];
@@ -180,23 +180,6 @@ void HierarchicalData::fill(Rng& rng, Mat& X, int B, TrueFiring* firing) const {
   for (std::size_t e = 0; e < sample.size(); ++e)
     axpy(coefficient[e], true_features_.col(feature[e]).data(), X.col(sample[e]).data(), d_);
   if (firing) *firing = TrueFiring::from_triplets(B, sample, feature, coefficient);
-}
-
-void HierarchicalData::sample(Mat& X, int batch_size) { fill(rng_, X, batch_size, nullptr); }
-
-Mat HierarchicalData::held_out(int n) const {
-  Rng eval(seed_, 2);
-  Mat X;
-  fill(eval, X, n, nullptr);
-  return X;
-}
-
-TrueFiring HierarchicalData::held_out_firing(int n) const {
-  Rng eval(seed_, 2);
-  Mat X;
-  TrueFiring t;
-  fill(eval, X, n, &t);
-  return t;
 }
 
 }  // namespace superpose

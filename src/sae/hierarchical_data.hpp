@@ -33,15 +33,11 @@
 
 namespace superpose {
 
-class HierarchicalData : public SaeData {
+class HierarchicalData : public SeededSaeData {
  public:
   explicit HierarchicalData(const SaeConfig& config);
   int dim() const override { return d_; }
-  void sample(Mat& X, int batch_size) override;
-  Mat held_out(int n) const override;
-  TrueFiring held_out_firing(int n) const override;
   const FeatureHierarchy* hierarchy() const override { return &hierarchy_; }
-  void reset() override { rng_ = Rng(seed_, 1); }
 
   int parent(int i) const { return hierarchy_.parent[i]; }  // −1: a root or a free feature
   const std::vector<int>& children(int i) const { return hierarchy_.children[i]; }
@@ -56,18 +52,16 @@ class HierarchicalData : public SaeData {
 
  private:
   int d_, F_, K_;
-  uint64_t seed_;
   double strength_, magnitude_mean_, magnitude_std_;
   FeatureHierarchy hierarchy_;
   std::vector<int> independent_;  // roots and free features, ascending
   std::vector<double> p_, r_;     // (F)
   std::vector<float> e_;          // (K + 1, F)
   double overlap_ = 0;
-  Rng rng_;
   // The batch's firing as triplets (sample, feature, coefficient), in generation order.
   void draw(Rng& rng, int batch_size, std::vector<int>& sample, std::vector<int>& feature,
             std::vector<float>& coefficient) const;
-  void fill(Rng& rng, Mat& X, int batch_size, TrueFiring* firing) const;
+  void fill(Rng& rng, Mat& X, int batch_size, TrueFiring* firing) const override;
 };
 
 // The mean over the columns of U (d, F) (unit) of the max |cos| with any other column.

@@ -27,12 +27,7 @@ void JumpReluSae::activate(SparseCode& code, bool training) {
 }
 
 SaeLoss JumpReluSae::loss(const Eigen::Ref<const Mat>& X, float* grad, const SaeStepContext& ctx) {
-  encoder_forward(X);
-  activate(code_, true);
-  if (grad) zero_grad(grad);
-  SaeLoss out;
-  out.mse = reconstruction_backward(X, grad);
-  out.l0 = code_.l0();
+  SaeLoss out = reconstruction_loss(X, grad);
   const float lambda = static_cast<float>(ctx.l1);
   out.sparsity = lambda * out.l0;
   out.total = out.mse + out.sparsity;

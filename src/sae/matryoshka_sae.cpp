@@ -11,11 +11,9 @@ MatryoshkaSae::MatryoshkaSae(const SaeConfig& config, int d)
     : BatchTopKSae(config, d), widths_(config.matryoshka_widths()) {}
 
 SaeLoss MatryoshkaSae::loss(const Eigen::Ref<const Mat>& X, float* grad, const SaeStepContext& ctx) {
-  encoder_forward(X);
-  update_statistics_ = ctx.training;
-  activate(code_, true);
+  update_statistics_ = ctx.training;  // read by activate (BatchTopK's θ)
+  training_forward(X, grad);
   update_statistics_ = false;
-  if (grad) zero_grad(grad);
   nested_reconstruction_backward(X, grad);
   SaeLoss out;
   out.mse = level_mse_.back();

@@ -11,21 +11,16 @@
 
 namespace superpose {
 
-class NpyActivations : public SaeData {
+class NpyActivations : public SeededSaeData {
  public:
   // rows: (d, N), one sample per column (npy_activations()).
   NpyActivations(Mat rows, uint64_t seed);
   int dim() const override { return static_cast<int>(rows_.rows()); }
   int n_rows() const { return static_cast<int>(rows_.cols()); }
-  void sample(Mat& X, int batch_size) override;
-  Mat held_out(int n) const override;
-  void reset() override { rng_ = Rng(seed_, 1); }
 
  private:
   Mat rows_;
-  uint64_t seed_;
-  Rng rng_;
-  void fill(Rng& rng, Mat& X, int n) const;
+  void fill(Rng& rng, Mat& X, int n, TrueFiring* firing) const override;  // no firing: no truth
 };
 
 }  // namespace superpose

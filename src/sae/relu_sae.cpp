@@ -13,12 +13,7 @@ void ReluSae::activate(SparseCode& code, bool) {
 }
 
 SaeLoss ReluSae::loss(const Eigen::Ref<const Mat>& X, float* grad, const SaeStepContext& ctx) {
-  encoder_forward(X);
-  activate(code_, true);
-  if (grad) zero_grad(grad);
-  SaeLoss out;
-  out.mse = reconstruction_backward(X, grad);
-  out.l0 = code_.l0();
+  SaeLoss out = reconstruction_loss(X, grad);
   const bool weighted = !unit_norm_decoder();
   const int B = static_cast<int>(X.cols());
   const float lambda = static_cast<float>(ctx.l1);

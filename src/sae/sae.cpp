@@ -116,6 +116,20 @@ void Sae::encoder_forward(const Eigen::Ref<const Mat>& X) {
 #endif
 }
 
+void Sae::training_forward(const Eigen::Ref<const Mat>& X, float* grad) {
+  encoder_forward(X);
+  activate(code_, true);
+  if (grad) zero_grad(grad);
+}
+
+SaeLoss Sae::reconstruction_loss(const Eigen::Ref<const Mat>& X, float* grad) {
+  training_forward(X, grad);
+  SaeLoss out;
+  out.mse = reconstruction_backward(X, grad);
+  out.l0 = code_.l0();
+  return out;
+}
+
 void Sae::collect_column(int s, const float* threshold, SparseCode& code) {
   const float* col = pre_.col(s).data();
   const float* b = params_.data() + off_b_enc();

@@ -153,6 +153,11 @@ class Sae {
 
   // Xc_ = X − b_dec; pre_ = W_enc Xc_ (b_enc is added by whoever reads pre_).
   void encoder_forward(const Eigen::Ref<const Mat>& X);
+  // How every loss() starts: encoder_forward, the training code (activate(code_, true)) and,
+  // with grad, the gradient zeroed.
+  void training_forward(const Eigen::Ref<const Mat>& X, float* grad);
+  // training_forward, then reconstruction_backward: the loss's mse and l0 (the rest 0).
+  SaeLoss reconstruction_loss(const Eigen::Ref<const Mat>& X, float* grad);
   // Appends to code the entries of column s of pre_ above the per-latent thresholds
   // (value = pre, extra = pre).
   void collect_column(int s, const float* threshold, SparseCode& code);

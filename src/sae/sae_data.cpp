@@ -33,6 +33,22 @@ TrueFiring TrueFiring::from_triplets(int n, const std::vector<int>& sample, cons
   return t;
 }
 
+Mat SeededSaeData::held_out(int n) const {
+  Rng eval(seed_, rng_stream::eval);
+  Mat X;
+  fill(eval, X, n, nullptr);
+  return X;
+}
+
+TrueFiring SeededSaeData::held_out_firing(int n) const {
+  if (true_features_.cols() == 0) return {};
+  Rng eval(seed_, rng_stream::eval);
+  Mat X;
+  TrueFiring t;
+  fill(eval, X, n, &t);
+  return t;
+}
+
 int FeatureHierarchy::depth(int i) const {
   int k = 0;
   for (int p = parent[i]; p >= 0; p = parent[p]) ++k;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/eigen.hpp"
+#include "core/rng.hpp"
 #include "sae/sae_config.hpp"
 
 namespace superpose {
@@ -67,6 +68,29 @@ class SaeData {
 
  protected:
   Mat true_features_;
+};
+
+// A source whose every batch is one fill() over its seed's streams: training batches from
+// Rng(seed, rng_stream::data) (restarted by reset()), the held-out batch and its true firing
+// from a fresh Rng(seed, rng_stream::eval) each call, so they are the same samples every call.
+// synthetic, hierarchical and npy data are such sources.
+class SeededSaeData : public SaeData {
+ public:
+  explicit SeededSaeData(uint64_t seed) : seed_(seed), rng_(seed, rng_stream::data) {}
+  void sample(Mat& X, int batch_size) override { fill(rng_, X, batch_size, nullptr); }
+  Mat held_out(int n) const override;
+  // Empty when the source has no true features.
+  TrueFiring held_out_firing(int n) const override;
+  void reset() override { rng_ = Rng(seed_, rng_stream::data); }
+
+ protected:
+  uint64_t seed_;
+  // X (d, n) from rng; with firing (asked only of a source with true features), the batch's
+  // true firing too.
+  virtual void fill(Rng& rng, Mat& X, int n, TrueFiring* firing) const = 0;
+
+ private:
+  Rng rng_;
 };
 
 // The source named by config.data (config validated).

@@ -8,8 +8,8 @@
 namespace superpose {
 
 SyntheticData::SyntheticData(const SaeConfig& c)
-    : d_(c.input_dim), F_(c.true_features), g_(c.group_size),
-      seed_(static_cast<uint64_t>(c.seed)), p_(c.feature_probabilities()), rng_(seed_, 1) {
+    : SeededSaeData(static_cast<uint64_t>(c.seed)), d_(c.input_dim), F_(c.true_features),
+      g_(c.group_size), p_(c.feature_probabilities()) {
   Rng dir(seed_, 4);
   true_features_.resize(d_, F_);
   for (int i = 0; i < F_; ++i)
@@ -52,23 +52,6 @@ void SyntheticData::fill(Rng& rng, Mat& X, int B, TrueFiring* firing) const {
     }
   }
   if (firing) *firing = TrueFiring::from_triplets(B, samples, features, coefficients);
-}
-
-void SyntheticData::sample(Mat& X, int batch_size) { fill(rng_, X, batch_size); }
-
-Mat SyntheticData::held_out(int n) const {
-  Rng eval(seed_, 2);
-  Mat X;
-  fill(eval, X, n);
-  return X;
-}
-
-TrueFiring SyntheticData::held_out_firing(int n) const {
-  Rng eval(seed_, 2);
-  Mat X;
-  TrueFiring t;
-  fill(eval, X, n, &t);
-  return t;
 }
 
 }  // namespace superpose

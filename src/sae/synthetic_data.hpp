@@ -13,24 +13,17 @@
 
 namespace superpose {
 
-class SyntheticData : public SaeData {
+class SyntheticData : public SeededSaeData {
  public:
   explicit SyntheticData(const SaeConfig& config);
   int dim() const override { return d_; }
-  void sample(Mat& X, int batch_size) override;
-  Mat held_out(int n) const override;
-  TrueFiring held_out_firing(int n) const override;
-  void reset() override { rng_ = Rng(seed_, 1); }
   const std::vector<double>& probabilities() const { return p_; }
 
  private:
   int d_, F_, g_;
-  uint64_t seed_;
   std::vector<double> p_;   // (F) marginal probabilities
   std::vector<double> q_;   // (groups) group-on probabilities
-  Rng rng_;
-  // With firing, also the batch's true firing.
-  void fill(Rng& rng, Mat& X, int batch_size, TrueFiring* firing = nullptr) const;
+  void fill(Rng& rng, Mat& X, int batch_size, TrueFiring* firing) const override;
 };
 
 }  // namespace superpose

@@ -41,14 +41,9 @@ void TopKSae::activate(SparseCode& code, bool) {
 }
 
 SaeLoss TopKSae::loss(const Eigen::Ref<const Mat>& X, float* grad, const SaeStepContext& ctx) {
-  encoder_forward(X);
-  update_statistics_ = ctx.training;
-  activate(code_, true);
+  update_statistics_ = ctx.training;  // read by activate (BatchTopK's θ)
+  SaeLoss out = reconstruction_loss(X, grad);
   update_statistics_ = false;
-  if (grad) zero_grad(grad);
-  SaeLoss out;
-  out.mse = reconstruction_backward(X, grad);
-  out.l0 = code_.l0();
   if (ctx.dead && config_.aux_k_coefficient > 0) out.aux = aux_k(X, grad, *ctx.dead);
   out.total = out.mse + out.aux;
   if (grad) encoder_backward(code_, df_.data(), nullptr, grad);

@@ -2,7 +2,9 @@
 // buffer (for the shared Adam), the training objective with its backward, and the latents that
 // get decoded. Two architectures implement it (one file each): the ReLU encoder with an optional
 // scale vector (suppression_relu_encoder.hpp) and the gated encoder (suppression_gated_encoder.hpp).
-// Both decode with unit-norm columns W_dec and, when configured, a bias b_dec.
+// Both decode with unit-norm columns W_dec and, when configured, a bias b_dec, and lay out their
+// parameters alike: an encoder matrix read along W_dec at the start, the per-latent vectors,
+// then the decoder; the base holds that layout, the initialisation and the gradient mask.
 //
 // Legend:  d = input dimensions, n = latents (here n = d = n_features), B = batch
 //   X  (d, B)  inputs, one sample per column      F  (n, B)  latents
@@ -27,7 +29,9 @@ enum class SuppressionObjective {
 
 class SuppressionEncoder {
  public:
-  SuppressionEncoder(int n, int d, bool decoder_bias) : n_(n), d_(d), decoder_bias_(decoder_bias) {}
+  // Parameters: the encoder matrix (n, d) | `latent_vectors` vectors (n) each | W_dec (d, n) |
+  // b_dec (d). scale_vector: which of the latent vectors the scale objective trains (−1: none).
+  SuppressionEncoder(int n, int d, bool decoder_bias, double l1, int latent_vectors, int scale_vector);
   virtual ~SuppressionEncoder() = default;
 
   int n_latents() const { return n_; }
@@ -37,14 +41,15 @@ class SuppressionEncoder {
   const std::vector<float>& params() const { return params_; }
 
   // Parameters from the seed: W_dec near the feature basis (columns e_i + 0.2·noise, unit
-  // norm; exactly 1 for d = 1), the encoder reading along it, biases 0, scales 1.
-  virtual void init(Rng& rng) = 0;
+  // norm; exactly 1 for d = 1), the encoder matrix W_decᵀ (reading along it), every latent
+  // vector 0 (biases 0; log-scales 0, scales 1), b_dec 0.
+  void init(Rng& rng);
   // The loss on X (mean over the batch) with objective `obj`; when grad is not null, its
   // gradient over EVERY parameter (laid out like params(); nothing masked or projected).
   virtual double forward_backward(const Mat& X, float* grad, SuppressionObjective obj) = 0;
-  // Zeroes the gradient of the parameters `obj` does not train (the scale fit trains s only;
-  // b_dec is trained only with decoder_bias).
-  virtual void mask_gradient(float* grad, SuppressionObjective obj) const = 0;
+  // Zeroes the gradient of the parameters `obj` does not train (the scale fit trains the scale
+  // vector only, nothing without one; b_dec is trained only with decoder_bias).
+  void mask_gradient(float* grad, SuppressionObjective obj) const;
   // The latents that the decoder reads (n, B): s ⊙ f, or f_gate ⊙ f_mag.
   virtual void latents(const Mat& X, Mat& F) const = 0;
   // The L1-penalised activations (n, B): f for the ReLU encoder, ReLU(π_gate) for the gated one.
@@ -63,12 +68,18 @@ class SuppressionEncoder {
  protected:
   int n_, d_;
   bool decoder_bias_;
+  float c_;  // the L1 coefficient
+  int scale_vector_;
   std::vector<float> params_;
-  std::size_t dec_offset_ = 0;  // W_dec (d, n) then b_dec (d) start here
+  std::size_t dec_offset_;  // W_dec (d, n) then b_dec (d) start here
   MatMap W_dec_mut() { return MatMap(&params_[dec_offset_], d_, n_); }
   VecMap b_dec_mut() { return VecMap(&params_[dec_offset_ + d_ * n_], d_); }
-  // Draws W_dec as init() describes; zeroes b_dec.
-  void init_decoder(Rng& rng);
+  // The encoder matrix (n, d) and latent vector v (n), inside params().
+  ConstMatMap encoder_matrix() const { return ConstMatMap(&params_[0], n_, d_); }
+  MatMap encoder_matrix() { return MatMap(&params_[0], n_, d_); }
+  std::size_t vector_offset(int v) const { return static_cast<std::size_t>(n_) * (d_ + v); }
+  ConstVecMap latent_vector(int v) const { return ConstVecMap(&params_[vector_offset(v)], n_); }
+  VecMap latent_vector(int v) { return VecMap(&params_[vector_offset(v)], n_); }
 };
 
 }  // namespace superpose

@@ -2,20 +2,6 @@
 
 namespace superpose {
 
-SuppressionGatedEncoder::SuppressionGatedEncoder(int n, int d, bool decoder_bias, double l1)
-    : SuppressionEncoder(n, d, decoder_bias), c_(static_cast<float>(l1)) {
-  dec_offset_ = static_cast<std::size_t>(n) * d + 3 * n;
-  params_.assign(dec_offset_ + static_cast<std::size_t>(d) * n + d, 0.f);
-}
-
-void SuppressionGatedEncoder::init(Rng& rng) {
-  init_decoder(rng);
-  W_gate() = W_dec().transpose();
-  b_gate().setZero();
-  r_mag().setZero();
-  b_mag().setZero();
-}
-
 void SuppressionGatedEncoder::hold_aux_decoder() {
   aux_W_dec_ = W_dec();
   aux_b_dec_ = b_dec();
@@ -79,8 +65,8 @@ double SuppressionGatedEncoder::forward_backward(const Mat& X, float* grad,
   if (!grad) return loss;
   // ---- backward, in reverse ----
   MatMap gW_gate(grad, n_, d_);
-  VecMap gb_gate(grad + off_b_gate(), n_), gr_mag(grad + off_b_gate() + n_, n_),
-      gb_mag(grad + off_b_gate() + 2 * n_, n_);
+  VecMap gb_gate(grad + vector_offset(0), n_), gr_mag(grad + vector_offset(1), n_),
+      gb_mag(grad + vector_offset(2), n_);
   MatMap gW_dec(grad + dec_offset_, d_, n_);
   VecMap gb_dec(grad + dec_offset_ + d_ * n_, d_);
   // reconstruction: y = W_dec f̃ + b_dec
@@ -112,14 +98,6 @@ double SuppressionGatedEncoder::forward_backward(const Mat& X, float* grad,
   }
   gb_dec -= dxc_.rowwise().sum();  // x_c = x − b_dec
   return loss;
-}
-
-void SuppressionGatedEncoder::mask_gradient(float* grad, SuppressionObjective obj) const {
-  const std::size_t b_dec_begin = dec_offset_ + static_cast<std::size_t>(d_) * n_;
-  for (std::size_t i = 0; i < params_.size(); ++i) {
-    const bool trained = obj == SuppressionObjective::l1 && (i < b_dec_begin || decoder_bias_);
-    if (!trained) grad[i] = 0.f;
-  }
 }
 
 }  // namespace superpose

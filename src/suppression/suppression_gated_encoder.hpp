@@ -23,22 +23,22 @@ namespace superpose {
 
 class SuppressionGatedEncoder : public SuppressionEncoder {
  public:
-  SuppressionGatedEncoder(int n, int d, bool decoder_bias, double l1);
+  // Latent vectors: b_gate, r_mag, b_mag; no scale vector (the scale objective trains nothing).
+  SuppressionGatedEncoder(int n, int d, bool decoder_bias, double l1)
+      : SuppressionEncoder(n, d, decoder_bias, l1, 3, -1) {}
 
-  void init(Rng& rng) override;
   double forward_backward(const Mat& X, float* grad, SuppressionObjective obj) override;
-  void mask_gradient(float* grad, SuppressionObjective obj) const override;
   void latents(const Mat& X, Mat& F) const override;         // f_gate ⊙ f_mag
   void sparse_latents(const Mat& X, Mat& F) const override;  // ReLU(π_gate)
 
-  ConstMatMap W_gate() const { return ConstMatMap(&params_[0], n_, d_); }  // (n, d)
-  ConstVecMap b_gate() const { return ConstVecMap(&params_[off_b_gate()], n_); }
-  ConstVecMap r_mag() const { return ConstVecMap(&params_[off_b_gate() + n_], n_); }
-  ConstVecMap b_mag() const { return ConstVecMap(&params_[off_b_gate() + 2 * n_], n_); }
-  MatMap W_gate() { return MatMap(&params_[0], n_, d_); }
-  VecMap b_gate() { return VecMap(&params_[off_b_gate()], n_); }
-  VecMap r_mag() { return VecMap(&params_[off_b_gate() + n_], n_); }
-  VecMap b_mag() { return VecMap(&params_[off_b_gate() + 2 * n_], n_); }
+  ConstMatMap W_gate() const { return encoder_matrix(); }  // (n, d)
+  ConstVecMap b_gate() const { return latent_vector(0); }  // (n)
+  ConstVecMap r_mag() const { return latent_vector(1); }   // (n)
+  ConstVecMap b_mag() const { return latent_vector(2); }   // (n)
+  MatMap W_gate() { return encoder_matrix(); }
+  VecMap b_gate() { return latent_vector(0); }
+  VecMap r_mag() { return latent_vector(1); }
+  VecMap b_mag() { return latent_vector(2); }
   Mat W_mag() const;  // (n, d) = exp(r_mag) ⊙ W_gate
 
   // The aux loss decodes with W_dec and b_dec held constant (a stop-gradient): its backward
@@ -50,8 +50,6 @@ class SuppressionGatedEncoder : public SuppressionEncoder {
   void release_aux_decoder() { aux_held_ = false; }
 
  private:
-  float c_;
-  std::size_t off_b_gate() const { return static_cast<std::size_t>(n_) * d_; }
   // Both pre-activations (n, B) for inputs X (d, B); xc (d, B) = X − b_dec.
   void preactivations(const Mat& X, Mat& xc, Mat& pi_gate, Mat& pi_mag) const;
   // Forward cache, read by the backward (reused across steps).

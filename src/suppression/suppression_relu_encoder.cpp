@@ -2,19 +2,6 @@
 
 namespace superpose {
 
-SuppressionReluEncoder::SuppressionReluEncoder(int n, int d, bool decoder_bias, double l1)
-    : SuppressionEncoder(n, d, decoder_bias), c_(static_cast<float>(l1)) {
-  dec_offset_ = static_cast<std::size_t>(n) * d + 2 * n;
-  params_.assign(dec_offset_ + static_cast<std::size_t>(d) * n + d, 0.f);
-}
-
-void SuppressionReluEncoder::init(Rng& rng) {
-  init_decoder(rng);
-  W_enc() = W_dec().transpose();
-  b_enc().setZero();
-  log_s().setZero();  // s = 1
-}
-
 void SuppressionReluEncoder::sparse_latents(const Mat& X, Mat& F) const {
   F.noalias() = W_enc() * X;  // (n, B)
   F.colwise() += b_enc();
@@ -44,7 +31,7 @@ double SuppressionReluEncoder::forward_backward(const Mat& X, float* grad,
   if (!grad) return rec + sparsity;
   // ---- backward, in reverse ----
   MatMap gW_enc(grad, n_, d_);
-  VecMap gb_enc(grad + n_ * d_, n_), glog_s(grad + n_ * d_ + n_, n_);
+  VecMap gb_enc(grad + vector_offset(0), n_), glog_s(grad + vector_offset(1), n_);
   MatMap gW_dec(grad + dec_offset_, d_, n_);
   VecMap gb_dec(grad + dec_offset_ + d_ * n_, d_);
   dy_ = y_ * (2.f / (d * B));                       // dL/dy (d, B)
@@ -58,16 +45,6 @@ double SuppressionReluEncoder::forward_backward(const Mat& X, float* grad,
   gW_enc.noalias() = df_ * X.transpose();           // (n, d)
   gb_enc = df_.rowwise().sum();
   return rec + sparsity;
-}
-
-void SuppressionReluEncoder::mask_gradient(float* grad, SuppressionObjective obj) const {
-  const std::size_t s_begin = static_cast<std::size_t>(n_) * d_ + n_, s_end = s_begin + n_;
-  for (std::size_t i = 0; i < params_.size(); ++i) {
-    const bool is_s = i >= s_begin && i < s_end;
-    const bool is_b_dec = i >= dec_offset_ + static_cast<std::size_t>(d_) * n_;
-    const bool trained = obj == SuppressionObjective::scale ? is_s : !is_s && (!is_b_dec || decoder_bias_);
-    if (!trained) grad[i] = 0.f;
-  }
 }
 
 }  // namespace superpose

@@ -19,24 +19,23 @@ namespace superpose {
 
 class SuppressionReluEncoder : public SuppressionEncoder {
  public:
-  SuppressionReluEncoder(int n, int d, bool decoder_bias, double l1);
+  // Latent vectors: b_enc, log_s (the scale objective's).
+  SuppressionReluEncoder(int n, int d, bool decoder_bias, double l1)
+      : SuppressionEncoder(n, d, decoder_bias, l1, 2, 1) {}
 
-  void init(Rng& rng) override;
   double forward_backward(const Mat& X, float* grad, SuppressionObjective obj) override;
-  void mask_gradient(float* grad, SuppressionObjective obj) const override;
   void latents(const Mat& X, Mat& F) const override;         // s ⊙ f
   void sparse_latents(const Mat& X, Mat& F) const override;  // f
 
-  ConstMatMap W_enc() const { return ConstMatMap(&params_[0], n_, d_); }            // (n, d)
-  ConstVecMap b_enc() const { return ConstVecMap(&params_[n_ * d_], n_); }         // (n)
-  ConstVecMap log_s() const { return ConstVecMap(&params_[n_ * d_ + n_], n_); }    // (n)
-  Vec s() const { return log_s().array().exp(); }                                   // (n)
-  MatMap W_enc() { return MatMap(&params_[0], n_, d_); }
-  VecMap b_enc() { return VecMap(&params_[n_ * d_], n_); }
-  VecMap log_s() { return VecMap(&params_[n_ * d_ + n_], n_); }
+  ConstMatMap W_enc() const { return encoder_matrix(); }  // (n, d)
+  ConstVecMap b_enc() const { return latent_vector(0); }  // (n)
+  ConstVecMap log_s() const { return latent_vector(1); }  // (n)
+  Vec s() const { return log_s().array().exp(); }         // (n)
+  MatMap W_enc() { return encoder_matrix(); }
+  VecMap b_enc() { return latent_vector(0); }
+  VecMap log_s() { return latent_vector(1); }
 
  private:
-  float c_;
   // Forward cache, read by the backward (reused across steps).
   Mat pre_, f_, fs_, y_, dy_, df_;  // pre, f, fs, df: (n, B); y, dy: (d, B)
   Vec s_;                           // (n)
