@@ -79,7 +79,13 @@ LatentCodes encode_set(Sae& sae, const LmActivationSet& set, int chunk) {
   for (int i = 0; i < L; ++i) out.start[i + 1] = out.start[i] + static_cast<int64_t>(cols[i].size());
   out.column.reserve(static_cast<std::size_t>(out.start[L]));
   out.value.reserve(static_cast<std::size_t>(out.start[L]));
+  out.max.assign(L, 0.f);
+  out.sum.assign(L, 0.0);
   for (int i = 0; i < L; ++i) {
+    for (float v : vals[i]) {
+      out.max[i] = std::max(out.max[i], v);
+      out.sum[i] += v;
+    }
     out.column.insert(out.column.end(), cols[i].begin(), cols[i].end());
     out.value.insert(out.value.end(), vals[i].begin(), vals[i].end());
     std::vector<int32_t>().swap(cols[i]);
@@ -121,9 +127,7 @@ LabelCounts count_labels(const LatentCodes& codes, const LmActivationSet& set, i
     for (int k = 0; k < K; ++k) c.label_total[k] += (bits >> k) & 1u;
   for (int i = 0; i < L; ++i) {
     int64_t* row = c.joint.data() + static_cast<std::size_t>(i) * K;
-    float max = 0;
-    for (int64_t e = codes.start[i]; e < codes.start[i + 1]; ++e) max = std::max(max, codes.value[e]);
-    const double threshold = firing_fraction * max;
+    const double threshold = firing_fraction * codes.max[i];
     for (int64_t e = codes.start[i]; e < codes.start[i + 1]; ++e) {
       if (!(codes.value[e] > threshold)) continue;
       ++c.fires[i];
@@ -178,12 +182,8 @@ std::vector<LatentSummary> latent_list(const LatentCodes& codes, const LabelCoun
     s.index = i;
     const int64_t fires = codes.fires(i);
     s.frequency = codes.N > 0 ? static_cast<double>(fires) / codes.N : 0.0;
-    double sum = 0;
-    for (int64_t e = codes.start[i]; e < codes.start[i + 1]; ++e) {
-      s.max_activation = std::max(s.max_activation, codes.value[e]);
-      sum += codes.value[e];
-    }
-    s.mean_activation = fires > 0 ? sum / static_cast<double>(fires) : 0.0;
+    s.max_activation = codes.max[i];
+    s.mean_activation = codes.mean(i);
     s.label = best_label(codes, counts, i);
   }
   std::stable_sort(out.begin(), out.end(), [order](const LatentSummary& a, const LatentSummary& b) {
@@ -249,12 +249,8 @@ FeatureDashboard feature_dashboard(const LatentCodes& codes, const LabelCounts& 
   d.fires = codes.fires(latent);
   d.frequency = d.N > 0 ? static_cast<double>(d.fires) / d.N : 0.0;
   const std::vector<float> dense = codes.dense(latent);
-  double sum = 0;
-  for (int64_t e = codes.start[latent]; e < codes.start[latent + 1]; ++e) {
-    d.max_activation = std::max(d.max_activation, codes.value[e]);
-    sum += codes.value[e];
-  }
-  d.mean_activation = d.fires > 0 ? sum / static_cast<double>(d.fires) : 0.0;
+  d.max_activation = codes.max[latent];
+  d.mean_activation = codes.mean(latent);
 
   // Histogram over [0, max]: bin b holds [b·w, (b+1)·w), the last one also max.
   const int bins = options.histogram_bins;

@@ -48,14 +48,22 @@
 namespace superpose {
 
 // The SAE's code of every token of an activation set, by latent: latent i fires at
-// column[start[i] .. start[i+1]) (increasing set columns n) with activations value[...] (f > 0).
+// column[start[i] .. start[i+1]) (increasing set columns n) with activations value[...] (f > 0);
+// each latent's largest activation and their sum, taken in the same pass (the label match, the
+// latent list and the dashboard read them).
 struct LatentCodes {
   int n_latents = 0;
   int N = 0;                      // the set's size
   std::vector<int64_t> start;     // (L + 1)
   std::vector<int32_t> column;    // (nnz)
   std::vector<float> value;       // (nnz)
+  std::vector<float> max;         // (L) the largest activation (0 where it never fires)
+  std::vector<double> sum;        // (L) the sum of the activations, in column order
   int64_t fires(int latent) const { return start[latent + 1] - start[latent]; }
+  // The mean activation over the tokens where it fires (0 where it never fires).
+  double mean(int latent) const {
+    return fires(latent) > 0 ? sum[latent] / static_cast<double>(fires(latent)) : 0.0;
+  }
   // Latent i's activation at every column of the set (N), 0 where it does not fire.
   std::vector<float> dense(int latent) const;
 };

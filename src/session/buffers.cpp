@@ -15,6 +15,12 @@ float* add_buffer(std::map<std::string, Buffer>& buffers, const std::string& nam
   return buf.data.data();
 }
 
+void add_values(std::map<std::string, Buffer>& buffers, const std::string& name,
+                std::initializer_list<double> values) {
+  float* out = add_buffer(buffers, name, {static_cast<int>(values.size())});
+  for (double v : values) *out++ = static_cast<float>(v);
+}
+
 void copy_row_major(const Eigen::Ref<const Mat>& M, float* out) {
   RowMatMap(out, M.rows(), M.cols()) = M;
 }

@@ -8,8 +8,7 @@
 namespace superpose {
 
 Json GrokSession::configure(const Json& config) {
-  if (!config.is_null() && !config.is_object()) fail_config("the config must be a JSON object");
-  Json rest = config.is_null() ? Json::object() : config;
+  Json rest = config_object(config);
   rest.erase("steps");  // read-only: the answer's copy of epochs
   auto run = std::make_unique<GrokRun>(GrokConfig::from_json(rest));
   run_ = std::move(run);  // only a valid config replaces the running experiment
@@ -23,25 +22,19 @@ Json GrokSession::config_json() const {
   return j;
 }
 
-GrokRun& GrokSession::require_run() {
-  if (!run_) fail_config("the grok experiment is not configured yet: call configure first");
-  return *run_;
-}
-
 Json GrokSession::reset() {
-  require_run().reset();
+  configured(run_, "grok").reset();
   invalidate();
   return config_json();
 }
 
 RunProgress GrokSession::progress() const {
-  if (!run_) fail_config("the grok experiment is not configured yet: call configure first");
-  const int64_t total = run_->config().epochs;
-  return {run_->epoch(), total, run_->epoch() >= total};
+  const GrokRun& run = configured(run_, "grok");
+  return RunProgress::of(run.epoch(), run.config().epochs);
 }
 
 Json GrokSession::train(int64_t k) {
-  GrokRun& run = require_run();
+  GrokRun& run = configured(run_, "grok");
   invalidate();
   run.train(k);
   // The latest history point (none before the first epoch: loss is then empty).
@@ -56,23 +49,18 @@ void GrokSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
   GrokRun& run = *run_;
   // The history, one column per quantity (the page reads them by name; they grow with the run).
   const auto& history = run.history();
-  const int H = static_cast<int>(history.size());
-  auto column = [&](const char* name, auto value) {
-    float* out = add_buffer(buffers, name, {H});
-    for (int i = 0; i < H; ++i) out[i] = static_cast<float>(value(history[i]));
-  };
-  column("history_epoch", [](const GrokPoint& g) { return double(g.epoch); });
-  column("history_train_acc", [](const GrokPoint& g) { return g.train_acc; });
-  column("history_test_acc", [](const GrokPoint& g) { return g.test_acc; });
-  column("history_train_loss", [](const GrokPoint& g) { return g.train_loss; });
-  column("history_test_loss", [](const GrokPoint& g) { return g.test_loss; });
-  column("history_weight_norm", [](const GrokPoint& g) { return g.weight_norm; });
+  add_column(buffers, "history_epoch", history, [](const GrokPoint& g) { return double(g.epoch); });
+  add_column(buffers, "history_train_acc", history, [](const GrokPoint& g) { return g.train_acc; });
+  add_column(buffers, "history_test_acc", history, [](const GrokPoint& g) { return g.test_acc; });
+  add_column(buffers, "history_train_loss", history, [](const GrokPoint& g) { return g.train_loss; });
+  add_column(buffers, "history_test_loss", history, [](const GrokPoint& g) { return g.test_loss; });
+  add_column(buffers, "history_weight_norm", history, [](const GrokPoint& g) { return g.weight_norm; });
   float* thresholds = add_buffer(buffers, "thresholds", {3});
   const std::optional<int64_t> t[3] = {run.epoch_train_100(), run.epoch_test_50(),
                                         run.epoch_test_99()};
   for (int i = 0; i < 3; ++i) thresholds[i] = t[i] ? static_cast<float>(*t[i]) : -1.f;
-  add_buffer(buffers, "epoch", {1})[0] = static_cast<float>(run.epoch());
-  add_buffer(buffers, "weight_norm", {1})[0] = static_cast<float>(run.weight_norm());
+  add_values(buffers, "epoch", {double(run.epoch())});
+  add_values(buffers, "weight_norm", {run.weight_norm()});
 
   const Mat power = run.fourier_power();  // (rows, K + 1)
   const int rows = static_cast<int>(power.rows()), F = static_cast<int>(power.cols());
@@ -81,7 +69,7 @@ void GrokSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
   const std::vector<int> top = top_frequencies(spectrum, kTopFrequencies);
   float* topb = add_buffer(buffers, "top_frequencies", {static_cast<int>(top.size())});
   for (std::size_t i = 0; i < top.size(); ++i) topb[i] = static_cast<float>(top[i]);
-  add_buffer(buffers, "fourier_concentration", {1})[0] = static_cast<float>(fourier_concentration(power));
+  add_values(buffers, "fourier_concentration", {fourier_concentration(power)});
   // Each row's spectrum as shares of its own norm² (a row of zeros stays zeros).
   float* rs = add_buffer(buffers, "row_spectrum", {rows, F});
   for (int r = 0; r < rows; ++r) {
@@ -90,14 +78,12 @@ void GrokSession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
   }
 
   if (auto paths = run.paths()) {
-    float* c = add_buffer(buffers, "contributions", {2});
-    c[0] = static_cast<float>(paths->direct_contribution);
-    c[1] = static_cast<float>(paths->mlp_contribution);
+    add_values(buffers, "contributions", {paths->direct_contribution, paths->mlp_contribution});
     float* ab = add_buffer(buffers, "ablation", {2, 3});
     for (int path = 0; path < 2; ++path)
       for (int mode = 0; mode < 3; ++mode)
         ab[3 * path + mode] = static_cast<float>(paths->ablated[path][mode].accuracy);
-    add_buffer(buffers, "clean_accuracy", {1})[0] = static_cast<float>(paths->clean.accuracy);
+    add_values(buffers, "clean_accuracy", {paths->clean.accuracy});
   }
 }
 

@@ -28,7 +28,6 @@ class GrokSession : public Session {
 
  private:
   std::unique_ptr<GrokRun> run_;
-  GrokRun& require_run();
   Json config_json() const;
 };
 

@@ -47,10 +47,7 @@ std::vector<float> probs_after(Transformer& model, const std::vector<int32_t>& i
 }
 }  // namespace
 
-LmRun& LmSession::run() {
-  if (!run_) fail_config("the lm experiment is not configured yet: call configure first");
-  return *run_;
-}
+LmRun& LmSession::run() { return configured(run_, "lm"); }
 
 Json LmSession::configure(const Json& config) { return apply(config, nullptr); }
 
@@ -59,8 +56,7 @@ Json LmSession::configure_with_file(const Json& config, const std::vector<uint8_
 }
 
 Json LmSession::apply(const Json& config, const std::vector<uint8_t>* file) {
-  if (!config.is_null() && !config.is_object()) fail_config("the config must be a JSON object");
-  Json rest = config.is_null() ? Json::object() : config;
+  Json rest = config_object(config);
   for (const char* key : kAnswerOnly) rest.erase(key);
   LmSessionConfig sc;
   JsonConfigReader r(rest);
@@ -191,9 +187,9 @@ Json LmSession::reset() {
 }
 
 RunProgress LmSession::progress() const {
-  if (!run_) fail_config("the lm experiment is not configured yet: call configure first");
+  const LmRun& r = configured(run_, "lm");
   const int64_t sae_step = sae_ ? sae_->step() : 0, sae_total = sae_ ? sae_->total_steps() : 0;
-  return {run_->step() + sae_step, run_->total_steps() + sae_total, run_->done() && (!sae_ || sae_->done())};
+  return {r.step() + sae_step, r.total_steps() + sae_total, r.done() && (!sae_ || sae_->done())};
 }
 
 Json LmSession::train(int64_t k) {
@@ -328,17 +324,10 @@ void LmSession::sae_buffers(std::map<std::string, Buffer>& buffers) {
   LmSaeStage& st = *sae_;
   // The SAE's history, one column per quantity.
   const auto& h = st.history();
-  const int nh = static_cast<int>(h.size());
-  float* hs = add_buffer(buffers, "sae_history_step", {nh});
-  float* hl = add_buffer(buffers, "sae_history_loss", {nh});
-  float* h0 = add_buffer(buffers, "sae_history_l0", {nh});
-  float* hf = add_buffer(buffers, "sae_history_fve", {nh});
-  for (int i = 0; i < nh; ++i) {
-    hs[i] = static_cast<float>(h[i].step);
-    hl[i] = static_cast<float>(h[i].loss);
-    h0[i] = static_cast<float>(h[i].l0);
-    hf[i] = static_cast<float>(h[i].fve);
-  }
+  add_column(buffers, "sae_history_step", h, [](const auto& p) { return p.step; });
+  add_column(buffers, "sae_history_loss", h, [](const auto& p) { return p.loss; });
+  add_column(buffers, "sae_history_l0", h, [](const auto& p) { return p.l0; });
+  add_column(buffers, "sae_history_fve", h, [](const auto& p) { return p.fve; });
   // The lab's metrics on the held-out activations, now.
   SaeTrainer& tr = st.trainer();
   const LmActivationData& data = st.data();
@@ -346,21 +335,11 @@ void LmSession::sae_buffers(std::map<std::string, Buffer>& buffers) {
   // and dashboard read the whole held-out set)
   const SaeMetrics m = compute_sae_metrics(
       tr.sae(), data.heldout_set().X.leftCols(std::min<int>(LmSaeStage::kEvalActivations, data.heldout_set().size())), Mat());
-  float* mb = add_buffer(buffers, "sae_metrics", {5});
-  mb[0] = static_cast<float>(m.l0);
-  mb[1] = static_cast<float>(m.fve);
-  mb[2] = static_cast<float>(m.dead_fraction);
-  mb[3] = static_cast<float>(m.mse);
-  mb[4] = static_cast<float>(m.dense_fraction);
+  add_values(buffers, "sae_metrics", {m.l0, m.fve, m.dead_fraction, m.mse, m.dense_fraction});
   const int L = tr.sae().n_latents();
   // The language-model metrics: the SAE spliced in at its hook.
   const SpliceMetrics sp = st.splice(run_->model());
-  float* sb = add_buffer(buffers, "sae_splice", {5});
-  sb[0] = static_cast<float>(sp.ce_loss_score);
-  sb[1] = static_cast<float>(sp.kl);
-  sb[2] = static_cast<float>(sp.clean_loss);
-  sb[3] = static_cast<float>(sp.sae_loss);
-  sb[4] = static_cast<float>(sp.zero_loss);
+  add_values(buffers, "sae_splice", {sp.ce_loss_score, sp.kl, sp.clean_loss, sp.sae_loss, sp.zero_loss});
   float* fb = add_buffer(buffers, "sae_frequency", {L});
   for (int i = 0; i < L; ++i) fb[i] = static_cast<float>(m.firing_frequency[i]);
   feature_buffers(buffers);
@@ -400,7 +379,7 @@ void LmSession::feature_buffers(std::map<std::string, Buffer>& buffers) {
   if (latent < 0 && corpus.has_labels())
     latent = best_latent_for_label(codes, counts, find_label(corpus, features_.latent_label));
   if (latent < 0) latent = list[0].index;
-  add_buffer(buffers, "latent", {1})[0] = static_cast<float>(latent);
+  add_values(buffers, "latent", {double(latent)});
 
   DashboardOptions opt;
   opt.top_contexts = kTopContexts;
@@ -409,14 +388,8 @@ void LmSession::feature_buffers(std::map<std::string, Buffer>& buffers) {
   opt.histogram_bins = kHistogramBins;
   opt.logit_tokens = std::min(kLogitTokens, model.vocab_size());
   const FeatureDashboard d = feature_dashboard(codes, counts, set, sae, model, latent, opt);
-  float* ls = add_buffer(buffers, "latent_stats", {7});
-  ls[0] = static_cast<float>(d.frequency);
-  ls[1] = d.max_activation;
-  ls[2] = static_cast<float>(d.mean_activation);
-  ls[3] = static_cast<float>(d.label.label);
-  ls[4] = static_cast<float>(d.label.precision);
-  ls[5] = static_cast<float>(d.label.recall);
-  ls[6] = static_cast<float>(d.bin_width);
+  add_values(buffers, "latent_stats", {d.frequency, d.max_activation, d.mean_activation, double(d.label.label),
+                                        d.label.precision, d.label.recall, d.bin_width});
   const int bins = static_cast<int>(d.histogram.size());
   float* hb = add_buffer(buffers, "latent_histogram", {bins});
   for (int b = 0; b < bins; ++b) hb[b] = static_cast<float>(d.histogram[b]);
@@ -487,7 +460,7 @@ void LmSession::feature_buffers(std::map<std::string, Buffer>& buffers) {
   steering.from = features_.steer_from;
   const int V = model.vocab_size(), k = std::min(view_.top_k, V), n = view_.sample_tokens;
   const SteeringResult sr = steer_lm(model, ids, steering, k, n);
-  add_buffer(buffers, "steer_scale", {1})[0] = static_cast<float>(steering.vector.scale);
+  add_values(buffers, "steer_scale", {steering.vector.scale});
   std::copy(sr.probs_before.begin(), sr.probs_before.end(), add_buffer(buffers, "steer_probs_before", {V}));
   std::copy(sr.probs_after.begin(), sr.probs_after.end(), add_buffer(buffers, "steer_probs_after", {V}));
   float* tb = add_buffer(buffers, "steer_top_before", {k});
@@ -506,12 +479,8 @@ void LmSession::feature_buffers(std::map<std::string, Buffer>& buffers) {
   const LmWindows& w = st.splice_windows();
   const LatentAblationEffect ae = latent_ablation_effect(model, sae, hook, abl, ids, w.x.data(), w.y.data(), w.B, w.T);
   const int32_t target = view_.target.empty() ? sr.top_before[0].token : corpus.tokenizer.id_of(view_.target);
-  float* ab = add_buffer(buffers, "latent_ablation", {5});
-  ab[0] = static_cast<float>(ae.loss_before);
-  ab[1] = static_cast<float>(ae.loss_after);
-  ab[2] = ae.probs_before[target];
-  ab[3] = ae.probs_after[target];
-  ab[4] = static_cast<float>(target);
+  add_values(buffers, "latent_ablation", {ae.loss_before, ae.loss_after, ae.probs_before[target],
+                                           ae.probs_after[target], double(target)});
 }
 
 void LmSession::model_buffers(std::map<std::string, Buffer>& buffers) {
@@ -523,15 +492,9 @@ void LmSession::model_buffers(std::map<std::string, Buffer>& buffers) {
 
   // The loss history, one column per quantity.
   const auto& history = r.history();
-  const int nh = static_cast<int>(history.size());
-  float* hs = add_buffer(buffers, "history_step", {nh});
-  float* ht = add_buffer(buffers, "history_train_loss", {nh});
-  float* he = add_buffer(buffers, "history_eval_loss", {nh});
-  for (int i = 0; i < nh; ++i) {
-    hs[i] = static_cast<float>(history[i].step);
-    ht[i] = static_cast<float>(history[i].train_loss);
-    he[i] = static_cast<float>(history[i].eval_loss);
-  }
+  add_column(buffers, "history_step", history, [](const auto& p) { return p.step; });
+  add_column(buffers, "history_train_loss", history, [](const auto& p) { return p.train_loss; });
+  add_column(buffers, "history_eval_loss", history, [](const auto& p) { return p.eval_loss; });
 
   // The prompt, the next token and two continuations.
   const std::vector<int32_t> ids = prompt_ids();
@@ -543,7 +506,7 @@ void LmSession::model_buffers(std::map<std::string, Buffer>& buffers) {
   float* topb = add_buffer(buffers, "next_token_top", {k});
   for (int i = 0; i < k; ++i) topb[i] = static_cast<float>(top[i].token);
   const int32_t target = view_.target.empty() ? top[0].token : r.corpus().tokenizer.id_of(view_.target);
-  add_buffer(buffers, "target", {1})[0] = static_cast<float>(target);
+  add_values(buffers, "target", {double(target)});
   const int n = view_.sample_tokens;
   const std::vector<int32_t> greedy = generate(model, ids, n, 0.0, 0);
   std::copy(greedy.begin(), greedy.end(), add_buffer(buffers, "greedy_tokens", {n}));
@@ -586,9 +549,7 @@ void LmSession::model_buffers(std::map<std::string, Buffer>& buffers) {
   const int nc = static_cast<int>(dla.components.size());
   float* d = add_buffer(buffers, "dla", {nc});
   for (int i = 0; i < nc; ++i) d[i] = static_cast<float>(dla.components[i].value);
-  float* db = add_buffer(buffers, "dla_bias_logit", {2});
-  db[0] = static_cast<float>(dla.bias_term);
-  db[1] = static_cast<float>(dla.logit);
+  add_values(buffers, "dla_bias_logit", {dla.bias_term, dla.logit});
 
   // Each head's and MLP's ablation: the loss on the first held-out windows (mean ablation: their
   // means) and P(target | prompt).
@@ -607,9 +568,7 @@ void LmSession::model_buffers(std::map<std::string, Buffer>& buffers) {
     al[i] = static_cast<float>(model.forward(ex, ey, W, ET, &spec));
     ap[i] = probs_after(model, ids, &spec)[target];
   }
-  float* clean = add_buffer(buffers, "ablation_clean", {2});
-  clean[0] = static_cast<float>(model.forward(ex, ey, W, ET));
-  clean[1] = probs[target];
+  add_values(buffers, "ablation_clean", {model.forward(ex, ey, W, ET), probs[target]});
 
   // The temperature probe (toy world): per prompt, right or not and P(expected).
   if (r.corpus().tokenizer.kind() == TokenizerKind::word && mc.data == "toy") {
@@ -621,9 +580,7 @@ void LmSession::model_buffers(std::map<std::string, Buffer>& buffers) {
       pc[i] = probe.answers[i].predicted == probe.answers[i].expected ? 1.f : 0.f;
       pp[i] = static_cast<float>(probe.answers[i].p_expected);
     }
-    float* ps = add_buffer(buffers, "probe_score", {2});
-    ps[0] = static_cast<float>(probe.correct);
-    ps[1] = static_cast<float>(probe.total);
+    add_values(buffers, "probe_score", {double(probe.correct), double(probe.total)});
   }
 }
 

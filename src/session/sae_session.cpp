@@ -27,8 +27,7 @@ const std::vector<uint8_t> kNoFile;
 Json SaeSession::configure(const Json& config) { return configure_with_file(config, kNoFile); }
 
 Json SaeSession::configure_with_file(const Json& config, const std::vector<uint8_t>& npy) {
-  if (!config.is_null() && !config.is_object()) fail_config("the config must be a JSON object");
-  Json rest = config.is_null() ? Json::object() : config;
+  Json rest = config_object(config);
   // Read-only keys of the config this session reports (like steer's "steps"): the reported
   // config must configure a fresh session to the same experiment.
   if (rest.is_object()) {
@@ -183,7 +182,7 @@ Json SaeSession::config_json() const {
 }
 
 void SaeSession::require_configured() const {
-  if (runs_.empty()) fail_config("the sae experiment is not configured yet: call configure first");
+  if (runs_.empty()) fail_not_configured("sae");
 }
 
 Json SaeSession::reset() {
@@ -200,8 +199,7 @@ RunProgress SaeSession::progress() const {
   require_configured();
   const int64_t step = runs_[0]->step();
   // An imported SAE is measured, not trained: its run is complete where it stands.
-  const int64_t total = loaded() ? step : base_.steps;
-  return {step, total, step >= total};
+  return RunProgress::of(step, loaded() ? step : base_.steps);
 }
 
 Json SaeSession::train(int64_t k) {

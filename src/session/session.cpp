@@ -29,6 +29,15 @@ const std::map<std::string, Buffer>& Session::buffers() {
   return buffers_;
 }
 
+Json Session::config_object(const Json& config) {
+  if (!config.is_null() && !config.is_object()) fail_config("the config must be a JSON object");
+  return config.is_null() ? Json::object() : config;
+}
+
+void Session::fail_not_configured(const char* kind) {
+  fail_config(std::string("the ") + kind + " experiment is not configured yet: call configure first");
+}
+
 Json session_schema(const std::string& kind) {
   return Json{{"kind", kind}, {"fields", make_session(kind)->schema_fields()}};
 }

@@ -24,6 +24,8 @@ struct RunProgress {
   int64_t step = 0;
   int64_t total_steps = 0;
   bool done = false;
+  // A run that is done at its last step.
+  static RunProgress of(int64_t step, int64_t total) { return {step, total, step >= total}; }
 };
 
 class Session {
@@ -71,6 +73,15 @@ class Session {
   virtual Json import_saelens(const std::string& cfg_json, const std::vector<uint8_t>& weights);
 
  protected:
+  // The config to take keys from: an object, or {} for null; anything else is refused.
+  static Json config_object(const Json& config);
+  // Any call but configure before configure: "the <kind> experiment is not configured yet".
+  [[noreturn]] static void fail_not_configured(const char* kind);
+  // *p, the session's experiment object, or fail_not_configured(kind) while there is none.
+  template <class T> static T& configured(const std::unique_ptr<T>& p, const char* kind) {
+    if (!p) fail_not_configured(kind);
+    return *p;
+  }
   // Trains exactly k steps (step() has clipped k to the run's end; k may be 0) and answers
   // {loss: [...]} plus the kind's extras; step() adds the progress and loss_total.
   virtual Json train(int64_t k) = 0;

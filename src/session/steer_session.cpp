@@ -132,7 +132,7 @@ Json SteerSession::config_json() const {
 }
 
 Json SteerSession::reset() {
-  if (!model_) fail_config("the steer experiment is not configured yet: call configure first");
+  if (!model_) fail_not_configured("steer");
   model_ = std::make_unique<ToyModel>(toy_);
   interventions_.reset();
   invalidate();
@@ -151,7 +151,7 @@ void SteerSession::prepare() {
 }
 
 Json SteerSession::import_saelens(const std::string& cfg_json, const std::vector<uint8_t>& weights) {
-  if (!model_) fail_config("the steer experiment is not configured yet: call configure first");
+  if (!model_) fail_not_configured("steer");
   // Build everything first: a bad file leaves the running experiment as it was.
   const SaeLensSae file = read_saelens(cfg_json, weights);
   if (file.d_in != toy_.n_hidden)
@@ -184,12 +184,12 @@ Json SteerSession::import_saelens(const std::string& cfg_json, const std::vector
 // Done once the toy model is trained and the SAE and interventions are computed: a change of SAE
 // keeps the trained model (step == total_steps) but is not done until the next step(0).
 RunProgress SteerSession::progress() const {
-  if (!model_) fail_config("the steer experiment is not configured yet: call configure first");
+  if (!model_) fail_not_configured("steer");
   return {model_->step(), total_steps(), model_->step() >= total_steps() && interventions_};
 }
 
 Json SteerSession::train(int64_t k) {
-  if (!model_) fail_config("the steer experiment is not configured yet: call configure first");
+  if (!model_) fail_not_configured("steer");
   invalidate();
   if (k > 0) model_->train(k);
   if (model_->step() >= total_steps() && !interventions_) prepare();

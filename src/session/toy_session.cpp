@@ -40,25 +40,19 @@ Json ToySession::config_json() const {
   return j;
 }
 
-ToyModel& ToySession::require_model() {
-  if (!model_) fail_config("the toy experiment is not configured yet: call configure first");
-  return *model_;
-}
-
 Json ToySession::reset() {
-  require_model().reset();
+  configured(model_, "toy").reset();
   invalidate();
   return config_json();
 }
 
 RunProgress ToySession::progress() const {
-  if (!model_) fail_config("the toy experiment is not configured yet: call configure first");
-  const int64_t total = model_->config().steps;
-  return {model_->step(), total, model_->step() >= total};
+  const ToyModel& model = configured(model_, "toy");
+  return RunProgress::of(model.step(), model.config().steps);
 }
 
 Json ToySession::train(int64_t k) {
-  ToyModel& model = require_model();
+  ToyModel& model = configured(model_, "toy");
   invalidate();
   model.train(k);
   const auto& l = model.last_loss();
@@ -67,7 +61,7 @@ Json ToySession::train(int64_t k) {
 }
 
 std::vector<uint8_t> ToySession::export_safetensors() {
-  return write_safetensors(export_toy(require_model()));
+  return write_safetensors(export_toy(configured(model_, "toy")));
 }
 
 Json ToySession::import_safetensors(const std::vector<uint8_t>& bytes) {

@@ -26,7 +26,6 @@ class ToySession : public Session {
 
  private:
   std::unique_ptr<ToyModel> model_;
-  ToyModel& require_model();
   Json config_json() const;  // the model's config (+ trained_instances when not all)
 };
 
