@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace superpose::cli {
@@ -50,6 +51,12 @@ bool Args::take_flag(const std::string& name) {
 void Args::finish() const {
   for (const auto& [name, used] : used_)
     if (!used) throw UsageError("unknown flag --" + name);
+}
+
+bool take_help(Args& a, const std::vector<std::string>& parts) {
+  if (!a.take_flag("help")) return false;
+  for (const auto& part : parts) std::fputs(part.c_str(), stdout);
+  return true;
 }
 
 long long parse_int(const std::string& flag, const std::string& text) {

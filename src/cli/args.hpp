@@ -30,6 +30,10 @@ class Args {
   std::map<std::string, bool> used_;
 };
 
+// --help: prints the parts of the command's help text in order and answers true (the command
+// then returns 0): `if (take_help(args, {kHelp, flags_help<C>()})) return 0;`.
+bool take_help(Args& a, const std::vector<std::string>& parts);
+
 long long parse_int(const std::string& flag, const std::string& text);
 double parse_number(const std::string& flag, const std::string& text);
 std::vector<double> parse_numbers(const std::string& flag, const std::string& text);  // a,b,c

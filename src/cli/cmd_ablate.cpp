@@ -25,12 +25,7 @@ loss change (importance-weighted squared error, mean over a seeded evaluation ba
 
 int cmd_ablate(int argc, char** argv) {
   Args args(argc, argv, 2, {"json", "help", "all"});
-  if (args.take_flag("help")) {
-    std::fputs(kHelp, stdout);
-    std::fputs(toy_flags_help().c_str(), stdout);
-    std::fputs(kInterpFlagsHelp, stdout);
-    return 0;
-  }
+  if (take_help(args, {kHelp, toy_flags_help(), kInterpFlagsHelp})) return 0;
   InterpSetup s = interp_setup_from_flags(args);
   s.json = args.take_flag("json");
   const bool all = args.take_flag("all");

@@ -14,6 +14,7 @@
 #include "core/kernels.hpp"
 #include "grok/grok_fourier.hpp"
 #include "grok/grok_run.hpp"
+#include "session/grok_session.hpp"
 
 namespace superpose::cli {
 
@@ -29,16 +30,6 @@ const char* kHelpTail = R"(  --json                    print JSON: {config, hist
                             top_frequencies, spectrum, fourier_concentration, seconds
                             [, paths (residual)]}
 )";
-
-GrokConfig config_from_flags(Args& a) {
-  try {
-    return GrokConfig::from_json(flags_to_json<GrokConfig>(a));
-  } catch (const std::invalid_argument& e) {
-    auto flags = flag_of_field<GrokConfig>();
-    flags.insert(flags.end(), {{"p²", "p"}, {"steps", "epochs"}});  // the memory bound, the schedule
-    rethrow_as_usage(e, flags);
-  }
-}
 
 Json epoch_or_null(const std::optional<int64_t>& e) { return e ? Json(*e) : Json(nullptr); }
 std::string epoch_text(const std::optional<int64_t>& e) { return e ? std::to_string(*e) : "never"; }
@@ -59,26 +50,23 @@ Json paths_json(const GrokPathReadout& r) {
 
 int cmd_grok(int argc, char** argv) {
   Args args = config_args<GrokConfig>(argc, argv);
-  if (args.take_flag("help")) {
-    print_help({kHelp, flags_help<GrokConfig>(), kHelpTail});
-    return 0;
-  }
+  if (take_help(args, {kHelp, flags_help<GrokConfig>(), kHelpTail})) return 0;
   const bool json = args.take_flag("json");
-  const GrokConfig config = config_from_flags(args);
+  // (the memory bound names p², the schedule steps)
+  const Json flags_config = config_from_flag_json<GrokConfig>(flags_to_json<GrokConfig>(args), {},
+                                                              {{"p²", "p"}, {"steps", "epochs"}})
+                                .to_json();
   args.finish();
 
-  GrokRun run(config);
-  Progress progress(config.epochs, !json);
+  // The page's grok session: the same config, run and epochs.
+  GrokSession session;
+  session.configure(flags_config);
+  GrokRun& run = *session.run();
+  const GrokConfig& config = run.config();
   const double t0 = now_seconds();
-  for (int64_t done = 0; done < config.epochs;) {
-    const int64_t chunk = std::min<int64_t>(10, config.epochs - done);
-    run.train(chunk);
-    done += chunk;
-    progress.update(done, run.history().empty() ? NAN : run.history().back().train_loss);
-  }
+  run_session(session, 10, !json);
   run.record();
   const double seconds = now_seconds() - t0;
-  progress.finish();
   const Mat power = run.fourier_power();
   const Vec spectrum = fourier_spectrum(power);
   const double concentration = fourier_concentration(power);

@@ -102,10 +102,7 @@ std::vector<std::string> sample_prompts(const Corpus& c) {
 
 int lm_train(int argc, char** argv) {
   Args args = config_args<LmRunConfig>(argc - 1, shifted(argv), {});
-  if (args.take_flag("help")) {
-    print_help({kTrainHelp, flags_help<LmRunConfig>(), kTrainTail});
-    return 0;
-  }
+  if (take_help(args, {kTrainHelp, flags_help<LmRunConfig>(), kTrainTail})) return 0;
   const bool json = args.take_flag("json");
   Json config = flags_to_json<LmRunConfig>(args);
   std::vector<uint8_t> file;
@@ -200,10 +197,7 @@ int lm_train(int argc, char** argv) {
 
 int lm_sample(int argc, char** argv) {
   Args args(argc - 1, shifted(argv), 2, {"json", "help"});
-  if (args.take_flag("help")) {
-    std::fputs(kSampleHelp, stdout);
-    return 0;
-  }
+  if (take_help(args, {kSampleHelp})) return 0;
   const bool json = args.take_flag("json");
   int tokens = 20;
   double temperature = 0;
@@ -232,10 +226,7 @@ int lm_sample(int argc, char** argv) {
 
 int lm_ablate(int argc, char** argv) {
   Args args(argc - 1, shifted(argv), 2, {"json", "help"});
-  if (args.take_flag("help")) {
-    std::fputs(kAblateHelp, stdout);
-    return 0;
-  }
+  if (take_help(args, {kAblateHelp})) return 0;
   const bool json = args.take_flag("json");
   AblationMode mode = AblationMode::mean;
   if (auto v = args.take("ablation")) mode = parse_choice("ablation", *v, {"zero", "mean"}) == "zero" ? AblationMode::zero : AblationMode::mean;

@@ -56,15 +56,11 @@ held-out windows (ce_loss_score, KL: the SAE spliced in at the hook).
 constexpr int kHeldoutWindows = 256;  // activations for the SAE metrics and the label match
 constexpr int kSpliceWindows = 64;    // windows for ce_loss_score and KL
 
-Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 }  // namespace
 
 int cmd_lm_sae(int argc, char** argv) {
   Args args(argc - 1, argv + 1, 2, {"json", "help"});
-  if (args.take_flag("help")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  if (take_help(args, {kHelp})) return 0;
   const bool json = args.take_flag("json");
   // The SAE's config: the lab's defaults, then the LM recipe's, the page's (LmSaeConfig: ReLU,
   // 256 latents, λ 2, k 16), for 3000 steps (issue 16's feasibility run), then the flags.

@@ -77,10 +77,7 @@ Json top_json(const std::vector<TokenProb>& top, const Tokenizer& tok) {
 
 int cmd_lm_steer(int argc, char** argv) {
   Args args(argc - 1, argv + 1, 2, {"json", "help"});
-  if (args.take_flag("help")) {
-    std::fputs(kHelp, stdout);
-    return 0;
-  }
+  if (take_help(args, {kHelp})) return 0;
   const bool json = args.take_flag("json");
   const std::string direction = args.take("direction").value_or("latent");
   if (direction != "latent" && direction != "means" && direction != "unit")

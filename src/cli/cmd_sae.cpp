@@ -62,7 +62,6 @@ SaeConfig validated_config(const Json& j, const char* sweep_flag) {
   }
 }
 
-Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
 Json metrics_json(const SaeMetrics& m) {
   return Json{{"l0", m.l0},
@@ -82,20 +81,12 @@ Json metrics_json(const SaeMetrics& m) {
               {"shrinkage", number_or_null(m.truth.shrinkage)}};
 }
 
-std::string fmt(const Json& v) {
-  if (v.is_null()) return "n/a";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4f", v.get<double>());
-  return buf;
-}
+std::string fmt(const Json& v) { return number_text(v, "%.4f", "n/a"); }
 }  // namespace
 
 int cmd_sae(int argc, char** argv) {
   Args args = config_args<SaeConfig>(argc, argv);
-  if (args.take_flag("help")) {
-    print_help({kHelp, flags_help<SaeConfig>(), kSaeIoHelp, kHelpTail});
-    return 0;
-  }
+  if (take_help(args, {kHelp, flags_help<SaeConfig>(), kSaeIoHelp, kHelpTail})) return 0;
   const bool json = args.take_flag("json");
   std::vector<double> sweep, sweep_k;
   if (auto v = args.take("sweep")) sweep = parse_numbers("sweep", *v);

@@ -27,12 +27,7 @@ constexpr float kOn = 0.1f;  // an output counts as "on" above this
 
 int cmd_steer(int argc, char** argv) {
   Args args(argc, argv, 2, {"json", "help"});
-  if (args.take_flag("help")) {
-    std::fputs(kHelp, stdout);
-    std::fputs(toy_flags_help().c_str(), stdout);
-    std::fputs(kInterpFlagsHelp, stdout);
-    return 0;
-  }
+  if (take_help(args, {kHelp, toy_flags_help(), kInterpFlagsHelp})) return 0;
   InterpSetup s = interp_setup_from_flags(args);
   s.json = args.take_flag("json");
   const auto latent = args.take("latent");

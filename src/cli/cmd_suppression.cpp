@@ -36,18 +36,13 @@ const char* kHelpTail = R"(  --json                    print JSON: {config, anal
 
 constexpr int kCurvePoints = 21;  // transfer curve, x = 0, 0.05, ..., 1
 
+// A sweep sets l1 (its errors name --sweep); the memory bound names n_features × batch_size.
 SuppressionConfig validated_config(const Json& j, bool sweep) {
-  try {
-    return SuppressionConfig::from_json(j);
-  } catch (const std::invalid_argument& e) {
-    auto flags = flag_of_field<SuppressionConfig>();
-    if (sweep) flags.insert(flags.begin(), {"l1", "sweep"});  // the first match names the flag
-    flags.emplace_back("n_features × batch_size", "batch");  // the memory bound
-    rethrow_as_usage(e, flags);
-  }
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  return config_from_flag_json<SuppressionConfig>(j, sweep ? Pairs{{"l1", "sweep"}} : Pairs{},
+                                                  {{"n_features × batch_size", "batch"}});
 }
 
-Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
 struct RunResult {
   Json json;
@@ -91,20 +86,12 @@ RunResult run_one(const SuppressionConfig& config) {
   return {std::move(out), seconds};
 }
 
-std::string fmt(const Json& v) {
-  if (v.is_null()) return "  n/a ";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%6.4f", v.get<double>());
-  return buf;
-}
+std::string fmt(const Json& v) { return number_text(v, "%6.4f", "  n/a "); }
 }  // namespace
 
 int cmd_suppression(int argc, char** argv) {
   Args args = config_args<SuppressionConfig>(argc, argv);
-  if (args.take_flag("help")) {
-    print_help({kHelp, flags_help<SuppressionConfig>(), kHelpTail});
-    return 0;
-  }
+  if (take_help(args, {kHelp, flags_help<SuppressionConfig>(), kHelpTail})) return 0;
   const bool json = args.take_flag("json");
   std::vector<double> sweep;
   if (auto v = args.take("sweep")) sweep = parse_numbers("sweep", *v);

@@ -36,31 +36,22 @@ Json vec_json(const Eigen::Ref<const Vec>& v) { return Json(std::vector<float>(v
 
 int cmd_toy(int argc, char** argv) {
   Args args = config_args<ToyConfig>(argc, argv);
-  if (args.take_flag("help")) {
-    print_help({kHelp, toy_flags_help(), kToyIoHelp, kHelpTail});
-    return 0;
-  }
+  if (take_help(args, {kHelp, toy_flags_help(), kToyIoHelp, kHelpTail})) return 0;
   const bool json = args.take_flag("json");
-  std::unique_ptr<ToyModel> loaded = take_toy_load(args);  // --load FILE: no training (issue 7)
-  const auto save_dir = take_toy_save(args);               // --save DIR (issue 7)
-  const ToyConfig config = loaded ? loaded->config() : toy_config_from_flags(args);
+  const auto load_file = take_toy_load(args);  // --load FILE: no training (issue 7)
+  const auto save_dir = take_toy_save(args);   // --save DIR (issue 7)
+  const std::optional<ToyConfig> flags_config =
+      load_file ? std::nullopt : std::optional<ToyConfig>(toy_config_from_flags(args));
   args.finish();
 
-  const int64_t train_steps = loaded ? 0 : config.steps;
-  std::unique_ptr<ToyModel> owned = loaded ? std::move(loaded) : std::make_unique<ToyModel>(config);
-  ToyModel& model = *owned;
-  Progress progress(train_steps, !json);
-  const double t0 = now_seconds();
-  for (int64_t done = 0; done < train_steps;) {
-    const int64_t chunk = std::min<int64_t>(200, train_steps - done);
-    model.train(chunk);
-    done += chunk;
-    double total = 0;
-    for (float l : model.last_loss()) total += l;
-    progress.update(done, total);
-  }
-  const double seconds = now_seconds() - t0;
-  progress.finish();
+  // The page's toy session: the same config, model and training steps.
+  ToySession session;
+  if (load_file) load_toy(session, *load_file);
+  else session.configure(flags_config->to_json());
+  const ToyModel& model = *session.model();
+  const ToyConfig& config = model.config();
+  const int64_t train_steps = load_file ? 0 : config.steps;
+  const double seconds = load_file ? 0.0 : run_session(session, 200, !json);
   const double steps_per_second = train_steps / std::max(seconds, 1e-9);
 
   // Final loss on a large fresh batch from a fixed evaluation stream (less noisy than one step).

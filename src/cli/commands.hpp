@@ -2,10 +2,17 @@
 // (e.g. divergence), 2 usage error (thrown as UsageError / std::invalid_argument, reported by
 // main as one line).
 #pragma once
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "core/json_config.hpp"
+
+namespace superpose {
+class Session;
+}
 
 namespace superpose::cli {
 
@@ -40,5 +47,15 @@ class Progress {
 };
 
 double now_seconds();
+
+// A finite number as JSON, and NaN or ±inf as null (a metric not defined for this run).
+Json number_or_null(double v);
+// A JSON number printed with printf's `format` (one double), or null_text for null.
+std::string number_text(const Json& v, const char* format, const char* null_text);
+
+// Steps a session (the page's experiment object, session/session.hpp) to the end of its run,
+// `chunk` steps at a time, with the progress line on stderr when `progress`; returns the
+// seconds it took. The commands that train drive the page's sessions this way.
+double run_session(Session& session, int64_t chunk, bool progress);
 
 }  // namespace superpose::cli

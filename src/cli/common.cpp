@@ -1,9 +1,11 @@
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <unistd.h>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "session/session.hpp"
 
 namespace superpose::cli {
 
@@ -23,6 +25,29 @@ void rethrow_as_usage(const std::invalid_argument& e,
       flag = f;
     }
   throw UsageError(flag.empty() ? message : "--" + flag + ": " + message);
+}
+
+Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+std::string number_text(const Json& v, const char* format, const char* null_text) {
+  if (v.is_null()) return null_text;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v.get<double>());
+  return buf;
+}
+
+double run_session(Session& session, int64_t chunk, bool progress) {
+  const RunProgress start = session.progress();
+  Progress line(start.total_steps, progress);
+  const double t0 = now_seconds();
+  for (bool done = start.done; !done;) {
+    const Json answer = session.step(chunk);
+    line.update(answer.at("step").get<long long>(), answer.at("loss_total").get<double>());
+    done = answer.at("done").get<bool>();
+  }
+  const double seconds = now_seconds() - t0;
+  line.finish();
+  return seconds;
 }
 
 Progress::Progress(long long total_steps, bool enabled)

@@ -44,8 +44,4 @@ std::string flag_help_line(const Field& f, const Json& default_value) {
   return left + "\n" + std::string(kHelpColumn, ' ') + help + "\n";
 }
 
-void print_help(const std::vector<std::string>& parts) {
-  for (const auto& part : parts) std::fputs(part.c_str(), stdout);
-}
-
 }  // namespace superpose::cli

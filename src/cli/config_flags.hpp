@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/args.hpp"
+#include "cli/commands.hpp"
 #include "core/schema.hpp"
 
 namespace superpose::cli {
@@ -81,6 +82,22 @@ template <class C> std::vector<std::pair<std::string, std::string>> flag_of_fiel
   return pairs;
 }
 
+// The config of the flags' JSON j, validated (C::from_json); a config error becomes a usage
+// error naming the flag that sets its field: `first` pairs, then the table's, then `more` (the
+// memory bounds' products, ...), the longest field that starts the message and first listed wins.
+template <class C>
+C config_from_flag_json(const Json& j, std::vector<std::pair<std::string, std::string>> first = {},
+                        const std::vector<std::pair<std::string, std::string>>& more = {}) {
+  try {
+    return C::from_json(j);
+  } catch (const std::invalid_argument& e) {
+    const auto table = flag_of_field<C>();
+    first.insert(first.end(), table.begin(), table.end());
+    first.insert(first.end(), more.begin(), more.end());
+    rethrow_as_usage(e, first);
+  }
+}
+
 // A subcommand's Args: the config's boolean flags, --json, --help and the command's own `more`.
 template <class C> Args config_args(int argc, char** argv, std::vector<std::string> more = {}) {
   std::vector<std::pair<std::string, std::string>> pairs;
@@ -90,8 +107,5 @@ template <class C> Args config_args(int argc, char** argv, std::vector<std::stri
   more.insert(more.end(), {"json", "help"});
   return Args(argc, argv, 2, more);
 }
-
-// Prints the parts of a --help text in order (head, flags_help<C>(), the command's own lines).
-void print_help(const std::vector<std::string>& parts);
 
 }  // namespace superpose::cli

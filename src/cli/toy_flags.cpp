@@ -17,11 +17,7 @@ const std::vector<std::pair<std::string, std::string>>& toy_flag_of_field() {
 }
 
 ToyConfig toy_config_from_flags(Args& a) {
-  try {
-    return ToyConfig::from_json(flags_to_json<ToyConfig>(a));
-  } catch (const std::invalid_argument& e) {
-    rethrow_as_usage(e, toy_flag_of_field());
-  }
+  return config_from_flag_json<ToyConfig>(flags_to_json<ToyConfig>(a), {}, toy_flag_of_field());
 }
 
 }  // namespace superpose::cli

@@ -12,18 +12,22 @@ const char* const kToyIoHelp =
     "  --save DIR                write the trained model to DIR/toy_model.safetensors\n"
     "  --load FILE               reload a saved model instead of training (no toy flags)\n";
 
-std::unique_ptr<ToyModel> take_toy_load(Args& a) {
+std::optional<std::string> take_toy_load(Args& a) {
   const auto file = a.take("load");
-  if (!file) return nullptr;
+  if (!file) return file;
   for (const auto& [field, flag] : toy_flag_of_field())
     if (a.take(flag))
       throw UsageError("--" + flag + " cannot be combined with --load (the file holds the model's config)");
   if (file->empty()) throw UsageError("--load needs a file");
+  return file;
+}
+
+void load_toy(ToySession& session, const std::string& file) {
   try {
-    return import_toy(load_safetensors(*file));
+    session.import_safetensors(read_file_bytes(file));
   } catch (const std::invalid_argument& e) {
     const std::string what = e.what();
-    throw std::invalid_argument(what.rfind(*file, 0) == 0 ? what : *file + ": " + what);
+    throw std::invalid_argument(what.rfind(file, 0) == 0 ? what : file + ": " + what);
   }
 }
 

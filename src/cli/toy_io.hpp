@@ -7,13 +7,16 @@
 #include <string>
 
 #include "cli/args.hpp"
+#include "session/toy_session.hpp"
 #include "toy/toy_model.hpp"
 
 namespace superpose::cli {
 
-// The model of --load FILE (nullptr without --load). A toy flag given alongside is a UsageError;
-// a bad file an std::invalid_argument naming the path and the problem (exit 2 either way).
-std::unique_ptr<ToyModel> take_toy_load(Args& a);
+// The file of --load FILE, if given. A toy flag given alongside is a UsageError (exit 2).
+std::optional<std::string> take_toy_load(Args& a);
+// Puts the model of a saved file into the session (as the page's import does: its config and
+// weights, at step 0); a bad file is an std::invalid_argument naming the path and the problem.
+void load_toy(ToySession& session, const std::string& file);
 // The folder of --save DIR, if given.
 std::optional<std::string> take_toy_save(Args& a);
 // Writes DIR/toy_model.safetensors and returns that path.
