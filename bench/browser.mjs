@@ -28,7 +28,8 @@
 // `--only presets` times the issue's slow presets to their end instead (issue 18: the toy page's
 // "Dimensionality is sticky", all five SAE architectures, the SAE page's sweep), per worker count,
 // with the longest main-thread task during each run.
-//   node bench/browser.mjs [--site DIR] [--seconds S=6] [--only W1,W2,presets] [--workers 1,all] [--json]
+// `--only P4` times one of them (issue 17's six architectures on the hierarchical data).
+//   node bench/browser.mjs [--site DIR] [--seconds S=6] [--only W1,W2,presets,P1..P4] [--workers 1,all] [--json]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -222,6 +223,8 @@ const PRESETS = [
   { workload: 'P1 sticky preset', link: 'index.html#preset=dims' },  // "Dimensionality is sticky"
   { workload: 'P2 five SAE architectures', link: 'sae.html#archs=relu,gated,jumprelu,topk,batchtopk' },
   { workload: 'P3 SAE sweep', link: 'sae.html#sweep=1' },
+  // issue 17: all six architectures on the hierarchical preset, "within two minutes on 2 cores"
+  { workload: 'P4 six SAE architectures, hierarchical data', link: 'sae.html#data=hierarchical&archs=relu,gated,jumprelu,topk,batchtopk,matryoshka' },
 ];
 
 async function measurePreset(context, server, results, workers, preset) {
@@ -282,8 +285,9 @@ async function main() {
         if (fs.existsSync(path.join(SITE, 'sae.html'))) await inFreshBrowser(server, results, (c) => measureW2(c, server, results, workers));
         else notes.push(`W2: ${path.join(SITE, 'sae.html')} does not exist; not measured in the browser`);
       }
-      if (ONLY.includes('presets')) {
-        for (const p of PRESETS) await inFreshBrowser(server, results, (c) => measurePreset(c, server, results, workers, p));
+      // presets: all of them; P1..P4: that one
+      for (const p of PRESETS.filter((q) => ONLY.includes('presets') || ONLY.includes(q.workload.split(' ')[0]))) {
+        await inFreshBrowser(server, results, (c) => measurePreset(c, server, results, workers, p));
       }
     }
   } finally {

@@ -25,7 +25,7 @@ loss change (importance-weighted squared error, mean over a seeded evaluation ba
 
 int cmd_ablate(int argc, char** argv) {
   Args args(argc, argv, 2, {"json", "help", "all"});
-  if (take_help(args, {kHelp, toy_flags_help(), kInterpFlagsHelp})) return 0;
+  if (take_help(args, {kHelp, toy_flags_help(), interp_flags_help()})) return 0;
   InterpSetup s = interp_setup_from_flags(args);
   s.json = args.take_flag("json");
   const bool all = args.take_flag("all");

@@ -1,6 +1,7 @@
-// `superpose sae`: train sparse autoencoders (ReLU, Gated, JumpReLU, TopK, BatchTopK) on data
-// with known features, a toy model's activations or a .npy file, and report how well they do.
-// Flags and JSON keys are a contract (issue 5); see `superpose sae --help`.
+// `superpose sae`: train sparse autoencoders (ReLU, Gated, JumpReLU, TopK, BatchTopK, Matryoshka)
+// on data with known features, hierarchical features, a toy model's activations or a .npy file,
+// and report how well they do. A data source's preset (sae_data_presets: hierarchical's scale)
+// fills every flag not given. Flags and JSON keys are a contract (issue 5); see `superpose sae --help`.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -62,6 +63,26 @@ SaeConfig validated_config(const Json& j, const char* sweep_flag) {
   }
 }
 
+// "  --data hierarchical sets, unless given: --true-features 1024 ...": one paragraph per
+// preset of sae_data_presets, wrapped at the help's width.
+std::string presets_help() {
+  std::string out;
+  const auto flags = flag_of_field<SaeConfig>();
+  const Json presets = sae_data_presets();
+  for (const auto& preset : presets.items()) {
+    std::string line = "  --data " + preset.key() + " sets, unless given:";
+    for (const auto& [field, flag] : flags) {
+      const auto v = preset.value().find(field);
+      if (v == preset.value().end()) continue;
+      const std::string part = " --" + flag + " " + (v->is_string() ? v->get<std::string>() : format_number(v->get<double>()));
+      const std::size_t last = line.rfind('\n') == std::string::npos ? 0 : line.rfind('\n') + 1;
+      if (line.size() - last + part.size() > 96) line += "\n" + std::string(27, ' ');
+      line += part;
+    }
+    out += line + "\n";
+  }
+  return out;
+}
 
 Json metrics_json(const SaeMetrics& m) {
   return Json{{"l0", m.l0},
@@ -86,7 +107,7 @@ std::string fmt(const Json& v) { return number_text(v, "%.4f", "n/a"); }
 
 int cmd_sae(int argc, char** argv) {
   Args args = config_args<SaeConfig>(argc, argv);
-  if (take_help(args, {kHelp, flags_help<SaeConfig>(), kSaeIoHelp, kHelpTail})) return 0;
+  if (take_help(args, {kHelp, flags_help<SaeConfig>(), presets_help(), kSaeIoHelp, kHelpTail})) return 0;
   const bool json = args.take_flag("json");
   std::vector<double> sweep, sweep_k;
   if (auto v = args.take("sweep")) sweep = parse_numbers("sweep", *v);
@@ -113,6 +134,7 @@ int cmd_sae(int argc, char** argv) {
     throw UsageError("--l1 and --sweep are exclusive (the sweep sets λ for each run)");
   if (!sweep_k.empty() && base.contains("k"))
     throw UsageError("--k and --sweep-k are exclusive (the sweep sets k for each run)");
+  base = with_data_preset(std::move(base));  // the data's preset, for every key not given
 
   std::vector<SaeConfig> configs;
   if (!sweep.empty()) {

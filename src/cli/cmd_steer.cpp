@@ -27,7 +27,7 @@ constexpr float kOn = 0.1f;  // an output counts as "on" above this
 
 int cmd_steer(int argc, char** argv) {
   Args args(argc, argv, 2, {"json", "help"});
-  if (take_help(args, {kHelp, toy_flags_help(), kInterpFlagsHelp})) return 0;
+  if (take_help(args, {kHelp, toy_flags_help(), interp_flags_help()})) return 0;
   InterpSetup s = interp_setup_from_flags(args);
   s.json = args.take_flag("json");
   const auto latent = args.take("latent");

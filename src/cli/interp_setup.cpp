@@ -1,22 +1,37 @@
 #include "cli/interp_setup.hpp"
 
+#include <algorithm>
+
 #include "cli/commands.hpp"
 #include "cli/toy_flags.hpp"
+#include "interp/trained_sae.hpp"
 
 namespace superpose::cli {
 
-const char* const kInterpFlagsHelp =
-    R"(  --sae topk|relu|gated|jumprelu|batchtopk|perfect   (default topk) the SAE: one of sae/'s
-                            architectures trained on the toy model's hidden activations h = W x,
-                            or perfect = hand-built from the toy model's feature columns
+namespace {
+// --sae's values: the session's SAE kinds but saelens (a file: the session's import only).
+std::vector<std::string> flag_sae_kinds() {
+  std::vector<std::string> kinds = interp_sae_kinds();
+  kinds.erase(std::find(kinds.begin(), kinds.end(), "saelens"));
+  return kinds;
+}
+}  // namespace
+
+std::string interp_flags_help() {
+  return "  --sae " + join_choices(flag_sae_kinds(), "|") + R"(
+                            the SAE (default topk): one of sae/'s architectures trained on the
+                            toy model's hidden activations h = W x, or perfect = hand-built from
+                            the toy model's feature columns
   --latents L=2·n_features  SAE latents
   --l1 λ=0.01               sparsity coefficient: L1 (relu, gated) or L0 (jumprelu)
-  --k K=1                   active latents per sample (topk, batchtopk)
+  --k K=1                   active latents per sample (topk, batchtopk, matryoshka; matryoshka's
+                            prefixes: latents/16 and latents/4, those ≥ 1)
   --sae-steps S=1000        SAE training steps (batch 256, lr 1e-2)
   --sae-seed SEED=--seed    the SAE's seed (its initialisation and data stream)
   --instance K=0            which toy instance to intervene on
   --eval-batch B=4096       inputs for the statistics (max/mean activations) and the loss changes
 )";
+}
 
 namespace {
 // The session's SAE fields (its errors say "sae.<field>") and intervention fields → flags.
@@ -33,8 +48,7 @@ InterpSetup interp_setup_from_flags(Args& a) {
   Json config;
   config["toy"] = toy_config_from_flags(a).to_json();
   Json sae = Json::object();
-  if (auto v = a.take("sae"))
-    sae["kind"] = parse_choice("sae", *v, {"topk", "relu", "gated", "jumprelu", "batchtopk", "perfect"});
+  if (auto v = a.take("sae")) sae["kind"] = parse_choice("sae", *v, flag_sae_kinds());
   if (auto v = a.take("latents")) sae["n_latents"] = parse_int("latents", *v);
   if (auto v = a.take("l1")) sae["l1"] = parse_number("l1", *v);
   if (auto v = a.take("k")) sae["k"] = parse_int("k", *v);

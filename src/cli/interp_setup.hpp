@@ -33,6 +33,7 @@ InterpSetup interp_setup_from_flags(Args& a);
 // SAE and the interventions' data.
 void train_and_prepare(InterpSetup& s);
 
-extern const char* const kInterpFlagsHelp;
+// The --help lines of the flags above (--sae lists every architecture of sae/).
+std::string interp_flags_help();
 
 }  // namespace superpose::cli

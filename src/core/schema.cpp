@@ -43,6 +43,7 @@ Json field_schema(const Field& f, const char* type, Json default_value) {
               {"max_open", f.max_open},
               {"max_field", text_or_null(f.max_field)},
               {"choices", f.choices.empty() ? Json(nullptr) : Json(f.choices)},
+              {"presets", f.choice_presets ? f.choice_presets() : Json(nullptr)},
               {"help", f.help},
               {"unit", text_or_null(f.unit_name)},
               {"flag", f.cli_flag ? Json(std::string("--") + f.cli_flag) : Json(nullptr)}};

@@ -46,6 +46,9 @@ struct Field {
   bool min_open = false, max_open = false;
   const char* max_field = nullptr;    // the upper bound is this field's value (max holds it)
   std::vector<std::string> choices;   // a string field's allowed values (each, for a list)
+  // Choices that bring their own defaults of other fields: {choice: {key: value}} (sae's data
+  // hierarchical). The schema exports them; a front end applies them to the keys not given.
+  Json (*choice_presets)() = nullptr;
 
   Field& unit(const char* u) { unit_name = u; return *this; }
   Field& flag(const char* f, const char* metavar = nullptr) {
@@ -74,6 +77,7 @@ struct Field {
     return *this;
   }
   Field& one_of(std::vector<std::string> values) { choices = std::move(values); return *this; }
+  Field& presets(Json (*of_choices)()) { choice_presets = of_choices; return *this; }
 };
 
 // Every seed's upper bound: the seeded streams take 32-bit seeds (the page's hash states them).
@@ -127,7 +131,7 @@ template <class T> constexpr const char* schema_type() {
 }
 
 // One field of a schema as JSON: {name, type, default, min, max, min_open, max_open, max_field,
-// choices, help, unit, flag} (absent facts are null).
+// choices, presets, help, unit, flag} (absent facts are null).
 Json field_schema(const Field& f, const char* type, Json default_value);
 // A nested config as one field: type "object", its default, and its own fields.
 Json object_field_schema(const Field& f, Json default_value, Json fields);

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "interp/sae_view.hpp"
 #include "interp/split_model.hpp"
@@ -32,6 +33,14 @@ constexpr uint64_t kInterpSaeHeldOutStream = 111;
 // true_features = n_features and active (at most n_features) are filled in here.
 SaeConfig interp_sae_defaults(const ToyConfig& toy);
 
+// The values of InterpSaeConfig::kind: every architecture of sae/ (kSaeArchNames, so a new one
+// is offered by itself), then perfect and saelens.
+inline std::vector<std::string> interp_sae_kinds() {
+  std::vector<std::string> kinds = kSaeArchNames;
+  kinds.insert(kinds.end(), {"perfect", "saelens"});
+  return kinds;
+}
+
 // Which SAE the steer/ablate front ends use and the knobs they expose (kind steer's "sae"
 // object; the CLI's --sae, --latents, --l1, --k, --sae-steps, --sae-seed): an architecture of
 // sae/ trained on the hidden activations, the hand-built perfect one (interp/perfect_sae.hpp), or
@@ -43,7 +52,7 @@ struct InterpSaeConfig {
   template <class C, class V> static void fields(C& c, V& v) {
     v(c.kind, Field("kind", "an architecture of sae/ trained on the toy model's hidden activations "
                             "h = W x, perfect (hand-built from its feature columns) or saelens (imported)")
-                  .flag("sae").one_of({"topk", "relu", "gated", "jumprelu", "batchtopk", "perfect", "saelens"}));
+                  .flag("sae").one_of(interp_sae_kinds()));
     auto knobs = adapt_fields(v, [](Field& f) {
       const std::string name = f.name;
       if (name == "steps") f.flag("sae-steps", "S").range(1, 100000);  // trained within one step call

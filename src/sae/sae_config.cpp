@@ -145,6 +145,38 @@ std::vector<int> SaeConfig::hierarchy_shape() const {
   return v;
 }
 
+Json sae_data_presets() {
+  static const Json presets = [] {
+    SaeConfig h;
+    h.data = "hierarchical";
+    h.true_features = 1024;
+    h.input_dim = 128;
+    h.hierarchy = "32,4,3";
+    h.n_latents = 256;
+    h.k = 8;
+    h.l1 = 1;
+    h.steps = 2000;
+    h.batch_size = 512;
+    const Json defaults = SaeConfig().to_json(), mine = h.to_json();
+    Json differ = Json::object();
+    for (const auto& item : mine.items())
+      if (item.key() != "data" && defaults.at(item.key()) != item.value()) differ[item.key()] = item.value();
+    return Json{{"hierarchical", differ}};
+  }();
+  return presets;
+}
+
+Json with_data_preset(Json config) {
+  const auto data = config.find("data");
+  if (data == config.end() || !data->is_string()) return config;
+  const Json& presets = sae_data_presets();
+  const auto preset = presets.find(data->get<std::string>());
+  if (preset == presets.end()) return config;
+  for (const auto& item : preset->items())
+    if (!config.contains(item.key())) config[item.key()] = item.value();
+  return config;
+}
+
 Json SaeConfig::to_json() const {
   Json j = fields_to_json(*this);
   if (npy_path.empty()) j.erase("npy_path");

@@ -27,6 +27,18 @@ inline const std::vector<std::string> kSaeArchNames = {"relu", "gated", "jumprel
 // The data field's values, in the order of its choices in fields() (choice_kind).
 enum class SaeDataKind { synthetic, toy, npy, hierarchical };
 
+// The defaults a data source brings where the fields' own do not suit it, {data: {key: value}}
+// (only the keys that differ from the fields' defaults): the one place for them. The schema
+// exports them on the data field ("presets"), `superpose sae` applies them to every flag not
+// given, the sae page's data menu sets them; a session's configure does not (it reads the keys
+// it is sent). hierarchical: SynthSAEBench (arXiv 2602.14687) at browser scale, where the
+// paper's ordering shows (Matryoshka F1 > BatchTopK > ReLU, tests/unit/test_matryoshka_ordering):
+// 1,024 features in 128 dims, hierarchy 32,4,3, 256 latents (its quarter), k 8, λ 1, 2,000 steps
+// of 512. The generic defaults (256 features in 64 dims, 8,4,3) do not show it.
+Json sae_data_presets();
+// config with the preset of its "data" filled in for every key it does not hold.
+Json with_data_preset(Json config);
+
 struct SaeConfig : SchemaConfig<SaeConfig> {
   // --- architecture
   std::string arch = "relu";     // relu | gated | jumprelu | topk | batchtopk | matryoshka
@@ -93,7 +105,8 @@ struct SaeConfig : SchemaConfig<SaeConfig> {
     v(c.data, Field("data", "known features; a toy model's h = W x; a (N, d) float .npy; "
                             "hierarchical, Zipf-firing, correlated features (SynthSAEBench)")
                   .custom_flag("data", "synthetic|toy|hierarchical|FILE.npy")
-                  .one_of({"synthetic", "toy", "npy", "hierarchical"}));
+                  .one_of({"synthetic", "toy", "npy", "hierarchical"})
+                  .presets(&sae_data_presets));
     v(c.npy_path, Field("npy_path", "data npy: a (N, d) float32/float64 file"));
     v(c.input_dim, Field("input_dim", "input dimension d (synthetic; toy: the toy model's hidden dims)")
                        .flag("input-dim", "D").range(1, 4096));

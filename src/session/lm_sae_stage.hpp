@@ -34,7 +34,7 @@ struct LmSaeConfig {
   std::string arch = "relu";
   int n_latents = 256;
   double l1 = 2.0;                             // λ (relu, gated: L1; jumprelu: L0): tests/unit/test_lm_sae_trained.cpp
-  int k = 16;                                  // topk, batchtopk
+  int k = 16;                                  // topk, batchtopk, matryoshka
   int windows = 2560;                          // training windows (× context activations)
   int batch_size = 1024;
   double lr = 3e-3;
@@ -47,7 +47,7 @@ struct LmSaeConfig {
     v(c.arch, Field("sae_arch", "the SAE's architecture").one_of(kSaeArchNames));
     v(c.n_latents, Field("sae_latents", "SAE latents").range(1, 4096));
     v(c.l1, Field("sae_l1", "sparsity coefficient λ (relu, gated: L1; jumprelu: L0)").range(0, 100));
-    v(c.k, Field("sae_k", "active latents per activation (topk, batchtopk: at most sae_latents)")
+    v(c.k, Field("sae_k", "active latents per activation (topk, batchtopk, matryoshka: at most sae_latents)")
                .range(1, 4096));
     v(c.windows, Field("sae_windows", "training windows whose activations the SAE learns (× context each)")
                      .range(1, 20000));

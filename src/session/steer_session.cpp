@@ -34,7 +34,7 @@ Json SteerSession::configure(const Json& config) {
   Json toy_json = toy_defaults();
   for (const auto& [key, value] : object_or_empty(config, "toy").items()) toy_json[key] = value;
   ToyConfig toy = ToyConfig::from_json(toy_json);
-  // sae: {"kind": topk|relu|gated|jumprelu|batchtopk (trained on the hidden activations,
+  // sae: {"kind": an architecture of sae/ (trained on the hidden activations,
   // interp/trained_sae.hpp) or perfect (hand-built, interp/perfect_sae.hpp), and for a trained
   // one n_latents, l1, k, steps, seed} over interp_sae_defaults.
   const Json& sae_in = object_or_empty(config, "sae");

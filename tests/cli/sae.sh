@@ -108,6 +108,30 @@ for key in ["mcc", "uniqueness", "precision", "recall", "f1", "absorption"]:
 assert 0 < m["shrinkage"] < 1.5 and m["mcc"] > 0.3
 ' --data hierarchical --true-features 128 --input-dim 32 --hierarchy 4,3,2 --correlation-rank 4 --arch topk --k 6 --latents 128 --steps 300 --batch 256
 
+# The data's preset (the schema's presets of "data", the one place) fills every flag not given;
+# given flags win, and a sweep over k still sets k.
+preset=$("$bin" schema sae --json | python3 -c '
+import json, sys
+print(json.dumps([f for f in json.load(sys.stdin)["fields"] if f["name"] == "data"][0]["presets"]["hierarchical"]))')
+check_json "--data hierarchical: the preset for every flag not given, given flags win" "
+p = json.loads('$preset')
+assert len(p) >= 6 and p['true_features'] > 256, p
+c = d['config']
+given = {'steps': 20, 'n_latents': 64, 'batch_size': 128}
+for key, value in p.items():
+    assert c[key] == given.get(key, value), (key, c[key], value)
+assert c['data'] == 'hierarchical'
+" --data hierarchical --steps 20 --latents 64 --batch 128 --eval-batch 256
+check_json "--data hierarchical --sweep-k: the preset, k from the sweep" "
+p = json.loads('$preset')
+assert [r['config']['k'] for r in d] == [4, 6]
+for r in d:
+    assert r['config']['n_latents'] == p['n_latents'] and r['config']['input_dim'] == p['input_dim']
+" --data hierarchical --arch batchtopk --sweep-k 4,6 --steps 10 --batch 128 --eval-batch 256
+help=$("$bin" sae --help)
+[[ "$help" == *"--data hierarchical sets, unless given:"*"--true-features"* ]] && pass "--help names the hierarchical preset" \
+  || fail "--help names the hierarchical preset: $help"
+
 check_json "synthetic data: ground truth but no hierarchy (absorption null)" '
 m = d["metrics"]
 assert m["mcc"] is not None and m["f1"] is not None and m["absorption"] is None

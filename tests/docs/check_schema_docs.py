@@ -5,7 +5,9 @@ For every kind, the first table after "## Kind `KIND`" (header `| key | type | d
 must list exactly the schema's fields, one key per row, with the schema's default and, when the
 field has one, its range (`[lo, hi]`, `(lo, hi]`, `[lo, other_field]`, optionally after "each in")
 or its choices (the backticked words the cell starts with). Rows whose default is "(answer only)"
-are keys configure answers but does not read; they must not be in the schema.
+are keys configure answers but does not read; they must not be in the schema. A field's presets
+(`{choice: {key: value}}`) must each be written in the kind's section as
+"`CHOICE` brings `{...}`" with the schema's JSON.
 Usage: check_schema_docs.py path/to/superpose path/to/docs/wasm-api.md   (exit 1 on any mismatch)
 """
 import json
@@ -145,6 +147,15 @@ for kind, schema in schemas.items():
     for name in fields:
         if name not in rows_by_key:
             problems.append(f"{kind}.{name}: in the schema but not in docs/wasm-api.md")
+    section = re.search(r"^## Kind `%s`.*?(?=^## |\Z)" % re.escape(kind), doc, re.M | re.S).group(0)
+    for name, f in fields.items():
+        for choice, preset in (f.get("presets") or {}).items():
+            m = re.search(r"`%s` brings `(\{[^`]*\})`" % re.escape(choice), section)
+            documented = json.loads(m.group(1)) if m else None
+            if documented is None or sorted(documented) != sorted(preset) or \
+                    any(not same(documented[k], preset[k]) for k in preset):
+                problems.append(f"{kind}.{name} preset {choice}: docs {m.group(1) if m else 'none'}, "
+                                f"schema {json.dumps(preset, sort_keys=True)}")
 
 for p in problems:
     print("FAIL", p)

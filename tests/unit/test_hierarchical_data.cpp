@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/schema.hpp"
 #include "sae/hierarchical_data.hpp"
 #include "sae/synthetic_data.hpp"
 #include "tolerance.hpp"
@@ -280,4 +281,33 @@ TEST_CASE("hierarchical data: the page's scale (1,024 features in 128 dims) reac
   CHECK(data.mean_max_overlap() <= 0.15);
   CHECK(data.mean_max_overlap() >= 0.12);
   CHECK(random > 0.25);
+}
+
+TEST_CASE("the hierarchical preset: a valid config, on the data field's schema, filling only absent keys") {
+  const Json presets = sae_data_presets();
+  REQUIRE(presets.contains("hierarchical"));
+  const Json& p = presets["hierarchical"];
+  // Only keys that differ from the fields' defaults, each a real field (from_json refuses others).
+  const Json defaults = SaeConfig().to_json();
+  for (const auto& item : p.items()) {
+    INFO(item.key());
+    REQUIRE(defaults.contains(item.key()));
+    CHECK(defaults.at(item.key()) != item.value());
+  }
+  const SaeConfig c = SaeConfig::from_json(with_data_preset(Json{{"data", "hierarchical"}}));
+  CHECK(c.to_json()["true_features"] == p["true_features"]);
+  CHECK(c.n_latents == p["n_latents"].get<int>());
+  CHECK(c.hierarchy == p["hierarchy"].get<std::string>());
+  // A key given wins; other data get nothing.
+  const Json given = with_data_preset(Json{{"data", "hierarchical"}, {"n_latents", 64}});
+  CHECK(given["n_latents"] == 64);
+  CHECK(given["input_dim"] == p["input_dim"]);
+  CHECK(with_data_preset(Json{{"data", "synthetic"}}) == Json{{"data", "synthetic"}});
+  CHECK(with_data_preset(Json::object()) == Json::object());
+  // The schema carries them on the data field (the pages read them there).
+  const Json schema = fields_schema<SaeConfig>();
+  for (const Json& f : schema) {
+    if (f["name"] == "data") CHECK(f["presets"] == presets);
+    else CHECK(f["presets"].is_null());
+  }
 }

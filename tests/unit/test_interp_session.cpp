@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/check.hpp"
+#include "sae/sae_config.hpp"
 #include "session/session.hpp"
 
 using namespace superpose;
@@ -77,6 +78,33 @@ TEST_CASE("a steer session trains a real SAE by default (topk), and sae.kind pic
   CHECK(s->buffers().at("max_activation").shape == std::vector<int>{8});
   CHECK_THROWS_WITH_AS(s->configure(parse_json(R"({"direction": "latent:8", "sae": {"kind": "topk", "n_latents": 8}})")),
                        "direction index must be in [0, n_latents-1=7] (got 8)", std::invalid_argument);
+}
+
+TEST_CASE("a steer session trains every architecture of sae/: Matryoshka finds the features (4 of 5)") {
+  // The menu's choices are sae/'s architectures, then perfect and saelens (the page builds it from them).
+  auto s = make_session("steer");
+  Json kinds;
+  for (const Json& f : s->schema_fields())
+    if (f["name"] == "sae")
+      for (const Json& g : f["fields"])
+        if (g["name"] == "kind") kinds = g["choices"];
+  std::vector<std::string> expected = kSaeArchNames;
+  expected.insert(expected.end(), {"perfect", "saelens"});
+  CHECK(kinds == Json(expected));
+  // Matryoshka with the default prefixes of its 2n = 10 latents (10/4 = 2; 10/16 < 1 is left out)
+  const Json config = s->configure(parse_json(R"({"strength": 0, "sae": {"kind": "matryoshka"}})"));
+  CHECK(config["sae"]["kind"] == "matryoshka");
+  CHECK(config["sae"]["n_latents"] == 10);
+  s->step(3000);
+  REQUIRE(buf(*s, "ready")[0] == 1.f);
+  // Its narrow first prefix (2 latents for 5 features) costs it a feature on this seed (measured:
+  // 4 of 5 found); the latents it has are monosemantic.
+  std::vector<float> matched = buf(*s, "matched_feature");
+  int found = 0;
+  for (float k = 0; k < 5; ++k) found += std::count(matched.begin(), matched.end(), k) >= 1;
+  CHECK(found >= 4);
+  MESSAGE("matryoshka on the pentagon: " << found << " of 5 features found, diagonality " << buf(*s, "diagonality")[0]);
+  CHECK(buf(*s, "diagonality")[0] > 0.7f);
 }
 
 TEST_CASE("steer session errors name the field") {

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "lm/feature_dashboard.hpp"
 #include "lm/lm_hooks.hpp"
@@ -147,6 +148,30 @@ TEST_CASE("lm session, SAE stage: bad SAE keys are refused by name and change no
   CHECK(s.sae() == nullptr);
   CHECK(s.progress().done);
   CHECK(s.progress().total_steps == 20);
+}
+
+TEST_CASE("lm session, SAE stage: every architecture of sae/ is a sae_arch, Matryoshka with its default prefixes") {
+  LmSession s;
+  Json j = small_sae_config();
+  j["sae_arch"] = "matryoshka";
+  j["sae_k"] = 4;
+  const Json c = s.configure(j);
+  CHECK(c["sae_arch"] == "matryoshka");
+  s.step(1000);
+  REQUIRE(s.progress().done);
+  const SaeConfig sc = s.sae()->trainer().config();
+  CHECK(sc.arch == "matryoshka");
+  CHECK(sc.matryoshka_widths() == std::vector<int>{2, 8, 32});  // 32 latents: 32/16, 32/4, all
+  // trained: on the held-out activations its L0 is near k and it explains part of the variance
+  const Buffer& m = buf(s, "sae_metrics");  // l0, fve, dead_fraction, mse, dense_fraction
+  CHECK(m.data[0] > 1);
+  CHECK(m.data[0] < 8);
+  CHECK(m.data[1] > 0.2f);  // fve
+  // the choices the page's menu is built from are sae/'s architectures, all of them
+  Json arch;
+  for (const Json& f : s.schema_fields())
+    if (f["name"] == "sae_arch") arch = f;
+  CHECK(arch["choices"] == Json(kSaeArchNames));
 }
 
 TEST_CASE("lm session, SAE stage: SAELens out with its hook, back in as the stage's SAE") {

@@ -4,9 +4,9 @@
 // the lower absorption than BatchTopK, and BatchTopK the higher mean F1 than ReLU + L1, for most
 // of several seeds. Matched L0: BatchTopK and Matryoshka share k; ReLU's λ is the one of a
 // small sweep whose held-out L0 is nearest k (its L0 must be within 35% of k).
-// Scale: the sae page's hierarchical preset (web/pages/sae/sae.js HIERARCHICAL, page-states.js
-// SAE_DATA_PRESETS): 1,024 features in 128 dims, 32 trees of branching 4 and depth 3, 256
-// latents, k 8, 2,000 steps of 512; the prefixes are the default 16 and 64.
+// Scale: the hierarchical data's preset (sae_data_presets, which the CLI and the sae page apply):
+// 1,024 features in 128 dims, 32 trees of branching 4 and depth 3, 256 latents, k 8, 2,000
+// steps of 512; the prefixes are the default 16 and 64.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -20,18 +20,10 @@ using namespace superpose;
 
 namespace {
 SaeConfig ordering_config(const std::string& arch, int64_t seed) {
-  SaeConfig c;
-  c.arch = arch;
-  c.data = "hierarchical";
-  c.true_features = 1024;
-  c.input_dim = 128;
-  c.hierarchy = "32,4,3";
-  c.n_latents = 256;
-  c.k = 8;
-  c.batch_size = 512;
-  c.steps = 2000;
-  c.seed = seed;
-  return c;
+  Json j = with_data_preset(Json{{"data", "hierarchical"}});
+  j["arch"] = arch;
+  j["seed"] = seed;
+  return SaeConfig::from_json(j);
 }
 
 struct Result {
@@ -70,8 +62,9 @@ TEST_CASE("hierarchical data at matched L0: Matryoshka > BatchTopK > ReLU in mea
                 static_cast<long long>(seed), m.l0, m.f1, m.absorption, m.mcc, b.l0, b.f1, b.absorption, b.mcc,
                 r.l0, r.f1, r.absorption, r.mcc);
     INFO("seed " << seed);
-    CHECK(std::fabs(r.l0 - 8) < 0.35 * 8);
-    CHECK(std::fabs(m.l0 - b.l0) < 0.15 * 8);
+    const int k = ordering_config("relu", seed).k;
+    CHECK(std::fabs(r.l0 - k) < 0.35 * k);
+    CHECK(std::fabs(m.l0 - b.l0) < 0.15 * k);
     CHECK(std::isfinite(m.f1));
     CHECK(std::isfinite(m.absorption));
     matryoshka_f1 += m.f1 > b.f1;

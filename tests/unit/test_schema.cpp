@@ -170,7 +170,7 @@ TEST_CASE("every session kind answers a schema whose defaults configure it") {
     Json config = Json::object();
     for (const Json& f : schema["fields"]) {
       for (const char* key : {"name", "type", "default", "min", "max", "min_open", "max_open",
-                              "max_field", "choices", "help", "unit", "flag"})
+                              "max_field", "choices", "presets", "help", "unit", "flag"})
         CHECK_MESSAGE(f.contains(key), f["name"] << " lacks " << key);
       config[f["name"].get<std::string>()] = f["default"];
     }

@@ -12,7 +12,7 @@
 // What it is not: no DOM (node's test runner imports it: tests/web/unit/state.fuzz.test.mjs
 // fuzzes every table here) and no session config (each page's module builds that).
 import { table } from './hash-state.js';
-import { configField, fromSchema } from './schema.js';
+import { choicePresets, configField, fromSchema } from './schema.js';
 import { WORKERS } from './workers.js';
 
 // A page-only field (view state that is in no config).
@@ -31,20 +31,14 @@ export const SUPPRESSION = table([
 ], { omitDefaults: true });
 
 export const SAE_ARCHS = configField('sae', 'archs').choices;
+// How the pages name the architectures (the schema's choices; one it does not list shows its own name).
+const SAE_ARCH_LABELS = { relu: 'ReLU', gated: 'Gated', jumprelu: 'JumpReLU', topk: 'TopK', batchtopk: 'BatchTopK', matryoshka: 'Matryoshka' };
+/** An architecture's name as the pages show it ('batchtopk' → 'BatchTopK'). */
+export const saeArchLabel = (arch) => SAE_ARCH_LABELS[arch] || arch;
 
-/** What choosing a data source on the sae page sets (the toy data is ARENA's exercise: λ for its
- * dead-latent story, and k = 1 of its 5 latents for TopK). A link keeps the λ and k it carries. */
-export const SAE_DATA_PRESETS = {
-  synthetic: { l1: 0.3, k: 5 },
-  toy: { l1: 0.6, k: 1 },
-  // SynthSAEBench's ratio: a quarter as many latents as true features (1,024 of them).
-  hierarchical: { l1: 1, k: 8, latents: 256 },
-};
-
-/** sae.html: data source, architectures side by side, λ, k, latents, the sweep switch, seed, and
- * whether dead latents are resampled (relu, gated). A .npy file cannot travel in a link: `data`
- * in the hash is synthetic or toy (the page may hold 'npy', which is then left out of the hash). */
-export const SAE = table([
+// The hierarchical data's features (the C++ preset's): the hierarchy view's parent is one of them.
+const HIERARCHICAL_FEATURES = configField('sae', 'data').presets.hierarchical.true_features;
+const SAE_FIELDS = [
   fromSchema('data', 'sae', 'data', { values: ['synthetic', 'toy', 'hierarchical'],
     accepts: 'synthetic, toy or hierarchical (a .npy file cannot travel in a link)' }),
   fromSchema('archs', 'sae', 'archs', { def: ['relu', 'topk'], minLen: 1, maxLen: SAE_ARCHS.length }),
@@ -54,9 +48,27 @@ export const SAE = table([
   f('sweep', 'int', 0, { min: 0, max: 1 }),
   fromSchema('seed', 'sae', 'seed'),
   fromSchema('resample', 'sae', 'resample'),
-  fromSchema('parent', 'sae', 'view_parent', { max: 1023 }),  // the hierarchy view's parent (hierarchical data)
+  fromSchema('parent', 'sae', 'view_parent', { max: HIERARCHICAL_FEATURES - 1 }),  // the hierarchy view's parent
   WORKERS,
-], {
+];
+
+// The data presets of the C++ (the schema's presets of `data`: sae_data_presets in
+// src/sae/sae_config.hpp): what this page's controls show (hierarchical: λ, k, latents) and the
+// config keys sae.js sends beside them (SAE_DATA_CONFIG: features, dims, hierarchy, steps, batch).
+const SCHEMA_DATA_PRESETS = choicePresets(SAE_FIELDS, 'sae', 'data');
+/** The config keys (not the page's controls) each data source's C++ preset sets. */
+export const SAE_DATA_CONFIG = Object.fromEntries(Object.entries(SCHEMA_DATA_PRESETS).map(([d, p]) => [d, p.config]));
+
+/** What choosing a data source on the sae page sets (the toy data is ARENA's exercise: λ for its
+ * dead-latent story, and k = 1 of its 5 latents for TopK; hierarchical: the C++ preset's λ, k and
+ * latents). A link keeps the λ and k it carries. */
+export const SAE_DATA_PRESETS = {
+  synthetic: { l1: 0.3, k: 5 },
+  toy: { l1: 0.6, k: 1 },
+  ...Object.fromEntries(Object.entries(SCHEMA_DATA_PRESETS).map(([d, p]) => [d, p.controls])),
+};
+
+export const SAE = table(SAE_FIELDS, {
   omitDefaults: true,
   // The data source implies its λ and k, from a link as from the menu (SAE.applyPreset); a link
   // keeps the λ and k it carries, and one whose λ or k differ from the default writes them.

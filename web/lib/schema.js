@@ -78,3 +78,24 @@ export function fromSchema(name, kind, path, page = {}) {
   const { type, ...rest } = page;
   return { ...f, ...rest, schema: { kind, path, narrowed } };
 }
+
+/**
+ * The presets a choice of config field `path` brings, split for a page: {choice: {controls,
+ * config}}. A preset (the schema's `presets`, C++ Field::presets: {choice: {key: value}}) sets
+ * config keys; those a field of `fields` feeds (its schema path) become that field's value in
+ * `controls` (keyed by the field's name: n_latents → latents), the others stay config keys in
+ * `config`, for the page to send as they are.
+ */
+export function choicePresets(fields, kind, path) {
+  const out = {};
+  for (const [choice, preset] of Object.entries(configField(kind, path).presets || {})) {
+    const controls = {}, config = {};
+    for (const [key, value] of Object.entries(preset)) {
+      const field = fields.find((g) => g.schema && g.schema.kind === kind && g.schema.path === key);
+      if (field) controls[field.name] = value;
+      else config[key] = value;
+    }
+    out[choice] = { controls, config };
+  }
+  return out;
+}

@@ -51,6 +51,17 @@ test('lm.html#steps=200&sae=200: the SAE panels draw; a latent click opens its d
     const l = window.superpose.lastFrame.buffers.latent_list.data;
     return l[1] >= l[7] && l[7] >= l[13];
   }, null, { timeout: 60000 });
+  // The architecture menu is the schema's sae_arch choices (all of the sae page's); Matryoshka
+  // retrains the SAE only, with the model kept.
+  const schema = await page.evaluate(async () => (await fetch('lib/schema.json')).json());
+  const archs = schema.lm.fields.find((f) => f.name === 'sae_arch').choices;
+  assert.ok(archs.includes('matryoshka'), archs.join(','));
+  assert.deepEqual(await page.locator('#arch option').evaluateAll((os) => os.map((o) => o.value)), archs);
+  await page.locator('#arch').selectOption('matryoshka');
+  await page.waitForFunction(() => window.superpose.config.sae_arch === 'matryoshka' && window.superpose.done
+    && window.superpose.lastFrame.step === 400, null, { timeout: 120000, polling: 500 });
+  assert.match(page.url(), /arch=matryoshka/);
+  assert.match(await page.locator('#sae-metrics').textContent(), /SAE step 200 \/ 200: L0 [\d.]+, FVE [\d.-]+/);
   noProblems(page);
   await page.close();
 });

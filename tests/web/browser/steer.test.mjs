@@ -68,6 +68,23 @@ test('the effects heatmap: SAE latents are more diagonal than hidden units', asy
   await page.close();
 });
 
+test('the SAE menu offers every architecture of the schema; Matryoshka trains and its latents steer', async () => {
+  const page = await lab.open('steer.html#strength=1.5');
+  await page.waitForFunction(() => window.superpose.ready, null, { timeout: 60000 });
+  const schema = await page.evaluate(async () => (await fetch('lib/schema.json')).json());
+  const kinds = schema.steer.fields.find((f) => f.name === 'sae').fields.find((f) => f.name === 'kind').choices;
+  assert.ok(kinds.includes('matryoshka'), kinds.join(','));
+  assert.deepEqual(await page.locator('#sae option').evaluateAll((os) => os.map((o) => o.value)), kinds);
+  await page.selectOption('#sae', 'matryoshka');
+  await page.waitForFunction(() => window.superpose.config.sae.kind === 'matryoshka' && window.superpose.ready, null, { timeout: 60000 });
+  assert.match(page.url(), /sae=matryoshka/);
+  const o = await outputs(page);
+  assert.equal(o.rows, 10);  // 2n latents
+  for (let k = 0; k < 5; k++) assert.ok(o.matched.includes(k), `feature ${k} matched by some latent (${o.matched})`);
+  noProblems(page);
+  await page.close();
+});
+
 // Issue 14.6: steer.html#strength=50 put the slider at 3 (its old end) beside the label 50.00.
 // The slider spans the table's range [-100, 100] on a symmetric-log track: position
 // t = sign(s)·ln(1 + |s|)/ln(101). For every value a link can carry, thumb and label agree; a drag

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { siteImport } from '../site-schema.mjs';
 
 const { TABLE: TOY } = await siteImport('lib/state.js');
-const { SAE, SAE_DATA_PRESETS, PAGE_TABLES } = await siteImport('lib/page-states.js');
+const { SAE, SAE_DATA_PRESETS, SAE_DATA_CONFIG, PAGE_TABLES } = await siteImport('lib/page-states.js');
+const { configField } = await siteImport('lib/schema.js');
 
 // Every table whose preset field exists, with that field's link values.
 const PRESET_TABLES = [['toy', TOY, 'preset'], ['sae', SAE, 'data']];
@@ -56,4 +57,22 @@ test('sae.html#data=toy trains λ 0.6 and k 1, like the menu; a link keeps the �
   assert.match(bad.notes[0], /“data=npy” is not synthetic, toy or hierarchical \(a \.npy file cannot travel in a link\); using synthetic/);
   // A malformed λ next to toy data falls back to the toy preset's λ, not the table default.
   assert.equal(SAE.parse('#l1=-4&data=toy').state.l1, 0.6);
+});
+
+test('sae.html#data=hierarchical is the C++ preset (the schema\'s presets of data): every key, no other', () => {
+  const preset = configField('sae', 'data').presets.hierarchical;
+  assert.ok(Object.keys(preset).length >= 6, JSON.stringify(preset));
+  const s = SAE.parse('#data=hierarchical').state;
+  assert.deepEqual(s, SAE.applyPreset(SAE.defaults(), 'hierarchical'));
+  // Each preset key is either a control of the page (its value in the state) or a config key
+  // sae.js sends as it is (SAE_DATA_CONFIG); together they are the preset, nothing added.
+  const shown = {};
+  for (const g of SAE.fields) if (g.schema && Object.hasOwn(preset, g.schema.path)) shown[g.schema.path] = s[g.name];
+  assert.deepEqual({ ...shown, ...SAE_DATA_CONFIG.hierarchical }, preset);
+  assert.deepEqual(Object.keys(shown).sort(), ['k', 'l1', 'n_latents']);
+  for (const key of Object.keys(SAE_DATA_CONFIG.hierarchical)) assert.ok(!Object.hasOwn(shown, key), key);
+  // The hierarchy view's parent ranges over the preset's features.
+  assert.equal(SAE.byName.get('parent').max, preset.true_features - 1);
+  // A link keeps the latents it carries over the preset's.
+  assert.equal(SAE.parse('#data=hierarchical&latents=128').state.latents, 128);
 });

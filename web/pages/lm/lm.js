@@ -16,7 +16,7 @@
 // reached: the page-clock milliseconds at which the default prompt's greedy answer first was
 // "hot" and the temperature probe first passed 34/36).
 import { startPage, showNotes } from '../../lib/page-boot.js';
-import { LM, LM_PROMPTS } from '../../lib/page-states.js';
+import { LM, LM_PROMPTS, saeArchLabel } from '../../lib/page-states.js';
 import { parseValue } from '../../lib/hash-state.js';
 import { groupThousands } from '../../lib/run-time.js';
 import { XYPlotView } from '../../views/xyplot.js';
@@ -45,6 +45,14 @@ const MODEL_KEYS = ['layers', 'd', 'heads', 'ctx', 'batch', 'steps', 'lr', 'seed
 // The keys that define the SAE (a change retrains the SAE only), and the SAE's view keys.
 const SAE_KEYS = ['sae', 'hook', 'arch', 'latents', 'l1', 'k'];
 const FEATURE_KEYS = ['latent', 'label', 'order', 'strength', 'from', 'dir', 'pa', 'pb', 'unit', 'lablat'];
+
+// The SAE's architecture menu: the schema's choices of sae_arch (every architecture of the sae page).
+for (const arch of LM.byName.get('arch').values) {
+  const o = document.createElement('option');
+  o.value = arch;
+  o.textContent = saeArchLabel(arch);
+  $('arch').append(o);
+}
 
 // The toolbar's status says which stage trains: the model's steps, then the SAE's after them.
 const page = startPage(LM, { extra: { text: null, wantRun: true, reached: { hot: null, probe: null } }, toolbar: { chunk: 10, status: stageStatus } });

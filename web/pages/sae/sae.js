@@ -8,7 +8,7 @@
 // name reaches the DOM as textContent or canvas text, never as HTML.
 // For tests it exposes `window.superpose` (state, config, lastFrame, done, errors, frameCount, history).
 import { startPage } from '../../lib/page-boot.js';
-import { SAE } from '../../lib/page-states.js';
+import { SAE, SAE_DATA_CONFIG } from '../../lib/page-states.js';
 import { SAE_SHARDS, saeUsesK } from '../../lib/shards.js';
 import { XYPlotView } from '../../views/xyplot.js';
 import { formatPower } from '../../views/axis.js';
@@ -36,13 +36,12 @@ const DATA = {
   // ones and 5/5 features are recovered (tests/unit/test_sae_arena.cpp measures the same).
   toy: { input_dim: 2, true_features: 5, active: 0.125, toy_steps: 3000, init: 'random', steps: 6000,
     batch_size: 512, lr: 1e-2, dead_window: 100, resample_every: 500 },
-  // SynthSAEBench (arXiv 2602.14687) at browser scale: HIERARCHICAL below.
+  // SynthSAEBench (arXiv 2602.14687) at browser scale: the C++ preset's config keys (features,
+  // dims, hierarchy, steps, batch; its λ, k and latents are the controls': page-states.js), the
+  // session's defaults for the rest; sized so that all six architectures train within the
+  // issue's two minutes.
+  hierarchical: SAE_DATA_CONFIG.hierarchical,
 };
-// The hierarchical preset: Zipf firing, 32 trees of branching 4 and depth 3 with exclusive
-// siblings, correlated firing, directions of bounded overlap (the session's defaults for the
-// rest); sized so that all six architectures train within the issue's two minutes.
-const HIERARCHICAL = { input_dim: 128, true_features: 1024, hierarchy: '32,4,3', steps: 2000, batch_size: 512 };
-DATA.hierarchical = HIERARCHICAL;
 const DEAD = '#9a9a9a';
 const SWEEP_L1 = [0.1, 0.3, 0.6];
 const SWEEP_K = [3, 5, 10];

@@ -5,11 +5,20 @@
 // it) and no framework.
 // For tests it exposes `window.superpose` (state, config, lastFrame, ready, errors).
 import { startPage, showNotes } from '../../lib/page-boot.js';
-import { STEER, steerLatents, steerDirectionLimit } from '../../lib/page-states.js';
+import { STEER, STEER_SAES, saeArchLabel, steerLatents, steerDirectionLimit } from '../../lib/page-states.js';
 import { formatNumber } from '../../lib/hash-state.js';
 import { addSaeLensButtons } from '../../export/saelens-io.js';
 
 const $ = (id) => document.getElementById(id);
+
+// The SAE menu: the schema's kinds (every architecture of the sae page, trained, and perfect),
+// before the SAELens entry the html holds.
+for (const kind of STEER_SAES) {
+  const o = document.createElement('option');
+  o.value = kind;
+  o.textContent = kind === 'perfect' ? 'perfect (hand-built)' : `${saeArchLabel(kind)} (trained)`;
+  $('sae').insertBefore(o, $('sae').querySelector('option[value="saelens"]'));
+}
 
 // The state table (keys direction, strength, input, target, mode, n, m, p, seed) is
 // page-states.js STEER.
