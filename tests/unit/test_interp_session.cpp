@@ -120,7 +120,7 @@ TEST_CASE("steer session errors name the field") {
   CHECK_THROWS_AS(s->configure(parse_json(R"({"mode": "half"})")), std::invalid_argument);
   CHECK_THROWS_AS(s->configure(parse_json(R"({"bogus": 1})")), std::invalid_argument);
   CHECK_THROWS_WITH_AS(s->configure(parse_json(R"({"sae": {"kind": "magic"}})")),
-                       doctest::Contains("sae.kind must be one of topk, relu, gated, jumprelu, batchtopk, perfect"),
+                       doctest::Contains("sae.kind must be one of relu, gated, jumprelu, topk, batchtopk, matryoshka, perfect, saelens (got \"magic\")"),
                        std::invalid_argument);
   CHECK_THROWS_WITH_AS(s->configure(parse_json(R"({"sae": {"kind": "topk", "n_latents": 0}})")),
                        doctest::Contains("sae.n_latents must be in"), std::invalid_argument);
