@@ -20,12 +20,14 @@ const step = (page) => page.evaluate(() => window.superpose.lastFrame.step);
 const stopped = (page) => page.waitForFunction(() => window.superpose.lastFrame && !window.superpose.lastFrame.running
   && !window.superpose.running && !window.superpose.pausing, null, { timeout: 60000 });
 
-// Small links where a page has them, so every case stays short; the toy page starts paused.
+// Small links where a page has them, so every case stays short; the toy page starts paused. The
+// steer page's default model (5 features) trains its 3,000 steps in well under a second, so a
+// pause could land after the end: a larger model (48 features in 24 dims) keeps it running.
 const LINKS = {
   toy: 'index.html#preset=importance&autoplay=0&steps=100000',
   suppression: 'suppression.html#c=0.6',
   sae: 'sae.html#data=toy&archs=relu,topk',
-  steer: 'steer.html',
+  steer: 'steer.html#n=48&m=24',
   grok: 'grok.html#p=31&width=64&frac=0.5',
   lm: 'lm.html',
 };
