@@ -13,6 +13,16 @@ constexpr std::size_t L = UniformBlock::kLanes;
 static_assert(L % U::size == 0, "the SIMD width must divide the lane count");
 inline U rotl(const U& x, int k) { return (x << k) | (x >> (32 - k)); }
 inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+// One xoshiro128 state update of a lane group (fill, skip and next_block share it).
+inline void advance(U& s0, U& s1, U& s2, U& s3) {
+  const U t = s1 << 9;
+  s2 ^= s0;
+  s3 ^= s1;
+  s1 ^= s2;
+  s0 ^= s3;
+  s2 ^= t;
+  s3 = rotl(s3, 11);
+}
 }  // namespace
 
 UniformBlock::UniformBlock(uint64_t seed, uint64_t stream) {
@@ -32,13 +42,7 @@ void UniformBlock::next_block(float* out) {
     U s0 = U::load_aligned(&s_[0][i]), s1 = U::load_aligned(&s_[1][i]);
     U s2 = U::load_aligned(&s_[2][i]), s3 = U::load_aligned(&s_[3][i]);
     const U result = s0 + s3;
-    const U t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl(s3, 11);
+    advance(s0, s1, s2, s3);
     s0.store_aligned(&s_[0][i]);
     s1.store_aligned(&s_[1][i]);
     s2.store_aligned(&s_[2][i]);
@@ -78,13 +82,7 @@ void UniformBlock::fill(float* out, std::size_t n) {
     float* o = out + g;
     for (std::size_t b = 0; b < blocks; ++b, o += L) {
       const U result = s0 + s3;
-      const U t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = rotl(s3, 11);
+      advance(s0, s1, s2, s3);
       const I top = xsimd::bitwise_cast<I>(result >> 8);  // < 2^24: exact as float
       (xsimd::to_float(top) * scale).store_unaligned(o);
     }
@@ -108,13 +106,7 @@ void UniformBlock::skip(std::size_t n) {
     U s0 = U::load_aligned(&s_[0][g]), s1 = U::load_aligned(&s_[1][g]);
     U s2 = U::load_aligned(&s_[2][g]), s3 = U::load_aligned(&s_[3][g]);
     for (std::size_t b = 0; b < blocks; ++b) {
-      const U t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = rotl(s3, 11);
+      advance(s0, s1, s2, s3);
     }
     s0.store_aligned(&s_[0][g]);
     s1.store_aligned(&s_[1][g]);
@@ -136,13 +128,7 @@ std::size_t UniformBlock::count_below(std::size_t n, float p) {
     F hits(0.f);  // per lane, exact below 2^24 blocks (n < 2^28)
     for (std::size_t b = 0; b < blocks; ++b) {
       const U result = s0 + s3;
-      const U t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = rotl(s3, 11);
+      advance(s0, s1, s2, s3);
       const I top = xsimd::bitwise_cast<I>(result >> 8);
       hits += xsimd::select(xsimd::to_float(top) * scale < pv, one, zero);
     }
