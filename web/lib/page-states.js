@@ -61,12 +61,15 @@ export const SAE_DATA_CONFIG = Object.fromEntries(Object.entries(SCHEMA_DATA_PRE
 
 /** What choosing a data source on the sae page sets (the toy data is ARENA's exercise: λ for its
  * dead-latent story, and k = 1 of its 5 latents for TopK; hierarchical: the C++ preset's λ, k and
- * latents). A link keeps the λ and k it carries. */
+ * latents, and the three architectures of SynthSAEBench's comparison, so the page shows its
+ * ordering: Matryoshka above BatchTopK above ReLU + L1 in F1 at matched L0). A link keeps the
+ * values it carries. */
 export const SAE_DATA_PRESETS = {
   synthetic: { l1: 0.3, k: 5 },
   toy: { l1: 0.6, k: 1 },
   ...Object.fromEntries(Object.entries(SCHEMA_DATA_PRESETS).map(([d, p]) => [d, p.controls])),
 };
+SAE_DATA_PRESETS.hierarchical.archs = ['relu', 'batchtopk', 'matryoshka'];
 
 export const SAE = table(SAE_FIELDS, {
   omitDefaults: true,
@@ -74,7 +77,10 @@ export const SAE = table(SAE_FIELDS, {
   // keeps the λ and k it carries, and one whose λ or k differ from the default writes them.
   preset: {
     key: 'data',
-    apply(s, data) { s.data = data; Object.assign(s, SAE_DATA_PRESETS[data] || {}); },
+    apply(s, data) {
+      s.data = data;
+      for (const [name, v] of Object.entries(SAE_DATA_PRESETS[data] || {})) s[name] = Array.isArray(v) ? v.slice() : v;
+    },
     // A value the preset implies and that differs from the field's default must be written
     // (`#data=toy&l1=0.3`: without l1 the link would mean λ 0.6).
     sets: (s, name) => {

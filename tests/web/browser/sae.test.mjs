@@ -115,6 +115,20 @@ test('hierarchical data: the ground-truth table, L0–F1/MCC paths and the hiera
   await page.close();
 });
 
+test('choosing the hierarchical data in the menu trains the paper\'s three architectures, the boxes say so', async () => {
+  const page = await lab.open('sae.html');
+  await framesAfter(page, 10);
+  await page.locator('#data').selectOption('hierarchical');
+  await page.waitForFunction(() => window.superpose.config && window.superpose.config.data === 'hierarchical', null, { timeout: 30000 });
+  const s = await readState(page);
+  assert.deepEqual(s.config.runs.map((r) => r.arch), ['relu', 'batchtopk', 'matryoshka']);
+  const checked = await page.locator('fieldset.archs input:checked').evaluateAll((boxes) => boxes.map((b) => b.value));
+  assert.deepEqual(checked, ['relu', 'batchtopk', 'matryoshka']);
+  assert.match(page.url(), /data=hierarchical/);
+  noProblems(page);
+  await page.close();
+});
+
 test('a malformed hash falls back with a note; the toy preset draws decoder arrows', async () => {
   const page = await lab.open('sae.html#l1=-4&archs=relu,softmax&data=toy');
   await framesAfter(page, 50);

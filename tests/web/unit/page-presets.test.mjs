@@ -75,4 +75,11 @@ test('sae.html#data=hierarchical is the C++ preset (the schema\'s presets of dat
   assert.equal(SAE.byName.get('parent').max, preset.true_features - 1);
   // A link keeps the latents it carries over the preset's.
   assert.equal(SAE.parse('#data=hierarchical&latents=128').state.latents, 128);
+  // The page's own part of the preset: the paper's three architectures, so the default shows
+  // its ordering; a link keeps the architectures it carries, and the default pair is written.
+  assert.deepEqual(s.archs, ['relu', 'batchtopk', 'matryoshka']);
+  assert.deepEqual(SAE.parse('#data=hierarchical&archs=relu,topk').state.archs, ['relu', 'topk']);
+  const pair = SAE.parse(SAE.serialise({ ...s, archs: ['relu', 'topk'] })).state;
+  assert.deepEqual(pair.archs, ['relu', 'topk']);
+  assert.deepEqual(SAE.parse(SAE.serialise(s)).state, s);
 });

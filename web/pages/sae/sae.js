@@ -37,7 +37,8 @@ const DATA = {
   toy: { input_dim: 2, true_features: 5, active: 0.125, toy_steps: 3000, init: 'random', steps: 6000,
     batch_size: 512, lr: 1e-2, dead_window: 100, resample_every: 500 },
   // SynthSAEBench (arXiv 2602.14687) at browser scale: the C++ preset's config keys (features,
-  // dims, hierarchy, steps, batch; its λ, k and latents are the controls': page-states.js), the
+  // dims, hierarchy, steps, batch; its λ, k, latents and the paper's three architectures are the
+  // controls': page-states.js), the
   // session's defaults for the rest; sized so that all six architectures train within the
   // issue's two minutes.
   hierarchical: SAE_DATA_CONFIG.hierarchical,
