@@ -21,7 +21,11 @@ import { LabClient } from './client.js';
 import { MAX_WORKERS } from './workers.js';
 /** Loss points a pooled run traces over its length at most (play's grid: steps / TRACE_POINTS). */
 export const TRACE_POINTS = 600;
-const FRAME_MS = 50;  // merged frames at most 20 per second, as one worker sends them
+// Merged frames of a training run at most 10 a second (a paused or finished run's at once): each
+// one a page shows costs its main thread a redraw (the views, then the browser's layout, paint
+// and commit; the toy page's sticky preset about 6 ms of CPU, and the compositor and GPU process
+// as much again), CPU the workers share the cores with (issue 18, bench/trace.mjs).
+const FRAME_MS = 100;
 
 /** The pool size for the hash key `workers` (0: one per core, at most MAX_WORKERS). */
 export function poolSize(asked, cores = globalThis.navigator ? globalThis.navigator.hardwareConcurrency : 1) {

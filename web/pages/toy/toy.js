@@ -156,6 +156,7 @@ function setFields(changes) {
     configure(S.running || state.autoplay);
   } else {
     dirty = true;
+    askDraw();
   }
 }
 
@@ -195,6 +196,7 @@ function buildPanels() {
   const root = $('panels');
   if (!root) return;
   root.replaceChildren();
+  if (seen) seen.disconnect();
   panels = [];
   for (const p of visiblePanels()) {
     const body = el('div', { class: 'panel-body' });
@@ -209,8 +211,10 @@ function buildPanels() {
     const panel = { p, view: null, box, head, body };
     panels.push(panel);
     queue.add(panel);
+    if (seen) seen.observe(box);
   }
   dirty = true;
+  askDraw();
 }
 
 /** A panel's view and its save menu (PNG/SVG/JSON/CSV/.npy, issue 7). */
@@ -251,21 +255,51 @@ function recordLoss(frame) {
 }
 
 // ---- frames and drawing -------------------------------------------------------------------
-// Each animation frame makes the panels' views (canvases) still missing and draws the panels
-// whose data changed, in order, until FRAME_BUDGET_MS is spent (at least one); the rest follow
-// in the next frames, in turn (a panel drawn goes to the back of the queue). A warm panel draws
-// in well under a millisecond, so the budget only splits the first frames: making and first
-// drawing every panel (new canvases, the page's first canvas font, the first heatmap blit) took
-// 40–60 ms of CPU in one task, and the module's first run as much again (issue 14 #9).
+// An animation frame is asked for only when there is something to draw (a frame arrived, panels
+// were built, a panel came into view): a page that asks for every one keeps the browser's whole
+// rendering pipeline running 60 times a second for nothing. Each makes the panels' views
+// (canvases) still missing and draws the panels whose data changed, in order, until
+// FRAME_BUDGET_MS is spent (at least one); the rest follow in the next frames, in turn (a panel
+// drawn goes to the back of the queue). A warm panel draws in well under a millisecond, so the
+// budget only splits the first frames: making and first drawing every panel (new canvases, the
+// page's first canvas font, the first heatmap blit) took 40–60 ms of CPU in one task, and the
+// module's first run as much again (issue 14 #9).
+// While the run trains, a panel out of view is drawn at most every OFFSCREEN_MS (at once when it
+// comes into view; every panel with each frame of a paused or finished run, so what a save
+// writes is the model as it stands). A redraw of the sticky preset's panels cost the main thread
+// about 6 ms of CPU (the views' drawing, then the browser's layout, paint and commit of the
+// changed canvases) and the compositor and GPU process as much again, CPU the training workers
+// share the cores with (issue 18; bench/trace.mjs; the pool sends training frames 10 times a
+// second, pool.js).
 const FRAME_BUDGET_MS = 8;
+const OFFSCREEN_MS = 1000;
 let dirty = false;
+let drawAsked = false;
 const queue = new Set();  // panels waiting for the latest frame, in drawing order
+// Which panels are in view (or near it); without IntersectionObserver every panel is.
+const seen = typeof IntersectionObserver === 'function'
+  ? new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const panel = panels.find((q) => q.box === e.target);
+      if (!panel) continue;
+      panel.inView = e.isIntersecting;
+      if (panel.inView && panel.stale) { panel.stale = false; queue.add(panel); askDraw(); }
+    }
+  }, { rootMargin: '100px' })
+  : null;
+
+function askDraw() {
+  if (drawAsked) return;
+  drawAsked = true;
+  requestAnimationFrame(draw);
+}
 
 function onFrame(frame) {
   if (S.firstFrameMs === null && frame.step > 0) S.firstFrameMs = performance.now();
   recordLoss(frame);
   showLoss();
   dirty = true;
+  askDraw();
 }
 
 // The toolbar (page-boot.js) shows the step, speed and status; the loss readout is this page's.
@@ -290,21 +324,27 @@ function drawPanel({ p, view, box }, f) {
   else view.update(p.data(f, shapeState));
 }
 
-function draw() {
+function draw(now) {
+  drawAsked = false;
   const f = S.lastFrame && S.lastFrame.buffers.W ? S.lastFrame : null;
   if (dirty && f) {
     dirty = false;
-    for (const panel of panels) queue.add(panel);  // (a panel already waiting keeps its place)
+    for (const panel of panels) {
+      // (a panel already waiting keeps its place; one out of view waits while the run trains)
+      const late = !f.running || panel.inView !== false || !panel.view || now - (panel.drawnAt || 0) >= OFFSCREEN_MS;
+      if (late) queue.add(panel);
+      else panel.stale = true;
+    }
   }
   const t0 = performance.now();
   for (const panel of queue) {
     queue.delete(panel);
     if (!panels.includes(panel)) continue;  // from panels built before
     if (!panel.view) makeView(panel);
-    if (f) drawPanel(panel, f);
+    if (f) { drawPanel(panel, f); panel.drawnAt = now; panel.stale = false; }
     if (performance.now() - t0 > FRAME_BUDGET_MS) break;
   }
-  requestAnimationFrame(draw);
+  if (queue.size) askDraw();
 }
 
 // ---- talking to the worker ----------------------------------------------------------------
@@ -325,6 +365,7 @@ function configure(thenPlay) {
       S.done = false;
       for (const { view } of panels) if (view) view.reset();
       dirty = true;
+      askDraw();
       if (thenPlay) await client.play();
     } catch (e) {
       showError(`Could not start this experiment: ${e.message}`);
@@ -375,8 +416,7 @@ async function start() {
   buildControls();
   syncControls();
   await nextTask();
-  buildPanels();
-  requestAnimationFrame(draw);
+  buildPanels();  // (asks for the first animation frame)
   await nextTask();
   writeHash();
 }
