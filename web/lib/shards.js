@@ -62,6 +62,18 @@ export function cut(weights, parts) {
 // One shard with the whole config (runs: null, every run of its answer).
 const whole = (config) => [{ config, runs: null }];
 
+/** The relative cost of an SAE architecture's training step, ReLU's being 1, MEASURED in wasm
+ * (bench_sae --arch A under node, the W2 data with 512 latents: user CPU of 250 steps less the
+ * program's 0.5 s start; 2026-11-29 at load 7-9 on 2 cores, two runs for relu, gated and
+ * jumprelu, which differed by up to 25%): gated 1.45 (its second encoder path), topk 1.34,
+ * batchtopk 1.0, matryoshka 1.0, jumprelu 0.75. The pool cuts the architectures into workers by
+ * it: by runs alone the five architectures went [relu, gated, jumprelu] | [topk, batchtopk],
+ * 3.2 against 2.34 of a relu run's cost (at best 1.73× on two workers); by cost [relu, gated] |
+ * [jumprelu, topk, batchtopk], 2.45 against 3.09 (at best 1.79×; the same cut for costs within
+ * the runs' spread). An architecture not in the table counts as 1. */
+export const SAE_ARCH_COST = Object.freeze({ relu: 1, gated: 1.45, jumprelu: 0.75, topk: 1.34, batchtopk: 1, matryoshka: 1 });
+export const saeArchCost = (arch) => SAE_ARCH_COST[arch] || 1;
+
 /** kind sae: one run per architecture and sweep value (SaeSession::kMaxRuns at most). */
 export const SAE_SHARDS = {
   // The data's, not a run's: the true features and the hierarchy view's family and parents (issue 17).
@@ -86,8 +98,8 @@ export const SAE_SHARDS = {
       return c;
     };
     if (archs.length >= n) {
-      // whole architectures per worker (each with its sweep), balanced by runs
-      for (const [a, b] of cut(counts, n)) {
+      // whole architectures per worker (each with its sweep), balanced by cost (saeArchCost)
+      for (const [a, b] of cut(archs.map((arch, g) => counts[g] * saeArchCost(arch)), n)) {
         const runs = [];
         for (let g = a; g < b; g++) for (let v = 0; v < counts[g]; v++) runs.push(first[g] + v);
         shards.push({ config: shard(archs.slice(a, b)), runs });

@@ -5,7 +5,7 @@
 // joined from the shards' files; the pool size follows the `workers` key.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SAE_SHARDS, TOY_SHARDS, SUPPRESSION_SHARDS, cut, toyInstanceCost } from '../../../web/lib/shards.js';
+import { SAE_SHARDS, TOY_SHARDS, SUPPRESSION_SHARDS, SAE_ARCH_COST, cut, toyInstanceCost } from '../../../web/lib/shards.js';
 import { mergeFrames, commonRows, poolSize } from '../../../web/lib/pool.js';
 import { MAX_WORKERS } from '../../../web/lib/workers.js';
 
@@ -62,6 +62,20 @@ test('SAE plan: every run once, in run order, each shard a config of its own run
     { archs: ['relu', 'topk'], sweep_l1: Array(9).fill(0.1), sweep_k: Array(9).fill(3) }]) {
     assert.deepEqual(SAE_SHARDS.split(bad, 4), [{ config: bad, runs: null }], JSON.stringify(bad));
   }
+});
+
+test('SAE plan: whole architectures cut by their measured cost, not by their number of runs', () => {
+  const split = (archs, n, extra = {}) => SAE_SHARDS.split({ archs, ...extra }, n).map((s) => s.config.archs);
+  // by runs: [relu, gated, jumprelu] | [topk, batchtopk], 3.2 against 2.34; by cost 2.45 | 3.09
+  assert.deepEqual(split(['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'], 2), [['relu', 'gated'], ['jumprelu', 'topk', 'batchtopk']]);
+  assert.deepEqual(split(['relu', 'gated', 'jumprelu', 'topk', 'batchtopk', 'matryoshka'], 2),
+    [['relu', 'gated', 'jumprelu'], ['topk', 'batchtopk', 'matryoshka']]);
+  // an architecture's runs weigh its cost each: gated's three sweep runs against the other two's six
+  assert.deepEqual(split(['gated', 'jumprelu', 'batchtopk'], 2, { sweep_l1: [0.1, 0.3, 0.6], sweep_k: [3, 5, 10] }),
+    [['gated'], ['jumprelu', 'batchtopk']]);
+  for (const [arch, c] of Object.entries(SAE_ARCH_COST)) assert.ok(c > 0.3 && c < 3, `${arch}: a step's cost relative to relu's, ${c}`);
+  // an architecture the table does not know counts as relu (the session then names it if it is wrong)
+  assert.deepEqual(split(['relu', 'newarch'], 2), [['relu'], ['newarch']]);
 });
 
 test('SAE plan: the shards\' answers join into the whole config', () => {
