@@ -6,32 +6,34 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/interp_setup.hpp"
-#include "cli/toy_flags.hpp"
 #include "interp/effects.hpp"
 
 namespace superpose::cli {
 
 namespace {
-const char* kHelp = R"(usage: superpose ablate [toy and SAE flags] --target latent|unit [--index I | --all]
-                        --mode zero|mean|resample [--json]
-Train a toy model (then its SAE), ablate a latent or hidden unit, report each output feature's
+// The usage; --target and --mode are the steer session's fields (their help lines follow it).
+std::string help_head() {
+  return "usage: superpose ablate [toy and SAE flags] --target " + join_choices(kAblationTargetNames, "|") +
+         " [--index I | --all]\n                        --mode " + join_choices(kAblationModeNames, "|") +
+         " [--json]\n" R"(Train a toy model (then its SAE), ablate a latent or hidden unit, report each output feature's
 loss change (importance-weighted squared error, mean over a seeded evaluation batch).
-  --target latent|unit      an SAE latent (in the reconstruction) or a hidden unit h_j
-  --index I=0 | --all       one row, or every latent/unit (the effects matrix)
-  --mode zero|mean|resample replace by 0, by its mean on the data, or by its value on another input
+)";
+}
+const char* kHelpTail = R"(  --index I=0 | --all       one row, or every latent/unit (the effects matrix)
   --json                    print {config, effects: [[...]], rows, diagonality, ...}
 )";
 }  // namespace
 
 int cmd_ablate(int argc, char** argv) {
   Args args(argc, argv, 2, {"json", "help", "all"});
-  if (take_help(args, {kHelp, toy_flags_help(), interp_flags_help()})) return 0;
+  if (take_interp_help(args, help_head(), {"target", "mode"}, kHelpTail)) return 0;
   InterpSetup s = interp_setup_from_flags(args);
   s.json = args.take_flag("json");
   const bool all = args.take_flag("all");
-  std::string target_name = "latent", mode_name = "zero";
-  if (auto v = args.take("target")) target_name = parse_choice("target", *v, {"latent", "unit"});
-  if (auto v = args.take("mode")) mode_name = parse_choice("mode", *v, {"zero", "mean", "resample"});
+  const InterventionConfig defaults;  // the steer session's: target, mode
+  std::string target_name = defaults.target, mode_name = defaults.mode;
+  if (auto v = args.take("target")) target_name = parse_choice("target", *v, kAblationTargetNames);
+  if (auto v = args.take("mode")) mode_name = parse_choice("mode", *v, kAblationModeNames);
   int index = 0;
   if (auto v = args.take("index")) {
     if (all) throw UsageError("give --index or --all, not both");

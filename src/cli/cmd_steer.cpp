@@ -6,28 +6,29 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/config_flags.hpp"
 #include "cli/interp_setup.hpp"
-#include "cli/toy_flags.hpp"
 
 namespace superpose::cli {
 
 namespace {
-const char* kHelp = R"(usage: superpose steer [toy and SAE flags] --latent I | --direction feature:I | --direction unit:J
-                       --strength S [--input zero|sample] [--seed 0] [--json]
-Train a toy model (then its SAE), steer its hidden state along a direction, show the outputs.
+// The usage and the command's own flags; --strength and --input are the steer session's fields.
+std::string help_head() {
+  return "usage: superpose steer [toy and SAE flags] --latent I | --direction feature:I | --direction unit:J\n"
+         "                       --strength S [--input " + join_choices(kSteeringInputNames, "|") +
+         "] [--seed 0] [--json]\n" R"(Train a toy model (then its SAE), steer its hidden state along a direction, show the outputs.
   --latent I                SAE latent I's decoder column, scaled by its max activation on the data
   --direction latent:I|feature:I|unit:J   feature: the toy model's column W_i; unit: hidden unit e_j
                             (scaled by max |h_j| on the data)
-  --strength S=1            h' = h + S · direction · scale (negative steers the other way)
-  --input zero|sample       the all-zero input, or a seeded sample with an active feature
-  --json                    print {config, input, before, after, switched_on, ...}
 )";
+}
+const char* kHelpTail = "  --json                    print {config, input, before, after, switched_on, ...}\n";
 constexpr float kOn = 0.1f;  // an output counts as "on" above this
 }  // namespace
 
 int cmd_steer(int argc, char** argv) {
   Args args(argc, argv, 2, {"json", "help"});
-  if (take_help(args, {kHelp, toy_flags_help(), interp_flags_help()})) return 0;
+  if (take_interp_help(args, help_head(), {"strength", "input"}, kHelpTail)) return 0;
   InterpSetup s = interp_setup_from_flags(args);
   s.json = args.take_flag("json");
   const auto latent = args.take("latent");
@@ -42,10 +43,19 @@ int cmd_steer(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--direction: ") + e.what());
   }
-  double strength = 1.0;
+  const InterventionConfig defaults;  // the steer session's: strength, input
+  double strength = defaults.strength;
   if (auto v = args.take("strength")) strength = parse_number("strength", *v);
-  std::string input = "zero";
-  if (auto v = args.take("input")) input = parse_choice("input", *v, {"zero", "sample"});
+  std::string input = defaults.input;
+  if (auto v = args.take("input")) input = parse_choice("input", *v, kSteeringInputNames);
+  InterventionConfig given = defaults;  // the page's bounds: --strength in the steer session's range
+  given.strength = strength;
+  given.input = input;
+  try {
+    check_fields(given);
+  } catch (const std::invalid_argument& e) {
+    rethrow_as_usage(e, flag_of_field<InterventionConfig>());
+  }
   args.finish();
 
   // Range errors that need the model's shape (index ≥ n_latents, ...) are usage errors too, but

@@ -72,6 +72,20 @@ template <class C> std::string flags_help(const C& defaults = C()) {
   return out;
 }
 
+// The help lines of the named fields only, in the table's order (a command that takes a few of a
+// config's flags, e.g. steer's --strength and --input of the intervention config).
+template <class C> std::string flags_help_of(const std::vector<std::string>& names, const C& defaults = C()) {
+  std::string out;
+  flag_visitors::Help v{out};
+  auto only = adapt_fields(v, [&names](Field& f) {
+    for (const auto& n : names)
+      if (n == f.name) return true;
+    return false;
+  });
+  C::fields(defaults, only);
+  return out;
+}
+
 // {field, flag} of every field with a flag (for rethrow_as_usage).
 template <class C> std::vector<std::pair<std::string, std::string>> flag_of_field() {
   std::vector<std::pair<std::string, std::string>> pairs;

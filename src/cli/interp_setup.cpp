@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cli/commands.hpp"
+#include "cli/config_flags.hpp"
 #include "cli/toy_flags.hpp"
 #include "interp/trained_sae.hpp"
 
@@ -28,9 +29,13 @@ std::string interp_flags_help() {
                             prefixes: latents/16 and latents/4, those ≥ 1)
   --sae-steps S=1000        SAE training steps (batch 256, lr 1e-2)
   --sae-seed SEED=--seed    the SAE's seed (its initialisation and data stream)
-  --instance K=0            which toy instance to intervene on
-  --eval-batch B=4096       inputs for the statistics (max/mean activations) and the loss changes
-)";
+)" + flags_help_of<InterventionConfig>({"instance", "eval_batch"});
+}
+
+bool take_interp_help(Args& a, const std::string& head, const std::vector<std::string>& fields,
+                      const char* tail) {
+  return take_help(a, {head, flags_help_of<InterventionConfig>(fields), tail, toy_flags_help(),
+                       interp_flags_help()});
 }
 
 namespace {

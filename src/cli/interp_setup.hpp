@@ -4,6 +4,8 @@
 // bounds and seeds are the CLI's, so the two cannot drift. Also the config echoed in --json.
 #pragma once
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "cli/args.hpp"
 #include "core/json_config.hpp"
@@ -35,5 +37,10 @@ void train_and_prepare(InterpSetup& s);
 
 // The --help lines of the flags above (--sae lists every architecture of sae/).
 std::string interp_flags_help();
+// A command's --help: head, the help lines of the steer session's intervention fields it takes
+// (e.g. target, mode: the page's text, choices and defaults), tail, then the toy and SAE flags.
+// True when --help was given (the command then returns 0).
+bool take_interp_help(Args& a, const std::string& head, const std::vector<std::string>& fields,
+                      const char* tail);
 
 }  // namespace superpose::cli

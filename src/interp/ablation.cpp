@@ -2,29 +2,30 @@
 
 #include "core/check.hpp"
 #include "core/rng.hpp"
+#include "core/schema.hpp"
 #include "interp/interp_data.hpp"
 
 namespace superpose {
 
+namespace {
+// The position of text in names, or fail_config("<field> must be one of a|b|c (got \"x\")").
+int name_index(const std::vector<std::string>& names, const std::string& text, const char* field) {
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == text) return static_cast<int>(i);
+  fail_config(std::string(field) + " must be one of " + join_choices(names, "|") + " (got \"" + text + "\")");
+}
+}  // namespace
+
 AblationMode parse_ablation_mode(const std::string& text) {
-  if (text == "zero") return AblationMode::zero;
-  if (text == "mean") return AblationMode::mean;
-  if (text == "resample") return AblationMode::resample;
-  fail_config("mode must be one of zero|mean|resample (got \"" + text + "\")");
+  return static_cast<AblationMode>(name_index(kAblationModeNames, text, "mode"));
 }
 
 AblationTarget parse_ablation_target(const std::string& text) {
-  if (text == "latent") return AblationTarget::latent;
-  if (text == "unit") return AblationTarget::unit;
-  fail_config("target must be one of latent|unit (got \"" + text + "\")");
+  return static_cast<AblationTarget>(name_index(kAblationTargetNames, text, "target"));
 }
 
-const char* to_string(AblationMode mode) {
-  return mode == AblationMode::zero ? "zero" : mode == AblationMode::mean ? "mean" : "resample";
-}
-const char* to_string(AblationTarget target) {
-  return target == AblationTarget::latent ? "latent" : "unit";
-}
+const char* to_string(AblationMode mode) { return kAblationModeNames[static_cast<int>(mode)].c_str(); }
+const char* to_string(AblationTarget target) { return kAblationTargetNames[static_cast<int>(target)].c_str(); }
 
 void ablate_row(Mat& A, int row, AblationMode mode, const RowStats& stats, uint64_t seed) {
   switch (mode) {

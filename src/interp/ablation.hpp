@@ -14,6 +14,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "interp/activation_stats.hpp"
 #include "interp/sae_view.hpp"
@@ -23,9 +24,14 @@ namespace superpose {
 
 enum class AblationMode { zero, mean, resample };
 enum class AblationTarget { latent, unit };
+// Their names, in the enums' order: the one place for them (the steer config's choices, the
+// page's menus through the schema, the CLI's --mode and --target and their help).
+inline const std::vector<std::string> kAblationModeNames = {"zero", "mean", "resample"};
+inline const std::vector<std::string> kAblationTargetNames = {"latent", "unit"};
 
-AblationMode parse_ablation_mode(const std::string& text);      // zero|mean|resample
-AblationTarget parse_ablation_target(const std::string& text);  // latent|unit
+// A name of the lists above as its enum; another is refused naming the field and the choices.
+AblationMode parse_ablation_mode(const std::string& text);
+AblationTarget parse_ablation_target(const std::string& text);
 const char* to_string(AblationMode mode);
 const char* to_string(AblationTarget target);
 

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/eigen.hpp"
 #include "toy/toy_config.hpp"
@@ -26,7 +27,9 @@ InterpBatch draw_interp_batch(const ToyConfig& config, int instance, int batch_s
                               uint64_t stream);
 
 // One input for steering: "zero" (all features off) or "sample" (the first sample of the seeded
-// input stream with at least one active feature).
+// input stream with at least one active feature). The names, in that order, are the one list of
+// them (the steer config's input choices, the CLI's --input).
+inline const std::vector<std::string> kSteeringInputNames = {"zero", "sample"};
 Vec steering_input(const ToyConfig& config, int instance, const std::string& input, uint64_t seed);  // (n)
 
 }  // namespace superpose

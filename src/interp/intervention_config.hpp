@@ -8,6 +8,8 @@
 
 #include "core/json_config.hpp"
 #include "core/schema.hpp"
+#include "interp/ablation.hpp"
+#include "interp/interp_data.hpp"
 #include "toy/toy_config.hpp"
 
 namespace superpose {
@@ -32,10 +34,11 @@ struct InterventionConfig {
     v(c.strength, Field("strength", "h' = h + strength · direction · scale (negative steers the other way)")
                       .flag("strength", "S").range(-100, 100));
     v(c.input, Field("input", "the all-zero input, or a seeded sample with an active feature").flag("input")
-                   .one_of({"zero", "sample"}));
-    v(c.target, Field("target", "the rows of the effects matrix").flag("target").one_of({"latent", "unit"}));
+                   .one_of(kSteeringInputNames));
+    v(c.target, Field("target", "the rows of the effects matrix: SAE latents (in the reconstruction) or hidden units h_j")
+                    .flag("target").one_of(kAblationTargetNames));
     v(c.mode, Field("mode", "what an ablated activation is replaced by").flag("mode")
-                  .one_of({"zero", "mean", "resample"}));
+                  .one_of(kAblationModeNames));
     v(c.eval_batch, Field("eval_batch", "inputs for the statistics (max/mean activations) and the loss changes")
                         .flag("eval-batch", "B").range(1, 65536));
     v(c.seed, Field("seed", "seed of the interventions' data and resample draws").range(0, kMaxSeed));

@@ -15,6 +15,7 @@ expect_usage_error "steer: unit out of range" "unit:2 is out of range (n_hidden=
 expect_usage_error "steer: bad input" "--input must be one of zero|sample (got 'ones')" steer --latent 0 --input ones
 expect_usage_error "steer: toy flag error" "--hidden: n_hidden must be in [1, n_features=5] (got 7)" steer --latent 0 --hidden 7
 expect_usage_error "steer: strength" "--strength expects a finite number (got 'big')" steer --latent 0 --strength big
+expect_usage_error "steer: strength in the page's range" "--strength: strength must be in [-100, 100] (got 500)" steer --latent 0 --strength 500
 expect_usage_error "ablate: bad mode" "--mode must be one of zero|mean|resample (got 'half')" ablate --mode half
 expect_usage_error "ablate: index and all" "give --index or --all, not both" ablate --all --index 1
 expect_usage_error "ablate: index range" "--index: index must be in [0, n_hidden-1=1] (got 3)" ablate --target unit --index 3

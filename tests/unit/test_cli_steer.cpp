@@ -6,37 +6,18 @@
 // Native only: the CLI is the native front end (CMakeLists.txt: test_cli_* and superpose_cli).
 #include <doctest/doctest.h>
 
-#include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli_run.hpp"
 #include "session/steer_session.hpp"
 
 using namespace superpose;
+using superpose::test::run_cli;
 
 namespace {
-
-// Runs `superpose <args...>` through the command function; answers its stdout as JSON.
-Json run_cli(int (*command)(int, char**), std::vector<std::string> args) {
-  args.insert(args.begin(), "superpose");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::ostringstream out;
-  std::streambuf* const old = std::cout.rdbuf(out.rdbuf());
-  int code = -1;
-  try {
-    code = command(static_cast<int>(argv.size()), argv.data());
-  } catch (...) {
-    std::cout.rdbuf(old);
-    throw;
-  }
-  std::cout.rdbuf(old);
-  REQUIRE(code == 0);
-  return parse_json(out.str());
-}
 
 // The steer session configured with `config`, stepped until ready.
 std::unique_ptr<SteerSession> trained_session(const Json& config) {
