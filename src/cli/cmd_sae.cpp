@@ -1,7 +1,11 @@
 // `superpose sae`: train sparse autoencoders (ReLU, Gated, JumpReLU, TopK, BatchTopK, Matryoshka)
 // on data with known features, hierarchical features, a toy model's activations or a .npy file,
 // and report how well they do. A data source's preset (sae_data_presets: hierarchical's scale)
-// fills every flag not given. Flags and JSON keys are a contract (issue 5); see `superpose sae --help`.
+// fills every flag not given. Each run (one per --sweep or --sweep-k point) is the page's sae session
+// (session/sae_session.hpp) with that run's config: its trainer, held-out batch and metrics, on the
+// data built here once from the same keys (make_sae_data, the session's own; each session restarts
+// its stream, so every point trains on the batches its run alone would, as the page's runs side by
+// side do). Flags and JSON keys are a contract (issue 5); see `superpose sae --help`.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -15,9 +19,8 @@
 #include "cli/sae_io.hpp"
 #include "core/check.hpp"
 #include "core/kernels.hpp"
-#include "sae/sae_metrics.hpp"
-#include "sae/sae_trainer.hpp"
 #include "sae/saelens_sae.hpp"
+#include "session/sae_session.hpp"
 
 namespace superpose::cli {
 
@@ -84,6 +87,39 @@ std::string presets_help() {
   return out;
 }
 
+// --eval-batch N: the session's eval_batch field bounds it (the one place); the CLI measures on
+// 4096 held-out samples by default (the page's 1024 keeps its frames cheap).
+constexpr int kCliEvalBatch = 4096;
+struct FindField {  // a fields() visitor: the field named `name`
+  const char* name;
+  Field found{"", ""};
+  template <class T> void operator()(const T&, const Field& f) {
+    if (std::string(f.name) == name) found = f;
+  }
+};
+int take_eval_batch(Args& a) {
+  const auto v = a.take("eval-batch");
+  if (!v) return kCliEvalBatch;
+  const long long n = parse_int("eval-batch", *v);
+  FindField field{"eval_batch"};
+  const SaeSessionConfig defaults;
+  SaeSessionConfig::fields(defaults, field);
+  if (n < field.found.min || n > field.found.max)
+    throw UsageError("--eval-batch must be in " + range_text(field.found) + " (got " + *v + ")");
+  return static_cast<int>(n);
+}
+
+// The session's keys for one run: config's but arch (archs: just it) and npy_path (the data is
+// handed over), and the held-out batch.
+Json session_keys(const SaeConfig& c, int eval_batch) {
+  Json j = c.to_json();
+  j.erase("arch");
+  j.erase("npy_path");
+  j["archs"] = Json::array({c.arch});
+  j["eval_batch"] = eval_batch;
+  return j;
+}
+
 Json metrics_json(const SaeMetrics& m) {
   return Json{{"l0", m.l0},
               {"mse", m.mse},
@@ -112,12 +148,7 @@ int cmd_sae(int argc, char** argv) {
   std::vector<double> sweep, sweep_k;
   if (auto v = args.take("sweep")) sweep = parse_numbers("sweep", *v);
   if (auto v = args.take("sweep-k")) sweep_k = parse_numbers("sweep-k", *v);
-  int eval_batch = 4096;
-  if (auto v = args.take("eval-batch")) {
-    const long long n = parse_int("eval-batch", *v);
-    if (n < 16 || n > 65536) throw UsageError("--eval-batch must be in [16, 65536] (got " + *v + ")");
-    eval_batch = static_cast<int>(n);
-  }
+  const int eval_batch = take_eval_batch(args);
   const auto save_dir = args.take("save");  // issue 7: a SAELens folder out
   const auto load_dir = args.take("load");  // issue 7: a SAELens folder in, measured, not trained
   Json base = flags_to_json<SaeConfig>(args);
@@ -161,39 +192,30 @@ int cmd_sae(int argc, char** argv) {
     if (configs[0].data_kind() == SaeDataKind::npy) throw UsageError(std::string("--data: ") + e.what());
     throw;
   }
-  const Mat eval = data->held_out(eval_batch);
-  const TrueFiring eval_firing = data->held_out_firing(eval_batch);
   Json results = Json::array();
-  std::vector<double> rates;
+  int dim = 0, true_features = 0;  // of the data, for the summary
   for (const SaeConfig& c : configs) {
-    SaeTrainer trainer(c, data);
-    std::unique_ptr<Sae> loaded = file ? sae_from_saelens(*file, c, data->dim()) : nullptr;
-    Sae& sae = loaded ? *loaded : trainer.sae();
-    const int64_t train_steps = loaded ? 0 : c.steps;
-    Progress progress(train_steps, !json);
-    const double t0 = now_seconds();
-    for (int64_t done = 0; done < train_steps;) {
-      const int64_t chunk = std::min<int64_t>(100, train_steps - done);
-      trainer.train(chunk);
-      done += chunk;
-      progress.update(done, trainer.last_loss().total);
-    }
-    const double seconds = now_seconds() - t0;
-    progress.finish();
-    const SaeMetrics m = compute_sae_metrics(sae, eval, data->true_features(), &eval_firing,
-                                             data->hierarchy());
+    SaeSession session;
+    session.configure_with_data(session_keys(c, eval_batch), data);
+    if (file) session.import_saelens(*file);  // measured, not trained: the run is complete
+    const double seconds = run_session(session, 100, !json);
+    const SaeTrainer& run = session.run(0);
+    const SaeMetrics& m = session.metrics(0);
+    dim = session.data().dim();
+    true_features = static_cast<int>(session.data().true_features().cols());
     Json out;
-    out["config"] = trainer.config().to_json();
-    out["steps_per_second"] = train_steps / std::max(seconds, 1e-9);
+    out["config"] = run.config().to_json();
+    if (c.data_kind() == SaeDataKind::npy) out["config"]["npy_path"] = c.npy_path;  // not "upload.npy"
+    out["steps_per_second"] = (file ? 0 : c.steps) / std::max(seconds, 1e-9);
     if (load_dir) out["loaded"] = *load_dir;
     if (save_dir) {
-      save_saelens_dir(*save_dir, sae_to_saelens(sae));
+      save_saelens_dir(*save_dir, sae_to_saelens(run.sae()));
       out["saved"] = *save_dir;
     }
     out["metrics"] = metrics_json(m);
-    out["loss"] = trainer.last_loss().total;
-    out["resampled"] = trainer.resampled_total();
-    out["train_dead_fraction"] = trainer.dead_fraction();
+    out["loss"] = run.last_loss().total;
+    out["resampled"] = run.resampled_total();
+    out["train_dead_fraction"] = run.dead_fraction();
     out["density_histogram"] = m.density_histogram;
     results.push_back(std::move(out));
   }
@@ -205,9 +227,8 @@ int cmd_sae(int argc, char** argv) {
   }
   const SaeConfig& c0 = configs[0];
   std::printf("sparse autoencoder: %s, %d latents on %s data (d=%d", c0.arch.c_str(), c0.n_latents,
-              c0.data.c_str(), data->dim());
-  if (data->true_features().cols() > 0)
-    std::printf(", %d true features, %g active", static_cast<int>(data->true_features().cols()), c0.active);
+              c0.data.c_str(), dim);
+  if (true_features > 0) std::printf(", %d true features, %g active", true_features, c0.active);
   std::printf("); %lld steps of batch %d, lr %g, seed %lld, simd %s\n\n",
               static_cast<long long>(c0.steps), c0.batch_size, c0.lr,
               static_cast<long long>(c0.seed), simd_arch_name());

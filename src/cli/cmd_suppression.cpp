@@ -2,6 +2,9 @@
 // shrinks a feature's activation to a = 1 − c/2; the scale-vector and gated fixes undo it. With
 // several co-active features the optimum leaves one latent per feature (analytic.hpp, issue 14):
 // the output shows both and the exact expected losses that decide between them.
+// Each run (the one of --fix, or one per --sweep point) is the page's suppression session
+// (session/suppression_session.hpp) trained on that fix alone: its key trained_runs, a worker
+// pool's share of the runs, picks the fix's run, so defaults, seeds and training are the page's.
 // Flags and JSON keys are a contract (issue 4); see `superpose suppression --help`.
 #include <algorithm>
 #include <cmath>
@@ -12,8 +15,8 @@
 #include "cli/commands.hpp"
 #include "cli/config_flags.hpp"
 #include "core/check.hpp"
+#include "session/suppression_session.hpp"
 #include "suppression/suppression_relu_encoder.hpp"
-#include "suppression/suppression_run.hpp"
 
 namespace superpose::cli {
 
@@ -49,13 +52,19 @@ struct RunResult {
   double seconds;
 };
 
-RunResult run_one(const SuppressionConfig& config) {
-  SuppressionRun run(config);
-  const double t0 = now_seconds();
-  run.train_to_end();
-  const double seconds = now_seconds() - t0;
+// config's run on the page's session: configured with config's keys but fix, trained on the
+// fix's run alone (trained_runs: runs none, scale, gated are 0, 1, 2) to its end.
+RunResult run_one(const SuppressionConfig& config, bool progress) {
+  SuppressionSession session;
+  Json keys = config.to_json();
+  keys.erase("fix");
+  const int fix = static_cast<int>(config.fix_kind());
+  keys["trained_runs"] = Json::array({fix, fix + 1});
+  session.configure(keys);
+  const double seconds = run_session(session, 500, progress);
+  const SuppressionRun& run = *session.run(fix);
   Json out;
-  out["config"] = config.to_json();
+  out["config"] = run.config().to_json();
   out["analytic_activation"] = number_or_null(run.analytic_activation());
   out["monosemantic_activation"] = number_or_null(run.monosemantic_activation());
   out["trained_activation"] = run.trained_activation();
@@ -111,7 +120,7 @@ int cmd_suppression(int argc, char** argv) {
     }
   }
   std::vector<RunResult> results;
-  for (const auto& c : configs) results.push_back(run_one(c));
+  for (const auto& c : configs) results.push_back(run_one(c, !json));
 
   if (json) {
     if (sweep.empty()) {

@@ -27,6 +27,16 @@ const std::vector<uint8_t> kNoFile;
 Json SaeSession::configure(const Json& config) { return configure_with_file(config, kNoFile); }
 
 Json SaeSession::configure_with_file(const Json& config, const std::vector<uint8_t>& npy) {
+  return configure_from(config, npy, nullptr);
+}
+
+Json SaeSession::configure_with_data(const Json& config, std::shared_ptr<SaeData> data) {
+  if (!data) fail_config("configure_with_data needs a data source");
+  return configure_from(config, kNoFile, std::move(data));
+}
+
+Json SaeSession::configure_from(const Json& config, const std::vector<uint8_t>& npy,
+                                std::shared_ptr<SaeData> given) {
   Json rest = config_object(config);
   // Read-only keys of the config this session reports (like steer's "steps"): the reported
   // config must configure a fresh session to the same experiment.
@@ -59,7 +69,7 @@ Json SaeSession::configure_with_file(const Json& config, const std::vector<uint8
   // A change of the view alone keeps the trained runs.
   Json fingerprint = fields_to_json(sc);
   fingerprint.erase("view_parent");
-  if (!runs_.empty() && npy.empty() && base.data_kind() != SaeDataKind::npy && !loaded() &&
+  if (!runs_.empty() && npy.empty() && !given && base.data_kind() != SaeDataKind::npy && !loaded() &&
       fingerprint == fingerprint_) {
     view_parent_ = sc.view_parent;
     choose_view_samples();
@@ -85,7 +95,10 @@ Json SaeSession::configure_with_file(const Json& config, const std::vector<uint8
 
   // Build everything first: only a valid config replaces the running experiment.
   std::shared_ptr<SaeData> data;
-  if (base.data_kind() == SaeDataKind::npy) {
+  if (given) {
+    data = std::move(given);
+    data->reset();
+  } else if (base.data_kind() == SaeDataKind::npy) {
     if (npy.empty()) fail_config("data npy needs the .npy file's bytes (configure with the file)");
     if (npy.size() > kMaxUploadBytes)
       fail_config("the .npy file is too large (limit " + std::to_string(kMaxUploadBytes >> 20) + " MB)");
@@ -127,8 +140,12 @@ Session::SaeLensFiles SaeSession::export_saelens(int run) {
 
 Json SaeSession::import_saelens(const std::string& cfg_json, const std::vector<uint8_t>& weights) {
   require_configured();
+  return import_saelens(read_saelens(cfg_json, weights));
+}
+
+Json SaeSession::import_saelens(const SaeLensSae& file) {
+  require_configured();
   // Build everything first: a bad file leaves the running experiment as it was.
-  const SaeLensSae file = read_saelens(cfg_json, weights);
   const SaeConfig c = saelens_sae_config(file, base_);
   const std::unique_ptr<Sae> sae = sae_from_saelens(file, c, data_->dim());  // names a d_in mismatch
   std::unique_ptr<SaeTrainer> run;

@@ -8,6 +8,9 @@
 // import_saelens replaces the runs with the file's SAE, measured on the configured data and not
 // trained (its run is complete at its step: step() trains nothing; the config reports it under
 // "loaded") until the next configure.
+// The native front end (`superpose sae`) drives this session too, one session per run or sweep
+// point: configure_with_data hands it the data source the CLI built (a .npy read by its path,
+// one source for a sweep's runs), import_saelens(file) the SAELens folder it read.
 #pragma once
 #include <memory>
 #include <vector>
@@ -15,6 +18,7 @@
 #include "sae/sae_data.hpp"
 #include "sae/sae_metrics.hpp"
 #include "sae/sae_trainer.hpp"
+#include "sae/saelens_sae.hpp"
 #include "session/session.hpp"
 
 namespace superpose {
@@ -35,7 +39,7 @@ struct SaeSessionConfig {
                      .range_to(1, "n_latents", c.base.n_latents));
     auto base_fields = skip_fields(v, {"arch", "npy_path"});
     SaeConfig::fields(c.base, base_fields);
-    v(c.eval_batch, Field("eval_batch", "held-out samples for the metrics").range(16, 16384));
+    v(c.eval_batch, Field("eval_batch", "held-out samples for the metrics").range(16, 65536));
     v(c.view_parent, Field("view_parent", "the hierarchy view's parent feature (data hierarchical; "
                                           "changing only it keeps the runs)")
                          .range_to(0, "true_features", c.base.true_features, Bounds::open_max));
@@ -53,14 +57,19 @@ class SaeSession : public Session {
 
   Json configure(const Json& config) override;  // any data but npy
   Json configure_with_file(const Json& config, const std::vector<uint8_t>& npy) override;
+  // configure on a data source built by the caller from the same config keys (make_sae_data, or
+  // its .npy read by path; natively); its training stream restarts from its seed here.
+  Json configure_with_data(const Json& config, std::shared_ptr<SaeData> data);
   Json reset() override;
   RunProgress progress() const override;
   Json schema_fields() const override { return fields_schema<SaeSessionConfig>(); }
   int n_runs() const { return static_cast<int>(runs_.size()); }
   const SaeTrainer& run(int r) const { return *runs_[r]; }
   const SaeMetrics& metrics(int r);  // on the held-out batch (cached until the next step)
+  const SaeData& data() const { require_configured(); return *data_; }
   SaeLensFiles export_saelens(int run) override;
   Json import_saelens(const std::string& cfg_json, const std::vector<uint8_t>& weights) override;
+  Json import_saelens(const SaeLensSae& file);  // a file already read (natively: a folder)
   bool loaded() const { return !loaded_.is_null(); }
 
  protected:
@@ -87,6 +96,9 @@ class SaeSession : public Session {
   std::vector<float> loaded_params_;  // its parameters (reset() puts them back)
   Json config_json() const;
   void require_configured() const;
+  // configure_with_file's and configure_with_data's work: the data from the npy bytes, given, or
+  // made from the config.
+  Json configure_from(const Json& config, const std::vector<uint8_t>& npy, std::shared_ptr<SaeData> given);
 };
 
 }  // namespace superpose

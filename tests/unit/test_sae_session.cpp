@@ -124,7 +124,7 @@ TEST_CASE("sae session: bad configs name the key; a failed configure keeps the o
   CHECK(error_of(s, j).find("runs (limit 16)") != std::string::npos);
   j = small_config();
   j["eval_batch"] = 3;
-  CHECK(error_of(s, j) == "eval_batch must be in [16, 16384] (got 3)");
+  CHECK(error_of(s, j) == "eval_batch must be in [16, 65536] (got 3)");
   j = small_config();
   j["n_latents"] = -5;
   CHECK(error_of(s, j) == "n_latents must be in [1, 16384] (got -5)");
