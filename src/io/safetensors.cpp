@@ -239,6 +239,8 @@ TensorFile read_safetensors(const uint8_t* bytes, std::size_t size, const Safete
       }
       continue;
     }
+    // (the writer refuses an empty name too, so what is read can always be written back)
+    if (name.empty()) bad("a tensor's name must not be empty");
     entries.push_back(parse_entry(name, value, data_size, limits));
   }
 

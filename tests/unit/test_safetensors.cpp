@@ -124,6 +124,10 @@ TEST_CASE("safetensors: malformed files are refused with a message") {
     b[7] = 0xff;  // ~2^64: must not wrap around
     CHECK(refusal(b).find("exceeds the limit of 104857600 bytes") != std::string::npos);
   }
+  SUBCASE("an empty tensor name (found by fuzz_safetensors: the writer refuses it)") {
+    CHECK(refusal(raw_file(R"({"":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", w)) ==
+          "safetensors: a tensor's name must not be empty");
+  }
   SUBCASE("truncated header text") {
     std::vector<uint8_t> b = one(R"({"dtype":"F32","shape":[4],"data_offsets":[0,16]})");
     b.resize(30);
