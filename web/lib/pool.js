@@ -21,11 +21,9 @@ import { LabClient } from './client.js';
 import { MAX_WORKERS } from './workers.js';
 /** Loss points a pooled run traces over its length at most (play's grid: steps / TRACE_POINTS). */
 export const TRACE_POINTS = 600;
-// Merged frames of a training run at most 10 a second (a paused or finished run's at once): each
-// one a page shows costs its main thread a redraw (the views, then the browser's layout, paint
-// and commit; the toy page's sticky preset about 6 ms of CPU, and the compositor and GPU process
-// as much again), CPU the workers share the cores with (issue 18, bench/trace.mjs).
-const FRAME_MS = 100;
+// Merged frames of a training run at most 20 a second, as one worker sends them (a paused or
+// finished run's at once): fewer redraws are the page's business (toy.js draws only what changed).
+const FRAME_MS = 50;
 
 /** The pool size for the hash key `workers` (0: one per core, at most MAX_WORKERS). */
 export function poolSize(asked, cores = globalThis.navigator ? globalThis.navigator.hardwareConcurrency : 1) {
@@ -199,8 +197,12 @@ export class LabPool {
 
   emit() {
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    this.emitFrames(this.latest.slice(0, this.shards.length));
+  }
+
+  /** Send the merge of one frame per shard. */
+  emitFrames(frames) {
     const n = this.shards.length;
-    const frames = this.latest.slice(0, n);
     if (frames.length < n || frames.some((f) => !f)) return;
     let merged;
     try {
@@ -310,8 +312,17 @@ export class LabPool {
   async exportModel() {
     if (this.shards.length === 1) return this.clients[0].exportModel();
     if (!this.plan.mergeModel) throw new Error('this experiment cannot be saved when it runs on several workers: open the link with workers=1');
-    const parts = await this.all((c) => c.exportModel());
-    return { ok: true, step: parts[0].step, bytes: this.plan.mergeModel(parts.map((p) => p.bytes), this.shards) };
+    // Each worker sends the frame of its model as saved just before its reply, so its latest
+    // frame when the reply comes is that one: the page is sent their merge (a worker may have
+    // sent a newer frame by the time the last reply comes, and the newest frames' merge is sent
+    // at most 20 times a second, so the saved model's might never be shown).
+    const saved = [];
+    const parts = await Promise.all(this.active.map((c, i) => c.exportModel().then((p) => { saved[i] = this.latest[i]; return p; })));
+    if (!this.holding) this.emitFrames(saved);
+    // The run stands where its slowest shard is (mergeFrames), and so does the file: its header
+    // and step are the slowest worker's, each shard's rows its own worker's.
+    const slowest = parts.reduce((b, p, i) => (p.step < parts[b].step ? i : b), 0);
+    return { ok: true, step: parts[slowest].step, bytes: this.plan.mergeModel(parts.map((p) => p.bytes), this.shards, slowest) };
   }
 
   onFrame(f) { this.frameListeners.push(f); }

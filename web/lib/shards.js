@@ -164,11 +164,12 @@ export const TOY_SHARDS = {
 /** A toy model file (safetensors, src/toy/toy_export.cpp) of the whole run from the shards'
  * files: each holds every instance (its own trained, the others as initialised) in the same
  * layout, so the first file with each shard's instance rows copied in is the whole model's. */
-TOY_SHARDS.mergeModel = function mergeModel(files, shards) {
-  const view = new DataView(files[0].buffer, files[0].byteOffset, files[0].byteLength);
+TOY_SHARDS.mergeModel = function mergeModel(files, shards, base = 0) {
+  // (the header and metadata, the step among them, are file `base`'s)
+  const view = new DataView(files[base].buffer, files[base].byteOffset, files[base].byteLength);
   const headerBytes = Number(view.getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(files[0].subarray(8, 8 + headerBytes)));
-  const out = files[0].slice();
+  const header = JSON.parse(new TextDecoder().decode(files[base].subarray(8, 8 + headerBytes)));
+  const out = files[base].slice();
   for (const [name, t] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     if (t.dtype !== 'F32') throw new Error(`the toy model file's ${name} is ${t.dtype}, not F32`);
