@@ -88,7 +88,10 @@ for (const p of PAGES) {
     assert.equal(await page.locator('#play').textContent(), '▶ play');
 
     // copy link answers (the clipboard may be refused in a headless browser: then it says so)
+    // (the answer comes when the clipboard's promise settles, not within the click)
     await page.click('#copy-link');
+    await page.waitForFunction(() => document.getElementById('copy-link').textContent !== 'copy link', null, { timeout: 5000 })
+      .catch(() => {});
     assert.match(await page.locator('#copy-link').textContent(), /^(link copied|copy the address bar)$/);
 
     // every shown panel has a save menu; save all zips a PNG of each
