@@ -68,8 +68,8 @@ export const SAE_DATA_PRESETS = {
   synthetic: { l1: 0.3, k: 5 },
   toy: { l1: 0.6, k: 1 },
   ...Object.fromEntries(Object.entries(SCHEMA_DATA_PRESETS).map(([d, p]) => [d, p.controls])),
+  hierarchical: { ...SCHEMA_DATA_PRESETS.hierarchical.controls, archs: ['relu', 'batchtopk', 'matryoshka'] },
 };
-SAE_DATA_PRESETS.hierarchical.archs = ['relu', 'batchtopk', 'matryoshka'];
 
 export const SAE = table(SAE_FIELDS, {
   omitDefaults: true,
