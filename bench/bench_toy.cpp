@@ -5,7 +5,8 @@
 // functions between calls, so training runs as many short train() calls), and the time the
 // data generator alone takes per step (its share of a step).
 // --instances F,E trains instances [F, E) only, as a worker of the pool does (web/lib/shards.js;
-// the data stream still moves past the others' draws), to measure a share's speed.
+// each instance has its own data stream, so the share draws only its own), to measure a share's
+// speed.
 //   bench_toy [--optimizer adam|adamw] [--runs R=5] [--steps S=400] [--batched-from D]
 //             [--instances F,E] [--json]
 #include <algorithm>
@@ -77,10 +78,10 @@ int main(int argc, char** argv) {
   }
   std::sort(rates.begin(), rates.end());
   const double median = rates[rates.size() / 2];
-  // The data generator alone, as ToyModel::train runs it (the trained instances drawn, the
-  // others' draws consumed from the one stream): its share of a step.
+  // The data generator alone, as ToyModel::train runs it (the trained instances drawn, from
+  // the training data's streams): its share of a step.
   ToyDataGenerator gen(c);
-  ToyRng rng(static_cast<uint64_t>(c.seed), 1);
+  ToyRng rng(static_cast<uint64_t>(c.seed), rng_stream::data);
   ToyBatch batch;
   std::vector<double> data_us;
   for (int r = 0; r < runs; ++r) {

@@ -13,7 +13,7 @@ constexpr std::size_t L = UniformBlock::kLanes;
 static_assert(L % U::size == 0, "the SIMD width must divide the lane count");
 inline U rotl(const U& x, int k) { return (x << k) | (x >> (32 - k)); }
 inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
-// One xoshiro128 state update of a lane group (fill, skip and next_block share it).
+// One xoshiro128 state update of a lane group (fill and next_block share it).
 inline void advance(U& s0, U& s1, U& s2, U& s3) {
   const U t = s1 << 9;
   s2 ^= s0;
@@ -97,55 +97,6 @@ void UniformBlock::fill(float* out, std::size_t n) {
     next_block(tail);
     for (std::size_t j = 0; i < n; ++i, ++j) out[i] = tail[j];
   }
-}
-
-void UniformBlock::skip(std::size_t n) {
-  // fill's state updates, lane group by lane group, with no values made.
-  const std::size_t blocks = (n + L - 1) / L;  // a partial block is consumed whole, as fill does
-  for (std::size_t g = 0; g < L && blocks > 0; g += U::size) {
-    U s0 = U::load_aligned(&s_[0][g]), s1 = U::load_aligned(&s_[1][g]);
-    U s2 = U::load_aligned(&s_[2][g]), s3 = U::load_aligned(&s_[3][g]);
-    for (std::size_t b = 0; b < blocks; ++b) {
-      advance(s0, s1, s2, s3);
-    }
-    s0.store_aligned(&s_[0][g]);
-    s1.store_aligned(&s_[1][g]);
-    s2.store_aligned(&s_[2][g]);
-    s3.store_aligned(&s_[3][g]);
-  }
-}
-
-std::size_t UniformBlock::count_below(std::size_t n, float p) {
-  // fill's values compared with p as fill's callers compare them (u < p), counted per lane;
-  // the values of a partial last block past n are drawn but not counted.
-  const std::size_t blocks = n / L;
-  using F = xsimd::batch<float>;
-  const F scale(0x1.0p-24f), pv(p), one(1.f), zero(0.f);
-  std::size_t count = 0;
-  for (std::size_t g = 0; g < L && blocks > 0; g += U::size) {
-    U s0 = U::load_aligned(&s_[0][g]), s1 = U::load_aligned(&s_[1][g]);
-    U s2 = U::load_aligned(&s_[2][g]), s3 = U::load_aligned(&s_[3][g]);
-    F hits(0.f);  // per lane, exact below 2^24 blocks (n < 2^28)
-    for (std::size_t b = 0; b < blocks; ++b) {
-      const U result = s0 + s3;
-      advance(s0, s1, s2, s3);
-      const I top = xsimd::bitwise_cast<I>(result >> 8);
-      hits += xsimd::select(xsimd::to_float(top) * scale < pv, one, zero);
-    }
-    s0.store_aligned(&s_[0][g]);
-    s1.store_aligned(&s_[1][g]);
-    s2.store_aligned(&s_[2][g]);
-    s3.store_aligned(&s_[3][g]);
-    alignas(64) float lanes[U::size];
-    hits.store_aligned(lanes);
-    for (std::size_t j = 0; j < U::size; ++j) count += static_cast<std::size_t>(lanes[j]);
-  }
-  if (blocks * L < n) {
-    alignas(64) float tail[L];
-    next_block(tail);
-    for (std::size_t j = 0; j < n - blocks * L; ++j) count += tail[j] < p;
-  }
-  return count;
 }
 
 void UniformBlock::fill_ref(float* out, std::size_t n) {

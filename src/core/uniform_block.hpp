@@ -3,7 +3,7 @@
 // per step). The 16 logical lanes are fixed, whatever the SIMD width (16 on AVX-512, 4 on wasm
 // SIMD128 via SSE emulation), and the arithmetic is 32-bit integer only, so the stream is
 // identical natively and in wasm. Values use the top 24 bits: exact floats in [0, 1).
-// fill_ref is the scalar twin the tests hold fill, skip and count_below to.
+// fill_ref is the scalar twin the tests hold fill to.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -17,11 +17,6 @@ class UniformBlock {
   // Writes n uniforms in [0, 1). Consumes whole blocks of 16 (a partial block's rest is dropped).
   void fill(float* out, std::size_t n);
   void fill_ref(float* out, std::size_t n);
-  // What fill(n) consumes, without writing the values: skip advances the stream past them;
-  // count_below returns how many of them are < p (the toy data's Bernoulli draws of an instance
-  // a worker does not train, web/lib/shards.js: the stream must move on exactly as if drawn).
-  void skip(std::size_t n);
-  std::size_t count_below(std::size_t n, float p);
 
  private:
   alignas(64) uint32_t s_[4][kLanes];

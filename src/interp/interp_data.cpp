@@ -11,7 +11,7 @@ InterpBatch draw_interp_batch(const ToyConfig& config, int instance, int batch_s
   ToyDataGenerator data(config);
   ToyRng rng(seed, stream);
   ToyBatch batch;
-  data.sample(rng, batch, batch_size);
+  data.sample(rng, batch, batch_size, instance, instance + 1);  // its own stream: only it is drawn
   return InterpBatch{batch.dense(instance), batch.dense_target(instance)};
 }
 

@@ -39,7 +39,7 @@ class SplitActivations : public SaeData {
   ToyRng rng_;
   mutable ToyBatch batch_;
   Mat draw(ToyRng& rng, int n) const {
-    generator_.sample(rng, batch_, n);
+    generator_.sample(rng, batch_, n, instance_, instance_ + 1);  // its own stream: only it is drawn
     return model_.hidden(batch_.dense(instance_));
   }
 };

@@ -72,7 +72,7 @@ void ensure_size(std::vector<T>& v, std::size_t n) {
 }
 }  // namespace
 
-void ToyDataGenerator::sample_by_draws(ToyRng& rng, SparseBatch& x, double p, int batch_size) const {
+void ToyDataGenerator::sample_by_draws(ToyInstanceRng& rng, SparseBatch& x, double p, int batch_size) const {
   // Units: single features, or the pairs (2i, 2i+1) of the correlated modes.
   const bool pairs = correlation_ != Correlation::none;
   const int n_pairs = pairs ? n_features_ / 2 : 0;
@@ -113,24 +113,6 @@ void ToyDataGenerator::sample_by_draws(ToyRng& rng, SparseBatch& x, double p, in
   }
 }
 
-void ToyDataGenerator::skip_instance(ToyRng& rng, double p, int batch_size) const {
-  const std::size_t entries = static_cast<std::size_t>(n_features_) * batch_size;
-  std::size_t nnz;
-  if (correlation_ == Correlation::none && p < kGapSamplingBelow) {  // sample_by_gaps's draws
-    const int64_t total = static_cast<int64_t>(entries);
-    const double log1mp = std::log1p(-p);
-    nnz = 0;
-    for (int64_t u = rng.bits.geometric_gap(log1mp); u < total; u += 1 + rng.bits.geometric_gap(log1mp)) ++nnz;
-  } else if (correlation_ == Correlation::none) {  // sample_by_draws's, one per feature
-    nnz = p >= 1.0 ? entries : rng.uniforms.count_below(entries, static_cast<float>(p));
-  } else {  // the pairs' draws pick members with rng.bits: draw them as sample() does
-    skipped_.start.assign(batch_size + 1, 0);
-    sample_by_draws(rng, skipped_, p, batch_size);
-    nnz = skipped_.nnz();
-  }
-  rng.uniforms.skip(nnz);  // the values
-}
-
 void ToyDataGenerator::sample(ToyRng& rng, ToyBatch& batch, int batch_size, int first, int end) const {
   batch.n_features = n_features_;
   batch.abs_target = signed_values_;
@@ -139,21 +121,21 @@ void ToyDataGenerator::sample(ToyRng& rng, ToyBatch& batch, int batch_size, int 
     SparseBatch& x = batch.x[k];
     if (k < first || k >= end) {
       x.start.assign(1, 0);  // an empty batch: this instance is not drawn here
-      skip_instance(rng, probability_[k], batch_size);
       continue;
     }
+    ToyInstanceRng& r = rng.instance(k);
     x.start.assign(batch_size + 1, 0);
     const double p = probability_[k];
     if (correlation_ == Correlation::none && p < kGapSamplingBelow) {
       x.index.clear();
-      sample_by_gaps(rng.bits, x, p, batch_size);
+      sample_by_gaps(r.bits, x, p, batch_size);
     } else {
-      sample_by_draws(rng, x, p, batch_size);
+      sample_by_draws(r, x, p, batch_size);
     }
     // Values: U[0,1), or U[-1,1) for the abs model.
     const std::size_t nnz = x.nnz();
     ensure_size(x.value, nnz);
-    rng.uniforms.fill(x.value.data(), nnz);
+    r.uniforms.fill(x.value.data(), nnz);
     if (signed_values_)
       for (std::size_t e = 0; e < nnz; ++e) x.value[e] = 2.f * x.value[e] - 1.f;
   }

@@ -43,12 +43,39 @@ struct ToyBatch {
   static ToyBatch from_dense(const std::vector<Mat>& x, bool abs_target);
 };
 
-// The random streams of the data: bits for gaps and choices, a vectorised block of uniforms for
-// the many Bernoulli draws and values.
-struct ToyRng {
-  ToyRng(uint64_t seed, uint64_t stream) : bits(seed, stream), uniforms(seed, stream) {}
+// The random streams of one instance's data: bits for gaps and choices, a vectorised block of
+// uniforms for the many Bernoulli draws and values.
+struct ToyInstanceRng {
+  ToyInstanceRng(uint64_t seed, uint64_t stream) : bits(seed, stream), uniforms(seed, stream) {}
   Rng bits;
   UniformBlock uniforms;
+};
+
+// The toy data's random streams for one use of a seed (training data, evaluation data, an SAE's
+// data, ...): one stream per instance, instance k's ToyInstanceRng(seed, stream(use, k)), made
+// when first drawn. So an instance's batches are the same whichever other instances are drawn
+// beside it, or none: a worker pool's share (web/lib/shards.js) draws only its own instances,
+// and they are bitwise those of the one-worker run.
+class ToyRng {
+ public:
+  ToyRng(uint64_t seed, uint64_t use) : seed_(seed), use_(use) {}
+  ToyInstanceRng& instance(int k) {
+    while (streams_.size() <= static_cast<std::size_t>(k))
+      streams_.emplace_back(seed_, stream(use_, streams_.size()));
+    return streams_[k];
+  }
+  // The stream id of instance k of a use. Every other stream id of the project is a constant
+  // below 2^32 (rng_stream in core/rng.hpp and the constants beside their uses in toy/, sae/,
+  // interp/, grok/, lm/); these set bit 63, so they are none of those, and differ for each
+  // (use < 2^31, k < 2^32). (UniformBlock seeds from its stream xor a constant with bit 31 set:
+  // one instance's uniforms could meet another's bits only past k = 2^31.)
+  static constexpr uint64_t stream(uint64_t use, uint64_t k) {
+    return (uint64_t{1} << 63) | ((use & 0x7FFFFFFFull) << 32) | (k & 0xFFFFFFFFull);
+  }
+
+ private:
+  uint64_t seed_, use_;
+  std::vector<ToyInstanceRng> streams_;  // (instances drawn so far)
 };
 
 class ToyDataGenerator {
@@ -56,10 +83,9 @@ class ToyDataGenerator {
   explicit ToyDataGenerator(const ToyConfig& config);
   // Fills batch with a fresh sample of batch_size inputs per instance (reusing its memory).
   void sample(ToyRng& rng, ToyBatch& batch, int batch_size) const { sample(rng, batch, batch_size, 0, n_instances_); }
-  // The same stream, but only instances [first, end) are written (a worker pool's share, web/lib/
-  // shards.js): the others' draws are consumed without being stored (UniformBlock::skip and
-  // count_below; their x stays empty), so the written instances, and the stream after the call,
-  // are bitwise those of the whole sample.
+  // Only instances [first, end) are drawn (a worker pool's share, web/lib/shards.js; the others'
+  // x is left empty and their streams untouched): each instance has its own stream, so these are
+  // bitwise the instances of the whole sample.
   void sample(ToyRng& rng, ToyBatch& batch, int batch_size, int first, int end) const;
 
  private:
@@ -68,12 +94,9 @@ class ToyDataGenerator {
   bool signed_values_;  // abs model: values in [-1, 1), target |x|
   std::vector<double> probability_;
   mutable std::vector<float> draws_;  // scratch: one uniform per (sample, unit)
-  mutable SparseBatch skipped_;       // scratch: a correlated instance's draws that are not kept
   // Each fills x.start and x.index (the active positions); sample() then draws the values.
   void sample_by_gaps(Rng& rng, SparseBatch& x, double p, int batch_size) const;
-  void sample_by_draws(ToyRng& rng, SparseBatch& x, double p, int batch_size) const;
-  // What sample() draws for one instance, consumed and not stored.
-  void skip_instance(ToyRng& rng, double p, int batch_size) const;
+  void sample_by_draws(ToyInstanceRng& rng, SparseBatch& x, double p, int batch_size) const;
 };
 
 }  // namespace superpose

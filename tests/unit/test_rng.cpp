@@ -107,31 +107,3 @@ TEST_CASE("UniformBlock's SIMD fill matches its scalar twin, and its stream is p
   CHECK(first[0] == 0.276482463f);
   CHECK(first[1] == 0.194407463f);
 }
-
-TEST_CASE("UniformBlock's skip and count_below consume what fill consumes") {
-  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{15}, std::size_t{16},
-                        std::size_t{17}, std::size_t{100}, std::size_t{1024}, std::size_t{1031}}) {
-    for (float p : {0.f, 0.03f, 0.3f, 0.5f, 1.f}) {
-      CAPTURE(n);
-      CAPTURE(p);
-      superpose::UniformBlock a(9, 3), b(9, 3), c(9, 3);
-      std::vector<float> x(n);
-      a.fill_ref(x.data(), n);
-      const std::size_t want = static_cast<std::size_t>(std::count_if(x.begin(), x.end(), [&](float u) { return u < p; }));
-      CHECK(b.count_below(n, p) == want);
-      c.skip(n);
-      // the three streams go on alike
-      std::vector<float> next_a(37), next_b(37), next_c(37);
-      a.fill_ref(next_a.data(), 37);
-      b.fill(next_b.data(), 37);
-      c.fill(next_c.data(), 37);
-      CHECK(next_b == next_a);
-      CHECK(next_c == next_a);
-    }
-  }
-  // a value equal to p does not count (u < p, as the toy data's draws compare)
-  superpose::UniformBlock d(1, 2), e(1, 2);
-  float first;
-  d.fill(&first, 1);
-  CHECK(e.count_below(1, first) == 0);
-}

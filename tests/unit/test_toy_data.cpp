@@ -96,7 +96,7 @@ TEST_CASE("sparse and dense batches convert both ways, for gap-sampled and drawn
   }
 }
 
-TEST_CASE("a ranged sample writes its instances as the whole sample does, and the stream goes on alike") {
+TEST_CASE("a ranged sample writes its instances as the whole sample does, round after round") {
   // every way an instance is drawn: all active (p = 1), by draws, by gaps; independent, correlated
   // and anticorrelated pairs (these draw their pairs' members from the bits stream); abs values
   for (const char* correlation : {"none", "correlated", "anticorrelated"})
@@ -115,7 +115,7 @@ TEST_CASE("a ranged sample writes its instances as the whole sample does, and th
         CAPTURE(first);
         ToyRng whole_rng(4, 1), part_rng(4, 1);
         ToyBatch whole, part;
-        for (int round = 0; round < 3; ++round) {  // the stream after each call is the same
+        for (int round = 0; round < 3; ++round) {  // the streams after each call are the same
           gen.sample(whole_rng, whole, 333);
           gen.sample(part_rng, part, 333, first, end);
           for (int k = 0; k < c.n_instances; ++k) {
@@ -132,4 +132,38 @@ TEST_CASE("a ranged sample writes its instances as the whole sample does, and th
         }
       }
     }
+}
+
+TEST_CASE("each instance has its own stream: its batches do not depend on the other instances") {
+  // Instance k's batches come from (seed, use, k) and its own probability only: other instances'
+  // probabilities, their number, and whether they are drawn at all change nothing (the worker
+  // pool's shards, web/lib/shards.js, rely on it). Instances of equal probability, and the same
+  // instance under another use or seed, draw different batches.
+  for (const char* correlation : {"none", "correlated", "anticorrelated"}) {
+    CAPTURE(correlation);
+    ToyConfig a, b;
+    a.n_features = b.n_features = 7;
+    a.correlation = b.correlation = correlation;
+    a.n_instances = 4;
+    a.feature_probability = {1, 0.3, 0.01, 0.3};
+    b.n_instances = 6;
+    b.feature_probability = {0.5, 0.3, 0.01, 0.02, 0.9, 0.001};
+    ToyRng rng_a(4, 1), rng_b(4, 1), rng_one(4, 1), rng_use(4, 2), rng_seed(5, 1);
+    ToyBatch x_a, x_b, x_one, x_use, x_seed;
+    for (int round = 0; round < 3; ++round) {
+      ToyDataGenerator(a).sample(rng_a, x_a, 200);
+      ToyDataGenerator(b).sample(rng_b, x_b, 200);
+      ToyDataGenerator(b).sample(rng_one, x_one, 200, 2, 3);
+      ToyDataGenerator(a).sample(rng_use, x_use, 200);
+      ToyDataGenerator(a).sample(rng_seed, x_seed, 200);
+      for (int k : {1, 2}) {  // the same probability in a and b
+        CAPTURE(k);
+        CHECK(x_a.dense(k) == x_b.dense(k));
+        CHECK(x_a.dense(k) != x_use.dense(k));
+        CHECK(x_a.dense(k) != x_seed.dense(k));
+      }
+      CHECK(x_one.dense(2) == x_a.dense(2));
+      CHECK(x_a.dense(1) != x_a.dense(3));  // equal probabilities, independent streams
+    }
+  }
 }

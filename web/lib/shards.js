@@ -140,9 +140,9 @@ const TOY_BATCHED_FROM = 0.05;
 const TOY_SPARSE_BASE = 0.1;
 
 /** kind toy: one run per instance; a shard trains a contiguous range of them (trained_instances,
- * src/session/toy_session.hpp) while the one data stream moves past every instance's draws in
- * every shard (the others' consumed, not stored), so each instance sees the batches of the whole
- * run. Ranges are cut by cost (toyInstanceCost). */
+ * src/session/toy_session.hpp) and draws only their data: each instance has its own seeded data
+ * stream (ToyRng, src/toy/toy_data.hpp), so it sees the batches of the whole run. Ranges are cut
+ * by cost (toyInstanceCost). */
 export const TOY_SHARDS = {
   shared: ['importance'],
   split(config, n) {
