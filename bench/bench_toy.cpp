@@ -7,10 +7,17 @@
 // --instances F,E trains instances [F, E) only, as a worker of the pool does (web/lib/shards.js;
 // each instance has its own data stream, so the share draws only its own), to measure a share's
 // speed.
+// --profile adds where a step's time goes: each instance's forward + backward (µs per step, on
+// 16 fixed batches drawn once, with the trained weights; the fastest of 10·R passes over them,
+// the least disturbed by other load), its data and all the data (timed likewise), and the rest (Adam, the
+// divergence snapshot and checks) as the fastest run's step time minus those.
+// The output ends with an FNV-1a hash of the parameters after the timed steps, so an A/B of two
+// builds shows in the same run whether they train bit-identically.
 //   bench_toy [--optimizer adam|adamw] [--runs R=5] [--steps S=400] [--batched-from D]
-//             [--instances F,E] [--json]
+//             [--instances F,E] [--profile] [--json]
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -25,7 +32,7 @@ using namespace superpose;
 
 int main(int argc, char** argv) {
   int runs = 5, steps = 400, first = 0, end = -1;
-  bool json = false;
+  bool json = false, profile = false;
   double batched_from = -1;  // < 0: the model's default
   std::string optimizer = "adam";
   for (int i = 1; i < argc; ++i) {
@@ -36,8 +43,9 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--instances") && i + 1 < argc) {
       if (std::sscanf(argv[++i], "%d,%d", &first, &end) != 2) first = -1;
     } else if (!std::strcmp(argv[i], "--json")) json = true;
+    else if (!std::strcmp(argv[i], "--profile")) profile = true;
     else {
-      std::fprintf(stderr, "usage: bench_toy [--optimizer adam|adamw] [--runs R] [--steps S] [--batched-from D] [--instances F,E] [--json]\n");
+      std::fprintf(stderr, "usage: bench_toy [--optimizer adam|adamw] [--runs R] [--steps S] [--batched-from D] [--instances F,E] [--profile] [--json]\n");
       return 2;
     }
   }
@@ -92,18 +100,78 @@ int main(int argc, char** argv) {
   std::sort(data_us.begin(), data_us.end());
   const double data_step_us = data_us[data_us.size() / 2];
   const double data_fraction = data_step_us * 1e-6 * median;
+  // Where the step's time goes (--profile): each trained instance's forward + backward alone.
+  std::string breakdown_json, breakdown_text;
+  if (profile) {
+    std::vector<ToyBatch> batches(16);
+    ToyRng prng(static_cast<uint64_t>(c.seed), 99);
+    for (ToyBatch& b : batches) gen.sample(prng, b, c.batch_size);
+    ToyModel probe(model);
+    std::vector<float> grad(probe.params().size());
+    double sum_us = 0;
+    for (int k = first; k < end; ++k) {
+      probe.set_trained_instances(k, k + 1);
+      // The fastest of many short windows, the one least disturbed by other work on the machine.
+      double fastest = 1e30;
+      for (int r = 0; r < 10 * runs; ++r) {
+        const auto t0 = clock::now();
+        for (const ToyBatch& b : batches) probe.forward_backward(b, grad.data(), nullptr);
+        fastest = std::min(fastest, 1e6 * std::chrono::duration<double>(clock::now() - t0).count() /
+                                        static_cast<double>(batches.size()));
+      }
+      sum_us += fastest;
+      // Its data alone (each instance has its own stream), timed the same way.
+      double data_k = 1e30;
+      ToyBatch scratch;
+      for (int r = 0; r < 10 * runs; ++r) {
+        const auto t0 = clock::now();
+        for (int i = 0; i < 16; ++i) gen.sample(rng, scratch, c.batch_size, k, k + 1);
+        data_k = std::min(data_k, 1e6 * std::chrono::duration<double>(clock::now() - t0).count() / 16);
+      }
+      char item[128];
+      std::snprintf(item, sizeof item, "%s{\"p\":%g,\"us\":%.1f,\"data_us\":%.1f}", k > first ? "," : "",
+                    c.feature_probability[k], fastest, data_k);
+      breakdown_json += item;
+      std::snprintf(item, sizeof item, "%s p=%g %.1f (data %.1f)", k > first ? "," : "",
+                    c.feature_probability[k], fastest, data_k);
+      breakdown_text += item;
+    }
+    // The data and the whole step the same way: the fastest window, and the fastest run.
+    double data_fastest = 1e30;
+    ToyBatch scratch;
+    for (int r = 0; r < 10 * runs; ++r) {
+      const auto t0 = clock::now();
+      for (int i = 0; i < 16; ++i) gen.sample(rng, scratch, c.batch_size, first, end);
+      data_fastest = std::min(data_fastest, 1e6 * std::chrono::duration<double>(clock::now() - t0).count() / 16);
+    }
+    const double step_us = 1e6 / rates.back(), rest_us = step_us - sum_us - data_fastest;
+    char tail[160];
+    std::snprintf(tail, sizeof tail, "],\"data_us\":%.1f,\"rest_us\":%.1f,\"step_us\":%.1f",
+                  data_fastest, rest_us, step_us);
+    breakdown_json = ",\"forward_backward_us\":[" + breakdown_json + tail;
+    std::snprintf(tail, sizeof tail, "; the data %.1f, the rest %.1f, a step %.1f (the fastest run)",
+                  data_fastest, rest_us, step_us);
+    breakdown_text = "\nforward + backward us per step, by feature probability:" + breakdown_text + tail;
+  }
+  // FNV-1a over the parameters' bytes: equal hashes, bit-identical training.
+  uint64_t hash = 1469598103934665603ull;
+  for (const float& v : model.params()) {
+    const unsigned char* bytes = reinterpret_cast<const unsigned char*>(&v);
+    for (std::size_t i = 0; i < sizeof v; ++i) hash = (hash ^ bytes[i]) * 1099511628211ull;
+  }
   double loss = 0;
   for (float l : model.evaluate(8192)) loss += l;  // (the untrained instances' too)
   if (json)
     std::printf("{\"workload\":\"W1 toy-20x5\",\"instances\":[%d,%d],\"target\":\"%s\",\"simd\":\"%s\",\"steps_per_second\":%.1f,"
                 "\"min\":%.1f,\"max\":%.1f,\"runs\":%d,\"loss_after\":%.6g,\"data_us_per_step\":%.2f,"
-                "\"data_fraction\":%.3f}\n",
+                "\"data_fraction\":%.3f,\"params_fnv\":\"%016llx\"%s}\n",
                 first, end, target, simd_arch_name(), median, rates.front(), rates.back(), runs, loss,
-                data_step_us, data_fraction);
+                data_step_us, data_fraction, static_cast<unsigned long long>(hash), breakdown_json.c_str());
   else
     std::printf("W1 toy-20x5 [%d, %d) (%s, %s, %s): %.0f steps/s median of %d runs of %d steps (min %.0f, max %.0f); "
-                "the data alone %.1f us per step, %.0f%% of a step\n",
+                "the data alone %.1f us per step, %.0f%% of a step; params %016llx%s\n",
                 first, end, target, simd_arch_name(), optimizer.c_str(), median, runs, steps, rates.front(),
-                rates.back(), data_step_us, 100 * data_fraction);
+                rates.back(), data_step_us, 100 * data_fraction, static_cast<unsigned long long>(hash),
+                breakdown_text.c_str());
   return 0;
 }
