@@ -52,10 +52,10 @@ struct ToyInstanceRng {
 };
 
 // The toy data's random streams for one use of a seed (training data, evaluation data, an SAE's
-// data, ...): one stream per instance, instance k's ToyInstanceRng(seed, stream(use, k)), made
-// when first drawn. So an instance's batches are the same whichever other instances are drawn
-// beside it, or none: a worker pool's share (web/lib/shards.js) draws only its own instances,
-// and they are bitwise those of the one-worker run.
+// data, ...): one per instance, k's ToyInstanceRng(seed, stream(use, k)), made on first use (with
+// those before it, untouched until drawn). So an instance's batches are the same whichever other
+// instances are drawn beside it, or none: a worker pool's share (web/lib/shards.js) draws only
+// its own instances, and they are bitwise those of the one-worker run.
 class ToyRng {
  public:
   ToyRng(uint64_t seed, uint64_t use) : seed_(seed), use_(use) {}
