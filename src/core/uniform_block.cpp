@@ -70,27 +70,49 @@ void UniformBlock::next_block_ref(float* out) {
   }
 }
 
-void UniformBlock::fill(float* out, std::size_t n) {
-  // Whole blocks: each group of U::size lanes runs through every block with its state held in
-  // registers (one load and one store of the state per fill, not per block), writing its
-  // columns of the (block, lane) output. Same values, in the same places, as next_block.
-  const std::size_t blocks = n / L;
+namespace {
+// fill's whole blocks for G lane groups at once: their state chains are independent, so running
+// them side by side lets the CPU overlap them (one group's update is a chain of dependent xors
+// and a rotate, latency-bound on its own). Each lane's values are the same, in the same places.
+template <std::size_t G>
+void fill_groups(uint32_t (&s)[4][L], std::size_t g, float* out, std::size_t blocks) {
+  constexpr std::size_t W = U::size;
   const xsimd::batch<float> scale(0x1.0p-24f);
-  for (std::size_t g = 0; g < L && blocks > 0; g += U::size) {
-    U s0 = U::load_aligned(&s_[0][g]), s1 = U::load_aligned(&s_[1][g]);
-    U s2 = U::load_aligned(&s_[2][g]), s3 = U::load_aligned(&s_[3][g]);
-    float* o = out + g;
-    for (std::size_t b = 0; b < blocks; ++b, o += L) {
-      const U result = s0 + s3;
-      advance(s0, s1, s2, s3);
-      const I top = xsimd::bitwise_cast<I>(result >> 8);  // < 2^24: exact as float
-      (xsimd::to_float(top) * scale).store_unaligned(o);
-    }
-    s0.store_aligned(&s_[0][g]);
-    s1.store_aligned(&s_[1][g]);
-    s2.store_aligned(&s_[2][g]);
-    s3.store_aligned(&s_[3][g]);
+  U s0[G], s1[G], s2[G], s3[G];
+  for (std::size_t q = 0; q < G; ++q) {
+    s0[q] = U::load_aligned(&s[0][g + q * W]);
+    s1[q] = U::load_aligned(&s[1][g + q * W]);
+    s2[q] = U::load_aligned(&s[2][g + q * W]);
+    s3[q] = U::load_aligned(&s[3][g + q * W]);
   }
+  float* o = out + g;
+  for (std::size_t b = 0; b < blocks; ++b, o += L)
+    for (std::size_t q = 0; q < G; ++q) {
+      const U result = s0[q] + s3[q];
+      advance(s0[q], s1[q], s2[q], s3[q]);
+      const I top = xsimd::bitwise_cast<I>(result >> 8);  // < 2^24: exact as float
+      (xsimd::to_float(top) * scale).store_unaligned(o + q * W);
+    }
+  for (std::size_t q = 0; q < G; ++q) {
+    s0[q].store_aligned(&s[0][g + q * W]);
+    s1[q].store_aligned(&s[1][g + q * W]);
+    s2[q].store_aligned(&s[2][g + q * W]);
+    s3[q].store_aligned(&s[3][g + q * W]);
+  }
+}
+}  // namespace
+
+void UniformBlock::fill(float* out, std::size_t n) {
+  // Whole blocks: each lane group runs through every block with its state held in registers
+  // (one load and one store of the state per fill, not per block), writing its columns of the
+  // (block, lane) output, two groups side by side where there are several (SSE / wasm SIMD128:
+  // four groups of 4; W1's data in wasm took 94 -> 75 us per step with two, 79-81 with all four,
+  // whose 16 state registers spill). Same values, in the same places, as next_block.
+  const std::size_t blocks = n / L;
+  constexpr std::size_t kSideBySide = L / U::size >= 2 ? 2 : 1;
+  if (blocks > 0)
+    for (std::size_t g = 0; g < L; g += kSideBySide * U::size)
+      fill_groups<kSideBySide>(s_, g, out, blocks);
   std::size_t i = blocks * L;
   if (i < n) {
     alignas(64) float tail[L];
