@@ -12,21 +12,21 @@ namespace superpose::cli {
 
 namespace {
 // The usage; --target and --mode are the steer session's fields (their help lines follow it).
-std::string help_head() {
+std::string ablate_help_head() {
   return "usage: superpose ablate [toy and SAE flags] --target " + join_choices(kAblationTargetNames, "|") +
          " [--index I | --all]\n                        --mode " + join_choices(kAblationModeNames, "|") +
          " [--json]\n" R"(Train a toy model (then its SAE), ablate a latent or hidden unit, report each output feature's
 loss change (importance-weighted squared error, mean over a seeded evaluation batch).
 )";
 }
-const char* kHelpTail = R"(  --index I=0 | --all       one row, or every latent/unit (the effects matrix)
+const char* kAblateHelpTail = R"(  --index I=0 | --all       one row, or every latent/unit (the effects matrix)
   --json                    print {config, effects: [[...]], rows, diagonality, ...}
 )";
 }  // namespace
 
 int cmd_ablate(int argc, char** argv) {
   Args args(argc, argv, 2, {"json", "help", "all"});
-  if (take_interp_help(args, help_head(), {"target", "mode"}, kHelpTail)) return 0;
+  if (take_interp_help(args, ablate_help_head(), {"target", "mode"}, kAblateHelpTail)) return 0;
   InterpSetup s = interp_setup_from_flags(args);
   s.json = args.take_flag("json");
   const bool all = args.take_flag("all");

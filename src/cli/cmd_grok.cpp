@@ -19,12 +19,12 @@
 namespace superpose::cli {
 
 namespace {
-const char* kHelp = R"(usage: superpose grok [flags]
+const char* kGrokHelp = R"(usage: superpose grok [flags]
 Grokking (Power et al. 2022; Gromov 2023): learn (a + b) mod p from a fraction of the pairs with
 h = (W₁[1_a; 1_b])², logits = W₂h (mlp), or the residual stream x₁ = x₀ + W_out(W_in x₀)²,
 logits = U x₁ (residual); full-batch AdamW, one step per epoch.
 )";
-const char* kHelpTail = R"(  --json                    print JSON: {config, history: [{epoch, train_acc, test_acc,
+const char* kGrokHelpTail = R"(  --json                    print JSON: {config, history: [{epoch, train_acc, test_acc,
                             train_loss, test_loss, weight_norm}], epoch_train_100,
                             epoch_test_50, epoch_test_99 (null: never reached),
                             top_frequencies, spectrum, fourier_concentration, seconds
@@ -50,7 +50,7 @@ Json paths_json(const GrokPathReadout& r) {
 
 int cmd_grok(int argc, char** argv) {
   Args args = config_args<GrokConfig>(argc, argv);
-  if (take_help(args, {kHelp, flags_help<GrokConfig>(), kHelpTail})) return 0;
+  if (take_help(args, {kGrokHelp, flags_help<GrokConfig>(), kGrokHelpTail})) return 0;
   const bool json = args.take_flag("json");
   // (the memory bound names p², the schedule steps)
   const Json flags_config = config_from_flag_json<GrokConfig>(flags_to_json<GrokConfig>(args), {},

@@ -228,8 +228,8 @@ int lm_ablate(int argc, char** argv) {
   Args args(argc - 1, shifted(argv), 2, {"json", "help"});
   if (take_help(args, {kAblateHelp})) return 0;
   const bool json = args.take_flag("json");
-  AblationMode mode = AblationMode::mean;
-  if (auto v = args.take("ablation")) mode = parse_choice("ablation", *v, {"zero", "mean"}) == "zero" ? AblationMode::zero : AblationMode::mean;
+  LmAblationMode mode = LmAblationMode::mean;
+  if (auto v = args.take("ablation")) mode = parse_choice("ablation", *v, {"zero", "mean"}) == "zero" ? LmAblationMode::zero : LmAblationMode::mean;
   const auto target_text = args.take("target");
   LoadedLm lm = load_lm_flag(args);
   std::vector<int32_t> ids = prompt_ids(args, lm.tokenizer, 2);

@@ -26,7 +26,7 @@
 namespace superpose::cli {
 
 namespace {
-const char* kHelp = R"(usage: superpose lm sae --load DIR --hook HOOK [flags]
+const char* kLmSaeHelp = R"(usage: superpose lm sae --load DIR --hook HOOK [flags]
 Train a sparse autoencoder on a saved model's activations at one hook, over windows of the toy
 world (a word model) or of --data FILE.txt (a byte model), and measure it on held-out windows.
   --load DIR                the model's folder (lm train --save)
@@ -60,7 +60,7 @@ constexpr int kSpliceWindows = 64;    // windows for ce_loss_score and KL
 
 int cmd_lm_sae(int argc, char** argv) {
   Args args(argc - 1, argv + 1, 2, {"json", "help"});
-  if (take_help(args, {kHelp})) return 0;
+  if (take_help(args, {kLmSaeHelp})) return 0;
   const bool json = args.take_flag("json");
   // The SAE's config: the lab's defaults, then the LM recipe's, the page's (LmSaeConfig: ReLU,
   // 256 latents, λ 2, k 16), for 3000 steps (issue 16's feasibility run), then the flags.

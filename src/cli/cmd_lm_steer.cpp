@@ -24,7 +24,7 @@
 namespace superpose::cli {
 
 namespace {
-const char* kHelp = R"(usage: superpose lm steer --load DIR --sae DIR2 --prompt TEXT (--latent I | --label NAME) --strength S [flags]
+const char* kLmSteerHelp = R"(usage: superpose lm steer --load DIR --sae DIR2 --prompt TEXT (--latent I | --label NAME) --strength S [flags]
        superpose lm steer --load DIR (--sae DIR2 | --hook NAME) --prompt TEXT --direction means --prompts-a A --prompts-b B --strength S
        superpose lm steer --load DIR (--sae DIR2 | --hook NAME) --prompt TEXT --direction unit --unit J --strength S
 Add strength · W_dec[:, i] · max_i to the SAE's hook at the prompt's last token, where max_i is
@@ -77,7 +77,7 @@ Json top_json(const std::vector<TokenProb>& top, const Tokenizer& tok) {
 
 int cmd_lm_steer(int argc, char** argv) {
   Args args(argc - 1, argv + 1, 2, {"json", "help"});
-  if (take_help(args, {kHelp})) return 0;
+  if (take_help(args, {kLmSteerHelp})) return 0;
   const bool json = args.take_flag("json");
   const std::string direction = args.take("direction").value_or("latent");
   if (direction != "latent" && direction != "means" && direction != "unit")

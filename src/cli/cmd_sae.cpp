@@ -25,10 +25,10 @@
 namespace superpose::cli {
 
 namespace {
-const char* kHelp = R"(usage: superpose sae [flags]
+const char* kSaeHelp = R"(usage: superpose sae [flags]
 Train a sparse autoencoder and measure it on a held-out batch.
 )";
-const char* kHelpTail = R"(  --sweep λ1,λ2,...         one run per λ (instead of --l1)
+const char* kSaeHelpTail = R"(  --sweep λ1,λ2,...         one run per λ (instead of --l1)
   --sweep-k k1,k2,...       one run per k (instead of --k)
   --eval-batch N=4096       held-out samples for the metrics
   --json                    print JSON: {config, steps_per_second, metrics: {l0, mse, fve,
@@ -52,7 +52,7 @@ void take_data_flag(Args& a, Json& j) {
   }
 }
 
-SaeConfig validated_config(const Json& j, const char* sweep_flag) {
+SaeConfig validated_sae_config(const Json& j, const char* sweep_flag) {
   try {
     return SaeConfig::from_json(j);
   } catch (const std::invalid_argument& e) {
@@ -138,12 +138,12 @@ Json metrics_json(const SaeMetrics& m) {
               {"shrinkage", number_or_null(m.truth.shrinkage)}};
 }
 
-std::string fmt(const Json& v) { return number_text(v, "%.4f", "n/a"); }
+std::string metric_text(const Json& v) { return number_text(v, "%.4f", "n/a"); }
 }  // namespace
 
 int cmd_sae(int argc, char** argv) {
   Args args = config_args<SaeConfig>(argc, argv);
-  if (take_help(args, {kHelp, flags_help<SaeConfig>(), presets_help(), kSaeIoHelp, kHelpTail})) return 0;
+  if (take_help(args, {kSaeHelp, flags_help<SaeConfig>(), presets_help(), kSaeIoHelp, kSaeHelpTail})) return 0;
   const bool json = args.take_flag("json");
   std::vector<double> sweep, sweep_k;
   if (auto v = args.take("sweep")) sweep = parse_numbers("sweep", *v);
@@ -172,17 +172,17 @@ int cmd_sae(int argc, char** argv) {
     for (double v : sweep) {
       Json j = base;
       j["l1"] = v;
-      configs.push_back(validated_config(j, "sweep"));
+      configs.push_back(validated_sae_config(j, "sweep"));
     }
   } else if (!sweep_k.empty()) {
     for (double v : sweep_k) {
       if (v != std::floor(v)) throw UsageError("--sweep-k expects integers (got " + format_number(v) + ")");
       Json j = base;
       j["k"] = v;
-      configs.push_back(validated_config(j, "sweep-k"));
+      configs.push_back(validated_sae_config(j, "sweep-k"));
     }
   } else {
-    configs.push_back(validated_config(base, nullptr));
+    configs.push_back(validated_sae_config(base, nullptr));
   }
 
   std::shared_ptr<SaeData> data;
@@ -241,9 +241,11 @@ int cmd_sae(int argc, char** argv) {
                 r["config"]["arch"].get<std::string>().c_str(), r["config"]["l1"].get<double>(),
                 r["config"]["k"].get<int>(), m["l0"].get<double>(), m["mse"].get<double>(),
                 m["fve"].get<double>(), m["dead_fraction"].get<double>(),
-                m["dense_fraction"].get<double>(), fmt(m["relative_reconstruction_bias"]).c_str(),
-                fmt(m["mmcs"]).c_str(), fmt(m["recovered_fraction"]).c_str(), fmt(m["mcc"]).c_str(),
-                fmt(m["f1"]).c_str(), fmt(m["absorption"]).c_str(), r["steps_per_second"].get<double>());
+                m["dense_fraction"].get<double>(),
+                metric_text(m["relative_reconstruction_bias"]).c_str(), metric_text(m["mmcs"]).c_str(),
+                metric_text(m["recovered_fraction"]).c_str(), metric_text(m["mcc"]).c_str(),
+                metric_text(m["f1"]).c_str(), metric_text(m["absorption"]).c_str(),
+                r["steps_per_second"].get<double>());
   }
   std::printf("\n(on %d held-out samples; γ = ‖x̂‖²/⟨x̂, x⟩, < 1 is shrinkage; MMCS: mean max cosine "
               "of true features with decoder columns; recovered: cosine > 0.9; MCC: mean |cos| of the "

@@ -14,7 +14,7 @@
 namespace superpose::cli {
 
 namespace {
-const char* kHelp = R"(usage: superpose schema [KIND] [--json]
+const char* kSchemaHelp = R"(usage: superpose schema [KIND] [--json]
 The config keys of each experiment kind (what a page or a config file may set), with their type,
 default, allowed range or values and CLI flag; KIND is one of the kinds below (default: all).
   --json                    print {kind, fields: [{name, type, default, min, max, min_open,
@@ -60,7 +60,7 @@ int cmd_schema(int argc, char** argv) {
   }
   Args args(argc, argv, first, {"json", "help"});
   if (args.take_flag("help")) {
-    std::fputs(kHelp, stdout);
+    std::fputs(kSchemaHelp, stdout);
     std::printf("kinds:");
     for (const auto& k : session_kinds()) std::printf(" %s", k.c_str());
     std::printf("\n");

@@ -13,7 +13,7 @@ namespace superpose::cli {
 
 namespace {
 // The usage and the command's own flags; --strength and --input are the steer session's fields.
-std::string help_head() {
+std::string steer_help_head() {
   return "usage: superpose steer [toy and SAE flags] --latent I | --direction feature:I | --direction unit:J\n"
          "                       --strength S [--input " + join_choices(kSteeringInputNames, "|") +
          "] [--seed 0] [--json]\n" R"(Train a toy model (then its SAE), steer its hidden state along a direction, show the outputs.
@@ -22,13 +22,13 @@ std::string help_head() {
                             (scaled by max |h_j| on the data)
 )";
 }
-const char* kHelpTail = "  --json                    print {config, input, before, after, switched_on, ...}\n";
+const char* kSteerHelpTail = "  --json                    print {config, input, before, after, switched_on, ...}\n";
 constexpr float kOn = 0.1f;  // an output counts as "on" above this
 }  // namespace
 
 int cmd_steer(int argc, char** argv) {
   Args args(argc, argv, 2, {"json", "help"});
-  if (take_interp_help(args, help_head(), {"strength", "input"}, kHelpTail)) return 0;
+  if (take_interp_help(args, steer_help_head(), {"strength", "input"}, kSteerHelpTail)) return 0;
   InterpSetup s = interp_setup_from_flags(args);
   s.json = args.take_flag("json");
   const auto latent = args.take("latent");

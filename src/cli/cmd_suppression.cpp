@@ -21,7 +21,7 @@
 namespace superpose::cli {
 
 namespace {
-const char* kHelp = R"(usage: superpose suppression [flags]
+const char* kSuppressionHelp = R"(usage: superpose suppression [flags]
 Feature suppression: a sparse autoencoder trained with ‖y − x‖²/d + c·|f(x)| on a feature that is
 active with probability p learns the activation a = 1 − c/2 (0 for c ≥ 2) instead of 1. With
 n ≥ 2 co-active features, one latent per feature (a = 1 − c·n/2) is no longer the optimum: latents
@@ -29,7 +29,7 @@ that mix co-occurring features pay less L1, so the trained activation falls belo
 expected losses show which is lower.
   --sweep C1,C2,...         one run per c (instead of --l1)
 )";
-const char* kHelpTail = R"(  --json                    print JSON: {config, analytic_activation (null where no closed form:
+const char* kSuppressionHelpTail = R"(  --json                    print JSON: {config, analytic_activation (null where no closed form:
                             n ≥ 2), monosemantic_activation (one latent per feature),
                             trained_activation, effective_activation, transfer_curve: [[x, f(x)],
                             ...], relative_reconstruction_bias (null when dead), dead,
@@ -40,7 +40,7 @@ const char* kHelpTail = R"(  --json                    print JSON: {config, anal
 constexpr int kCurvePoints = 21;  // transfer curve, x = 0, 0.05, ..., 1
 
 // A sweep sets l1 (its errors name --sweep); the memory bound names n_features × batch_size.
-SuppressionConfig validated_config(const Json& j, bool sweep) {
+SuppressionConfig validated_suppression_config(const Json& j, bool sweep) {
   using Pairs = std::vector<std::pair<std::string, std::string>>;
   return config_from_flag_json<SuppressionConfig>(j, sweep ? Pairs{{"l1", "sweep"}} : Pairs{},
                                                   {{"n_features × batch_size", "batch"}});
@@ -95,12 +95,12 @@ RunResult run_one(const SuppressionConfig& config, bool progress) {
   return {std::move(out), seconds};
 }
 
-std::string fmt(const Json& v) { return number_text(v, "%6.4f", "  n/a "); }
+std::string figure_text(const Json& v) { return number_text(v, "%6.4f", "  n/a "); }
 }  // namespace
 
 int cmd_suppression(int argc, char** argv) {
   Args args = config_args<SuppressionConfig>(argc, argv);
-  if (take_help(args, {kHelp, flags_help<SuppressionConfig>(), kHelpTail})) return 0;
+  if (take_help(args, {kSuppressionHelp, flags_help<SuppressionConfig>(), kSuppressionHelpTail})) return 0;
   const bool json = args.take_flag("json");
   std::vector<double> sweep;
   if (auto v = args.take("sweep")) sweep = parse_numbers("sweep", *v);
@@ -111,12 +111,12 @@ int cmd_suppression(int argc, char** argv) {
 
   std::vector<SuppressionConfig> configs;
   if (sweep.empty()) {
-    configs.push_back(validated_config(base, false));
+    configs.push_back(validated_suppression_config(base, false));
   } else {
     for (double c : sweep) {
       Json j = base;
       j["l1"] = c;
-      configs.push_back(validated_config(j, true));
+      configs.push_back(validated_suppression_config(j, true));
     }
   }
   std::vector<RunResult> results;
@@ -153,11 +153,11 @@ int cmd_suppression(int argc, char** argv) {
     const Json& j = r.json;
     const Json& loss = j["expected_loss"];
     std::printf("%-8g %-10s %-10s %-10s %-8s %-16s %-10s %-8s %.0f\n", j["config"]["l1"].get<double>(),
-                fmt(j["monosemantic_activation"]).c_str(), fmt(j["trained_activation"]).c_str(),
-                fmt(j["effective_activation"]).c_str(),
-                j["dead"].get<bool>() ? "dead" : fmt(j["relative_reconstruction_bias"]).c_str(),
-                fmt(loss["trained"]).c_str(), fmt(loss["monosemantic"]).c_str(),
-                fmt(loss["lower_bound"]).c_str(), j["steps_per_second"].get<double>());
+                figure_text(j["monosemantic_activation"]).c_str(),
+                figure_text(j["trained_activation"]).c_str(), figure_text(j["effective_activation"]).c_str(),
+                j["dead"].get<bool>() ? "dead" : figure_text(j["relative_reconstruction_bias"]).c_str(),
+                figure_text(loss["trained"]).c_str(), figure_text(loss["monosemantic"]).c_str(),
+                figure_text(loss["lower_bound"]).c_str(), j["steps_per_second"].get<double>());
   }
   std::printf("\n");
   for (const auto& r : results) {

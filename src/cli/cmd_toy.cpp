@@ -16,10 +16,10 @@
 namespace superpose::cli {
 
 namespace {
-const char* kHelp = R"(usage: superpose toy [flags]
+const char* kToyHelp = R"(usage: superpose toy [flags]
 Train toy models of superposition (Elhage et al. 2022): x' = ReLU(WᵀW x + b) and friends.
 )";
-const char* kHelpTail = "  --json                    print one JSON object instead of the summary\n";
+const char* kToyHelpTail = "  --json                    print one JSON object instead of the summary\n";
 
 Json rows_json(const Eigen::Ref<const Mat>& M) {
   Json rows = Json::array();
@@ -36,7 +36,7 @@ Json vec_json(const Eigen::Ref<const Vec>& v) { return Json(std::vector<float>(v
 
 int cmd_toy(int argc, char** argv) {
   Args args = config_args<ToyConfig>(argc, argv);
-  if (take_help(args, {kHelp, toy_flags_help(), kToyIoHelp, kHelpTail})) return 0;
+  if (take_help(args, {kToyHelp, toy_flags_help(), kToyIoHelp, kToyHelpTail})) return 0;
   const bool json = args.take_flag("json");
   const auto load_file = take_toy_load(args);  // --load FILE: no training (issue 7)
   const auto save_dir = take_toy_save(args);   // --save DIR (issue 7)

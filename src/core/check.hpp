@@ -5,11 +5,15 @@
 // good state and say what happened.
 #pragma once
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
 namespace superpose {
+
+// The value of a figure that does not apply (no closed form, no ground truth, no evaluation yet).
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Training produced a non-finite loss or parameter; the model keeps the state before the step.
 struct Diverged : std::runtime_error {

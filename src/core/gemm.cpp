@@ -4,10 +4,12 @@
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
+#include "core/simd.hpp"
+
 namespace superpose {
 namespace {
-using B = xsimd::batch<float>;
-constexpr std::size_t W = B::size;
+using simd::B;
+using simd::W;
 
 // The register tile: MB batches of rows (MR = MB·W rows of C) by NR columns of C, that is
 // MB·NR accumulators plus MB registers of A and one broadcast of B. Chosen by measurement

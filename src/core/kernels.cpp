@@ -7,11 +7,12 @@
 #endif
 
 #include "core/compress.hpp"
+#include "core/simd.hpp"
 
 namespace superpose {
 namespace {
-using B = xsimd::batch<float>;
-constexpr std::size_t W = B::size;
+using simd::B;
+using simd::W;
 }  // namespace
 
 const char* simd_arch_name() { return xsimd::default_arch::name(); }

@@ -2,10 +2,12 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "core/simd.hpp"
+
 namespace superpose {
 namespace {
-using B = xsimd::batch<float>;
-constexpr std::size_t W = B::size;
+using simd::B;
+using simd::W;
 }  // namespace
 
 void pair_gather_add(const float* A, const float* Bm, const int* a, const int* b, float* out,

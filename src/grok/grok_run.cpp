@@ -12,7 +12,7 @@
 namespace superpose {
 
 namespace {
-constexpr uint64_t kInitStream = 0;  // (1: the split, 2: resample ablations)
+constexpr uint64_t kGrokInitStream = 0;  // (1: the split, 2: resample ablations)
 
 std::unique_ptr<GrokNet> make_net(const GrokConfig& c) {
   if (c.model_kind() == GrokModelKind::residual)
@@ -33,7 +33,7 @@ GrokRun::GrokRun(const GrokConfig& config)
 }
 
 void GrokRun::reset() {
-  Rng init(static_cast<uint64_t>(config_.seed), kInitStream);
+  Rng init(static_cast<uint64_t>(config_.seed), kGrokInitStream);
   net_->init(params_.data(), init);
   adam_ = Adam(config_.optimizer_config(), params_.size());
   history_.clear();

@@ -29,11 +29,11 @@ HookRecords ablation_means(Transformer& model, const int32_t* x, int B, int T) {
   return records;
 }
 
-HookEdit ablation_edit(const LmComponent& c, AblationMode mode, const HookRecords* means) {
+HookEdit ablation_edit(const LmComponent& c, LmAblationMode mode, const HookRecords* means) {
   HookEdit e;
   e.hook = block_hook(c.layer, c.head >= 0 ? "attn.hook_z" : "hook_mlp_out");
   e.head = c.head;
-  if (mode == AblationMode::zero) {
+  if (mode == LmAblationMode::zero) {
     e.op = HookOp::zero;
     return e;
   }
@@ -45,12 +45,12 @@ HookEdit ablation_edit(const LmComponent& c, AblationMode mode, const HookRecord
 }
 
 AblationEffects ablation_effects(Transformer& model, const int32_t* x, const int32_t* y, int B,
-                                 int T, AblationMode mode, int position, int token) {
+                                 int T, LmAblationMode mode, int position, int token) {
   require_in_range("position", position, 0, T - 1, false, false, nullptr, "T-1");
   require_in_range("token", token, 0, model.vocab_size() - 1, false, false, nullptr, "vocab_size-1");
   const int V = model.vocab_size();
   HookRecords means;
-  if (mode == AblationMode::mean) means = ablation_means(model, x, B, T);
+  if (mode == LmAblationMode::mean) means = ablation_means(model, x, B, T);
   auto p_token = [&] { return static_cast<double>(model.activations().probs[std::size_t(position) * V + token]); };
   AblationEffects out;
   out.loss = model.forward(x, y, B, T);

@@ -15,7 +15,7 @@
 
 namespace superpose {
 
-enum class AblationMode { zero, mean };
+enum class LmAblationMode { zero, mean };
 
 struct LmComponent {
   int layer = 0;
@@ -31,7 +31,7 @@ std::string component_name(const LmComponent& c);
 HookRecords ablation_means(Transformer& model, const int32_t* x, int B, int T);
 
 // The edit that ablates c: zero, or set to its mean over `means` (required for mean).
-HookEdit ablation_edit(const LmComponent& c, AblationMode mode, const HookRecords* means);
+HookEdit ablation_edit(const LmComponent& c, LmAblationMode mode, const HookRecords* means);
 
 struct AblationEffect {
   LmComponent component;
@@ -48,6 +48,6 @@ struct AblationEffects {
 // The loss of (x, y) (B, T) and p(token) at (0, position), without and with each component
 // ablated alone. Mean ablation takes its means from x itself.
 AblationEffects ablation_effects(Transformer& model, const int32_t* x, const int32_t* y, int B,
-                                 int T, AblationMode mode, int position, int token);
+                                 int T, LmAblationMode mode, int position, int token);
 
 }  // namespace superpose

@@ -9,8 +9,7 @@
 namespace superpose {
 
 namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr uint64_t kTrainStream = 3, kEvalStream = 4, kStartStream = 6;
+constexpr uint64_t kLmTrainStream = 3, kLmEvalStream = 4, kLmStartStream = 6;
 }  // namespace
 
 void LmRunConfig::validate() const {
@@ -34,7 +33,7 @@ LmRun::LmRun(const LmRunConfig& config, std::shared_ptr<const Corpus> corpus)
 void LmRun::reset() {
   const LmConfig& m = config_.model;
   trainer_ = std::make_unique<LmTrainer>(m, corpus_->vocab_size());
-  batch_rng_ = Rng(static_cast<uint64_t>(m.seed), kTrainStream);
+  batch_rng_ = Rng(static_cast<uint64_t>(m.seed), kLmTrainStream);
   x_.assign(static_cast<std::size_t>(m.batch_size) * m.context, 0);
   y_.assign(x_.size(), 0);
   // The held-out windows, drawn once: a held-out text shorter than context + 1 tokens gets
@@ -42,7 +41,7 @@ void LmRun::reset() {
   eval_T_ = std::min<int>(m.context, static_cast<int>(corpus_->heldout.size()) - 1);
   eval_x_.assign(static_cast<std::size_t>(config_.eval_batch) * eval_T_, 0);
   eval_y_.assign(eval_x_.size(), 0);
-  Rng eval_rng(static_cast<uint64_t>(m.seed), kEvalStream);
+  Rng eval_rng(static_cast<uint64_t>(m.seed), kLmEvalStream);
   corpus_->sample_batch(eval_rng, config_.eval_batch, eval_T_, eval_x_.data(), eval_y_.data(),
                         Split::heldout);
   history_.clear();
@@ -73,7 +72,7 @@ void LmRun::record() {
     // Before any step: the untrained model's loss on one batch of training windows, drawn from
     // its own stream (the training batches stay those of a run without this point).
     const LmConfig& m = config_.model;
-    Rng start(static_cast<uint64_t>(m.seed), kStartStream);
+    Rng start(static_cast<uint64_t>(m.seed), kLmStartStream);
     corpus_->sample_batch(start, m.batch_size, m.context, x_.data(), y_.data(), Split::train);
     train = trainer_->evaluate(x_.data(), y_.data(), m.batch_size, m.context);
   }

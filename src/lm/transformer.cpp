@@ -19,7 +19,7 @@ constexpr double kMaxLogitFloats = 16.0 * 1024 * 1024;
 // The activations of one forward (LmConfig bounds the training batch's; this, any forward's).
 constexpr double kMaxForwardFloats = 48.0 * 1024 * 1024;
 // The Rng stream of the initialisation (the data draws from others with the same seed).
-constexpr uint64_t kInitStream = 0x4c4d;  // "LM"
+constexpr uint64_t kLmInitStream = 0x4c4d;  // "LM"
 constexpr double kInitStd = 0.02;         // GPT-2's initializer_range
 
 bool ends_with(const std::string& s, const char* suffix) {
@@ -128,7 +128,7 @@ const ParamTensor& Transformer::param_tensor(const std::string& name) const {
 }
 
 void Transformer::init(uint64_t seed) {
-  Rng rng(seed, kInitStream);
+  Rng rng(seed, kLmInitStream);
   const double proj_std = kInitStd / std::sqrt(2.0 * config_.n_layers);
   for (const auto& t : tensors_) {
     float* x = params_.data() + t.offset;

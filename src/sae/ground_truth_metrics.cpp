@@ -3,12 +3,12 @@
 #include <cmath>
 #include <limits>
 
+#include "core/check.hpp"
 #include "core/hungarian.hpp"
 
 namespace superpose {
 
 namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Is a a descendant of p (a ≠ p)?
 bool descends_from(const FeatureHierarchy& h, int a, int p) {

@@ -6,11 +6,12 @@
 #endif
 
 #include "core/compress.hpp"
+#include "core/simd.hpp"
 
 namespace superpose {
 namespace {
-using B = xsimd::batch<float>;
-constexpr std::size_t W = B::size;
+using simd::B;
+using simd::W;
 }  // namespace
 
 #if defined(__SSE2__)

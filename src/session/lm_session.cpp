@@ -37,8 +37,8 @@ std::pair<std::vector<std::vector<int32_t>>, std::vector<std::vector<int32_t>>> 
           read_prompt_list(fv.steer_prompts_b, "steer_prompts_b", encode)};
 }
 
-AblationMode ablation_mode(const std::string& name) {
-  return name == "zero" ? AblationMode::zero : AblationMode::mean;
+LmAblationMode ablation_mode(const std::string& name) {
+  return name == "zero" ? LmAblationMode::zero : LmAblationMode::mean;
 }
 
 std::vector<float> probs_after(Transformer& model, const std::vector<int32_t>& ids,
@@ -556,15 +556,15 @@ void LmSession::model_buffers(std::map<std::string, Buffer>& buffers) {
   const int W = std::min(kAblationWindows, r.config().eval_batch), ET = r.eval_T();
   const int32_t* ex = r.eval_x().data();
   const int32_t* ey = r.eval_y().data();
-  const AblationMode mode = ablation_mode(view_.ablation);
-  const HookRecords means = mode == AblationMode::mean ? ablation_means(model, ex, W, ET) : HookRecords();
+  const LmAblationMode mode = ablation_mode(view_.ablation);
+  const HookRecords means = mode == LmAblationMode::mean ? ablation_means(model, ex, W, ET) : HookRecords();
   const std::vector<LmComponent> components = lm_components(mc);
   const int na = static_cast<int>(components.size());
   float* al = add_buffer(buffers, "ablation_loss", {na});
   float* ap = add_buffer(buffers, "ablation_target_prob", {na});
   for (int i = 0; i < na; ++i) {
     HookSpec spec;
-    spec.edits.push_back(ablation_edit(components[i], mode, mode == AblationMode::mean ? &means : nullptr));
+    spec.edits.push_back(ablation_edit(components[i], mode, mode == LmAblationMode::mean ? &means : nullptr));
     al[i] = static_cast<float>(model.forward(ex, ey, W, ET, &spec));
     ap[i] = probs_after(model, ids, &spec)[target];
   }

@@ -4,10 +4,11 @@
 #include <cmath>
 #include <limits>
 
+#include "core/check.hpp"
+
 namespace superpose {
 
 namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // The decoder bias of the monosemantic optimum: p·c·n/(2(1 − p)), or p when a = 0 (the bias
 // alone fits the mean), 0 without bias.
 double monosemantic_bias(double a, double c, double p, int n, bool decoder_bias) {

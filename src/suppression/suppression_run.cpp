@@ -96,7 +96,6 @@ const char* to_string(FixOutcome o) {
 }
 
 namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 }  // namespace
 
 double SuppressionRun::analytic_activation() const {

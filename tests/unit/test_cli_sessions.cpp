@@ -16,6 +16,8 @@
 #include "session/sae_session.hpp"
 #include "session/suppression_session.hpp"
 
+namespace test_cli_sessions {
+
 using namespace superpose;
 using superpose::test::run_cli;
 
@@ -110,3 +112,5 @@ TEST_CASE("cli suppression --json equals the whole suppression session's run of 
     for (int g = 0; g < 21; ++g) CHECK(out.at("transfer_curve")[g][1].get<double>() == curve[g]);
   }
 }
+
+}  // namespace test_cli_sessions

@@ -14,6 +14,8 @@
 #include "cli_run.hpp"
 #include "session/steer_session.hpp"
 
+namespace test_cli_steer {
+
 using namespace superpose;
 using superpose::test::run_cli;
 
@@ -88,3 +90,5 @@ TEST_CASE("cli steer and the steer session share the eval_batch bound") {
   CHECK_THROWS_WITH_AS(s.configure(parse_json(R"({"eval_batch": 70000})")),
                        "eval_batch must be in [1, 65536] (got 70000)", std::invalid_argument);
 }
+
+}  // namespace test_cli_steer

@@ -22,6 +22,8 @@
 #include "core/check.hpp"
 #include "session/session.hpp"
 
+namespace test_determinism {
+
 using namespace superpose;
 
 namespace {
@@ -266,3 +268,5 @@ TEST_CASE("determinism: dump for the native vs wasm comparison (SUPERPOSE_DETERM
     f << dump.dump();
   }
 }
+
+}  // namespace test_determinism

@@ -8,6 +8,8 @@
 #include "core/json_config.hpp"
 #include "session/session.hpp"
 
+namespace test_fuzz_regressions {
+
 using namespace superpose;
 
 TEST_CASE("fuzz_config: a number that overflows a double is a config error, not a JSON exception") {
@@ -32,3 +34,5 @@ TEST_CASE("fuzz_config: the config a session reports configures a fresh session 
     CHECK(again == reported);
   }
 }
+
+}  // namespace test_fuzz_regressions

@@ -12,6 +12,8 @@
 #include "kernel_twins.hpp"
 #include "tolerance.hpp"
 
+namespace test_gemm {
+
 using namespace superpose;
 using superpose::test::close;
 using superpose::test::random_vec;
@@ -86,3 +88,5 @@ TEST_CASE("gemm accumulates: C += A·B, and an empty product leaves C alone") {
   CHECK(D[0] == 19.f);
   CHECK(D[3] == 50.f);
 }
+
+}  // namespace test_gemm

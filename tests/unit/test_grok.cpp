@@ -16,6 +16,8 @@
 #include "session/grok_session.hpp"
 #include "tolerance.hpp"
 
+namespace test_grok {
+
 using namespace superpose;
 
 namespace {
@@ -257,3 +259,5 @@ TEST_CASE("divergence stops training with a message and keeps the previous state
   CHECK(run.history().size() == history);
   CHECK_NOTHROW(run.train(1));  // and training goes on from there
 }
+
+}  // namespace test_grok

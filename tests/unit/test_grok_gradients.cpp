@@ -9,6 +9,8 @@
 #include "grok/grok_run.hpp"
 #include "tolerance.hpp"
 
+namespace test_grok_gradients {
+
 using namespace superpose;
 
 namespace {
@@ -55,3 +57,5 @@ TEST_CASE("gradients of the Gromov MLP (MSE) match finite differences") { check_
 TEST_CASE("gradients of the Gromov MLP (cross-entropy) match finite differences") { check_gradient("mlp", "ce"); }
 TEST_CASE("gradients of the residual model (MSE) match finite differences") { check_gradient("residual", "mse"); }
 TEST_CASE("gradients of the residual model (cross-entropy) match finite differences") { check_gradient("residual", "ce"); }
+
+}  // namespace test_grok_gradients

@@ -11,6 +11,8 @@
 #include "kernel_twins.hpp"
 #include "tolerance.hpp"
 
+namespace test_grok_kernels {
+
 using namespace superpose;
 using superpose::test::random_vec;
 
@@ -78,3 +80,5 @@ TEST_CASE("grok_product: every transpose, overwrite and accumulate, on maps with
         CHECK(storage[0] == 0.5f);
       }
 }
+
+}  // namespace test_grok_kernels

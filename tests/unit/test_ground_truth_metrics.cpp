@@ -15,6 +15,8 @@
 #include "sae/sae_trainer.hpp"
 #include "sae/synthetic_data.hpp"
 
+namespace test_ground_truth_metrics {
+
 using namespace superpose;
 
 namespace {
@@ -182,3 +184,5 @@ TEST_CASE("ground truth metrics: through compute_sae_metrics, NaN without truth"
   CHECK(std::isnan(without.truth.f1));
   CHECK(without.truth.shrinkage == doctest::Approx(with.truth.shrinkage));
 }
+
+}  // namespace test_ground_truth_metrics

@@ -15,6 +15,8 @@
 #include "sae/synthetic_data.hpp"
 #include "tolerance.hpp"
 
+namespace test_hierarchical_data {
+
 using namespace superpose;
 
 namespace {
@@ -311,3 +313,5 @@ TEST_CASE("the hierarchical preset: a valid config, on the data field's schema, 
     else CHECK(f["presets"].is_null());
   }
 }
+
+}  // namespace test_hierarchical_data

@@ -11,6 +11,8 @@
 #include "core/hungarian.hpp"
 #include "core/rng.hpp"
 
+namespace test_hungarian {
+
 using namespace superpose;
 
 namespace {
@@ -109,3 +111,5 @@ TEST_CASE("hungarian: the page's scale, 1024 x 1024 costs 1 - |cos| of random di
   MESSAGE("1024 x 1024: " << seconds << " s; cost " << optimal << " (greedy " << greedy << ")");
   CHECK(optimal <= greedy);
 }
+
+}  // namespace test_hungarian

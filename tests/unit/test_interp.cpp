@@ -16,6 +16,8 @@
 #include "pentagon_fixture.hpp"
 #include "toy/toy_model.hpp"
 
+namespace test_interp {
+
 using namespace superpose;
 using superpose::test::Pentagon;
 using superpose::test::pentagon;
@@ -231,3 +233,5 @@ TEST_CASE("interventions name the bad field") {
                                  ref.X, 0), std::invalid_argument);
   CHECK_THROWS_AS(steering_input(t.config, t.instance, "ones", 0), std::invalid_argument);
 }
+
+}  // namespace test_interp

@@ -19,6 +19,8 @@
 #include "pentagon_fixture.hpp"
 #include "toy/toy_model.hpp"
 
+namespace test_interp_sae {
+
 using namespace superpose;
 using superpose::test::Pentagon;
 using superpose::test::pentagon;
@@ -160,3 +162,5 @@ TEST_CASE("trained_sae names the bad field") {
   CHECK_THROWS_WITH_AS(trained_sae(t.model, t.config, t.instance, c), doctest::Contains("n_latents"),
                        std::invalid_argument);
 }
+
+}  // namespace test_interp_sae

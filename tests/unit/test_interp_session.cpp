@@ -10,6 +10,8 @@
 #include "sae/sae_config.hpp"
 #include "session/session.hpp"
 
+namespace test_interp_session {
+
 using namespace superpose;
 
 namespace {
@@ -126,3 +128,5 @@ TEST_CASE("steer session errors name the field") {
                        doctest::Contains("sae.n_latents must be in"), std::invalid_argument);
   CHECK_THROWS_AS(s->configure(parse_json(R"({"sae": {"bogus": 1}})")), std::invalid_argument);
 }
+
+}  // namespace test_interp_session

@@ -10,6 +10,8 @@
 #include "kernel_twins.hpp"
 #include "tolerance.hpp"
 
+namespace test_kernels {
+
 using namespace superpose;
 using superpose::test::close;
 using superpose::test::random_vec;
@@ -220,3 +222,5 @@ TEST_CASE("append_below matches its scalar twin (every length, probabilities 0..
       if (p == 0.f) CHECK(c == 0);
     }
 }
+
+}  // namespace test_kernels

@@ -10,6 +10,8 @@
 #include "core/memory_limit.hpp"
 #include "session/session.hpp"
 
+namespace test_limits {
+
 using namespace superpose;
 
 TEST_CASE("require_fits_browser: passes at the limit, names the product and both sizes above it") {
@@ -48,3 +50,5 @@ TEST_CASE("every kind with a memory-heavy config refuses it with the browser mes
     CHECK(message.find(" MB, limit ") != std::string::npos);
   }
 }
+
+}  // namespace test_limits

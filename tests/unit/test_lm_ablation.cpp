@@ -11,6 +11,8 @@
 #include "core/rng.hpp"
 #include "lm/lm_ablation.hpp"
 
+namespace test_lm_ablation {
+
 using namespace superpose;
 
 namespace {
@@ -46,7 +48,7 @@ TEST_CASE("lm ablation: every head then the MLP per layer, each effect the hand-
   const int position = 4, token = 7;
   const double plain = m.forward(x.data(), y.data(), B, T);
   const double p_plain = m.activations().probs[position * V + token];
-  for (AblationMode mode : {AblationMode::zero, AblationMode::mean}) {
+  for (LmAblationMode mode : {LmAblationMode::zero, LmAblationMode::mean}) {
     const AblationEffects fx = ablation_effects(m, x.data(), y.data(), B, T, mode, position, token);
     CHECK(fx.loss == plain);
     CHECK(fx.p_token == p_plain);
@@ -63,7 +65,7 @@ TEST_CASE("lm ablation: every head then the MLP per layer, each effect the hand-
       HookEdit e;
       e.hook = block_hook(c.layer, c.head >= 0 ? "attn.hook_result" : "hook_mlp_out");
       e.head = c.head;
-      if (mode == AblationMode::zero) {
+      if (mode == LmAblationMode::zero) {
         e.op = HookOp::zero;
       } else {  // the mean of z through the head's rows of c_proj is the mean of its result
         e.hook = block_hook(c.layer, c.head >= 0 ? "attn.hook_z" : "hook_mlp_out");
@@ -73,15 +75,17 @@ TEST_CASE("lm ablation: every head then the MLP per layer, each effect the hand-
       HookSpec spec;
       spec.edits = {e};
       const double loss = m.forward(x.data(), y.data(), B, T, &spec);
-      INFO(fx.components[i].name << (mode == AblationMode::zero ? " zero" : " mean"));
+      INFO(fx.components[i].name << (mode == LmAblationMode::zero ? " zero" : " mean"));
       CHECK(fx.components[i].name == component_name(c));
       CHECK(std::fabs(fx.components[i].loss - loss) < 1e-5);
       CHECK(std::fabs(fx.components[i].p_token - m.activations().probs[position * V + token]) < 1e-6);
       CHECK(std::fabs(fx.components[i].loss - plain) > 1e-4);  // every component matters here
     }
   }
-  CHECK_THROWS_WITH_AS(ablation_edit({0, 1}, AblationMode::mean, nullptr),
+  CHECK_THROWS_WITH_AS(ablation_edit({0, 1}, LmAblationMode::mean, nullptr),
                        "mean ablation of L0H1 needs the means of blocks.0.attn.hook_z", std::invalid_argument);
-  CHECK_THROWS_WITH_AS(ablation_effects(m, x.data(), y.data(), B, T, AblationMode::zero, 6, 0),
+  CHECK_THROWS_WITH_AS(ablation_effects(m, x.data(), y.data(), B, T, LmAblationMode::zero, 6, 0),
                        "position must be in [0, T-1=5] (got 6)", std::invalid_argument);
 }
+
+}  // namespace test_lm_ablation

@@ -16,6 +16,8 @@
 
 #include "lm_fixture.hpp"
 
+namespace test_lm_activations {
+
 using namespace superpose;
 
 namespace {
@@ -153,3 +155,5 @@ TEST_CASE("lm activations: SaeData serves train columns and the held-out set's f
   CHECK_THROWS_WITH_AS(LmActivationData(std::move(t2), std::move(other), 0), doctest::Contains("differ"),
                        std::invalid_argument);
 }
+
+}  // namespace test_lm_activations

@@ -8,6 +8,8 @@
 
 #include "lm/lm_config.hpp"
 
+namespace test_lm_config {
+
 using namespace superpose;
 
 TEST_CASE("lm config: the issue's defaults and a JSON round trip") {
@@ -76,3 +78,5 @@ TEST_CASE("lm config: AdamW with linear warm-up and cosine decay to 0 over the r
   CHECK(o.schedule.factor(550) == doctest::Approx(0.5));
   CHECK(o.schedule.factor(1000) == doctest::Approx(0.0));
 }
+
+}  // namespace test_lm_config

@@ -22,6 +22,8 @@
 #include "lm/toy_world.hpp"
 #include "lm/utf8.hpp"
 
+namespace test_lm_data {
+
 using namespace superpose;
 
 namespace {
@@ -807,3 +809,5 @@ TEST_CASE("lm data: the toy world's entropy: the hand-written reference, and the
   h += double(weather.size() - 1) / (2.0 * n);  // Miller-Madow: the plug-in's bias, (K − 1) / 2n
   CHECK(h == doctest::Approx(4.726719).epsilon(0.003));  // ~3 standard errors
 }
+
+}  // namespace test_lm_data

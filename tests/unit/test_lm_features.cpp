@@ -20,6 +20,8 @@
 #include "lm_fixture.hpp"
 #include "tolerance.hpp"
 
+namespace test_lm_features {
+
 using namespace superpose;
 
 namespace {
@@ -306,3 +308,5 @@ TEST_CASE("lm features: the prompt view encodes the forward's own stream at each
     }
   }
 }
+
+}  // namespace test_lm_features

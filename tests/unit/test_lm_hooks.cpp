@@ -16,6 +16,8 @@
 #include "lm/transformer.hpp"
 #include "tolerance.hpp"
 
+namespace test_lm_hooks {
+
 using namespace superpose;
 
 namespace {
@@ -258,3 +260,5 @@ TEST_CASE("lm hooks: bad specs are refused by name; backward refuses to follow a
   m.forward(kTokens.data(), y.data(), 2, T, &read);
   m.backward();  // a record does not change the forward
 }
+
+}  // namespace test_lm_hooks

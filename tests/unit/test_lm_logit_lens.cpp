@@ -11,6 +11,8 @@
 #include "core/rng.hpp"
 #include "lm/logit_lens.hpp"
 
+namespace test_lm_logit_lens {
+
 using namespace superpose;
 
 namespace {
@@ -109,3 +111,5 @@ TEST_CASE("lm direct logit attribution: a component's term is its centred vector
   CHECK_THROWS_WITH_AS(direct_logit_attribution(m, kTokens.data(), T, 0, 17),
                        "token must be in [0, vocab_size-1=16] (got 17)", std::invalid_argument);
 }
+
+}  // namespace test_lm_logit_lens

@@ -13,6 +13,8 @@
 #include "lm/lm_ops.hpp"
 #include "lm_fd.hpp"
 
+namespace test_lm_ops {
+
 using namespace superpose;
 using superpose::test::check_gradient;
 using superpose::test::uniform_values;
@@ -204,3 +206,5 @@ TEST_CASE("lm ops: embeddings (repeated tokens accumulate), tied unembedding, re
   CHECK(da == std::vector<float>{1.5f, 2});  // accumulates
   CHECK(db == std::vector<float>{1, 2});
 }
+
+}  // namespace test_lm_ops

@@ -16,6 +16,8 @@
 
 extern const char* const kLmReferenceJson;  // tests/fixtures/lm_reference.json (CMake)
 
+namespace test_lm_reference {
+
 using namespace superpose;
 
 namespace {
@@ -95,3 +97,5 @@ TEST_CASE("lm reference: loss, every gradient and three AdamW steps match PyTorc
   }
   check_tensors("parameters after 3 steps", m, m.params(), f.at("params_after_3"), 1e-5, 1e-5, true);
 }
+
+}  // namespace test_lm_reference

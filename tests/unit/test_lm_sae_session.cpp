@@ -14,6 +14,8 @@
 #include "sae/sae_metrics.hpp"
 #include "session/lm_session.hpp"
 
+namespace test_lm_sae_session {
+
 using namespace superpose;
 
 namespace {
@@ -296,3 +298,5 @@ TEST_CASE("lm session, SAE stage: the latent list, the chosen latent's dashboard
   CHECK(error_of(s, j).find("steer_unit") != std::string::npos);
   CHECK(s.progress().step == 170);
 }
+
+}  // namespace test_lm_sae_session

@@ -13,6 +13,8 @@
 #include "lm_fixture.hpp"
 #include "sae/sae_metrics.hpp"
 
+namespace test_lm_sae_splice {
+
 using namespace superpose;
 
 namespace {
@@ -261,3 +263,5 @@ TEST_CASE("lm sae splice: a feature ablation puts x̂' + (x − x̂) at the hook
   CHECK(effect.probs_after != effect.probs_before);
   CHECK(effect.loss_after != effect.loss_before);
 }
+
+}  // namespace test_lm_sae_splice

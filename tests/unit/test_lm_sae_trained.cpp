@@ -31,6 +31,8 @@
 #include "sae/sae_metrics.hpp"
 #include "tolerance.hpp"
 
+namespace test_lm_sae_trained {
+
 using namespace superpose;
 
 namespace {
@@ -115,3 +117,5 @@ TEST_CASE("lm sae trained: for most seeds the cold latent has P >= 0.8 and R >= 
   }
   CHECK(2 * passed > static_cast<int>(seeds.size()));
 }
+
+}  // namespace test_lm_sae_trained

@@ -10,6 +10,8 @@
 #include "io/saelens.hpp"
 #include "lm/lm_saelens.hpp"
 
+namespace test_lm_saelens {
+
 using namespace superpose;
 
 namespace {
@@ -135,3 +137,5 @@ TEST_CASE("lm saelens: refused by name when the hook is missing, unknown, or not
   CHECK_THROWS_WITH_AS(lm_sae_to_saelens(*sae, m, "blocks.0.mlp.hook_post"), doctest::Contains("has 256"),
                        std::invalid_argument);
 }
+
+}  // namespace test_lm_saelens

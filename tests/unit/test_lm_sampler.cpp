@@ -11,6 +11,8 @@
 #include "core/rng.hpp"
 #include "lm/sampler.hpp"
 
+namespace test_lm_sampler {
+
 using namespace superpose;
 
 namespace {
@@ -94,3 +96,5 @@ TEST_CASE("lm sampler: generation is greedy at temperature 0 and reproducible pe
   const std::vector<int32_t> bad = {2, 9};
   CHECK_THROWS_AS(generate(m, bad, 1, 0, 0), std::invalid_argument);
 }
+
+}  // namespace test_lm_sampler

@@ -14,6 +14,8 @@
 #include "lm/sampler.hpp"
 #include "session/lm_session.hpp"
 
+namespace test_lm_session {
+
 using namespace superpose;
 
 namespace {
@@ -283,3 +285,5 @@ TEST_CASE("lm session: a byte-level model loads only onto its text file") {
   CHECK(b.run().model().params() == a.run().model().params());
   CHECK(buf(b, "next_token_probs").data == buf(a, "next_token_probs").data);
 }
+
+}  // namespace test_lm_session

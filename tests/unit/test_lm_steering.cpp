@@ -30,6 +30,8 @@
 #include "sae/sae_trainer.hpp"
 #include "tolerance.hpp"
 
+namespace test_lm_steering {
+
 using namespace superpose;
 
 namespace {
@@ -239,3 +241,5 @@ TEST_CASE("lm steering trained: the latent matched to cold turns california's ho
   CHECK(2 * flipped > static_cast<int>(seeds.size()));
   CHECK(2 * matched > static_cast<int>(seeds.size()));
 }
+
+}  // namespace test_lm_steering

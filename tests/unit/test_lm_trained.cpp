@@ -16,6 +16,8 @@
 #include "lm_fixture.hpp"
 #include "tolerance.hpp"
 
+namespace test_lm_trained {
+
 using namespace superpose;
 
 TEST_CASE("lm trained: the default passes the temperature probe and says hot for california" *
@@ -49,3 +51,5 @@ TEST_CASE("lm trained: the default passes the temperature probe and says hot for
   }
   CHECK(2 * passed > static_cast<int>(seeds.size()));
 }
+
+}  // namespace test_lm_trained

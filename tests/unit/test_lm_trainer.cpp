@@ -18,6 +18,8 @@
 #include "lm/lm_trainer.hpp"
 #include "tolerance.hpp"
 
+namespace test_lm_trainer {
+
 using namespace superpose;
 
 namespace {
@@ -186,7 +188,7 @@ TEST_CASE("lm trainer: a two-layer model learns induction (repeated halves) far 
     CHECK(ablated > loss + 0.5);
   }
   const AblationEffects fx = ablation_effects(trainer.model(), x.data(), y.data(), 64, T,
-                                              AblationMode::mean, T - 1, y[T - 1]);
+                                              LmAblationMode::mean, T - 1, y[T - 1]);
   double worst_head = 0, worst_mlp = 0;
   for (const auto& e : fx.components)
     (e.component.head >= 0 ? worst_head : worst_mlp) =
@@ -194,3 +196,5 @@ TEST_CASE("lm trainer: a two-layer model learns induction (repeated halves) far 
   MESSAGE("largest loss increase under mean ablation: a head " << worst_head << ", an MLP " << worst_mlp);
   CHECK(worst_head > 0.3);
 }
+
+}  // namespace test_lm_trainer

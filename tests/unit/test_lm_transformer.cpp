@@ -12,6 +12,8 @@
 #include "lm/transformer.hpp"
 #include "lm_fd.hpp"
 
+namespace test_lm_transformer {
+
 using namespace superpose;
 
 namespace {
@@ -185,3 +187,5 @@ TEST_CASE("lm transformer: bad shapes, token ids and calls are refused by name")
                        "the activations of batch × sequence length = 60000 × 24 = 4024800000 is too large for the "
                        "browser (needs 30707 MB, limit 384 MB)", std::invalid_argument);
 }
+
+}  // namespace test_lm_transformer

@@ -16,6 +16,8 @@
 #include "sae/sae_metrics.hpp"
 #include "sae/sae_trainer.hpp"
 
+namespace test_matryoshka_ordering {
+
 using namespace superpose;
 
 namespace {
@@ -75,3 +77,5 @@ TEST_CASE("hierarchical data at matched L0: Matryoshka > BatchTopK > ReLU in mea
   CHECK(batchtopk_f1 >= 2);
   CHECK(absorption >= 2);
 }
+
+}  // namespace test_matryoshka_ordering

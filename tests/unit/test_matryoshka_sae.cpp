@@ -13,6 +13,8 @@
 #include "sae/synthetic_data.hpp"
 #include "tolerance.hpp"
 
+namespace test_matryoshka_sae {
+
 using namespace superpose;
 using superpose::test::close;
 
@@ -151,3 +153,5 @@ TEST_CASE("Matryoshka's widths: the prefixes then n_latents; by default n_latent
   auto sae = make_sae(c, c.input_dim, data.mean_estimate());
   CHECK(static_cast<MatryoshkaSae&>(*sae).widths() == std::vector<int>{5, 16, 64});
 }
+
+}  // namespace test_matryoshka_sae

@@ -9,6 +9,8 @@
 
 #include "io/npy.hpp"
 
+namespace test_npy {
+
 using namespace superpose;
 
 namespace {
@@ -155,3 +157,5 @@ TEST_CASE("npy: files are read from disk; a missing file is refused") {
   CHECK(a.data == v);
   CHECK_THROWS_WITH_AS(read_npy_file("/nonexistent/x.npy"), doctest::Contains("cannot open"), std::invalid_argument);
 }
+
+}  // namespace test_npy

@@ -7,6 +7,8 @@
 
 #include "core/optim.hpp"
 
+namespace test_optim {
+
 using namespace superpose;
 
 TEST_CASE("Adam's first step moves each parameter by lr against the gradient's sign") {
@@ -82,3 +84,5 @@ TEST_CASE("optimiser configs are validated with the field's name") {
   CHECK_THROWS_WITH_AS(c.validate(), "warmup_steps must be in [0, steps=10000] (got 20000)",
                        std::invalid_argument);
 }
+
+}  // namespace test_optim

@@ -19,6 +19,8 @@
 
 extern const char* const kReferenceStepsJson;  // tests/fixtures/reference_steps.json (CMake)
 
+namespace test_reference_steps {
+
 using namespace superpose;
 
 namespace {
@@ -139,3 +141,5 @@ TEST_CASE("reference steps: the ReLU SAE's loss, gradients and trainer steps mat
     }
   }
 }
+
+}  // namespace test_reference_steps

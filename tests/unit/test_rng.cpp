@@ -6,8 +6,13 @@
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
+#include <iomanip>
+#include <vector>
 
 #include "core/rng.hpp"
+#include "core/uniform_block.hpp"
+
+namespace test_rng {
 
 using superpose::Rng;
 
@@ -72,11 +77,6 @@ TEST_CASE("geometric gaps give Bernoulli(p) hits at rate p") {
   }
 }
 
-#include <vector>
-
-#include <iomanip>
-
-#include "core/uniform_block.hpp"
 
 TEST_CASE("UniformBlock's SIMD fill matches its scalar twin, and its stream is pinned") {
   for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{15}, std::size_t{16},
@@ -107,3 +107,5 @@ TEST_CASE("UniformBlock's SIMD fill matches its scalar twin, and its stream is p
   CHECK(first[0] == 0.276482463f);
   CHECK(first[1] == 0.194407463f);
 }
+
+}  // namespace test_rng

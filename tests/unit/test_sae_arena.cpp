@@ -20,6 +20,8 @@
 #include "sae/sae_trainer.hpp"
 #include "sae/toy_activations.hpp"
 
+namespace test_sae_arena {
+
 using namespace superpose;
 
 namespace {
@@ -104,3 +106,5 @@ TEST_CASE("arena: init is validated, and travels through JSON") {
   CHECK(SaeConfig::from_json(j).init == "random");
   CHECK(SaeConfig::from_json(Json::object()).init == "tied");
 }
+
+}  // namespace test_sae_arena

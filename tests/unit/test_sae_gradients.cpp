@@ -18,6 +18,8 @@
 #include "sae/topk_sae.hpp"
 #include "tolerance.hpp"
 
+namespace test_sae_gradients {
+
 using namespace superpose;
 using superpose::test::close;
 
@@ -256,3 +258,5 @@ TEST_CASE("BatchTopK's aux-k gradient matches finite differences of the frozen-r
 TEST_CASE("Matryoshka's aux-k gradient matches finite differences of the frozen-residual term") {
   check_aux_k("matryoshka");
 }
+
+}  // namespace test_sae_gradients

@@ -11,6 +11,8 @@
 #include "kernel_twins.hpp"
 #include "tolerance.hpp"
 
+namespace test_sae_kernels {
+
 using namespace superpose;
 using superpose::test::close;
 using superpose::test::random_vec;
@@ -103,3 +105,5 @@ TEST_CASE("gemm_nn matches its scalar twin on blocked and ragged shapes") {
         for (std::size_t i = 0; i < O.size(); ++i) CHECK(close(O[i], O_ref[i], 1e-5, 1e-5));
       }
 }
+
+}  // namespace test_sae_kernels

@@ -24,6 +24,8 @@
 #include "sae/sae_metrics.hpp"
 #include "sae/sae_trainer.hpp"
 
+namespace test_sae_recipe {
+
 using namespace superpose;
 
 TEST_CASE("W2 recipe: the default ReLU SAE learns the true features as the PyTorch reference does in 3000 steps" *
@@ -47,3 +49,5 @@ TEST_CASE("W2 recipe: the default ReLU SAE learns the true features as the PyTor
   CHECK(m.l0 <= 18);
   CHECK(m.fve >= 0.77);
 }
+
+}  // namespace test_sae_recipe

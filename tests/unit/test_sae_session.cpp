@@ -8,6 +8,8 @@
 #include "io/npy.hpp"
 #include "session/sae_session.hpp"
 
+namespace test_sae_session {
+
 using namespace superpose;
 
 namespace {
@@ -191,3 +193,5 @@ TEST_CASE("sae session: hierarchical data, its ground-truth metrics and the hier
   CHECK(session->buffers().count("hierarchy_firing") == 0);
   CHECK(std::isnan(session->buffers().at("truth_metrics").data[5]));  // absorption
 }
+
+}  // namespace test_sae_session

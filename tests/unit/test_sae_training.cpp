@@ -15,6 +15,8 @@
 #include "sae/synthetic_data.hpp"
 #include "tolerance.hpp"
 
+namespace test_sae_training {
+
 using namespace superpose;
 
 namespace {
@@ -257,3 +259,5 @@ TEST_CASE("synthetic data: probabilities sum to `active`, power law and groups k
     CHECK(mean_sq < (group == 1 ? 1.6 : 2.2));
   }
 }
+
+}  // namespace test_sae_training

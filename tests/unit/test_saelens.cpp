@@ -12,6 +12,8 @@
 #include "io/safetensors.hpp"
 #include "tolerance.hpp"
 
+namespace test_saelens {
+
 using namespace superpose;
 
 namespace {
@@ -170,3 +172,5 @@ TEST_CASE("SAELens: bad folders are refused naming the problem") {
   std::vector<uint8_t> truncated(weights.begin(), weights.begin() + 20);
   CHECK(refusal(cfg, truncated).rfind("SAELens weights: safetensors: header size", 0) == 0);
 }
+
+}  // namespace test_saelens

@@ -12,6 +12,8 @@
 #include "sae/sae_trainer.hpp"
 #include "sae/saelens_sae.hpp"
 
+namespace test_saelens_sae {
+
 using namespace superpose;
 
 namespace {
@@ -87,3 +89,5 @@ TEST_CASE("SAELens export/import refusals") {
   CHECK_THROWS_WITH_AS(sae_from_saelens(s, small_config("relu"), 9),
                        "SAELens: the SAE reads d_in=8 dimensions but the data has 9", std::invalid_argument);
 }
+
+}  // namespace test_saelens_sae

@@ -14,6 +14,8 @@
 #include "io/safetensors.hpp"
 #include "session/session.hpp"
 
+namespace test_saelens_session {
+
 using namespace superpose;
 
 namespace {
@@ -240,3 +242,5 @@ TEST_CASE("saelens steer session: an imported SAE steers; d_in must equal n_hidd
   CHECK_THROWS_WITH_AS(toy->export_saelens(0), doctest::Contains("does not export a SAELens SAE"),
                        std::invalid_argument);
 }
+
+}  // namespace test_saelens_session

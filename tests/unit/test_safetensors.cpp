@@ -11,6 +11,8 @@
 
 #include "io/safetensors.hpp"
 
+namespace test_safetensors {
+
 using namespace superpose;
 
 namespace {
@@ -246,3 +248,5 @@ TEST_CASE("safetensors: the writer refuses what it cannot write; expect_tensor n
                        "toy model: missing tensor \"W2\" (the file has: W, b, empty, scalar)",
                        std::invalid_argument);
 }
+
+}  // namespace test_safetensors

@@ -21,6 +21,8 @@
 #include "suppression/suppression_config.hpp"
 #include "toy/toy_config.hpp"
 
+namespace test_schema {
+
 using namespace superpose;
 
 namespace {
@@ -245,3 +247,5 @@ TEST_CASE("a choice field's value is its enum: every choice, and an unknown one 
   sup.fix = "both";
   CHECK(error_of([&] { sup.fix_kind(); }) == "fix must be one of none, scale, gated (got \"both\")");
 }
+
+}  // namespace test_schema

@@ -10,6 +10,8 @@
 #include "core/check.hpp"
 #include "session/session.hpp"
 
+namespace test_session {
+
 using namespace superpose;
 
 TEST_CASE("a toy session reports the buffers of docs/wasm-api.md with their shapes") {
@@ -166,3 +168,5 @@ TEST_CASE("steer: a new SAE on a trained model is not done until step(0) has tra
   CHECK(a["done"] == true);
   CHECK(a["ready"] == true);
 }
+
+}  // namespace test_session

@@ -6,6 +6,8 @@
 
 #include "suppression/suppression_config.hpp"
 
+namespace test_suppression_config {
+
 using namespace superpose;
 
 namespace {
@@ -54,3 +56,5 @@ TEST_CASE("suppression config: range errors name the field, the range and the va
   nan.l1 = std::nan("");
   CHECK_THROWS_WITH_AS(nan.validate(), "l1 must be in [0, 10] (got NaN)", std::invalid_argument);
 }
+
+}  // namespace test_suppression_config

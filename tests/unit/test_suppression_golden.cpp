@@ -12,6 +12,8 @@
 #include "suppression/suppression_run.hpp"
 #include "tolerance.hpp"
 
+namespace test_suppression_golden {
+
 using namespace superpose;
 
 namespace {
@@ -51,3 +53,5 @@ TEST_CASE("suppression golden: pinned seeded runs of the three encoders") {
   check_golden({"scale", 0.00967098027, 0.687539399, 0.991660953, 1.03502609});
   check_golden({"gated", 0.0558463677, 0.783692777, 0.988311887, 1.0002724});
 }
+
+}  // namespace test_suppression_golden

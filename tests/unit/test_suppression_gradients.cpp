@@ -15,6 +15,8 @@
 #include "suppression/suppression_relu_encoder.hpp"
 #include "tolerance.hpp"
 
+namespace test_suppression_gradients {
+
 using namespace superpose;
 
 namespace {
@@ -168,3 +170,5 @@ TEST_CASE("decoder columns stay unit norm: the parallel gradient component is re
   enc.mask_gradient(g.data(), SuppressionObjective::scale);
   for (std::size_t i = 0; i < g.size(); ++i) CHECK(g[i] == (i >= 12 && i < 15 ? 1.f : 0.f));
 }
+
+}  // namespace test_suppression_gradients

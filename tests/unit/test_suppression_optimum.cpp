@@ -20,6 +20,8 @@
 #include "suppression/suppression_relu_encoder.hpp"
 #include "suppression/suppression_run.hpp"
 
+namespace test_suppression_optimum {
+
 using namespace superpose;
 
 namespace {
@@ -264,3 +266,5 @@ TEST_CASE("trained runs, seeds 0..2: the brute force's optimum, not 1 − c·n/2
     }
   }
 }
+
+}  // namespace test_suppression_optimum

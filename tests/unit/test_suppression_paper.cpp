@@ -16,6 +16,8 @@
 #include "suppression/suppression_relu_encoder.hpp"
 #include "suppression/suppression_run.hpp"
 
+namespace test_suppression_paper {
+
 using namespace superpose;
 
 namespace {
@@ -272,3 +274,5 @@ TEST_CASE("a diverging suppression run stops with Diverged and keeps its previou
     CHECK(run.step() == 10);
   }
 }
+
+}  // namespace test_suppression_paper

@@ -12,6 +12,8 @@
 #include "session/session.hpp"
 #include "session/suppression_session.hpp"
 
+namespace test_suppression_session {
+
 using namespace superpose;
 
 TEST_CASE("a suppression session trains none/scale/gated side by side with the documented buffers") {
@@ -206,3 +208,5 @@ TEST_CASE("suppression trained_runs: shares of the runs are bit-identical to the
   CHECK_THROWS_WITH_AS(bad->configure(parse_json(base + R"(, "trained_runs": [0]})")),
                        doctest::Contains("trained_runs must be [first, end]"), std::invalid_argument);
 }
+
+}  // namespace test_suppression_session

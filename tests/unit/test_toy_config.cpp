@@ -7,6 +7,8 @@
 
 #include "toy/toy_config.hpp"
 
+namespace test_toy_config {
+
 using namespace superpose;
 
 namespace {
@@ -79,3 +81,5 @@ TEST_CASE("log-spaced feature probabilities") {
   CHECK(p[1] == doctest::Approx(0.1));
   CHECK(p[3] == doctest::Approx(0.001));
 }
+
+}  // namespace test_toy_config

@@ -7,6 +7,8 @@
 
 #include "toy/toy_data.hpp"
 
+namespace test_toy_data {
+
 using namespace superpose;
 
 namespace {
@@ -167,3 +169,5 @@ TEST_CASE("each instance has its own stream: its batches do not depend on the ot
     }
   }
 }
+
+}  // namespace test_toy_data

@@ -8,6 +8,8 @@
 #include "session/session.hpp"
 #include "toy/toy_export.hpp"
 
+namespace test_toy_export {
+
 using namespace superpose;
 
 namespace {
@@ -128,3 +130,5 @@ TEST_CASE("toy session: export_safetensors / import_safetensors") {
                        "this experiment kind does not import safetensors (supported: toy)",
                        std::invalid_argument);
 }
+
+}  // namespace test_toy_export

@@ -13,6 +13,8 @@
 #include "toy/toy_model.hpp"
 #include "tolerance.hpp"
 
+namespace test_toy_golden {
+
 using namespace superpose;
 
 namespace {
@@ -85,3 +87,5 @@ TEST_CASE("a diverging step stops with a message and keeps the state before it")
   model.reset();  // and reset recovers
   CHECK_NOTHROW(model.train(5));
 }
+
+}  // namespace test_toy_golden

@@ -12,6 +12,8 @@
 #include "toy/toy_model.hpp"
 #include "tolerance.hpp"
 
+namespace test_toy_gradients {
+
 using namespace superpose;
 
 namespace {
@@ -117,3 +119,5 @@ TEST_CASE("the batched and per-sample strategies give the same loss and gradient
     for (std::size_t i = 0; i < ga.size(); ++i) CHECK(superpose::test::close(ga[i], gb[i], 1e-4, 1e-6));
   }
 }
+
+}  // namespace test_toy_gradients

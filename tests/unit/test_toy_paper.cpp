@@ -19,6 +19,8 @@
 #include "toy/readouts.hpp"
 #include "toy/toy_model.hpp"
 
+namespace test_toy_paper {
+
 using namespace superpose;
 
 namespace {
@@ -185,3 +187,5 @@ TEST_CASE("the intro preset shows its text for every seed tried: 2 features, 4 a
   MESSAGE("seeds with a square in between: " << squares << " of " << kSeeds);
   CHECK(squares >= kSeeds - 2);
 }
+
+}  // namespace test_toy_paper

@@ -5,6 +5,8 @@
 
 #include "toy/readouts.hpp"
 
+namespace test_toy_readouts {
+
 using namespace superpose;
 
 TEST_CASE("a regular pentagon: D_i = 2/5, dims per feature = 2/5") {
@@ -39,3 +41,5 @@ TEST_CASE("an antipodal pair: D = 1/2; orthogonal features: D = 1; an absent fea
   CHECK(r.dims_per_feature == doctest::Approx(2.0 / 6.0));
   CHECK(r.represented == 3);
 }
+
+}  // namespace test_toy_readouts
