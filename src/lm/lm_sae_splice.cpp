@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "core/check.hpp"
 #include "core/rng.hpp"
@@ -128,7 +127,7 @@ SpliceMetrics splice_metrics(Transformer& model, Sae& sae, const std::string& ho
   m.sae_loss = spliced / N;
   m.zero_loss = zero / N;
   m.kl = kl / N;
-  m.ce_loss_score = m.zero_loss == m.clean_loss ? std::numeric_limits<double>::quiet_NaN()
+  m.ce_loss_score = m.zero_loss == m.clean_loss ? kNaN
                                                 : (m.zero_loss - m.sae_loss) / (m.zero_loss - m.clean_loss);
   return m;
 }

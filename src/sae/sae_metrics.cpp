@@ -1,7 +1,8 @@
 #include "sae/sae_metrics.hpp"
 
 #include <cmath>
-#include <limits>
+
+#include "core/check.hpp"
 
 namespace superpose {
 
@@ -20,8 +21,7 @@ SaeMetrics compute_sae_metrics(Sae& sae, const Eigen::Ref<const Mat>& X, const M
   const double var = (X.colwise() - mean).squaredNorm();
   m.fve = var > 0 ? 1.0 - err / var : 0.0;
   const double inner = (X_hat.array() * X.array()).sum();
-  m.relative_reconstruction_bias = inner != 0 ? X_hat.squaredNorm() / inner
-                                              : std::numeric_limits<double>::quiet_NaN();
+  m.relative_reconstruction_bias = inner != 0 ? X_hat.squaredNorm() / inner : kNaN;
 
   m.firing_frequency.setZero(L);
   for (std::size_t e = 0; e < code.nnz(); ++e)
@@ -43,7 +43,7 @@ SaeMetrics compute_sae_metrics(Sae& sae, const Eigen::Ref<const Mat>& X, const M
   m.dead_fraction = static_cast<double>(dead) / L;
   m.dense_fraction = static_cast<double>(dense) / L;
 
-  m.mmcs = m.recovered_fraction = std::numeric_limits<double>::quiet_NaN();
+  m.mmcs = m.recovered_fraction = kNaN;
   if (true_features.cols() > 0 && true_features.rows() == sae.d()) {
     FeatureMatch match = match_true_features(sae.W_dec(), true_features);
     m.match_cosine = std::move(match.match_cosine);
@@ -59,7 +59,7 @@ SaeMetrics compute_sae_metrics(Sae& sae, const Eigen::Ref<const Mat>& X, const M
 
 FeatureMatch match_true_features(const Eigen::Ref<const Mat>& W_dec, const Mat& true_features) {
   FeatureMatch m;
-  m.mmcs = m.recovered_fraction = std::numeric_limits<double>::quiet_NaN();
+  m.mmcs = m.recovered_fraction = kNaN;
   const int F = static_cast<int>(true_features.cols()), L = static_cast<int>(W_dec.cols());
   m.match_cosine.setZero(F);
   m.match_latent.assign(F, -1);

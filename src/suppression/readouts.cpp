@@ -2,15 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
+#include "core/check.hpp"
 #include "suppression/suppression_data.hpp"
 
 namespace superpose {
 
 double relative_reconstruction_bias(const Mat& X_hat, const Mat& X) {
   const double along = X_hat.cast<double>().cwiseProduct(X.cast<double>()).sum();
-  if (!(along > 0)) return std::numeric_limits<double>::quiet_NaN();
+  if (!(along > 0)) return kNaN;
   return X_hat.cast<double>().squaredNorm() / along;
 }
 
@@ -39,7 +39,7 @@ Vec feature_activations(const SuppressionEncoder& encoder, bool effective) {
 
 double expected_loss(const SuppressionEncoder& encoder, double c, double p) {
   const int n = encoder.dims();
-  if (n > kMaxExactFeatures) return std::numeric_limits<double>::quiet_NaN();
+  if (n > kMaxExactFeatures) return kNaN;
   const Eigen::Index inputs = Eigen::Index{1} << n;
   Mat X(n, inputs);  // column m: bit i of m is feature i
   Eigen::VectorXd weight(inputs);

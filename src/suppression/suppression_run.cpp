@@ -1,7 +1,6 @@
 #include "suppression/suppression_run.hpp"
 
 #include <cmath>
-#include <limits>
 
 #include "core/check.hpp"
 #include "core/kernels.hpp"
