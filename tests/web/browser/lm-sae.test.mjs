@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
-import { startLab, readState, screenshotPath } from '../harness.mjs';
+import { startLab, readState, screenshotPath, waitForText } from '../harness.mjs';
 
 let lab;
 before(async () => { lab = await startLab(); });
@@ -35,7 +35,7 @@ test('lm.html#steps=200&sae=200: the SAE panels draw; a latent click opens its d
   const b = s.frame.buffers;
   assert.equal(b.latent_list.shape[0], 256);
   await page.waitForFunction(() => document.querySelectorAll('#latent-list .latent-item').length === 256, null, { timeout: 20000 });
-  assert.match(await page.locator('#sae-metrics').textContent(), /SAE step 200 \/ 200: L0 [\d.]+, FVE [\d.-]+, dead [\d.]+%, CE loss score [\d.-]+, KL/);
+  await waitForText(page, '#sae-metrics', /SAE step 200 \/ 200: L0 [\d.]+, FVE [\d.-]+, dead [\d.]+%, CE loss score [\d.-]+, KL/);
   assert.ok(await page.locator('#top-contexts .context-row').count() > 0);
   assert.equal(await page.locator('#promoted .bar-row').count(), 8);
   // click the list's 5th latent: its dashboard, the model and SAE kept
@@ -61,7 +61,7 @@ test('lm.html#steps=200&sae=200: the SAE panels draw; a latent click opens its d
   await page.waitForFunction(() => window.superpose.config.sae_arch === 'matryoshka' && window.superpose.done
     && window.superpose.lastFrame.step === 400, null, { timeout: 120000, polling: 500 });
   assert.match(page.url(), /arch=matryoshka/);
-  assert.match(await page.locator('#sae-metrics').textContent(), /SAE step 200 \/ 200: L0 [\d.]+, FVE [\d.-]+/);
+  await waitForText(page, '#sae-metrics', /SAE step 200 \/ 200: L0 [\d.]+, FVE [\d.-]+/);
   noProblems(page);
   await page.close();
 });
@@ -89,7 +89,7 @@ test('lm.html (the seed example): model, then SAE; the "cold" latent is shown; s
   // issue's bar (the native session measures P 1.00, R 0.86 for the default seed; the C++ slow
   // test bounds them over seeds).
   assert.ok(p >= 0.8 && r >= 0.8, `precision ${p}, recall ${r}`);
-  assert.match(await page.locator('#dashboard-title').textContent(), /= predicts_cold$/);
+  await waitForText(page, '#dashboard-title', /= predicts_cold$/);
   assert.ok(fve > 0.8, `FVE ${fve}`);
   // before steering: hot; the slider at 8: cold
   const before = b.steer_probs_before.data;

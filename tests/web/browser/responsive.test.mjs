@@ -11,7 +11,8 @@
 // either fails at random or is too loose to catch a 100 ms task; a task's thread CPU time (the
 // trace's tdur) is what the page controls. The longtask entries are logged beside it, and
 // SUPERPOSE_LONGTASK_WALL=1 asserts them too (on an idle machine). playwright's own evaluations
-// in the page (CDP scripts) are logged but not counted.
+// in the page (CDP scripts) and bare messages from the browser process (IPC with none of the page's
+// work inside) are logged but not counted.
 // SUPERPOSE_LONGTASK_MS sets the bound; SUPERPOSE_LONGTASK_RUNS the number of loads (3).
 // What it is not: the views' own fuzz test (tests/web/unit/views.fuzz.test.mjs feeds the same
 // values straight into every axis, formatter and view under node).
@@ -101,7 +102,7 @@ test(`index.html, then play: no main-thread task over ${LONGTASK_MS} ms from nav
     console.log(`# load ${run + 1} (${link}; machine load ${load} on ${os.cpus().length} cores): step ${step} at 8 s`);
     console.log(`#   longtask entries (wall ms): ${JSON.stringify(longtasks)}`);
     console.log(`#   the page's main-thread tasks over 20 ms of CPU (of ${tasks.length}): ${JSON.stringify(heavy)}`);
-    console.log(`#   (playwright's own evaluations in the page, not counted: ${JSON.stringify(ours)} ms of CPU)`);
+    console.log(`#   (playwright's own evaluations and bare IPC messages, not counted: ${JSON.stringify(ours)} ms of CPU)`);
     assert.ok(tasks.length > 100, `the trace holds the page's main thread (${tasks.length} tasks)`);
     noProblems(page);
     await page.close();
