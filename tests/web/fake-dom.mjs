@@ -110,6 +110,7 @@ export function installFakeDom() {
   if (!globalThis.document) {
     globalThis.document = {
       createElement: (tag) => new FakeElement(tag),
+      createTextNode: (data) => ({ nodeType: 3, data: String(data) }),
       body: new FakeElement('body'),
     };
   }

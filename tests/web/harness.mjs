@@ -101,8 +101,9 @@ export function screenshotPath(name) {
 /**
  * Chromium's trace of the page's main thread (CDP Tracing): every task's thread CPU time (tdur),
  * which, unlike its wall time, does not grow when other processes take the cores. Returns stop():
- * the page's main-thread tasks [{at, cpu, wall, did?, harness?}] (ms; harness: playwright's own
- * evaluation or a bare message from the browser process, not the page's work). Used by responsive.test.mjs and lm.test.mjs.
+ * the page's main-thread tasks [{at, cpu, wall, did?, harness?, posted?}] (ms; harness: playwright's own
+ * evaluation or a bare message from the browser process, not the page's work; posted: the
+ * Chromium function that posted it). Used by responsive.test.mjs, lm.test.mjs and longtask.test.mjs.
  */
 export async function startTrace(page, origin) {
   const cdp = await page.context().newCDPSession(page);
@@ -123,7 +124,7 @@ export async function startTrace(page, origin) {
       if (e.ph !== 'X') continue;
       const key = `${e.pid}:${e.tid}`;
       if (!tasks.has(key)) continue;
-      if (e.name === 'ThreadControllerImpl::RunTask') tasks.get(key).push({ ts: e.ts, end: e.ts + e.dur, wallMs: e.dur / 1000, cpuMs: (e.tdur ?? e.dur) / 1000 });
+      if (e.name === 'ThreadControllerImpl::RunTask') tasks.get(key).push({ ts: e.ts, end: e.ts + e.dur, wallMs: e.dur / 1000, cpuMs: (e.tdur ?? e.dur) / 1000, src: e.args && e.args.src_func });
       else inner.get(key).push(e);
     }
     // The page's renderer main thread: a CrRendererMain that ran the page's scripts (an event
@@ -141,7 +142,9 @@ export async function startTrace(page, origin) {
     // page's script, style, layout or paint inside): DevTools' own commands arrive so (CI once
     // saw one of 547 ms of CPU at the first evaluation of a page, with nothing under it).
     const IPC = new Set(['Receive mojo message', 'SimpleWatcher::OnHandleReady']);
-    const ipcOnly = (t) => within(t).every((e) => IPC.has(e.name));
+    // (At least one such message: a task with no inner event at all is the page's too, the
+    // garbage collector's sweeping of what its scripts left, posted by cppgc's Sweeper.)
+    const ipcOnly = (t) => { const w = within(t); return w.length > 0 && w.every((e) => IPC.has(e.name)); };
     // What a task did: its inner events' CPU by name (a script's URL and function where known).
     const what = (t) => {
       const by = new Map();
@@ -153,7 +156,10 @@ export async function startTrace(page, origin) {
       }
       return [...by].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join(', ');
     };
+    // Who posted the task (Chromium's source function, its last two names): a task with no inner
+    // event of the page is told apart by it (the garbage collector's sweeping, a mojo message).
+    const posted = (t) => String(t.src || '').replace(/\(.*$/, '').split(' ').pop().split('::').slice(-2).join('::');
     return main.map((t) => ({ at: Math.round((t.ts - t0) / 1000), cpu: +t.cpuMs.toFixed(1), wall: Math.round(t.wallMs),
-      ...(t.cpuMs > 20 ? { did: what(t), harness: harness(t) || ipcOnly(t) } : {}) }));
+      ...(t.cpuMs > 20 ? { did: what(t), harness: harness(t) || ipcOnly(t), posted: posted(t) } : {}) }));
   };
 }

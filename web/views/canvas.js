@@ -130,6 +130,7 @@ export function interferenceColor(x) {
 // One scratch canvas for every blit: its pixels are copied into the target at once (drawImage; an
 // SvgContext embeds them as a PNG at once), so sharing it is safe.
 let scratchCanvas = null;
+let scratchImage = null;
 function scratch(cols, rows) {
   if (!scratchCanvas) {
     scratchCanvas = typeof document !== 'undefined' ? document.createElement('canvas') : new OffscreenCanvas(1, 1);
@@ -146,7 +147,10 @@ export function blitHeatmap(ctx, values, offset, rows, cols, x, y, w, h, scale =
   if (!(rows > 0 && cols > 0)) return;
   const s = scratch(cols, rows);
   const sctx = s.getContext('2d');
-  const img = sctx.createImageData(cols, rows);
+  // One ImageData per size, kept: the loop below writes every byte of it (a new one per tile per
+  // frame was garbage for the page's heap, issue 18).
+  if (!scratchImage || scratchImage.width !== cols || scratchImage.height !== rows) scratchImage = sctx.createImageData(cols, rows);
+  const img = scratchImage;
   const px = img.data;
   // divergingRGB inlined: this loop runs for every cell of every tile at every frame.
   for (let i = 0; i < rows * cols; i++) {

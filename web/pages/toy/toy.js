@@ -263,7 +263,11 @@ function recordLoss(frame) {
 // drawn goes to the back of the queue). A warm panel draws in well under a millisecond, so the
 // budget only splits the first frames: making and first drawing every panel (new canvases, the
 // page's first canvas font, the first heatmap blit) took 40–60 ms of CPU in one task, and the
-// module's first run as much again (issue 14 #9).
+// module's first run as much again (issue 14 #9). The budget is the views' script only: the
+// browser's layout, paint and commit of what they changed follow in the same task, about as much
+// again, so it is 4 ms (with 8, the sticky preset's first drawing frames took 35–52 ms of CPU,
+// issue 18). A view may split its own drawing at the budget's end (the grid's tiles, grid.js:
+// update returns false, and the panel stays in the queue for the next frame).
 // While the run trains, a panel out of view is drawn at most every OFFSCREEN_MS (at once when it
 // comes into view; every panel with each frame of a paused or finished run, so what a save
 // writes is the model as it stands). A redraw of the sticky preset's panels cost the main thread
@@ -271,7 +275,7 @@ function recordLoss(frame) {
 // changed canvases) and the compositor and GPU process as much again, CPU the training workers
 // share the cores with (issue 18; bench/trace.mjs; the pool sends training frames 10 times a
 // second, pool.js).
-const FRAME_BUDGET_MS = 8;
+const FRAME_BUDGET_MS = 4;
 const OFFSCREEN_MS = 1000;
 let dirty = false;
 let drawAsked = false;
@@ -310,8 +314,9 @@ function showLoss() {
   if (e && e.textContent !== t) e.textContent = t;
 }
 
-/** Draw one panel with the latest frame (or hide it if it does not apply to this model). */
-function drawPanel({ p, view, box }, f) {
+/** Draw one panel with the latest frame (or hide it if it does not apply to this model); false
+ * if the view has more to draw (the grid's tiles, split over frames by `until`, grid.js). */
+function drawPanel({ p, view, box }, f, until) {
   const [K, m, n] = f.buffers.W.shape;
   const sel = Math.min(state.sel, K - 1);
   const shapeState = { ...state, sel, m, n, k: K, model: S.config ? S.config.model : state.model };
@@ -319,9 +324,10 @@ function drawPanel({ p, view, box }, f) {
   // ReLU) is hidden; the grid's explanation says where to find it.
   const why = p.applies ? p.applies(shapeState) : null;
   if (box.hidden !== !!why) box.hidden = !!why;
-  if (why) return;
+  if (why) return true;
   if (p.id === 'loss') view.update({ ...lossHistory, K, sel });
-  else view.update(p.data(f, shapeState));
+  else return view.update(p.data(f, shapeState), { until }) !== false;
+  return true;
 }
 
 function draw(now) {
@@ -337,13 +343,20 @@ function draw(now) {
     }
   }
   const t0 = performance.now();
+  const until = t0 + FRAME_BUDGET_MS;
+  const unfinished = [];
   for (const panel of queue) {
     queue.delete(panel);
     if (!panels.includes(panel)) continue;  // from panels built before
     if (!panel.view) makeView(panel);
-    if (f) { drawPanel(panel, f); panel.drawnAt = now; panel.stale = false; }
-    if (performance.now() - t0 > FRAME_BUDGET_MS) break;
+    if (f) {
+      if (!drawPanel(panel, f, until)) unfinished.push(panel);  // goes on in the next frame
+      panel.drawnAt = now;
+      panel.stale = false;
+    }
+    if (performance.now() > until) break;
   }
+  for (const panel of unfinished) queue.add(panel);
   if (queue.size) askDraw();
 }
 
