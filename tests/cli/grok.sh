@@ -59,6 +59,7 @@ assert set(p["ablated"]) == {"direct", "mlp"} and set(p["ablated"]["mlp"]) == {"
 '; then pass "residual, ce, eval-every, paths"; else fail "residual: $out"; fi
 
 # The full default preset groks (about 10 s of training natively).
+if long_check "default preset groks within 600 epochs"; then
 out=$("$bin" grok --epochs 600 --eval-every 10 --json)
 if printf '%s' "$out" | python3 -c '
 import json, sys
@@ -71,8 +72,10 @@ assert d["epoch_train_100"] < d["epoch_test_50"]
 last = d["history"][-1]
 assert last["epoch"] == 600 and last["test_acc"] >= 0.99
 '; then pass "default preset groks within 600 epochs"; else fail "default preset: ${out:0:300}"; fi
+fi
 
 # No weight decay, a small train fraction: memorises, does not generalise.
+if long_check "no weight decay: memorisation gap"; then
 out=$("$bin" grok --p 31 --width 64 --lr 3e-3 --weight-decay 0 --train-fraction 0.3 --epochs 400 --eval-every 20 --json)
 if printf '%s' "$out" | python3 -c '
 import json, sys
@@ -81,6 +84,7 @@ last = d["history"][-1]
 assert last["train_acc"] == 1 and last["test_acc"] < 0.1, last
 assert d["epoch_test_50"] is None
 '; then pass "no weight decay: memorisation gap"; else fail "memorisation: ${out:0:300}"; fi
+fi
 
 if [ "$fails" -eq 0 ]; then echo "grok CLI: all passed"; else echo "grok CLI: $fails failed"; fi
 [ "$fails" -eq 0 ]

@@ -19,3 +19,15 @@ expect_usage_error() {  # name, expected substring, args...
     fail "$name: exit $code, stderr: $err"
   fi
 }
+
+# A check that rests on a long training: a result (grokking, steering a trained model), not the
+# contract (flags, errors, JSON keys). scripts/test-sanitize sets SUPERPOSE_SANITIZED=1: under
+# ASan + UBSan, about ten times slower, such checks are left to the plain native CTest run, which
+# runs every check (as the sanitized run leaves out the slow doctest suite). Use:
+#   if long_check "name"; then ...; fi
+long_check() {  # name
+  if [ "${SUPERPOSE_SANITIZED:-0}" = 1 ]; then
+    echo "skip $1 (a long training: checked by the plain native run, not under the sanitizers)"
+    return 1
+  fi
+}

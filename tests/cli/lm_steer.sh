@@ -14,9 +14,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # The default architecture trained briefly (as tests/unit/lm_fixture), a small ReLU SAE on it.
-"$bin" lm train --steps 400 --batch 32 --train-tokens 100000 --heldout-tokens 10000 --save "$tmp/m" --json > /dev/null ||
+# Under the sanitizers (long_check) a few steps of each: the contract checks need a model and an
+# SAE folder, not a trained one; the checks that steering works need the full training.
+steps=(400 600)
+long_check "the trained model's steering (400 + 600 steps)" >/dev/null || steps=(20 30)
+"$bin" lm train --steps "${steps[0]}" --batch 32 --train-tokens 100000 --heldout-tokens 10000 --save "$tmp/m" --json > /dev/null ||
   fail "lm train"
-"$bin" lm sae --load "$tmp/m" --hook blocks.0.hook_resid_post --latents 64 --steps 600 --windows 256 --l1 2 \
+"$bin" lm sae --load "$tmp/m" --hook blocks.0.hook_resid_post --latents 64 --steps "${steps[1]}" --windows 256 --l1 2 \
   --save "$tmp/sae" --json > "$tmp/sae.json" || fail "lm sae"
 prompt="the weather in california is"
 
@@ -61,6 +65,7 @@ assert d["latent"] == 5 and d["strength"] == 3
 '; then pass "latent as given"; else fail "latent as given: $out"; fi
 
 # Steering along the cold latent raises P(cold) after the prompt and lowers P(hot).
+if long_check "steering along cold moves california toward cold"; then
 out=$("$bin" lm steer --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --label cold --strength 8 --json)
 if [ $? -eq 0 ] && printf '%s' "$out" | python3 -c '
 import json, sys
@@ -70,6 +75,7 @@ print("   latent %d (P %.2f R %.2f): hot %.3f -> %.3f, cold %.3f -> %.3f" % (d["
       d["label"]["recall"], p("before", "hot"), p("after", "hot"), p("before", "cold"), p("after", "cold")))
 assert p("after", "cold") > p("before", "cold") and p("after", "hot") < p("before", "hot")
 '; then pass "steering along cold moves california toward cold"; else fail "steer cold: $out"; fi
+fi
 if "$bin" lm steer --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --label cold --strength 8 | grep -q "^after: "; then
   pass "steer text"; else fail "steer text"; fi
 
@@ -87,6 +93,9 @@ expect_usage_error "unit out of range" "--unit must be in [0, " --load "$tmp/m" 
 expect_usage_error "unit without --unit" "--direction unit needs --unit J" --load "$tmp/m" --hook "$h" --prompt "$prompt" --direction unit --strength 1
 expect_usage_error "prompt set unknown word" '--prompts-b: unknown word "paris"' --load "$tmp/m" --hook "$h" --prompt "$prompt" --direction means --prompts-a "$cold" --prompts-b "the weather in paris is" --strength 1
 expect_usage_error "prompt set empty" "--prompts-a holds no prompt" --load "$tmp/m" --hook "$h" --prompt "$prompt" --direction means --prompts-a " ; " --prompts-b "$hot" --strength 1
+# The keys always; that it moves toward cold only on the trained model (long_check).
+trained=1
+long_check "means moves california toward cold" || trained=0
 out=$("$bin" lm steer --load "$tmp/m" --hook "$h" --prompt "$prompt" --direction means --prompts-a "$cold" --prompts-b "$hot" --strength 2 --json)
 if [ $? -eq 0 ] && printf '%s' "$out" | python3 -c '
 import json, sys
@@ -94,8 +103,8 @@ d = json.load(sys.stdin)
 p = lambda side, t: next((e["p"] for e in d[side] if e["token"] == t), 0.0)
 print("   means (cold prompts - hot prompts) x 2: hot %.3f -> %.3f, cold %.3f -> %.3f" % (p("before", "hot"), p("after", "hot"), p("before", "cold"), p("after", "cold")))
 assert d["direction"] == "means" and d["latent"] is None and d["label"] is None and d["scale"] == 1 and d["hook"] == "blocks.0.hook_resid_post"
-assert p("after", "cold") > p("before", "cold") and p("after", "hot") < p("before", "hot")
-'; then pass "means: cold prompts minus hot prompts moves california toward cold"; else fail "steer means: $out"; fi
+assert sys.argv[1] == "0" or (p("after", "cold") > p("before", "cold") and p("after", "hot") < p("before", "hot"))
+' "$trained"; then pass "means: cold prompts minus hot prompts moves california toward cold"; else fail "steer means: $out"; fi
 out=$("$bin" lm steer --load "$tmp/m" --sae "$tmp/sae" --prompt "$prompt" --direction unit --unit 3 --strength 0 --json)
 if [ $? -eq 0 ] && printf '%s' "$out" | python3 -c '
 import json, sys
