@@ -72,27 +72,81 @@ function sessionConfig(s) {
 }
 
 // ---- views ----------------------------------------------------------------------------------
-const pareto = new XYPlotView($('pareto'), { width: 380, height: 280, x: [0, 40], y: [0, 1],
-  xLabel: 'L0 (active latents per sample)', yLabel: 'fraction of variance explained', label: 'L0 against FVE for every run' });
+// Made a few at a time, each group in its own task after the module's first run (makeViews):
+// made in the module's evaluation, every canvas at once, they took 40–80 ms of CPU in one task
+// (issue 18). Frames come after the worker has loaded its module, later than that; one that came
+// before would be drawn once they are made.
+let pareto, lossPlot, l0Plot, fvePlot, density, dictionary, paretoF1, paretoMcc, hierarchy, arrows;
+let viewsMade = false;
 // The run's length (the toy preset trains longer).
 const runSteps = () => (S.config && S.config.steps) || AXIS_STEPS;
-const lossPlot = new XYPlotView($('loss-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 1], xLabel: 'step', yLabel: 'training loss', label: 'training loss curves' });
-const l0Plot = new XYPlotView($('l0-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 40], xLabel: 'step', yLabel: 'held-out L0', label: 'L0 curves' });
-const fvePlot = new XYPlotView($('fve-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 1], xLabel: 'step', yLabel: 'held-out FVE', label: 'FVE curves' });
 // The density histogram's x: bin 0 (x in [0, 1]) holds the dead latents, then bins of half a
 // decade of firing frequency from 1e-5 (x = 1) to 1 (x = 11) (src/sae/sae_metrics.hpp).
 const DENSITY_TICKS = [{ v: 0.5, label: 'dead' }, ...[-5, -4, -3, -2, -1, 0].map((e) => ({ v: 11 + 2 * e, label: formatPower(10 ** e) }))];
-const density = new XYPlotView($('density'), { width: 360, height: 200, x: [0, 11], y: [0, 1], xTicks: DENSITY_TICKS,
-  xLabel: 'firing frequency (log scale)', yLabel: 'latents', label: 'feature density histograms' });
-const dictionary = new DictionaryView($('dictionary'), { width: 420 });
-const paretoF1 = new XYPlotView($('pareto-f1'), { width: 380, height: 220, x: [0, 40], y: [0, 1],
-  xLabel: 'L0 (active latents per sample)', yLabel: 'mean F1', label: 'L0 against mean F1 for every run' });
-const paretoMcc = new XYPlotView($('pareto-mcc'), { width: 380, height: 220, x: [0, 40], y: [0, 1],
-  xLabel: 'L0 (active latents per sample)', yLabel: 'MCC', label: 'L0 against MCC for every run' });
-const hierarchy = new HierarchyView($('hierarchy'), { width: 400, height: 300 });
-// x reaches further right than left: room for the tips' labels ("3 dead"); about as many pixels per unit on both axes.
-const arrows = new XYPlotView($('arrows'), { width: 300, height: 260, x: [-1.2, 1.6], y: [-1.2, 1.2], xLabel: 'h₁', yLabel: 'h₂', label: 'decoder directions over the true feature arrows' });
+const VIEW_GROUPS = [
+  () => {
+    pareto = new XYPlotView($('pareto'), { width: 380, height: 280, x: [0, 40], y: [0, 1],
+      xLabel: 'L0 (active latents per sample)', yLabel: 'fraction of variance explained', label: 'L0 against FVE for every run' });
+    lossPlot = new XYPlotView($('loss-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 1], xLabel: 'step', yLabel: 'training loss', label: 'training loss curves' });
+  },
+  () => {
+    l0Plot = new XYPlotView($('l0-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 40], xLabel: 'step', yLabel: 'held-out L0', label: 'L0 curves' });
+    fvePlot = new XYPlotView($('fve-plot'), { width: 320, height: 140, x: [0, AXIS_STEPS], y: [0, 1], xLabel: 'step', yLabel: 'held-out FVE', label: 'FVE curves' });
+  },
+  () => {
+    density = new XYPlotView($('density'), { width: 360, height: 200, x: [0, 11], y: [0, 1], xTicks: DENSITY_TICKS,
+      xLabel: 'firing frequency (log scale)', yLabel: 'latents', label: 'feature density histograms' });
+    dictionary = new DictionaryView($('dictionary'), { width: 420 });
+  },
+  () => {
+    paretoF1 = new XYPlotView($('pareto-f1'), { width: 380, height: 220, x: [0, 40], y: [0, 1],
+      xLabel: 'L0 (active latents per sample)', yLabel: 'mean F1', label: 'L0 against mean F1 for every run' });
+    paretoMcc = new XYPlotView($('pareto-mcc'), { width: 380, height: 220, x: [0, 40], y: [0, 1],
+      xLabel: 'L0 (active latents per sample)', yLabel: 'MCC', label: 'L0 against MCC for every run' });
+  },
+  () => {
+    hierarchy = new HierarchyView($('hierarchy'), { width: 400, height: 300 });
+    // x reaches further right than left: room for the tips' labels ("3 dead"); about as many pixels per unit on both axes.
+    arrows = new XYPlotView($('arrows'), { width: 300, height: 260, x: [-1.2, 1.6], y: [-1.2, 1.2], xLabel: 'h₁', yLabel: 'h₂', label: 'decoder directions over the true feature arrows' });
+  },
+];
 $('arrows').hidden = true;
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+async function makeViews() {
+  for (const make of VIEW_GROUPS) {
+    await nextTask();
+    make();
+  }
+  viewsMade = true;
+  if (S.lastFrame) draw(S.lastFrame);
+}
+
+// ---- drawing in animation frames ------------------------------------------------------------
+// A frame's tables, legends and which panels show are set when it arrives (draw, below); its
+// plots are drawn in animation frames: later(view, data) keeps each view's latest data (null: a
+// reset) and the views are drawn in turn until FRAME_BUDGET_MS of script is spent (one at least),
+// the rest in the next animation frames (a view waiting keeps its place, so none starves while
+// frames keep coming). Drawn in the merged frame's task, every plot at once, the first frame of
+// the five architectures took 46–62 ms of CPU and the frames of a long run 20 ms and more
+// (issue 18: no main-thread task over 50 ms).
+const FRAME_BUDGET_MS = 4;
+const pending = new Map();  // view → its latest data (null: reset), in the order they waited
+let drawAsked = false;
+function later(view, data) {
+  pending.set(view, data);
+  if (!drawAsked) { drawAsked = true; requestAnimationFrame(drawPending); }
+}
+function drawPending() {
+  drawAsked = false;
+  const until = performance.now() + FRAME_BUDGET_MS;
+  for (const [view, data] of pending) {
+    pending.delete(view);
+    if (data === null) view.reset();
+    else view.update(data);
+    if (performance.now() > until) break;
+  }
+  if (pending.size && !drawAsked) { drawAsked = true; requestAnimationFrame(drawPending); }
+}
 
 function runName(r) {
   if (S.config && S.config.loaded) return `${r.arch} (loaded SAELens, ${S.config.loaded.d_sae} latents)`;
@@ -133,7 +187,7 @@ function drawTruth(b, runs, m, maxL0) {
       lines.push({ xy: path, color, width: 1.2 });
       if (Number.isFinite(t[r * 7 + col])) points.push({ x: m[r * 8], y: t[r * 7 + col], color, r: 5, label: runName(runs[r]) });
     }
-    plot.update({ lines, points, legend: [...new Set(runs.map((r) => r.arch))].map((arch) => ({ label: arch, color: COLORS[arch] })) });
+    later(plot, { lines, points, legend: [...new Set(runs.map((r) => r.arch))].map((arch) => ({ label: arch, color: COLORS[arch] })) });
   }
   drawHierarchy(b, runs);
 }
@@ -162,7 +216,7 @@ function drawHierarchy(b, runs) {
   const labels = [];
   for (let c = 0; c < C; c++) labels.push(c === 0 ? `parent ${fam[c]}` : `child ${fam[c]}`);
   for (let c = 0; c < C; c++) labels.push(partner[c] >= 0 ? `latent ${partner[c]}` : 'no latent');
-  hierarchy.update({ values: b.hierarchy_firing.data.subarray(sel * rows * cols, (sel + 1) * rows * cols), rows, cols, labels, split: C });
+  later(hierarchy, { values: b.hierarchy_firing.data.subarray(sel * rows * cols, (sel + 1) * rows * cols), rows, cols, labels, split: C });
   const a = b.hierarchy_absorption ? b.hierarchy_absorption.data[sel] : NaN;
   $('parent-absorption').textContent = Number.isFinite(a) ? `${(100 * a).toFixed(0)}% (${runName(runs[sel])})` : '–';
 }
@@ -206,7 +260,7 @@ function record(f) {
 
 function draw(f) {
   const b = f.buffers;
-  if (!S.config || !b.metrics) return;
+  if (!viewsMade || !S.config || !b.metrics) return;
   const runs = S.config.runs;
   const R = runs.length;
   const m = b.metrics.data;
@@ -242,10 +296,10 @@ function draw(f) {
   }
   // One legend entry per architecture (a sweep's runs share their architecture's colour).
   const legend = [...new Set(runs.map((r) => r.arch))].map((arch) => ({ label: arch, color: COLORS[arch] }));
-  pareto.update({ lines, points });
-  l0Plot.update({ lines: l0Lines });
-  fvePlot.update({ lines: fveLines });
-  lossPlot.update({ lines: lossLines, legend });
+  later(pareto, { lines, points });
+  later(l0Plot, { lines: l0Lines });
+  later(fvePlot, { lines: fveLines });
+  later(lossPlot, { lines: lossLines, legend });
   drawTruth(b, runs, m, maxL0);
   // density histograms, one step line per run
   const hist = b.density_histogram;
@@ -259,15 +313,15 @@ function draw(f) {
     for (let i = 0; i < nb; i++) xy.push(i, hist.data[r * nb + i], i + 1, hist.data[r * nb + i]);
     hl.push({ xy, color: COLORS[runs[r].arch], width: 1.5 });
   }
-  density.update({ lines: hl, legend });
+  later(density, { lines: hl, legend });
   // dictionary of the selected run
   const sel = Math.min(R - 1, Number($('run-select').value) || 0);
   if (b.matched_decoder && b.true_features) {
     const [rows, d] = b.true_features.shape;
     const F = b.match_cosine.shape[1];
-    dictionary.update({ truth: b.true_features.data, matched: b.matched_decoder.data.subarray(sel * rows * d, (sel + 1) * rows * d),
+    later(dictionary, { truth: b.true_features.data, matched: b.matched_decoder.data.subarray(sel * rows * d, (sel + 1) * rows * d),
       cosine: b.match_cosine.data.subarray(sel * F, sel * F + rows), rows, d });
-  } else dictionary.reset();
+  } else later(dictionary, null);
   // 2-D data: decoder directions (coloured; dead ones grey, dashed) over the true feature arrows (black)
   if (b.W_dec && b.true_directions && b.W_dec.shape[1] === 2) {
     $('arrows').hidden = false;
@@ -286,7 +340,7 @@ function draw(f) {
       al.push({ xy: [0, 0, x, y], color: isDead ? DEAD : color, width: isDead ? 1.2 : 1.8, dash: isDead ? [3, 3] : [] });
       tips.push({ x, y, color: isDead ? DEAD : color, r: 2.5, label: isDead ? `${i} dead` : String(i) });
     }
-    arrows.update({ lines: al, points: tips });
+    later(arrows, { lines: al, points: tips });
     const legend = $('arrows-legend');
     legend.hidden = false;
     legend.textContent = `Black: the ${F} true feature directions. Coloured: the decoder directions of ${runName(runs[sel])}` +
@@ -410,4 +464,5 @@ const saelens = addSaeLensButtons($('copy-link'), {
 
 S.lossTrace = [];
 bind();
+makeViews();
 client.ready.then(apply);
