@@ -213,6 +213,7 @@ function buildPanels() {
     queue.add(panel);
     if (seen) seen.observe(box);
   }
+  holdViews = true;
   dirty = true;
   askDraw();
 }
@@ -279,6 +280,10 @@ const FRAME_BUDGET_MS = 4;
 const OFFSCREEN_MS = 1000;
 let dirty = false;
 let drawAsked = false;
+// Set when the panels were (re)built: the next animation frame only lays them out (their titles,
+// explanations and formulas: 15–24 ms of the browser's layout and style under load), and the
+// views are made from the one after, so that layout and the first views' canvases are not one task.
+let holdViews = false;
 const queue = new Set();  // panels waiting for the latest frame, in drawing order
 // Which panels are in view (or near it); without IntersectionObserver every panel is.
 const seen = typeof IntersectionObserver === 'function'
@@ -332,6 +337,7 @@ function drawPanel({ p, view, box }, f, until) {
 
 function draw(now) {
   drawAsked = false;
+  if (holdViews) { holdViews = false; askDraw(); return; }
   const f = S.lastFrame && S.lastFrame.buffers.W ? S.lastFrame : null;
   if (dirty && f) {
     dirty = false;
