@@ -264,11 +264,13 @@ function recordLoss(frame) {
 // drawn goes to the back of the queue). A warm panel draws in well under a millisecond, so the
 // budget only splits the first frames: making and first drawing every panel (new canvases, the
 // page's first canvas font, the first heatmap blit) took 40–60 ms of CPU in one task, and the
-// module's first run as much again (issue 14 #9). The budget is the views' script only: the
-// browser's layout, paint and commit of what they changed follow in the same task, about as much
-// again, so it is 4 ms (with 8, the sticky preset's first drawing frames took 35–52 ms of CPU,
-// issue 18). A view may split its own drawing at the budget's end (the grid's tiles, grid.js:
-// update returns false, and the panel stays in the queue for the next frame).
+// module's first run as much again (issue 14 #9). A view may split its own drawing at the
+// budget's end (the grid's tiles, grid.js: update returns false, and the panel stays in the
+// queue for the next frame): the sticky preset's grid made and drew its twelve tiles in one
+// frame, 35–52 ms of CPU with the commit (issue 18). The budget stays 8 ms: with 4, a redraw of
+// every panel took two animation frames, each with its own layout, paint and commit (607 frames
+// instead of 341 in the sticky preset on 2 workers, main thread 599 instead of 394 CPU ms per
+// 1000 steps, bench/trace.mjs), CPU the training workers share the cores with.
 // While the run trains, a panel out of view is drawn at most every OFFSCREEN_MS (at once when it
 // comes into view; every panel with each frame of a paused or finished run, so what a save
 // writes is the model as it stands). A redraw of the sticky preset's panels cost the main thread
@@ -276,7 +278,7 @@ function recordLoss(frame) {
 // changed canvases) and the compositor and GPU process as much again, CPU the training workers
 // share the cores with (issue 18; bench/trace.mjs; the pool sends training frames 10 times a
 // second, pool.js).
-const FRAME_BUDGET_MS = 4;
+const FRAME_BUDGET_MS = 8;
 const OFFSCREEN_MS = 1000;
 let dirty = false;
 let drawAsked = false;
