@@ -71,6 +71,11 @@ test('lm.html (the seed example): model, then SAE; the "cold" latent is shown; s
   const page = await open('');
   await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step >= 2000, null, { timeout: 900000, polling: 1000 });
   const tModel = (Date.now() - t0) / 1000;
+  // Issue 15's done criterion on the default page, printed: the wall time from navigation to the
+  // greedy answer "hot" and to the temperature probe passing (the page's own clock, S.reached).
+  await page.waitForFunction(() => window.superpose.reached.hot !== null && window.superpose.reached.probe !== null, null, { timeout: 120000, polling: 500 });
+  const reached = await page.evaluate(() => window.superpose.reached);
+  console.log(`# lm.html default: greedy "hot" at ${(reached.hot / 1000).toFixed(1)} s, probe ≥ 34/36 at ${(reached.probe / 1000).toFixed(1)} s after navigation`);
   await page.waitForFunction(() => window.superpose.done && window.superpose.lastFrame.buffers.latent_stats, null, { timeout: 900000, polling: 1000 });
   const tSae = (Date.now() - t0) / 1000;
   const s = await readState(page);

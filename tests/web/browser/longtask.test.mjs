@@ -31,31 +31,40 @@ let lab;
 before(async () => { lab = await startLab(); });
 after(async () => { if (lab) await lab.close(); });
 
+/** One run of `link` traced from navigation to 1.5 s after its end: {heavy, worst}. */
+async function traceRun(link, workers, label) {
+  const page = await lab.context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
+  const stopTrace = await startTrace(page, lab.url);
+  await page.goto(`${lab.url}${link}`);
+  await page.waitForFunction(() => window.superpose && window.superpose.lastFrame && window.superpose.lastFrame.done
+    && !window.superpose.lastFrame.running, null, { timeout: 180000, polling: 1000 });
+  const end = await page.evaluate(() => ({ step: window.superpose.lastFrame.step, workers: window.superpose.client.workers, ms: performance.now() }));
+  await page.waitForTimeout(1500);  // the sweeping after the run's end
+  const tasks = await stopTrace();
+  const heavy = tasks.filter((t) => t.cpu > 20 && !t.harness).sort((a, b) => b.cpu - a.cpu);
+  const ours = tasks.filter((t) => t.cpu > 20 && t.harness).map((t) => t.cpu);
+  console.log(`# ${label}${link}: step ${end.step} on ${end.workers} worker(s) at ${(end.ms / 1000).toFixed(1)} s (machine load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
+  console.log(`#   the page's main-thread tasks over 20 ms of CPU (of ${tasks.length}): ${JSON.stringify(heavy)}`);
+  console.log(`#   (playwright's own evaluations in the page, not counted: ${JSON.stringify(ours)} ms of CPU)`);
+  assert.equal(end.step, STEPS, 'the run trained to its end');
+  assert.equal(end.workers, workers, 'the pool size the link asks for');
+  assert.ok(tasks.length > 100, `the trace holds the page's main thread (${tasks.length} tasks)`);
+  assert.deepEqual(page.problems, [], `problems on the page:\n${page.problems.join('\n')}`);
+  await page.close();
+  return { heavy, worst: heavy.reduce((m, t) => Math.max(m, t.cpu), 0) };
+}
+
+// A run whose worst task is over the bound runs once more and fails only if it is over twice in a
+// row (as responsive.test.mjs: a too-long task shows in every run; a loaded machine makes one
+// task's CPU time longer once in a while).
 for (const workers of [1, 2]) {
   test(`the sticky preset (${STEPS} steps) on ${workers} worker${workers > 1 ? 's' : ''}: no main-thread task over ${LONGTASK_MS} ms of CPU`, async () => {
-    const page = await lab.context.newPage();
-    page.problems = [];
-    page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
-    const stopTrace = await startTrace(page, lab.url);
     const link = `index.html#preset=dims&steps=${STEPS}&workers=${workers}`;
-    await page.goto(`${lab.url}${link}`);
-    await page.waitForFunction(() => window.superpose && window.superpose.lastFrame && window.superpose.lastFrame.done
-      && !window.superpose.lastFrame.running, null, { timeout: 180000, polling: 1000 });
-    const end = await page.evaluate(() => ({ step: window.superpose.lastFrame.step, workers: window.superpose.client.workers, ms: performance.now() }));
-    await page.waitForTimeout(1500);  // the sweeping after the run's end
-    const tasks = await stopTrace();
-    const heavy = tasks.filter((t) => t.cpu > 20 && !t.harness).sort((a, b) => b.cpu - a.cpu);
-    const ours = tasks.filter((t) => t.cpu > 20 && t.harness).map((t) => t.cpu);
-    console.log(`# ${link}: step ${end.step} on ${end.workers} worker(s) at ${(end.ms / 1000).toFixed(1)} s (machine load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
-    console.log(`#   the page's main-thread tasks over 20 ms of CPU (of ${tasks.length}): ${JSON.stringify(heavy)}`);
-    console.log(`#   (playwright's own evaluations in the page, not counted: ${JSON.stringify(ours)} ms of CPU)`);
-    assert.equal(end.step, STEPS, 'the run trained to its end');
-    assert.equal(end.workers, workers, 'the pool size the link asks for');
-    assert.ok(tasks.length > 100, `the trace holds the page's main thread (${tasks.length} tasks)`);
-    assert.deepEqual(page.problems, [], `problems on the page:\n${page.problems.join('\n')}`);
-    const worst = heavy.reduce((m, t) => Math.max(m, t.cpu), 0);
-    assert.ok(worst <= LONGTASK_MS, `a main-thread task took ${worst} ms of CPU (bound ${LONGTASK_MS}): ${JSON.stringify(heavy.slice(0, 5))}`);
-    await page.close();
+    let r = await traceRun(link, workers, '');
+    if (r.worst > LONGTASK_MS) r = await traceRun(link, workers, `again (its worst task took ${r.worst} ms of CPU): `);
+    assert.ok(r.worst <= LONGTASK_MS, `a main-thread task took ${r.worst} ms of CPU (bound ${LONGTASK_MS}), twice in a row: ${JSON.stringify(r.heavy.slice(0, 5))}`);
   });
 }
