@@ -37,8 +37,9 @@ export async function startLab() {
   return {
     url: server.url,
     context,
-    /** Open a page and record its problems in page.problems. */
-    async open(rel, { waitReady = true } = {}) {
+    /** Open a page and record its problems in page.problems; `before(page)` runs before the
+     * navigation (a trace started from it sees the page load). */
+    async open(rel, { waitReady = true, before = null } = {}) {
       const page = await context.newPage();
       page.problems = [];
       page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
@@ -46,6 +47,7 @@ export async function startLab() {
       page.on('requestfailed', (r) => page.problems.push(`request failed: ${r.url()} ${r.failure() && r.failure().errorText}`));
       page.on('response', (r) => { if (r.status() >= 400) page.problems.push(`HTTP ${r.status()}: ${r.url()}`); });
       page.on('dialog', (d) => { page.problems.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
+      if (before) await before(page);
       page.navigatedAt = Date.now();
       await page.goto(server.url + rel);
       if (waitReady) await page.waitForFunction(() => window.superpose && window.superpose.config, null, { timeout: 60000 });
@@ -89,6 +91,14 @@ export async function waitForText(page, selector, re, timeout = 60000) {
   const text = await page.locator(selector).textContent();
   assert.match(text, re, `${selector} after ${timeout} ms`);
   return text;
+}
+
+/** The page's own main-thread tasks of a startTrace result over 20 ms of CPU, longest first
+ * (heavy; worst: the longest's CPU, 0 if none), and the harness's (ours: their CPU). */
+export function heavyTasks(tasks) {
+  const heavy = tasks.filter((t) => t.cpu > 20 && !t.harness).sort((a, b) => b.cpu - a.cpu);
+  const ours = tasks.filter((t) => t.cpu > 20 && t.harness).map((t) => t.cpu);
+  return { heavy, ours, worst: heavy.length ? heavy[0].cpu : 0 };
 }
 
 export const stepOf = (page) => page.evaluate(() => (window.superpose.lastFrame ? window.superpose.lastFrame.step : -1));

@@ -14,7 +14,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
-import { startLab, readState, screenshotPath, startTrace } from '../harness.mjs';
+import { startLab, readState, screenshotPath, startTrace, heavyTasks } from '../harness.mjs';
 
 let lab;
 before(async () => { lab = await startLab(); });
@@ -36,7 +36,7 @@ test('lm.html#steps=300: trains, the loss falls, samples, attention and the logi
   assert.equal(await page.title(), 'Superpose · language model');
   await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step > 0 && document.querySelectorAll('#probe-grid .probe-cell').length === 36,
     null, { timeout: 120000, polling: 200 });
-  const loading = (await stopLoadTrace()).filter((t) => t.cpu > 20 && !t.harness).sort((x, y) => y.cpu - x.cpu);
+  const loading = heavyTasks(await stopLoadTrace()).heavy;
   console.log(`# lm.html loading (load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores): main-thread tasks over 20 ms of CPU: ${JSON.stringify(loading)}`);
   const stopTrace = await startTrace(page, lab.url);
   await page.waitForFunction(() => window.superpose.done, null, { timeout: 240000, polling: 500 });
@@ -81,7 +81,7 @@ test('lm.html#steps=300: trains, the loss falls, samples, attention and the logi
   assert.match(await page.locator('#probe-score').textContent(), /^\d+ \/ 36 right/);
   assert.equal(await page.locator('#probe-grid .probe-cell').count(), 36);
   // The main thread while training: no task of the page over LONGTASK_MS of CPU.
-  const heavy = tasks.filter((t) => t.cpu > 20 && !t.harness).sort((x, y) => y.cpu - x.cpu);
+  const { heavy } = heavyTasks(tasks);
   console.log(`# lm.html#steps=300 (load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores): ${tasks.length} main-thread tasks, over 20 ms of CPU: ${JSON.stringify(heavy)}`);
   assert.ok(tasks.length > 50, `the trace holds the page's main thread (${tasks.length} tasks)`);
   assert.ok(heavy.every((t) => t.cpu <= LONGTASK_MS), `a main-thread task over ${LONGTASK_MS} ms of CPU: ${JSON.stringify(heavy)}`);

@@ -22,7 +22,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
-import { startLab, startTrace } from '../harness.mjs';
+import { startLab, startTrace, heavyTasks } from '../harness.mjs';
 
 const LONGTASK_MS = Number(process.env.SUPERPOSE_LONGTASK_MS || 50);
 const STEPS = 3000;
@@ -33,19 +33,14 @@ after(async () => { if (lab) await lab.close(); });
 
 /** One run of `link` traced from navigation to 1.5 s after its end: {heavy, worst}. */
 async function traceRun(link, workers, label) {
-  const page = await lab.context.newPage();
-  page.problems = [];
-  page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
-  const stopTrace = await startTrace(page, lab.url);
-  await page.goto(`${lab.url}${link}`);
+  let stopTrace;
+  const page = await lab.open(link, { waitReady: false, before: async (p) => { stopTrace = await startTrace(p, lab.url); } });
   await page.waitForFunction(() => window.superpose && window.superpose.lastFrame && window.superpose.lastFrame.done
     && !window.superpose.lastFrame.running, null, { timeout: 180000, polling: 1000 });
   const end = await page.evaluate(() => ({ step: window.superpose.lastFrame.step, workers: window.superpose.client.workers, ms: performance.now() }));
   await page.waitForTimeout(1500);  // the sweeping after the run's end
   const tasks = await stopTrace();
-  const heavy = tasks.filter((t) => t.cpu > 20 && !t.harness).sort((a, b) => b.cpu - a.cpu);
-  const ours = tasks.filter((t) => t.cpu > 20 && t.harness).map((t) => t.cpu);
+  const { heavy, ours, worst } = heavyTasks(tasks);
   console.log(`# ${label}${link}: step ${end.step} on ${end.workers} worker(s) at ${(end.ms / 1000).toFixed(1)} s (machine load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
   console.log(`#   the page's main-thread tasks over 20 ms of CPU (of ${tasks.length}): ${JSON.stringify(heavy)}`);
   console.log(`#   (playwright's own evaluations in the page, not counted: ${JSON.stringify(ours)} ms of CPU)`);
@@ -54,7 +49,7 @@ async function traceRun(link, workers, label) {
   assert.ok(tasks.length > 100, `the trace holds the page's main thread (${tasks.length} tasks)`);
   assert.deepEqual(page.problems, [], `problems on the page:\n${page.problems.join('\n')}`);
   await page.close();
-  return { heavy, worst: heavy.reduce((m, t) => Math.max(m, t.cpu), 0) };
+  return { heavy, worst };
 }
 
 // A run whose worst task is over the bound runs once more and fails only if it is over twice in a
