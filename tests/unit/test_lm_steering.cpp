@@ -5,7 +5,7 @@
 // Slow: on the page's recipe (lm_fixture.hpp page_recipe: the default toy-world model, 2000
 // steps, and the lm session's SAE stage: a ReLU SAE of 256 latents, λ 2, 3000 steps on 2560
 // windows of blocks.0.hook_resid_post), the latent that best matches predicts_cold turns "the
-// weather in california is" from hot to cold, seeds 0, 1, 2.
+// weather in california is" from hot to cold, seeds 0, 1, 2 (native only, as test_lm_trained.cpp).
 // Measured (native, 2026-11-28): latents 238, 135, 194, P/R 1.00/0.86, 1.00/0.85, 0.91/0.94;
 // P(hot)/P(cold) after the prompt at strength 0, 4, 8, 16: seed 0 0.996/0.001, 0.024/0.975,
 // 0.012/0.983, 0.012/0.971; seed 1 0.998/0.001, 0.047/0.951, 0.012/0.982, 0.010/0.956; seed 2
@@ -198,7 +198,7 @@ TEST_CASE("lm steering: unit directions and latents, and refusals by name") {
 
 TEST_CASE("lm steering trained: the latent matched to cold turns california's hot into cold" *
           doctest::test_suite("slow")) {
-  const std::vector<int> seeds = test::running_in_wasm() ? std::vector<int>{0} : std::vector<int>{0, 1, 2};
+  const std::vector<int> seeds = {0, 1, 2};
   const std::string hook = "blocks.0.hook_resid_post";
   int flipped = 0, matched = 0;
   for (int seed : seeds) {

@@ -3,9 +3,10 @@
 // temperature probe ("in S the weather in C is", 36 prompts) with ≥ 34 right for most seeds,
 // completes "the weather in california is" with "hot", and needs its first layer's heads:
 // zero-ablating all of them at once raises the held-out loss.
-// Natively seeds 0, 1 and 2 (at least 2 of the 3 must pass); the wasm build trains seed 0 only
-// (its slow suite runs at about half the native speed). The models are the page's, trained once
-// by the lm session (lm_fixture.hpp page_recipe) and shared with the other slow lm tests.
+// Seeds 0, 1 and 2 (at least 2 of the 3 must pass). The models are the page's, trained once by
+// the lm session (lm_fixture.hpp page_recipe) and shared with the other slow lm tests. Native
+// only (CMakeLists.txt): in wasm the page's own seed example trains the same recipe and checks
+// the same results (tests/web/browser/lm-sae.test.mjs).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -22,7 +23,7 @@ using namespace superpose;
 
 TEST_CASE("lm trained: the default passes the temperature probe and says hot for california" *
           doctest::test_suite("slow")) {
-  const std::vector<int> seeds = test::running_in_wasm() ? std::vector<int>{0} : std::vector<int>{0, 1, 2};
+  const std::vector<int> seeds = {0, 1, 2};
   int passed = 0;
   for (int seed : seeds) {
     LmRun& run = test::page_recipe(seed).run();
