@@ -5,10 +5,12 @@
 //   gemm:  superpose::gemm (src/core/gemm.cpp), Eigen `C.noalias() += A * B`, same operands.
 // Every figure is the median of several timed runs, each many short calls after a warm-up
 // (V8 optimises a wasm function only between calls: toolchain notes, item 11).
-//   bench_gemm [--runs R=7] [--min-ms T=60] [--shape MxKxN[t]]... [--clock wall|cpu] [--json]
+//   bench_gemm [--runs R=7] [--min-ms T=60] [--shape MxKxN[t][b]]... [--lm] [--clock wall|cpu] [--json]
 // A shape is op(A) (M, K) · op(B) (K, N); a trailing "t" means A is stored transposed (K, M),
-// as in the weight gradient Xᵀ·G. Default shapes: the SAE's encoder, decoder and encoder
-// gradient at batch 1024, d = 64, 512 latents, and 256³.
+// as in the weight gradient Xᵀ·G, a trailing "b" that B is stored transposed (N, K), as in
+// G·Xᵀ. Default shapes: the SAE's encoder, decoder and encoder gradient at batch 1024, d = 64,
+// 512 latents, and 256³. --lm: the default language model's products instead (W3: 1536 tokens,
+// d_model 64, MLP 256, vocab 75; forward, input gradient, weight gradient).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -121,21 +123,39 @@ double median(std::vector<double> v) {
 
 struct Shape {
   std::size_t m, k, n;
-  bool ta;
+  bool ta, tb = false;
   std::string name() const {
     char buf[96];
-    std::snprintf(buf, sizeof buf, "%zux%zu%s*%zux%zu", m, k, ta ? "(At)" : "", k, n);
+    std::snprintf(buf, sizeof buf, "%zux%zu%s*%zux%zu%s", m, k, ta ? "(At)" : "", k, n, tb ? "(Bt)" : "");
     return buf;
   }
 };
 
 bool parse_shape(const char* s, Shape& out) {
   unsigned long m, k, n;
-  char t = 0;
-  const int got = std::sscanf(s, "%lux%lux%lu%c", &m, &k, &n, &t);
-  if (got < 3 || m == 0 || k == 0 || n == 0 || (got == 4 && t != 't')) return false;
-  out = {m, k, n, got == 4};
+  int used = 0;
+  if (std::sscanf(s, "%lux%lux%lu%n", &m, &k, &n, &used) != 3 || m == 0 || k == 0 || n == 0) return false;
+  const std::string rest = s + used;
+  if (rest != "" && rest != "t" && rest != "b" && rest != "tb") return false;
+  out = {m, k, n, rest.find('t') != std::string::npos, rest.find('b') != std::string::npos};
   return true;
+}
+
+// The default language model's products at B·T = 1536 tokens (lm/lm_ops.cpp): per linear layer
+// (qkv 64→192, attention output 64→64, MLP 64→256 and 256→64) the forward W·X, the input gradient
+// Wᵀ·G and the weight gradient G·Xᵀ; then the tied unembedding (vocab 75).
+std::vector<Shape> lm_shapes() {
+  std::vector<Shape> v;
+  const std::size_t N = 1536;
+  for (auto [in, out] : {std::pair<std::size_t, std::size_t>{64, 192}, {64, 64}, {64, 256}, {256, 64}}) {
+    v.push_back({out, in, N, false, false});  // forward: out (OC, N) = W (OC, C) · x (C, N)
+    v.push_back({in, out, N, true, false});   // dx (C, N) = Wᵀ · dout
+    v.push_back({out, N, in, false, true});   // dW (OC, C) = dout (OC, N) · xᵀ
+  }
+  v.push_back({75, 64, N, true, false});   // logits = wteᵀ · x
+  v.push_back({64, 75, N, false, false});  // dx = wte · dlogits
+  v.push_back({64, N, 75, false, true});   // dwte = x · dlogitsᵀ
+  return v;
 }
 
 }  // namespace
@@ -150,10 +170,11 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--min-ms") && i + 1 < argc) min_ms = std::max(1.0, std::atof(argv[++i]));
     else if (!std::strcmp(argv[i], "--shape") && i + 1 < argc && parse_shape(argv[i + 1], s)) { shapes.push_back(s); ++i; }
+    else if (!std::strcmp(argv[i], "--lm")) { auto l = lm_shapes(); shapes.insert(shapes.end(), l.begin(), l.end()); }
     else if (!std::strcmp(argv[i], "--json")) json = true;
     else if (!std::strcmp(argv[i], "--clock") && i + 1 < argc) g_cpu_clock = !std::strcmp(argv[++i], "cpu");
     else {
-      std::fprintf(stderr, "usage: bench_gemm [--runs R=7] [--min-ms T=60] [--shape MxKxN[t]]... [--clock wall|cpu] [--json]\n");
+      std::fprintf(stderr, "usage: bench_gemm [--runs R=7] [--min-ms T=60] [--shape MxKxN[t][b]]... [--lm] [--clock wall|cpu] [--json]\n");
       return 2;
     }
   }
@@ -202,18 +223,25 @@ int main(int argc, char** argv) {
   bool first = true;
   for (const Shape& s : shapes) {
     const std::size_t m = s.m, k = s.k, n = s.n;
-    const std::size_t lda = s.ta ? k : m;
+    const std::size_t lda = s.ta ? k : m, ldb = s.tb ? n : k;
     std::vector<float> A(m * k), Bv(k * n), C(m * n, 0.f), Ce(m * n, 0.f);
     for (auto& x : A) x = float(rng.uniform()) - 0.5f;
     for (auto& x : Bv) x = float(rng.uniform()) - 0.5f;
     const double flops = 2.0 * m * n * k;
-    const Trans ta = s.ta ? Trans::Yes : Trans::No;
+    const Trans ta = s.ta ? Trans::Yes : Trans::No, tb = s.tb ? Trans::Yes : Trans::No;
 
     // Correctness against Eigen, once, from zero (the tests hold gemm to gemm_ref).
-    Eigen::Map<const Eigen::MatrixXf> Am(A.data(), s.ta ? k : m, s.ta ? m : k), Bm(Bv.data(), k, n);
+    Eigen::Map<const Eigen::MatrixXf> Am(A.data(), s.ta ? k : m, s.ta ? m : k),
+        Bm(Bv.data(), s.tb ? n : k, s.tb ? k : n);
     Eigen::Map<Eigen::MatrixXf> Cm(Ce.data(), m, n);
-    gemm(ta, Trans::No, m, n, k, A.data(), lda, Bv.data(), k, C.data(), m);
-    if (s.ta) Cm.noalias() += Am.transpose() * Bm; else Cm.noalias() += Am * Bm;
+    auto eigen_fn = [&] {
+      if (s.ta && s.tb) Cm.noalias() += Am.transpose() * Bm.transpose();
+      else if (s.ta) Cm.noalias() += Am.transpose() * Bm;
+      else if (s.tb) Cm.noalias() += Am * Bm.transpose();
+      else Cm.noalias() += Am * Bm;
+    };
+    gemm(ta, tb, m, n, k, A.data(), lda, Bv.data(), ldb, C.data(), m);
+    eigen_fn();
     double err = 0, scale = 0;
     for (std::size_t i = 0; i < m * n; ++i) {
       err = std::max(err, double(std::fabs(C[i] - Ce[i])));
@@ -221,10 +249,7 @@ int main(int argc, char** argv) {
     }
     const double rel = err / std::max(scale, 1e-30);
 
-    auto ours_fn = [&] { gemm(ta, Trans::No, m, n, k, A.data(), lda, Bv.data(), k, C.data(), m); };
-    auto eigen_fn = [&] {
-      if (s.ta) Cm.noalias() += Am.transpose() * Bm; else Cm.noalias() += Am * Bm;
-    };
+    auto ours_fn = [&] { gemm(ta, tb, m, n, k, A.data(), lda, Bv.data(), ldb, C.data(), m); };
     warm_up(ours_fn, 3 * min_ms);
     warm_up(eigen_fn, 3 * min_ms);
     // Each run times the peak loop, then ours, then Eigen, back to back: the ratio to the
@@ -245,10 +270,10 @@ int main(int argc, char** argv) {
                   s.name().c_str(), g, 100 * of_peak, e, g / e, rel, ours.front(), ours.back(),
                   median(peaks));
     } else {
-      std::printf("%s{\"shape\":\"%s\",\"m\":%zu,\"k\":%zu,\"n\":%zu,\"a_transposed\":%s,"
+      std::printf("%s{\"shape\":\"%s\",\"m\":%zu,\"k\":%zu,\"n\":%zu,\"a_transposed\":%s,\"b_transposed\":%s,"
                   "\"gflops\":%.2f,\"min\":%.2f,\"max\":%.2f,\"of_peak\":%.4f,"
                   "\"peak_gflops\":%.2f,\"eigen_gflops\":%.2f,\"vs_eigen\":%.3f,\"max_rel_err\":%.3g}",
-                  first ? "" : ",", s.name().c_str(), m, k, n, s.ta ? "true" : "false", g,
+                  first ? "" : ",", s.name().c_str(), m, k, n, s.ta ? "true" : "false", s.tb ? "true" : "false", g,
                   ours.front(), ours.back(), of_peak, median(peaks), e, g / e, rel);
     }
     first = false;
