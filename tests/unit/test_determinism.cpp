@@ -247,7 +247,8 @@ TEST_CASE("divergence: an infinite learning-rate schedule is refused before trai
   }
 }
 
-// Native only: writes every kind's buffers after a fixed run for tests/determinism/compare.mjs.
+// Native only: writes every kind's buffers after a fixed run for tests/determinism/compare.mjs;
+// run by scripts/test-determinism alone (CMakeLists.txt leaves it out of the CTest suites).
 TEST_CASE("determinism: dump for the native vs wasm comparison (SUPERPOSE_DETERMINISM_DUMP)" *
           doctest::test_suite("slow")) {
   const char* path = std::getenv("SUPERPOSE_DETERMINISM_DUMP");
