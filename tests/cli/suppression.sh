@@ -35,6 +35,9 @@ assert len(curve) >= 11 and all(len(p) == 2 for p in curve)
 assert curve[0][0] == 0 and curve[-1][0] == 1 and abs(curve[-1][1] - 0.7) < 0.01
 '; then pass "json keys; trained a = 1 - c/2"; else fail "json keys; trained a = 1 - c/2: $out"; fi
 
+# The trained optima below (2000-4000 steps each, thirteen runs) are the plain native run's;
+# under the sanitizers the checks above and below keep the flags, keys and a trained run.
+if long_check "trained optima: the fixes, the sweep, uniform magnitudes, decoder bias, several features"; then
 for fix in scale gated; do
   out=$("$bin" suppression --fix $fix --l1 1.2 --steps 2000 --json)
   if printf '%s' "$out" | python3 -c '
@@ -123,6 +126,7 @@ import json, sys
 d = json.load(sys.stdin)
 assert d["fix_outcome"] == "restored" and abs(d["effective_activation"] - 1) < 0.05, d
 '; then pass "n=3 gated: restored"; else fail "n=3 gated: $out"; fi
+fi  # long_check
 
 # A dead encoder (c ≥ 2: nothing fires): no γ, the word dead.
 out=$("$bin" suppression --l1 2.5 --steps 1000 --json)
