@@ -94,6 +94,8 @@ assert d["config"]["data"] == "toy" and d["config"]["input_dim"] == 2
 assert d["metrics"]["mmcs"] > 0.5
 ' --arch gated --data toy --input-dim 2 --true-features 5 --active 0.125 --latents 5 --toy-steps 1000 --steps 300
 
+# 6000 steps: the plain native run's (lib.sh long_check).
+long_check "ARENA preset: init random, resampling revives dead latents, 5/5 recovered" &&
 check_json "ARENA preset: init random, resampling revives dead latents, 5/5 recovered" '
 c = d["config"]
 assert c["init"] == "random" and c["dead_window"] == 100 and c["resample_every"] == 500
