@@ -89,6 +89,10 @@ test('lm.html (the seed example): model, then SAE; the "cold" latent is shown; s
     `SAE L0 ${l0.toFixed(1)} FVE ${fve.toFixed(3)} dead ${dead.toFixed(3)} CE loss score ${score.toFixed(3)} KL ${kl.toFixed(4)}; ` +
     `latent ${b.latent.data[0]} = ${c.labels[label]} P ${p.toFixed(2)} R ${r.toFixed(2)} freq ${freq.toFixed(4)} max ${max.toFixed(2)}`);
   assert.equal(s.frame.step, 5000);
+  // the trained model's held-out loss, as tests/unit/test_lm_trained.cpp bounds it natively
+  // (ln 75 = 4.32 untrained; the toy world's entropy floor is 1.07)
+  const held = b.history_eval_loss.data;
+  assert.ok(held[held.length - 1] < 1.6, `held-out loss ${held[held.length - 1]}`);
   assert.equal(c.labels[label], 'predicts_cold', 'the latent shown matches cold');
   // P and R on the page's 256 held-out windows, the latent firing above 0.2 of its max: the
   // issue's bar (the native session measures P 1.00, R 0.86 for the default seed; the C++ slow
