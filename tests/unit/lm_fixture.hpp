@@ -4,7 +4,8 @@
 // 3 s natively), and a ReLU SAE on its blocks.0.hook_resid_post (256 latents, λ 1, 600 steps),
 // each trained once per test binary, on first use. The short run already answers most of the
 // temperature probe (30 of 36); the full recipe (2000 steps, 3000 SAE steps, several
-// seeds) runs in test_lm_sae_trained.cpp, labelled slow.
+// seeds) runs in test_lm_sae_trained.cpp, labelled slow. Under the sanitizers both runs are a
+// quarter as long (lm_fixture.cpp; CMakeLists.txt leaves the trained-quality case out there).
 #pragma once
 #include <memory>
 

@@ -6,7 +6,7 @@
 // Seeds 0, 1 and 2 (at least 2 of the 3 must pass). The models are the page's, trained once by
 // the lm session (lm_fixture.hpp page_recipe) and shared with the other slow lm tests. Native
 // only (CMakeLists.txt): in wasm the page's own seed example trains the same recipe and checks
-// the held-out loss, the probe and "hot" (tests/web/browser/lm-sae.test.mjs); the layer-0
+// the held-out loss, the probe and "hot" (tests/web/browser/lm.test.mjs); the layer-0
 // ablation is checked here alone.
 #include <doctest/doctest.h>
 

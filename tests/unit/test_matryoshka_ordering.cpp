@@ -7,14 +7,19 @@
 // Scale: the hierarchical data's preset (sae_data_presets, which the CLI and the sae page apply):
 // 1,024 features in 128 dims, 32 trees of branching 4 and depth 3, 256 latents, k 8, 2,000
 // steps of 512; the prefixes are the default 16 and 64.
+// Seeds 1, 2 and 3 natively (the ordering must hold for at least 2 of them); in wasm seed 1 alone,
+// where it must hold (the same code and data in the module the page runs, with its SIMD kernels
+// and libm: twelve trainings of 2,000 steps cost 70 s of the wasm suite, four 23 s).
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <vector>
 
 #include "sae/sae_metrics.hpp"
 #include "sae/sae_trainer.hpp"
+#include "tolerance.hpp"
 
 namespace test_matryoshka_ordering {
 
@@ -47,7 +52,7 @@ Result train_and_measure(const SaeConfig& c) {
 TEST_CASE("hierarchical data at matched L0: Matryoshka > BatchTopK > ReLU in mean F1, Matryoshka absorbs less" *
           doctest::test_suite("slow")) {
   int matryoshka_f1 = 0, batchtopk_f1 = 0, absorption = 0;
-  const int64_t seeds[] = {1, 2, 3};
+  const std::vector<int64_t> seeds = test::running_in_wasm() ? std::vector<int64_t>{1} : std::vector<int64_t>{1, 2, 3};
   for (int64_t seed : seeds) {
     const Result m = train_and_measure(ordering_config("matryoshka", seed));
     const Result b = train_and_measure(ordering_config("batchtopk", seed));
@@ -73,9 +78,10 @@ TEST_CASE("hierarchical data at matched L0: Matryoshka > BatchTopK > ReLU in mea
     batchtopk_f1 += b.f1 > r.f1;
     absorption += m.absorption < b.absorption;
   }
-  CHECK(matryoshka_f1 >= 2);
-  CHECK(batchtopk_f1 >= 2);
-  CHECK(absorption >= 2);
+  const int most = static_cast<int>(seeds.size()) / 2 + 1;
+  CHECK(matryoshka_f1 >= most);
+  CHECK(batchtopk_f1 >= most);
+  CHECK(absorption >= most);
 }
 
 }  // namespace test_matryoshka_ordering

@@ -1,20 +1,28 @@
-// The language-model page (web/pages/lm/lm.html) in a real browser (Debian's Chromium via
-// playwright-core, the built site). Checks what issue 15 asks of the page: it trains the toy-world
-// model (a short run, `#steps=300`, to keep CI time low: the default is 2000 steps), the held-out
-// loss falls, a greedy and a sampled continuation are shown, the attention grid (L×H heads and the
-// enlarged one) and the logit lens (stream and table) are drawn, and no main-thread task of the
-// page takes over 50 ms of CPU while it trains (the loading's tasks are printed: the HTML's first
-// layout and the modules' evaluation took 30-70 ms of CPU at load 6.5-7 on 2 cores); a new prompt is read by the trained model without
-// retraining (the step stays); a text file trains a byte-level model; an empty file is refused
-// with the session's message, as text. Screenshots at 1440 and 390 px (build/screenshots/).
-// The wall time from opening the default page to the greedy answer "hot" and the temperature
-// probe passing 34/36 (issue 15's done criterion) is printed by lm-sae.test.mjs's seed example,
-// which trains that default model anyway.
+// The language-model page (web/pages/lm/lm.html, issues 15 and 16) in a real browser (Debian's
+// Chromium via playwright-core, the built site).
+// The seed's example as a new user meets it, on the page's defaults, in one page (the model's
+// training is most of this suite's CPU, so every check of the trained page is made on it): the
+// toy-world model trains (2000 steps), then its SAE (3000 steps, ReLU, 256 latents on
+// blocks.0.hook_resid_post). Checked on the way: no main-thread task of the page over 50 ms of
+// CPU while the model trains (the first 300 steps traced; the loading's tasks are printed: the
+// HTML's first layout and the modules' evaluation took 30-70 ms of CPU at load 6.5-7 on 2
+// cores), the wall times to the greedy answer "hot" and to the temperature probe passing 34/36
+// (issue 15's done criterion, printed). Then on the trained page: the held-out loss fell, a
+// greedy and a sampled continuation, the attention grid (L×H heads and the enlarged one), the
+// logit lens (stream and table), DLA, ablations and the probe are drawn; the latent shown is the
+// one best matching "cold" (predicts_cold), its precision and recall printed, its contexts and
+// promoted tokens; moving the strength slider turns the next word after "the weather in
+// california is" from "hot" into "cold"; the latent list opens a latent's dashboard on a click
+// and re-sorts; Matryoshka retrains the SAE only; a new prompt is read by the trained model
+// without retraining; the model saves as model.safetensors and loads back. Screenshots at 1440
+// and 390 px (build/screenshots/).
+// A second page: a text file trains a byte-level model; an empty file is refused with the
+// session's message, as text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
-import { startLab, readState, screenshotPath, startTrace, heavyTasks } from '../harness.mjs';
+import { startLab, readState, screenshotPath, startTrace, heavyTasks, waitForText } from '../harness.mjs';
 
 let lab;
 before(async () => { lab = await startLab(); });
@@ -23,49 +31,71 @@ after(async () => { if (lab) await lab.close(); });
 const noProblems = (page) => assert.deepEqual(page.problems, [], `problems on the page:\n${page.problems.join('\n')}`);
 const LONGTASK_MS = Number(process.env.SUPERPOSE_LONGTASK_MS || 50);
 const frameStep = (page) => page.evaluate(() => window.superpose.lastFrame.step);
+const frameLatent = (page) => page.evaluate(() => window.superpose.lastFrame.buffers.latent.data[0]);
 
-test('lm.html#steps=300: trains, the loss falls, samples, attention and the logit lens are drawn; a new prompt keeps the model', async () => {
-  const page = await lab.context.newPage();
-  page.problems = [];
-  page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
+test('lm.html (the seed example): the model trains, then its SAE; the trained page draws every panel; the "cold" latent is shown; strength turns hot into cold', async () => {
+  const t0 = Date.now();
   // Two traces of the main thread: loading (the HTML's first layout, module evaluation, the first
-  // frame's panels: printed) and training (every frame drawn: asserted).
-  const stopLoadTrace = await startTrace(page, lab.url);
-  await page.goto(`${lab.url}lm.html#steps=300&sae=0`);
+  // frame's panels: printed) and the model's first 300 steps (every frame drawn: asserted).
+  let stopLoadTrace;
+  const page = await lab.open('lm.html', { waitReady: false, before: async (p) => { stopLoadTrace = await startTrace(p, lab.url); } });
   assert.equal(await page.title(), 'Superpose · language model');
   await page.waitForFunction(() => window.superpose.lastFrame && window.superpose.lastFrame.step > 0 && document.querySelectorAll('#probe-grid .probe-cell').length === 36,
     null, { timeout: 120000, polling: 200 });
   const loading = heavyTasks(await stopLoadTrace()).heavy;
   console.log(`# lm.html loading (load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores): main-thread tasks over 20 ms of CPU: ${JSON.stringify(loading)}`);
   const stopTrace = await startTrace(page, lab.url);
-  await page.waitForFunction(() => window.superpose.done, null, { timeout: 240000, polling: 500 });
+  await page.waitForFunction(() => window.superpose.lastFrame.step >= 300, null, { timeout: 240000, polling: 500 });
   const tasks = await stopTrace();
+  const { heavy } = heavyTasks(tasks);
+  console.log(`# lm.html, the first 300 steps (load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores): ${tasks.length} main-thread tasks, over 20 ms of CPU: ${JSON.stringify(heavy)}`);
+  assert.ok(tasks.length > 50, `the trace holds the page's main thread (${tasks.length} tasks)`);
+  assert.ok(heavy.every((t) => t.cpu <= LONGTASK_MS), `a main-thread task over ${LONGTASK_MS} ms of CPU: ${JSON.stringify(heavy)}`);
+
+  await page.waitForFunction(() => window.superpose.lastFrame.step >= 2000, null, { timeout: 900000, polling: 1000 });
+  const tModel = (Date.now() - t0) / 1000;
+  // Issue 15's done criterion on the default page, printed: the wall time from navigation to the
+  // greedy answer "hot" and to the temperature probe passing (the page's own clock, S.reached).
+  await page.waitForFunction(() => window.superpose.reached.hot !== null && window.superpose.reached.probe !== null, null, { timeout: 120000, polling: 500 });
+  const reached = await page.evaluate(() => window.superpose.reached);
+  console.log(`# lm.html default: greedy "hot" at ${(reached.hot / 1000).toFixed(1)} s, probe ≥ 34/36 at ${(reached.probe / 1000).toFixed(1)} s after navigation`);
+  await page.waitForFunction(() => window.superpose.done && window.superpose.lastFrame.buffers.latent_stats, null, { timeout: 900000, polling: 1000 });
+  const tSae = (Date.now() - t0) / 1000;
   const s = await readState(page);
-  assert.equal(s.config.steps, 300);
-  assert.equal(s.config.n_params, 106432, 'the issue\'s reference model');
   const b = s.frame.buffers;
-  // The loss: held-out from ln 75 ≈ 4.3 at step 0 to well below 2.5 at the end.
+  const c = s.config;
+  const id = (w) => c.vocab.indexOf(w);
+  const [l0, fve, dead] = b.sae_metrics.data;
+  const [score, kl] = b.sae_splice.data;
+  const [freq, max, , label, p, r] = b.latent_stats.data;
+  console.log(`# seed example (load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores): model done ${tModel.toFixed(0)} s, SAE done ${tSae.toFixed(0)} s; ` +
+    `SAE L0 ${l0.toFixed(1)} FVE ${fve.toFixed(3)} dead ${dead.toFixed(3)} CE loss score ${score.toFixed(3)} KL ${kl.toFixed(4)}; ` +
+    `latent ${b.latent.data[0]} = ${c.labels[label]} P ${p.toFixed(2)} R ${r.toFixed(2)} freq ${freq.toFixed(4)} max ${max.toFixed(2)}`);
+  assert.equal(s.frame.step, 5000);
+  assert.equal(c.n_params, 106432, 'the issue\'s reference model');
+
+  // The model: the held-out loss from ln 75 ≈ 4.3 at step 0 to below 1.6 (as
+  // tests/unit/test_lm_trained.cpp bounds it natively; the toy world's entropy floor is 1.07).
   const held = b.history_eval_loss.data;
   assert.deepEqual(b.history_step.data.slice(0, 2), [0, 50]);
-  assert.equal(b.history_step.data.at(-1), 300);
-  assert.ok(held[0] > 4 && held.at(-1) < 2.5, `held-out loss ${held[0]} → ${held.at(-1)}`);
-  assert.match(await page.locator('#loss').textContent(), /^\d\.\d{3} nats\/token$/);
+  assert.equal(b.history_step.data.at(-1), 2000);
+  assert.ok(held[0] > 4 && held.at(-1) < 1.6, `held-out loss ${held[0]} → ${held.at(-1)}`);
+  await waitForText(page, '#loss', /^\d\.\d{3} nats\/token$/);
   // The prompt's 5 words as chips, the next token's top 5 as bars, two continuations.
   assert.equal(await page.locator('#chips .chip').count(), 5);
   assert.equal(await page.locator('#next-bars .bar-row').count(), 5);
   const greedy = await page.locator('#greedy').textContent();
   const sampled = await page.locator('#sampled').textContent();
   assert.equal(greedy.split(' ').length, 12, `greedy: ${greedy}`);
-  assert.ok(sampled.split(' ').length === 12, `sampled: ${sampled}`);
-  const top = s.config.vocab[b.next_token_top.data[0]];
+  assert.equal(sampled.split(' ').length, 12, `sampled: ${sampled}`);
+  const top = c.vocab[b.next_token_top.data[0]];
   assert.equal(await page.locator('#next-bars .bar-label').first().textContent(), top);
   // Attention: 2 layers × 4 heads, drawn, and the enlarged head; the logit lens: 5 points.
   assert.deepEqual(b.attention.shape, [2, 4, 5, 5]);
   assert.equal(await page.locator('#attention-grid canvas').count(), 8);
   assert.equal(await page.locator('#attention-big canvas').count(), 1);
-  const inked = await page.evaluate(() => [...document.querySelectorAll('#attention-grid canvas, #attention-big canvas')].map((c) => {
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const inked = await page.evaluate(() => [...document.querySelectorAll('#attention-grid canvas, #attention-big canvas')].map((cv) => {
+    const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
     let red = 0;
     for (let i = 0; i < d.length; i += 4) if (d[i] > 150 && d[i + 1] < 120) red++;
     return red;
@@ -76,16 +106,34 @@ test('lm.html#steps=300: trains, the loss falls, samples, attention and the logi
   assert.equal(await page.locator('#stream .stream-point').count(), 5);
   assert.match(await page.locator('#stream .stream-point .point-top').last().textContent(), new RegExp(`“${top}”`));
   assert.equal(await page.locator('#lens-table tbody td').count(), 5 * 5);
-  assert.equal(await page.locator('#dla-bars .bar-row').count(), s.config.dla_components.length);
+  assert.equal(await page.locator('#dla-bars .bar-row').count(), c.dla_components.length);
   assert.equal(await page.locator('#abl-loss .bar-row').count(), 2 * (4 + 1));
   assert.match(await page.locator('#probe-score').textContent(), /^\d+ \/ 36 right/);
   assert.equal(await page.locator('#probe-grid .probe-cell').count(), 36);
-  // The main thread while training: no task of the page over LONGTASK_MS of CPU.
-  const { heavy } = heavyTasks(tasks);
-  console.log(`# lm.html#steps=300 (load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores): ${tasks.length} main-thread tasks, over 20 ms of CPU: ${JSON.stringify(heavy)}`);
-  assert.ok(tasks.length > 50, `the trace holds the page's main thread (${tasks.length} tasks)`);
-  assert.ok(heavy.every((t) => t.cpu <= LONGTASK_MS), `a main-thread task over ${LONGTASK_MS} ms of CPU: ${JSON.stringify(heavy)}`);
 
+  // The SAE: the latent shown matches cold. P and R on the page's 256 held-out windows, the
+  // latent firing above 0.2 of its max: the issue's bar (the native session measures P 1.00,
+  // R 0.86 for the default seed; the C++ slow test bounds them over seeds).
+  assert.equal(c.labels[label], 'predicts_cold', 'the latent shown matches cold');
+  assert.ok(p >= 0.8 && r >= 0.8, `precision ${p}, recall ${r}`);
+  await waitForText(page, '#dashboard-title', /= predicts_cold$/);
+  assert.ok(fve > 0.8, `FVE ${fve}`);
+  assert.equal(b.latent_list.shape[0], 256);
+  await page.waitForFunction(() => document.querySelectorAll('#latent-list .latent-item').length === 256, null, { timeout: 20000 });
+  await waitForText(page, '#sae-metrics', /SAE step 3000 \/ 3000: L0 [\d.]+, FVE [\d.-]+, dead [\d.]+%, CE loss score [\d.-]+, KL/);
+  assert.ok(await page.locator('#top-contexts .context-row').count() > 0);
+  assert.equal(await page.locator('#promoted .bar-row').count(), 8);
+  // Before steering: hot; the slider at 8: cold.
+  const before = b.steer_probs_before.data;
+  assert.ok(before[id('hot')] > 0.5, `P(hot) ${before[id('hot')]}`);
+  assert.equal(c.vocab[b.steer_top_after.data[0]], 'hot', 'strength 0 changes nothing');
+  await page.locator('#strength').fill('8');
+  await page.waitForFunction(() => window.superpose.lastFrame.buffers.steer_probs_after && window.superpose.state.strength === 8 &&
+    window.superpose.lastFrame.buffers.steer_probs_after.data[window.superpose.config.vocab.indexOf('cold')] > 0.5, null, { timeout: 60000, polling: 200 });
+  const steered = (await readState(page)).frame.buffers.steer_probs_after.data;
+  console.log(`# strength 8: P(hot) ${before[id('hot')].toFixed(3)} → ${steered[id('hot')].toFixed(3)}, P(cold) ${before[id('cold')].toFixed(3)} → ${steered[id('cold')].toFixed(3)}`);
+  await page.waitForFunction(() => document.querySelector('#steer-after .bar-label') && document.querySelector('#steer-after .bar-label').textContent === 'cold', null, { timeout: 20000 });
+  assert.equal(await frameLatent(page), b.latent.data[0]);
   for (const [width, name] of [[1440, 'lm-1440.png'], [390, 'lm-390.png']]) {
     await page.setViewportSize({ width, height: 900 });
     await page.waitForTimeout(300);
@@ -96,11 +144,42 @@ test('lm.html#steps=300: trains, the loss falls, samples, attention and the logi
   }
   await page.setViewportSize({ width: 1400, height: 1000 });
 
-  // A new prompt: the trained model reads it (no retraining: the step stays at 300).
+  // Click the list's 5th latent: its dashboard, the model and SAE kept.
+  const item = page.locator('#latent-list .latent-item').nth(4);
+  const want = Number(await item.getAttribute('data-latent'));
+  await item.click();
+  await page.waitForFunction((w) => window.superpose.lastFrame.buffers.latent.data[0] === w, want, { timeout: 60000 });
+  await page.waitForFunction((w) => document.getElementById('dashboard-title').textContent.startsWith(`Latent ${w}`), want, { timeout: 20000 });
+  assert.equal(await frameStep(page), 5000, 'a view change keeps the model and the SAE');
+  assert.match(page.url(), new RegExp(`latent=${want}`));
+  await page.locator('#order').selectOption('frequency');
+  await page.waitForFunction(() => {
+    const l = window.superpose.lastFrame.buffers.latent_list.data;
+    return l[1] >= l[7] && l[7] >= l[13];
+  }, null, { timeout: 60000 });
+  // The architecture menu is the schema's sae_arch choices (all of the sae page's); Matryoshka
+  // retrains the SAE only, with the model kept.
+  const schema = await page.evaluate(async () => (await fetch('lib/schema.json')).json());
+  const archs = schema.lm.fields.find((f) => f.name === 'sae_arch').choices;
+  assert.ok(archs.includes('matryoshka'), archs.join(','));
+  assert.deepEqual(await page.locator('#arch option').evaluateAll((os) => os.map((o) => o.value)), archs);
+  await page.locator('#arch').selectOption('matryoshka');
+  await page.waitForFunction(() => window.superpose.config.sae_arch === 'matryoshka' && window.superpose.done
+    && window.superpose.lastFrame.step === 5000, null, { timeout: 300000, polling: 500 }).catch(async (e) => {
+    // (once seen to time out, under a heavier load than the suite's, and not since: what the page shows)
+    const seen = await page.evaluate(() => ({ arch: window.superpose.config.sae_arch, done: window.superpose.done,
+      running: window.superpose.running, step: window.superpose.lastFrame.step, errors: window.superpose.errors, hash: location.hash }));
+    throw new Error(`${e.message}; the page: ${JSON.stringify(seen)}`);
+  });
+  assert.match(page.url(), /arch=matryoshka/);
+  await waitForText(page, '#sae-metrics', /SAE step 3000 \/ 3000: L0 [\d.]+, FVE [\d.-]+/);
+  assert.deepEqual((await readState(page)).frame.buffers.history_eval_loss.data, held, 'the same trained model');
+
+  // A new prompt: the trained model reads it (no retraining: the step stays).
   await page.fill('#prompt', 'in winter the weather in oslo is');
   await page.locator('#prompt').press('Enter');
   await page.waitForFunction(() => window.superpose.lastFrame.buffers.prompt_tokens.shape[0] === 7, null, { timeout: 30000 });
-  assert.equal(await frameStep(page), 300);
+  assert.equal(await frameStep(page), 5000);
   assert.equal(await page.locator('#chips .chip').count(), 7);
   assert.match(page.url(), /prompt=in%20winter%20the%20weather%20in%20oslo%20is/);
   const after = await readState(page);
@@ -114,11 +193,11 @@ test('lm.html#steps=300: trains, the loss falls, samples, attention and the logi
   await page.fill('#prompt', 'the weather in egypt is');
   await page.locator('#prompt').press('Enter');
   await page.waitForFunction(() => window.superpose.config.prompt === 'the weather in egypt is' && document.getElementById('error').hidden, null, { timeout: 30000 });
-  assert.equal(await frameStep(page), 300);
+  assert.equal(await frameStep(page), 5000);
 
   // Save the model (model.safetensors) and load it back: a new run at step 0 with the same weights
   // reads the same prompt to the same distribution.
-  const before = await page.evaluate(() => Array.from(window.superpose.lastFrame.buffers.next_token_probs.data));
+  const probs = await page.evaluate(() => Array.from(window.superpose.lastFrame.buffers.next_token_probs.data));
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save-model')]);
   assert.equal(download.suggestedFilename(), 'model.safetensors');
   const bytes = fs.readFileSync(await download.path());
@@ -127,7 +206,7 @@ test('lm.html#steps=300: trains, the loss falls, samples, attention and the logi
   await page.waitForFunction(() => window.superpose.lastFrame.step === 0 && /^Loaded/.test(document.getElementById('model-info').textContent), null, { timeout: 60000 });
   const loaded = await readState(page);
   assert.equal(loaded.config.prompt, 'the weather in egypt is');
-  assert.deepEqual(loaded.frame.buffers.next_token_probs.data, before, 'the same weights');
+  assert.deepEqual(loaded.frame.buffers.next_token_probs.data, probs, 'the same weights');
   assert.equal(loaded.errors.length, 1, 'no error but the unknown word\'s');
   noProblems(page);
   await page.close();

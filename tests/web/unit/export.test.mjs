@@ -79,13 +79,21 @@ test('download starts at most 10 saves per second, in order, and none is lost', 
   // A minimal DOM: an anchor's click is the download.
   const started = [];
   const g = globalThis;
-  const saved = { document: g.document, create: URL.createObjectURL, revoke: URL.revokeObjectURL };
+  const saved = { document: g.document, create: URL.createObjectURL, revoke: URL.revokeObjectURL, setTimeout: g.setTimeout };
   g.document = {
     createElement: () => ({ style: {}, click() { started.push({ name: this.download, at: performance.now() }); }, remove() {} }),
     body: { appendChild() {} },
   };
   URL.createObjectURL = () => 'blob:x';
   URL.revokeObjectURL = () => {};
+  // Each started download revokes its link's URL 30 s later: those timers are cleared at the end
+  // (else they hold node's event loop, and this file, for 30 s after its last test).
+  const revokes = [];
+  g.setTimeout = (f, ms, ...args) => {
+    const t = saved.setTimeout(f, ms, ...args);
+    if (ms >= 30000) revokes.push(t);
+    return t;
+  };
   try {
     const t0 = performance.now();
     for (let i = 0; i < 25; i++) download(`file ${i}`, `f${i}.txt`, 'text/plain');
@@ -96,7 +104,10 @@ test('download starts at most 10 saves per second, in order, and none is lost', 
     assert.equal(pendingDownloads(), 0);
     // No window of one second (Blink's rule, from the first of a burst) holds more than 10.
     for (let i = 10; i < 25; i++) assert.ok(started[i].at - started[i - 10].at >= 1000, `save ${i} came too soon`);
+    assert.equal(revokes.length, 25, 'each download revokes its URL later');
   } finally {
+    g.setTimeout = saved.setTimeout;
+    for (const t of revokes) clearTimeout(t);
     g.document = saved.document;
     URL.createObjectURL = saved.create;
     URL.revokeObjectURL = saved.revoke;
