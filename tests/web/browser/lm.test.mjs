@@ -152,25 +152,31 @@ test('lm.html (the seed example): the model trains, then its SAE; the trained pa
   await page.waitForFunction((w) => document.getElementById('dashboard-title').textContent.startsWith(`Latent ${w}`), want, { timeout: 20000 });
   assert.equal(await frameStep(page), 5000, 'a view change keeps the model and the SAE');
   assert.match(page.url(), new RegExp(`latent=${want}`));
-  await page.locator('#order').selectOption('frequency');
-  await page.waitForFunction(() => {
-    const l = window.superpose.lastFrame.buffers.latent_list.data;
-    return l[1] >= l[7] && l[7] >= l[13];
-  }, null, { timeout: 60000 });
-  // The architecture menu is the schema's sae_arch choices (all of the sae page's); Matryoshka
-  // retrains the SAE only, with the model kept.
+  // The architecture menu is the schema's sae_arch choices (all of the sae page's).
   const schema = await page.evaluate(async () => (await fetch('lib/schema.json')).json());
   const archs = schema.lm.fields.find((f) => f.name === 'sae_arch').choices;
   assert.ok(archs.includes('matryoshka'), archs.join(','));
   assert.deepEqual(await page.locator('#arch option').evaluateAll((os) => os.map((o) => o.value)), archs);
-  await page.locator('#arch').selectOption('matryoshka');
+  // Two controls changed in one task, the second while the first's configure waits for the
+  // worker (a quick user): the order re-sorts the list, and Matryoshka retrains the SAE only, with
+  // the model kept (the page once configured that SAE and never trained it).
+  await page.evaluate(() => {
+    for (const [id, value] of [['order', 'frequency'], ['arch', 'matryoshka']]) {
+      const el = document.getElementById(id);
+      el.value = value;
+      el.dispatchEvent(new Event('change'));
+    }
+  });
   await page.waitForFunction(() => window.superpose.config.sae_arch === 'matryoshka' && window.superpose.done
     && window.superpose.lastFrame.step === 5000, null, { timeout: 300000, polling: 500 }).catch(async (e) => {
-    // (once seen to time out, under a heavier load than the suite's, and not since: what the page shows)
     const seen = await page.evaluate(() => ({ arch: window.superpose.config.sae_arch, done: window.superpose.done,
       running: window.superpose.running, step: window.superpose.lastFrame.step, errors: window.superpose.errors, hash: location.hash }));
     throw new Error(`${e.message}; the page: ${JSON.stringify(seen)}`);
   });
+  await page.waitForFunction(() => {
+    const l = window.superpose.lastFrame.buffers.latent_list.data;
+    return window.superpose.config.latent_order === 'frequency' && l[1] >= l[7] && l[7] >= l[13];
+  }, null, { timeout: 60000 });
   assert.match(page.url(), /arch=matryoshka/);
   await waitForText(page, '#sae-metrics', /SAE step 3000 \/ 3000: L0 [\d.]+, FVE [\d.-]+/);
   assert.deepEqual((await readState(page)).frame.buffers.history_eval_loss.data, held, 'the same trained model');
