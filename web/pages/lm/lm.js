@@ -362,14 +362,9 @@ let lastSae = null;
 const saePanels = new SaePanels({ pick: (latent) => setField('latent', String(latent)) });
 const configure = page.serial(async () => {
   const data = dataOf();
-  // The keys of the state this run sends: a control changed while it waits for the worker
-  // (S.state is changed at once) makes serial() run again, and that run must see the change as
-  // fresh (it did not, when lastSae was read from S.state after the wait: the SAE was configured
-  // and never trained).
   const key = modelKey(S.state, data);
-  const sae = saeKey(S.state);
   const fresh = key !== lastModel;
-  const freshSae = sae !== lastSae;
+  const freshSae = saeKey(S.state) !== lastSae;
   let a = null;
   // A prompt or target the vocabulary does not hold, from a link or an old state, falls back to
   // its default with a note (as a malformed key does); typed by the user, it is an error and the
@@ -393,7 +388,7 @@ const configure = page.serial(async () => {
   if (fresh) { S.wantRun = true; S.reached = { hot: null, probe: null }; lossPlot.reset(); }
   if (fresh || freshSae) { saePanels.reset(); if (S.state.sae > 0) S.wantRun = true; }
   lastModel = key;
-  lastSae = sae;
+  lastSae = saeKey(S.state);
   renderModelInfo();
   if (S.wantRun) await client.play();
 });
