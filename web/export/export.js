@@ -255,15 +255,17 @@ export function composePNG(root) {
 
 // ---- downloads and the save menu ---------------------------------------------------------
 
-// Chromium (Blink's LocalFrame::ShouldThrottleDownload) drops, without any message, every
-// download a frame starts after its 10th within one second of the first (kBurstDownloadLimit):
-// eleven saves in a row lose the eleventh. The page keeps to that rule itself: at most BURST
-// downloads per window, the rest wait (in order) for the next window, so no save is lost. A
+// Chromium (Blink's LocalFrame::ShouldThrottleDownload) drops, without any message, a download
+// that a frame starts when it has already started 10 (kBurstDownloadLimit) since its window's
+// start, unless more than a second has passed since that start; then that download opens a new
+// window. Eleven saves in a row lose the eleventh. The page mirrors that rule: its window opens
+// *after* the first download's click returns (Blink's opens inside it, so ours never starts
+// earlier, however long the click took), and the eleventh waits for WINDOW_MS after it. A
 // multi-file save is one .zip (zip.js), one download.
 const BURST = 10;
 const WINDOW_MS = 1100;  // Blink's 1 s, and a margin for timer slack
 const queue = [];
-let burst = { start: -Infinity, count: 0 };
+let burst = { start: 0, count: 0 };
 let timer = null;
 
 function startDownload({ blob, name }) {
@@ -282,14 +284,16 @@ function startDownload({ blob, name }) {
 function drain() {
   timer = null;
   while (queue.length) {
-    const now = performance.now();
-    if (now - burst.start >= WINDOW_MS) burst = { start: now, count: 0 };
     if (burst.count >= BURST) {
-      timer = setTimeout(drain, Math.max(0, burst.start + WINDOW_MS - now));
-      return;
+      const wait = burst.start + WINDOW_MS - performance.now();
+      if (wait > 0) {
+        timer = setTimeout(drain, wait);
+        return;
+      }
+      burst = { start: 0, count: 0 };
     }
-    burst.count++;
     startDownload(queue.shift());
+    if (burst.count++ === 0) burst.start = performance.now();
   }
 }
 

@@ -75,16 +75,40 @@ test('SvgContext records paths, transforms, dashes and escaped text as SVG', () 
   assert.equal(opened, closed);
 });
 
-test('download starts at most 10 saves per second, in order, and none is lost', async () => {
-  // A minimal DOM: an anchor's click is the download.
+test('download keeps to Chromium\'s burst rule: in order, and none is lost', async () => {
+  // A minimal DOM whose anchor click is Blink's LocalFrame::ShouldThrottleDownload: a frame that
+  // has started 10 downloads since its window's start drops the next one unless more than 1 s has
+  // passed since that start, and then that one opens a new window. The window opens inside the
+  // click, after URL.createObjectURL, which is a round trip to the browser and can be slow under
+  // load (the CI run of 5cf8c0a lost the 11th and 12th of twelve saves).
   const started = [];
+  const dropped = [];
+  const blink = { count: 0, start: 0 };
   const g = globalThis;
   const saved = { document: g.document, create: URL.createObjectURL, revoke: URL.revokeObjectURL, setTimeout: g.setTimeout };
   g.document = {
-    createElement: () => ({ style: {}, click() { started.push({ name: this.download, at: performance.now() }); }, remove() {} }),
+    createElement: () => ({
+      style: {},
+      click() {
+        const now = performance.now();
+        if (blink.count === 0) blink.start = now;
+        else if (blink.count >= 10) {
+          if (now - blink.start <= 1000) { dropped.push(this.download); return; }
+          blink.count = 0;
+          blink.start = now;
+        }
+        blink.count++;
+        started.push({ name: this.download, at: now });
+      },
+      remove() {},
+    }),
     body: { appendChild() {} },
   };
-  URL.createObjectURL = () => 'blob:x';
+  let slowUrls = 0;  // the next this many URL.createObjectURL calls take 150 ms each
+  URL.createObjectURL = () => {
+    if (slowUrls > 0) { slowUrls--; const t = performance.now(); while (performance.now() - t < 150); }
+    return 'blob:x';
+  };
   URL.revokeObjectURL = () => {};
   // Each started download revokes its link's URL 30 s later: those timers are cleared at the end
   // (else they hold node's event loop, and this file, for 30 s after its last test).
@@ -94,17 +118,33 @@ test('download starts at most 10 saves per second, in order, and none is lost', 
     if (ms >= 30000) revokes.push(t);
     return t;
   };
-  try {
+  const sleep = (ms) => new Promise((r) => saved.setTimeout(r, ms));
+  const settle = async (n) => {
     const t0 = performance.now();
+    while (started.length + dropped.length < n && performance.now() - t0 < 8000) await sleep(20);
+  };
+  try {
+    // 25 at once, the first one's URL slow: 10 start in the caller's task, the rest wait.
+    slowUrls = 1;
     for (let i = 0; i < 25; i++) download(`file ${i}`, `f${i}.txt`, 'text/plain');
     assert.equal(started.length, 10, 'the first 10 start at once, in the caller\'s task');
     assert.equal(pendingDownloads(), 15);
-    while (started.length < 25 && performance.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+    await settle(25);
+    assert.deepEqual(dropped, []);
     assert.deepEqual(started.map((s) => s.name), Array.from({ length: 25 }, (_, i) => `f${i}.txt`));
     assert.equal(pendingDownloads(), 0);
-    // No window of one second (Blink's rule, from the first of a burst) holds more than 10.
-    for (let i = 10; i < 25; i++) assert.ok(started[i].at - started[i - 10].at >= 1000, `save ${i} came too soon`);
-    assert.equal(revokes.length, 25, 'each download revokes its URL later');
+    // Nine, a pause longer than a window, then a burst of twelve with slow URLs: Blink's count
+    // runs on from the nine (it resets only at its 11th), so the burst's second save is its 11th.
+    await sleep(1200);
+    started.length = 0;
+    for (let i = 0; i < 9; i++) download('x', `a${i}.txt`);
+    await sleep(1200);
+    slowUrls = 3;
+    for (let i = 0; i < 12; i++) download('x', `b${i}.txt`);
+    await settle(21);
+    assert.deepEqual(dropped, []);
+    assert.equal(started.length, 21);
+    assert.equal(revokes.length, 25 + 21, 'each download revokes its URL later');
   } finally {
     g.setTimeout = saved.setTimeout;
     for (const t of revokes) clearTimeout(t);
