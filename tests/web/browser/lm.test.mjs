@@ -157,16 +157,16 @@ test('lm.html (the seed example): the model trains, then its SAE; the trained pa
   const archs = schema.lm.fields.find((f) => f.name === 'sae_arch').choices;
   assert.ok(archs.includes('matryoshka'), archs.join(','));
   assert.deepEqual(await page.locator('#arch option').evaluateAll((os) => os.map((o) => o.value)), archs);
-  // The order re-sorts the list (the page's config says so before the next change: lm.js reads
-  // the SAE's keys after a configure's wait, so a change made during it can go untrained; seen
-  // once here as a time-out of the Matryoshka retraining below), and Matryoshka retrains the SAE
-  // only, with the model kept.
-  await page.locator('#order').selectOption('frequency');
-  await page.waitForFunction(() => {
-    const l = window.superpose.lastFrame.buffers.latent_list.data;
-    return window.superpose.config.latent_order === 'frequency' && l[1] >= l[7] && l[7] >= l[13];
-  }, null, { timeout: 60000 });
-  await page.locator('#arch').selectOption('matryoshka');
+  // The order and the architecture changed in one task (the second while the first's configure
+  // waits for the worker: lm.js once took that SAE as configured and never trained it): the
+  // Matryoshka SAE retrains, the model is kept, and the list is in the new order.
+  await page.evaluate(() => {
+    for (const [id, value] of [['order', 'frequency'], ['arch', 'matryoshka']]) {
+      const el = document.getElementById(id);
+      el.value = value;
+      el.dispatchEvent(new Event('change'));
+    }
+  });
   await page.waitForFunction(() => window.superpose.config.sae_arch === 'matryoshka' && window.superpose.done
     && window.superpose.lastFrame.step === 5000, null, { timeout: 300000, polling: 500 }).catch(async (e) => {
     const seen = await page.evaluate(() => ({ arch: window.superpose.config.sae_arch, done: window.superpose.done,
@@ -174,6 +174,9 @@ test('lm.html (the seed example): the model trains, then its SAE; the trained pa
     throw new Error(`${e.message}; the page: ${JSON.stringify(seen)}`);
   });
   assert.match(page.url(), /arch=matryoshka/);
+  assert.equal(await page.evaluate(() => window.superpose.config.latent_order), 'frequency');
+  const list = (await readState(page)).frame.buffers.latent_list.data;
+  assert.ok(list[1] >= list[7] && list[7] >= list[13], `by frequency: ${list.slice(0, 18)}`);
   await waitForText(page, '#sae-metrics', /SAE step 3000 \/ 3000: L0 [\d.]+, FVE [\d.-]+/);
   assert.deepEqual((await readState(page)).frame.buffers.history_eval_loss.data, held, 'the same trained model');
 

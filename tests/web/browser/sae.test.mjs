@@ -265,9 +265,9 @@ test('a .npy file the user opens trains as it is: its bytes reach the session (n
 // metrics differed in the third decimal. A run stops exactly at its configured steps, and the
 // same link gives the same numbers, to the bit.
 test('the same link twice: the run stops exactly at its steps and gives the same metrics', async () => {
-  // 777 steps, not a round number: the worker's chunks (4, 8, 16, ... steps, then adapted to
+  // 277 steps, not a round number: the worker's chunks (4, 8, 16, ... steps, then adapted to
   // their time) overshoot it unless the last one is clipped.
-  const link = 'sae.html#latents=64&archs=relu,topk&k=3&seed=5&steps=777';
+  const link = 'sae.html#latents=64&archs=relu,topk&k=3&seed=5&steps=277';
   const runs = [];
   for (let i = 0; i < 2; i++) {
     const page = await lab.open(link);

@@ -19,6 +19,17 @@ const noProblems = (page) => assert.deepEqual(page.problems, [], `problems on th
 const step = (page) => page.evaluate(() => window.superpose.lastFrame.step);
 const stopped = (page) => page.waitForFunction(() => window.superpose.lastFrame && !window.superpose.lastFrame.running
   && !window.superpose.running && !window.superpose.pausing, null, { timeout: 60000 });
+// Reset, and wait for the reset's own frame: a page at step 0 before the click (the lm page's first
+// frame of training takes a while) or a frame sent before the worker read the reset (step 4,
+// running) must not pass for it. Frames after the click at step 0 and stopped are the reset's.
+async function reset(page) {
+  const before = await page.evaluate(() => window.superpose.frameCount);
+  await page.click('#reset');
+  await page.waitForFunction((n) => {
+    const S = window.superpose;
+    return S.frameCount > n && S.lastFrame.step === 0 && !S.lastFrame.running && !S.running && !S.pausing;
+  }, before, { timeout: 60000 });
+}
 
 // Small links where a page has them, so every case stays short; the toy page starts paused. The
 // steer page's default model (5 features) trains its 3,000 steps in well under a second, so a
@@ -39,9 +50,7 @@ for (const p of PAGES) {
     for (const id of BUTTONS) assert.equal(await page.locator(`.bar[role="toolbar"] #${id}`).count(), 1, `${p.name}: #${id} in the toolbar`);
 
     // reset: step 0, stopped, and the status says so
-    await page.click('#reset');
-    await page.waitForFunction(() => window.superpose.lastFrame.step === 0, null, { timeout: 60000 });
-    await stopped(page);
+    await reset(page);
     assert.equal(await step(page), 0, `${p.name}: reset → step 0`);
     assert.equal(await page.locator('#step-count').textContent(), '0');
     assert.match(await page.locator('#status').textContent(), /^at (step|epoch) 0/, `${p.name}: the status at step 0`);
@@ -118,9 +127,7 @@ print(json.dumps([{"name": i.filename, "head": z.read(i.filename)[:8].hex()} for
     if (p.name !== 'toy') for (const s of shown) assert.ok(pngs.some((e) => e.name.endsWith(`_${s.id}.png`)), `${p.name}: ${s.id}'s PNG`);
 
     // reset again: back to step 0 from the middle of a run
-    await page.click('#reset');
-    await page.waitForFunction(() => window.superpose.lastFrame.step === 0, null, { timeout: 60000 });
-    await stopped(page);
+    await reset(page);
     assert.equal(await page.locator('#step-count').textContent(), '0');
 
     // at 1440 and 390 px: the toolbar's controls sit side by side or wrap, never over each other,

@@ -364,13 +364,15 @@ const configure = page.serial(async () => {
   const data = dataOf();
   const key = modelKey(S.state, data);
   const fresh = key !== lastModel;
-  const freshSae = saeKey(S.state) !== lastSae;
+  let sae = saeKey(S.state);
+  const freshSae = sae !== lastSae;
   let a = null;
   // A prompt or target the vocabulary does not hold, from a link or an old state, falls back to
   // its default with a note (as a malformed key does); typed by the user, it is an error and the
   // trained model stays.
   for (let tries = 0; !a; tries++) {
     try {
+      sae = saeKey(S.state);  // the SAE this configure sends (a control changed meanwhile configures again)
       a = await client.configure(sessionConfig(S.state, data), 'lm');
     } catch (e) {
       const m = /^(prompt|target|latent_label|steer_prompts_a|steer_prompts_b)\b/.exec(e.message);
@@ -388,7 +390,7 @@ const configure = page.serial(async () => {
   if (fresh) { S.wantRun = true; S.reached = { hot: null, probe: null }; lossPlot.reset(); }
   if (fresh || freshSae) { saePanels.reset(); if (S.state.sae > 0) S.wantRun = true; }
   lastModel = key;
-  lastSae = saeKey(S.state);
+  lastSae = sae;
   renderModelInfo();
   if (S.wantRun) await client.play();
 });
