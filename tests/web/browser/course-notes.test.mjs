@@ -90,9 +90,12 @@ test('course notes: three embedded demos train, auto-size, and nothing leaves lo
 // 390 px: the SAE demo goes through the embed kit (no masthead, no note about `embed`, an "open
 // in full lab" link, toy-model activations as its caption says); nothing in a demo is cut off
 // sideways; the "open in full lab" link covers nothing (it covered the suppression demo's c).
-for (const width of [1440, 390]) {
-  test(`course notes at ${width} px: each demo is embedded through the kit, fits, and shows its caption`, async () => {
-    const page = await lab.open('examples/course-notes.html', { waitReady: false });
+// One page, at 1440 px and then narrowed to 390 px (each frame re-sizes to its new content).
+test('course notes at 1440 px, then 390 px: each demo is embedded through the kit, fits, and shows its caption', async () => {
+  const page = await lab.open('examples/course-notes.html', { waitReady: false });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  let frames = null;
+  for (const width of [1440, 390]) {
     await page.setViewportSize({ width, height: 900 });
     const settled = async (id, path) => {
       for (let i = 0; i < 300; i++) {
@@ -104,12 +107,12 @@ for (const width of [1440, 390]) {
       }
       throw new Error(`${id} never showed ${path}`);
     };
-    const frames = {
+    frames = frames || {
       'demo-toy': await settled('demo-toy', 'embed.html'),
       'demo-suppression': await settled('demo-suppression', 'suppression.html'),
       'demo-sae': await settled('demo-sae', 'sae.html'),
     };
-    await page.waitForTimeout(1500);  // size messages after the first frames
+    await page.waitForTimeout(1500);  // size messages after the first frames (or the resize)
     for (const [id, f] of Object.entries(frames)) {
       await page.locator(`#${id}`).scrollIntoViewIfNeeded();
       const m = await f.evaluate(() => {
@@ -147,6 +150,6 @@ for (const width of [1440, 390]) {
     });
     assert.deepEqual(overlap, [], 'the "open in full lab" link covers nothing');
     await page.screenshot({ path: screenshotPath(`course-notes-${width}.png`), fullPage: true });
-    await page.close();
-  });
-}
+  }
+  await page.close();
+});

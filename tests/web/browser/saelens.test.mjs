@@ -88,7 +88,7 @@ async function load(page, files) {
 let synthZip = null;  // the 64-dimensional SAE, for the steer page's refusal
 
 test('SAE page: save SAELens .zip (SAELens names and shapes), reload on a fresh page: identical metrics; the CLI loads it', async () => {
-  const hash = 'archs=relu,topk&latents=128&seed=2';
+  const hash = 'archs=relu,topk&latents=128&seed=2&steps=1000';
   let page = await trainedPage(hash);
   await page.selectOption('#run-select', '1');  // topk k=5
   const saved = await metricsOf(page);
