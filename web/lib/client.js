@@ -121,8 +121,13 @@ export class LabClient {
     this.lastConfigure = { config, ...(kind ? { kind } : {}), ...(bytes ? { bytes } : {}) };
     return this.request(P.REQUEST.CONFIGURE, this.lastConfigure);
   }
-  /** grid: see protocol.js (the worker pool's common trace steps). */
-  play(grid) { return this.request(P.REQUEST.PLAY, grid ? { grid } : undefined); }
+  /** grid, share: see protocol.js (the worker pool's common trace steps, and its worker count). */
+  play(grid, share) {
+    const o = {};
+    if (grid) o.grid = grid;
+    if (share > 1) o.share = share;
+    return this.request(P.REQUEST.PLAY, o);
+  }
   pause() { return this.request(P.REQUEST.PAUSE); }
   step(k = 1) { return this.request(P.REQUEST.STEP, { k }); }
   reset() { return this.request(P.REQUEST.RESET); }

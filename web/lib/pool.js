@@ -17,13 +17,14 @@
 // others, as one session would have stopped all its runs.
 // What it is not: no shared memory (SharedArrayBuffer needs cross-origin isolation, which static
 // hosts and sandboxed iframes do not give), no training logic, no drawing.
+import './protocol.js';
 import { LabClient } from './client.js';
 import { MAX_WORKERS } from './workers.js';
 /** Loss points a pooled run traces over its length at most (play's grid: steps / TRACE_POINTS). */
 export const TRACE_POINTS = 600;
 // Merged frames of a training run at most 20 a second, as one worker sends them (a paused or
 // finished run's at once): fewer redraws are the page's business (toy.js draws only what changed).
-const FRAME_MS = 50;
+const FRAME_MS = globalThis.SuperposeProtocol.FRAME_MS;
 
 /** The pool size for the hash key `workers` (0: one per core, at most MAX_WORKERS). */
 export function poolSize(asked, cores = globalThis.navigator ? globalThis.navigator.hardwareConcurrency : 1) {
@@ -279,7 +280,11 @@ export class LabPool {
     const grid = Math.max(1, Math.ceil(total / TRACE_POINTS));
     // A shard whose runs have ended waits (its runs may be shorter than the others').
     const ended = (i) => this.shards.length > 1 && this.latest[i] && this.latest[i].done;
-    return this.all((c, i) => (ended(i) ? null : c.play(grid))).then(() => ({ ok: true }));
+    // Each of n workers sends 1/n of the frames one worker would (protocol.js, play's share):
+    // sending as many each, two workers doubled the frames' work in the workers and on the main
+    // thread, which shares the cores with them.
+    const share = this.shards.length;
+    return this.all((c, i) => (ended(i) ? null : c.play(grid, share))).then(() => ({ ok: true }));
   }
   pause() { return this.all((c) => c.pause()).then(() => ({ ok: true })); }
   step(k = 1) { return this.all((c) => c.step(k)).then(() => ({ ok: true })); }

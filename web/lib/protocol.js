@@ -13,12 +13,16 @@
 //                                        config; kind defaults to 'toy'; bytes: the data file the
 //                                        config names, as they are, e.g. kind sae's .npy); one
 //                                        frame at the run's start
-//   {id, type: 'play', grid?}         -> reply {ok}; then frames stream until pause/done/error.
+//   {id, type: 'play', grid?, share?} -> reply {ok}; then frames stream until pause/done/error.
 //                                        grid g (the worker pool, pool.js): every chunk ends on
 //                                        or before the next multiple of g, and the trace keeps
 //                                        the losses at multiples of g (and at the run's end)
 //                                        only, so workers running parts of one experiment trace
-//                                        the same steps
+//                                        the same steps. share n (the pool's worker count): this
+//                                        worker is one of n whose frames the page merges, so it
+//                                        sends 1/n as many as one worker of the whole
+//                                        experiment would (below), and the page receives and
+//                                        draws no more frames on n workers than on one
 //   {id, type: 'pause'}               -> one final frame (the model as paused, running: false),
 //                                        then reply {ok}; no frame of the old run follows the reply
 //   {id, type: 'step', k}             -> one frame (the model after the k steps), then reply {ok}
@@ -74,6 +78,12 @@
   /** Largest k a single `step` request may ask for (one call must stay short, toolchain §11). */
   const MAX_STEP_K = 100000;
 
+  /** While running, at most one frame per FRAME_MS (20 a second), as one worker sends them. */
+  const FRAME_MS = 50;
+
+  /** The most workers one experiment's frames come from (play's share). */
+  const MAX_SHARE = 64;
+
   function request(id, type, payload) {
     return Object.assign({ id, type }, payload || {});
   }
@@ -122,6 +132,9 @@
     }
     if (msg.type === REQUEST.PLAY && msg.grid !== undefined) {
       if (!Number.isSafeInteger(msg.grid) || msg.grid < 1 || msg.grid > MAX_STEP_K) return `play: grid must be an integer in [1, ${MAX_STEP_K}]`;
+    }
+    if (msg.type === REQUEST.PLAY && msg.share !== undefined) {
+      if (!Number.isSafeInteger(msg.share) || msg.share < 1 || msg.share > MAX_SHARE) return `play: share must be an integer in [1, ${MAX_SHARE}]`;
     }
     if (msg.type === REQUEST.STEP) {
       if (!Number.isSafeInteger(msg.k) || msg.k < 1 || msg.k > MAX_STEP_K) {
@@ -179,7 +192,7 @@
   }
 
   root.SuperposeProtocol = Object.freeze({
-    REQUEST, EVENT, MAX_STEP_K, MAX_IMPORT_BYTES,
+    REQUEST, EVENT, MAX_STEP_K, MAX_IMPORT_BYTES, FRAME_MS,
     request, reply, validateRequest, frame, transferList, checkFrame,
   });
 })(typeof globalThis !== 'undefined' ? globalThis : self);

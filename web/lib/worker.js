@@ -34,7 +34,6 @@ importScripts(`${BASE}protocol.js`);
 const P = self.SuperposeProtocol;
 
 const CHUNK_MS = 12;      // target duration of one lab.step(k) call
-const FRAME_MS = 50;      // at most one frame per 50 ms while running (20 frames/s)
 const FRAME_GAP = 3;      // while running, at least 3× the last frame's cost between frames (≤ 25% of the time)
 const MAX_K = 100000;
 
@@ -52,6 +51,7 @@ let frameCost = 0;        // ms the last frame took (buffers refreshed and copie
 let stepsPerSec = 0;
 let trace = [];           // [step, loss per instance] after each chunk since the last frame
 let grid = 0;             // play's grid (protocol.js): chunks end on its multiples; 0: none
+let share = 1;            // play's share: one of this many workers whose frames one page merges
 
 const now = () => performance.now();
 
@@ -158,7 +158,9 @@ function chunk(token) {
     sendFrame();
     return;
   }
-  if (now() - lastFrameAt >= Math.max(FRAME_MS, FRAME_GAP * frameCost)) sendFrame();
+  // One worker of the whole experiment: a frame per FRAME_MS, or 3× its cost. One of n, whose
+  // frame costs about 1/n of the whole's: 1/n as many frames as that one would send.
+  if (now() - lastFrameAt >= share * Math.max(P.FRAME_MS, FRAME_GAP * share * frameCost)) sendFrame();
   later(() => chunk(token));
 }
 
@@ -198,6 +200,7 @@ function handle(msg) {
       if (!config) return P.reply(msg.id, false, { error: 'not configured' });
       if (done) return P.reply(msg.id, false, { error: `already trained ${totalSteps} steps: reset first` });
       grid = msg.grid || 0;
+      share = msg.share || 1;
       if (!running) {
         running = true;
         runToken++;
