@@ -119,6 +119,7 @@ const frames = (w) => w.messages.map((m) => m.msg).filter((m) => m.type === 'fra
 test('validateRequest accepts the five requests and rejects malformed ones', () => {
   assert.equal(P.validateRequest(P.request(1, 'configure', { config: {} })), null);
   assert.equal(P.validateRequest(P.request(2, 'play')), null);
+  assert.equal(P.validateRequest(P.request(2, 'play', { grid: 5, share: 2 })), null);
   assert.equal(P.validateRequest(P.request(3, 'pause')), null);
   assert.equal(P.validateRequest(P.request(4, 'step', { k: 10 })), null);
   assert.equal(P.validateRequest(P.request(5, 'reset')), null);
@@ -126,7 +127,8 @@ test('validateRequest accepts the five requests and rejects malformed ones', () 
   for (const bad of [null, 3, 'play', {}, { id: 1 }, { id: -1, type: 'play' }, { id: 1.5, type: 'play' },
     { id: 1, type: 'explode' }, { id: 1, type: 'configure' }, { id: 1, type: 'configure', config: [1] },
     { id: 1, type: 'configure', config: {}, bytes: 'QUJD' }, { id: 1, type: 'configure', config: {}, bytes: [1, 2] },
-    { id: 1, type: 'step' }, { id: 1, type: 'step', k: 0 }, { id: 1, type: 'step', k: 1e9 }, { id: 1, type: 'step', k: 2.5 }]) {
+    { id: 1, type: 'step' }, { id: 1, type: 'step', k: 0 }, { id: 1, type: 'step', k: 1e9 }, { id: 1, type: 'step', k: 2.5 },
+    { id: 1, type: 'play', share: 0 }, { id: 1, type: 'play', share: 1.5 }, { id: 1, type: 'play', share: 65 }, { id: 1, type: 'play', share: '2' }]) {
     assert.equal(typeof P.validateRequest(bad), 'string', JSON.stringify(bad));
   }
 });
@@ -181,6 +183,23 @@ test('worker: errors come back as {ok:false, error}, never as exceptions', async
     assert.match(replyTo(w, 3).error, /n_hidden/);
     assert.match(replyTo(w, 4).error, /bogus/);
   } finally { w.close(); }
+});
+
+test('worker: play\'s share n sends its running frames at least n × 50 ms apart (the pool\'s n workers)', async () => {
+  for (const share of [1, 3]) {
+    const w = startWorker();
+    try {
+      const at = [];
+      w.listen((m) => { if (m.type === 'frame' && m.running) at.push(performance.now()); });
+      w.send(P.request(1, 'configure', { config: { n_instances: 2, steps: 1e8 } }));
+      w.send(P.request(2, 'play', share > 1 ? { share } : {}));
+      await waitFor(() => at.length >= 5);
+      w.send(P.request(3, 'pause'));
+      await waitFor(() => replyTo(w, 3));
+      const gaps = at.slice(1, 5).map((t, i) => t - at[i]);
+      assert.ok(Math.min(...gaps) >= share * P.FRAME_MS - 2, `share ${share}: gaps ${gaps.map((g) => g.toFixed(1))} ms`);
+    } finally { w.close(); }
+  }
 });
 
 test('worker: play streams frames with growing step and falling loss; pause stops at once', async () => {
