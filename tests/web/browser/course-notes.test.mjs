@@ -94,24 +94,23 @@ test('course notes: three embedded demos train, auto-size, and nothing leaves lo
 test('course notes at 1440 px, then 390 px: each demo is embedded through the kit, fits, and shows its caption', async () => {
   const page = await lab.open('examples/course-notes.html', { waitReady: false });
   await page.setViewportSize({ width: 1440, height: 900 });
-  let frames = null;
+  const settled = async (id, path) => {
+    for (let i = 0; i < 300; i++) {
+      const g = await (await page.$(`#${id}`)).contentFrame();
+      try {
+        if (g && g.url().includes(path) && await g.evaluate(() => !!(window.superpose && window.superpose.lastFrame))) return g;
+      } catch { /* navigating */ }
+      await page.waitForTimeout(200);
+    }
+    throw new Error(`${id} never showed ${path}`);
+  };
+  const frames = {
+    'demo-toy': await settled('demo-toy', 'embed.html'),
+    'demo-suppression': await settled('demo-suppression', 'suppression.html'),
+    'demo-sae': await settled('demo-sae', 'sae.html'),
+  };
   for (const width of [1440, 390]) {
     await page.setViewportSize({ width, height: 900 });
-    const settled = async (id, path) => {
-      for (let i = 0; i < 300; i++) {
-        const g = await (await page.$(`#${id}`)).contentFrame();
-        try {
-          if (g && g.url().includes(path) && await g.evaluate(() => !!(window.superpose && window.superpose.lastFrame))) return g;
-        } catch { /* navigating */ }
-        await page.waitForTimeout(200);
-      }
-      throw new Error(`${id} never showed ${path}`);
-    };
-    frames = frames || {
-      'demo-toy': await settled('demo-toy', 'embed.html'),
-      'demo-suppression': await settled('demo-suppression', 'suppression.html'),
-      'demo-sae': await settled('demo-sae', 'sae.html'),
-    };
     await page.waitForTimeout(1500);  // size messages after the first frames (or the resize)
     for (const [id, f] of Object.entries(frames)) {
       await page.locator(`#${id}`).scrollIntoViewIfNeeded();
