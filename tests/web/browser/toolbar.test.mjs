@@ -21,14 +21,12 @@ const stopped = (page) => page.waitForFunction(() => window.superpose.lastFrame 
   && !window.superpose.running && !window.superpose.pausing, null, { timeout: 60000 });
 // Reset, and wait for the reset's own frame: a page at step 0 before the click (the lm page's first
 // frame of training takes a while) or a frame sent before the worker read the reset (step 4,
-// running) must not pass for it. Frames after the click at step 0 and stopped are the reset's.
+// running) must not pass for it. A frame after the click at step 0 is the reset's.
 async function reset(page) {
   const before = await page.evaluate(() => window.superpose.frameCount);
   await page.click('#reset');
-  await page.waitForFunction((n) => {
-    const S = window.superpose;
-    return S.frameCount > n && S.lastFrame.step === 0 && !S.lastFrame.running && !S.running && !S.pausing;
-  }, before, { timeout: 60000 });
+  await page.waitForFunction((n) => window.superpose.frameCount > n && window.superpose.lastFrame.step === 0, before, { timeout: 60000 });
+  await stopped(page);
 }
 
 // Small links where a page has them, so every case stays short; the toy page starts paused. The
