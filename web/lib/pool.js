@@ -158,6 +158,7 @@ export class LabPool {
     this.latest = [];
     this.queues = [];
     this.holding = 0;   // > 0 while a request reshapes the shards: no merged frame until it is done
+    this.playing = null;  // {grid, share} of the last play, until a request stops it
     this.lastEmit = -Infinity;
     this.timer = null;
     this.client(0);
@@ -190,6 +191,7 @@ export class LabPool {
       for (let t = 0; t < f.trace.steps.length; t++) this.queues[i].push([f.trace.steps[t], f.trace.loss.subarray(t * K, (t + 1) * K)]);
     }
     if (this.holding) return;
+    if (f.done && this.playing) this.reshare();
     if (!this.latest.some((g) => g && g.running)) { this.emit(); return; }
     const wait = FRAME_MS - (performance.now() - this.lastEmit);
     if (wait <= 0) this.emit();
@@ -218,6 +220,7 @@ export class LabPool {
 
   failed(i, message) {
     if (i >= this.shards.length) return;
+    this.playing = null;
     for (const g of this.errorListeners) g(message);
     // A run that stopped with an error stops the experiment (one session would have stopped all
     // its runs); a crash is handled by restarted().
@@ -227,6 +230,7 @@ export class LabPool {
   /** Shard i's worker was replaced (at step 0): the others go back to step 0 too. */
   restarted(i, configured) {
     if (i >= this.shards.length) return;
+    this.playing = null;
     this.reshape(async () => {
       await Promise.all(this.active.map((c, j) => (j === i ? configured : c.reset())));
     }).catch(() => {});
@@ -254,6 +258,7 @@ export class LabPool {
   }
 
   configure(config, kind, bytes) {
+    this.playing = null;
     return this.reshape(async () => {
       const n = Math.max(1, Math.min(MAX_WORKERS, this.size()));
       const shards = this.plan.split(config, n);
@@ -282,13 +287,26 @@ export class LabPool {
     const ended = (i) => this.shards.length > 1 && this.latest[i] && this.latest[i].done;
     // Each of n workers sends 1/n of the frames one worker would (protocol.js, play's share):
     // sending as many each, two workers doubled the frames' work in the workers and on the main
-    // thread, which shares the cores with them.
-    const share = this.shards.length;
-    return this.all((c, i) => (ended(i) ? null : c.play(grid, share))).then(() => ({ ok: true }));
+    // thread, which shares the cores with them. The share counts the shards still training.
+    const open = this.shards.map((_, i) => !ended(i));
+    const share = open.filter(Boolean).length;
+    this.playing = { grid, share };
+    return this.all((c, i) => (open[i] ? c.play(grid, share) : null)).then(() => ({ ok: true }));
   }
-  pause() { return this.all((c) => c.pause()).then(() => ({ ok: true })); }
-  step(k = 1) { return this.all((c) => c.step(k)).then(() => ({ ok: true })); }
+  /** A shard finished while the others train on: they now share the frames among fewer
+   * (a worker that is playing takes the new share without restarting, protocol.js), so the page
+   * keeps one worker's frame rate to the end instead of falling to 1/n of it. */
+  reshare() {
+    const open = this.shards.map((_, i) => !(this.latest[i] && this.latest[i].done));
+    const share = Math.max(1, open.filter(Boolean).length);
+    if (share >= this.playing.share) return;
+    this.playing.share = share;
+    this.active.forEach((c, i) => { if (open[i]) c.play(this.playing.grid, share).catch(() => {}); });
+  }
+  pause() { this.playing = null; return this.all((c) => c.pause()).then(() => ({ ok: true })); }
+  step(k = 1) { this.playing = null; return this.all((c) => c.step(k)).then(() => ({ ok: true })); }
   reset() {
+    this.playing = null;
     return this.reshape(() => Promise.all(this.active.map((c) => c.reset()))).then(() => ({ ok: true, config: this.config }));
   }
 
@@ -302,6 +320,7 @@ export class LabPool {
 
   /** A file's model replaces the experiment: it is one run, in the first worker; the others stop. */
   importOne(request) {
+    this.playing = null;
     return this.reshape(async () => {
       const a = await request(this.clients[0]);
       this.active.slice(1).forEach((c) => c.pause().catch(() => {}));

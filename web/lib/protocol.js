@@ -78,6 +78,10 @@
   /** Largest k a single `step` request may ask for (one call must stay short, toolchain §11). */
   const MAX_STEP_K = 100000;
 
+  /** Largest play grid: a run's length over the pool's trace points (pool.js), for the longest
+   * run a config accepts (1e8 steps, src/core/schema.hpp steps_field) and room to spare. */
+  const MAX_GRID = 1e9;
+
   /** While running, at most one frame per FRAME_MS (20 a second), as one worker sends them. */
   const FRAME_MS = 50;
 
@@ -131,7 +135,7 @@
       if (b.byteLength > MAX_IMPORT_BYTES) return `import_saelens: the weights file is larger than ${MAX_IMPORT_BYTES} bytes`;
     }
     if (msg.type === REQUEST.PLAY && msg.grid !== undefined) {
-      if (!Number.isSafeInteger(msg.grid) || msg.grid < 1 || msg.grid > MAX_STEP_K) return `play: grid must be an integer in [1, ${MAX_STEP_K}]`;
+      if (!Number.isSafeInteger(msg.grid) || msg.grid < 1 || msg.grid > MAX_GRID) return `play: grid must be an integer in [1, ${MAX_GRID}]`;
     }
     if (msg.type === REQUEST.PLAY && msg.share !== undefined) {
       if (!Number.isSafeInteger(msg.share) || msg.share < 1 || msg.share > MAX_SHARE) return `play: share must be an integer in [1, ${MAX_SHARE}]`;

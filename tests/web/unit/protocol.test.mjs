@@ -36,10 +36,11 @@ var createLab = function () {
     var c = JSON.parse(json);
     var d = { n_features: 5, n_hidden: 2, n_instances: 1, feature_probability: 0.05, importance_decay: 1,
       model: 'relu', correlation: 'none', batch_size: 1024, lr: 1e-3, steps: 10000, seed: 0 };
-    for (var k in c) { if (!(k in d) && k !== 'schedule' && k !== 'warmup_steps' && k !== 'fail_at')
+    for (var k in c) { if (!(k in d) && k !== 'schedule' && k !== 'warmup_steps' && k !== 'fail_at' && k !== 'spin_ms')
       return JSON.stringify({ ok: false, error: 'unknown key ' + k }); d[k] = c[k]; }
     if (d.n_hidden > d.n_features) return JSON.stringify({ ok: false, error: 'n_hidden must be in [1, n_features]' });
     this.failAt = d.fail_at || -1; delete d.fail_at;
+    this.spinMs = d.spin_ms || 0.2; delete d.spin_ms;
     this.cfg = d; this.t = 0;
     return this.progress({ ok: true, config: d });
   };
@@ -51,7 +52,7 @@ var createLab = function () {
     if (this.failAt >= 0 && this.t >= this.failAt) return JSON.stringify({ ok: false, error: 'diverged (NaN)' });
     var K = this.cfg.n_instances, loss = [];
     for (var i = 0; i < K; i++) loss.push(1 / (1 + this.t));
-    var spin = Date.now() + 0.2; while (Date.now() < spin) {}
+    var spin = Date.now() + this.spinMs; while (Date.now() < spin) {}
     return this.progress({ ok: true, loss: loss, loss_total: K / (1 + this.t) });
   };
   Lab.prototype.shapes = function () {
@@ -76,14 +77,17 @@ var createLab = function () {
   return Promise.resolve({ Lab: Lab });
 };`;
 
-/** Start web/lib/worker.js in a fresh vm context. Returns {send, messages, transfers, close}. */
-function startWorker() {
+/** Start web/lib/worker.js in a fresh vm context. Returns {send, messages, transfers, close}.
+ * timers: no MessageChannel, so the worker schedules its chunks with timers (node drains up to a
+ * thousand of one port's messages before it runs anything else, so several busy workers in one
+ * node process would otherwise starve each other and the test's own timers). */
+function startWorker({ timers = false } = {}) {
   const messages = [];
   const listeners = [];
   const channels = [];
   const ctx = vm.createContext({
     performance, setTimeout, clearTimeout, console,
-    MessageChannel: class extends MessageChannel { constructor() { super(); channels.push(this); } },
+    ...(timers ? {} : { MessageChannel: class extends MessageChannel { constructor() { super(); channels.push(this); } } }),
     importScripts(name) {
       const src = path.basename(name) === 'lab.js' ? FAKE_LAB : fs.readFileSync(path.join(WEB, name), 'utf8');
       vm.runInContext(src, ctx, { filename: name });
@@ -120,6 +124,8 @@ test('validateRequest accepts the five requests and rejects malformed ones', () 
   assert.equal(P.validateRequest(P.request(1, 'configure', { config: {} })), null);
   assert.equal(P.validateRequest(P.request(2, 'play')), null);
   assert.equal(P.validateRequest(P.request(2, 'play', { grid: 5, share: 2 })), null);
+  // The pool's grid for the longest run a config accepts (1e8 steps over 600 trace points).
+  assert.equal(P.validateRequest(P.request(2, 'play', { grid: Math.ceil(1e8 / 600) })), null);
   assert.equal(P.validateRequest(P.request(3, 'pause')), null);
   assert.equal(P.validateRequest(P.request(4, 'step', { k: 10 })), null);
   assert.equal(P.validateRequest(P.request(5, 'reset')), null);
@@ -200,6 +206,41 @@ test('worker: play\'s share n sends its running frames at least n × 50 ms apart
       assert.ok(Math.min(...gaps) >= share * P.FRAME_MS - 2, `share ${share}: gaps ${gaps.map((g) => g.toFixed(1))} ms`);
     } finally { w.close(); }
   }
+});
+
+test('pool: when one shard finishes, the shards still training get the smaller share (the frame rate stays one worker\'s)', async () => {
+  const { LabPool } = await import('../../../web/lib/pool.js');
+  const vms = [];
+  const plays = [];  // [worker index, share] of every play request the pool sent
+  class FakeWorker {
+    constructor() {
+      const w = startWorker({ timers: true }); const i = vms.length; vms.push(w);
+      w.listen((m) => this.onmessage && this.onmessage({ data: m }));
+      this.postMessage = (m) => { if (m.type === 'play') plays.push([i, m.share || 1]); setTimeout(() => w.send(m), 0); };
+    }
+    terminate() {}
+  }
+  // Two shards of one instance each; the first is 40 steps long, the second runs on (a step call
+  // of the fake lab takes 5 ms there, so it trains on for seconds).
+  const plan = {
+    split: (c, n) => [{ config: { ...c, steps: 40 }, runs: [0] }, { config: { ...c, spin_ms: 5 }, runs: [1] }].slice(0, n),
+    mergeConfig: (configs) => ({ ...configs[1], n_instances: 2 }),
+    shared: ['importance'],
+  };
+  const pool = new LabPool('worker.js', { plan, size: () => 2, WorkerImpl: FakeWorker });
+  try {
+    await pool.configure({ n_instances: 1, steps: 1e8 });  // the longest run a config accepts
+    await pool.play();
+    assert.deepEqual(plays, [[0, 2], [1, 2]]);
+    const share = (i) => vm.runInContext('share', vms[i].ctx);
+    await waitFor(() => pool.latest[0] && pool.latest[0].done);
+    await waitFor(() => share(1) === 1);
+    assert.deepEqual(plays.slice(2), [[1, 1]], 'one play, to the shard still training, with share 1');
+    assert.ok(vm.runInContext('running && !done', vms[1].ctx), 'the second shard trains on, not restarted');
+    // After a pause nothing re-plays: a shard that finishes while paused sends no play.
+    await pool.pause();
+    assert.deepEqual(plays.slice(3), []);
+  } finally { pool.terminate(); for (const w of vms) w.close(); }
 });
 
 test('worker: play streams frames with growing step and falling loss; pause stops at once', async () => {
