@@ -4,9 +4,9 @@
 // Prints the median steps/s of several timed runs after a warm-up (V8 only optimises wasm
 // functions between calls, so training runs as many short train() calls), and the time the
 // data generator alone takes per step (its share of a step).
-// --instances F,E trains instances [F, E) only, as a worker of the pool does (web/lib/shards.js;
-// each instance has its own data stream, so the share draws only its own), to measure a share's
-// speed.
+// --instances K,K,... trains those instances only (ascending), as a worker of the pool does
+// (web/lib/shards.js; each instance has its own data stream, so the share draws only its own), to
+// measure a share's speed.
 // --profile adds where a step's time goes: each instance's forward + backward (µs per step, on
 // 16 fixed batches drawn once, with the trained weights; the fastest of 10·R passes over them,
 // the least disturbed by other load), its data and all the data (timed likewise), and the rest (Adam, the
@@ -14,11 +14,12 @@
 // The output ends with an FNV-1a hash of the parameters after the timed steps, so an A/B of two
 // builds shows in the same run whether they train bit-identically.
 //   bench_toy [--optimizer adam|adamw] [--runs R=5] [--steps S=400] [--batched-from D]
-//             [--instances F,E] [--profile] [--json]
+//             [--instances K,K,...] [--profile] [--json]
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -31,7 +32,9 @@
 using namespace superpose;
 
 int main(int argc, char** argv) {
-  int runs = 5, steps = 400, first = 0, end = -1;
+  int runs = 5, steps = 400;
+  std::vector<int> share;  // empty: all
+  bool bad_share = false;
   bool json = false, profile = false;
   double batched_from = -1;  // < 0: the model's default
   std::string optimizer = "adam";
@@ -41,11 +44,17 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--optimizer") && i + 1 < argc) optimizer = argv[++i];
     else if (!std::strcmp(argv[i], "--batched-from") && i + 1 < argc) batched_from = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--instances") && i + 1 < argc) {
-      if (std::sscanf(argv[++i], "%d,%d", &first, &end) != 2) first = -1;
+      for (const char* at = argv[++i]; *at;) {
+        char* next = nullptr;
+        const long k = std::strtol(at, &next, 10);
+        if (next == at || (*next && *next != ',')) { bad_share = true; break; }
+        share.push_back(static_cast<int>(k));
+        at = *next ? next + 1 : next;
+      }
     } else if (!std::strcmp(argv[i], "--json")) json = true;
     else if (!std::strcmp(argv[i], "--profile")) profile = true;
     else {
-      std::fprintf(stderr, "usage: bench_toy [--optimizer adam|adamw] [--runs R] [--steps S] [--batched-from D] [--instances F,E] [--profile] [--json]\n");
+      std::fprintf(stderr, "usage: bench_toy [--optimizer adam|adamw] [--runs R] [--steps S] [--batched-from D] [--instances K,K,...] [--profile] [--json]\n");
       return 2;
     }
   }
@@ -59,13 +68,14 @@ int main(int argc, char** argv) {
   c.optimizer = optimizer;
   ToyModel model(c);
   if (batched_from >= 0) model.set_batched_from(batched_from);
-  if (end < 0) end = c.n_instances;
-  if (first < 0) {
-    std::fprintf(stderr, "--instances takes F,E: two integers\n");
+  if (bad_share) {
+    std::fprintf(stderr, "--instances takes instance indices: K,K,...\n");
     return 2;
   }
+  if (share.empty())
+    for (int k = 0; k < c.n_instances; ++k) share.push_back(k);
   try {
-    model.set_trained_instances(first, end);
+    model.set_trained_instances(share);
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "--instances: %s\n", e.what());
     return 2;
@@ -94,7 +104,7 @@ int main(int argc, char** argv) {
   std::vector<double> data_us;
   for (int r = 0; r < runs; ++r) {
     const auto t0 = clock::now();
-    for (int i = 0; i < steps; ++i) gen.sample(rng, batch, c.batch_size, first, end);
+    for (int i = 0; i < steps; ++i) gen.sample(rng, batch, c.batch_size, share);
     data_us.push_back(1e6 * std::chrono::duration<double>(clock::now() - t0).count() / steps);
   }
   std::sort(data_us.begin(), data_us.end());
@@ -109,7 +119,7 @@ int main(int argc, char** argv) {
     ToyModel probe(model);
     std::vector<float> grad(probe.params().size());
     double sum_us = 0;
-    for (int k = first; k < end; ++k) {
+    for (int k : share) {
       probe.set_trained_instances(k, k + 1);
       // The fastest of many short windows, the one least disturbed by other work on the machine.
       double fastest = 1e30;
@@ -129,10 +139,10 @@ int main(int argc, char** argv) {
         data_k = std::min(data_k, 1e6 * std::chrono::duration<double>(clock::now() - t0).count() / 16);
       }
       char item[128];
-      std::snprintf(item, sizeof item, "%s{\"p\":%g,\"us\":%.1f,\"data_us\":%.1f}", k > first ? "," : "",
+      std::snprintf(item, sizeof item, "%s{\"p\":%g,\"us\":%.1f,\"data_us\":%.1f}", k > share.front() ? "," : "",
                     c.feature_probability[k], fastest, data_k);
       breakdown_json += item;
-      std::snprintf(item, sizeof item, "%s p=%g %.1f (data %.1f)", k > first ? "," : "",
+      std::snprintf(item, sizeof item, "%s p=%g %.1f (data %.1f)", k > share.front() ? "," : "",
                     c.feature_probability[k], fastest, data_k);
       breakdown_text += item;
     }
@@ -141,7 +151,7 @@ int main(int argc, char** argv) {
     ToyBatch scratch;
     for (int r = 0; r < 10 * runs; ++r) {
       const auto t0 = clock::now();
-      for (int i = 0; i < 16; ++i) gen.sample(rng, scratch, c.batch_size, first, end);
+      for (int i = 0; i < 16; ++i) gen.sample(rng, scratch, c.batch_size, share);
       data_fastest = std::min(data_fastest, 1e6 * std::chrono::duration<double>(clock::now() - t0).count() / 16);
     }
     const double step_us = 1e6 / rates.back(), rest_us = step_us - sum_us - data_fastest;
@@ -159,18 +169,20 @@ int main(int argc, char** argv) {
     const unsigned char* bytes = reinterpret_cast<const unsigned char*>(&v);
     for (std::size_t i = 0; i < sizeof v; ++i) hash = (hash ^ bytes[i]) * 1099511628211ull;
   }
+  std::string list;  // the trained instances, K,K,...
+  for (int k : share) list += (list.empty() ? "" : ",") + std::to_string(k);
   double loss = 0;
   for (float l : model.evaluate(8192)) loss += l;  // (the untrained instances' too)
   if (json)
-    std::printf("{\"workload\":\"W1 toy-20x5\",\"instances\":[%d,%d],\"target\":\"%s\",\"simd\":\"%s\",\"steps_per_second\":%.1f,"
+    std::printf("{\"workload\":\"W1 toy-20x5\",\"instances\":[%s],\"target\":\"%s\",\"simd\":\"%s\",\"steps_per_second\":%.1f,"
                 "\"min\":%.1f,\"max\":%.1f,\"runs\":%d,\"loss_after\":%.6g,\"data_us_per_step\":%.2f,"
                 "\"data_fraction\":%.3f,\"params_fnv\":\"%016llx\"%s}\n",
-                first, end, target, simd_arch_name(), median, rates.front(), rates.back(), runs, loss,
+                list.c_str(), target, simd_arch_name(), median, rates.front(), rates.back(), runs, loss,
                 data_step_us, data_fraction, static_cast<unsigned long long>(hash), breakdown_json.c_str());
   else
-    std::printf("W1 toy-20x5 [%d, %d) (%s, %s, %s): %.0f steps/s median of %d runs of %d steps (min %.0f, max %.0f); "
+    std::printf("W1 toy-20x5 [%s] (%s, %s, %s): %.0f steps/s median of %d runs of %d steps (min %.0f, max %.0f); "
                 "the data alone %.1f us per step, %.0f%% of a step; params %016llx%s\n",
-                first, end, target, simd_arch_name(), optimizer.c_str(), median, runs, steps, rates.front(),
+                list.c_str(), target, simd_arch_name(), optimizer.c_str(), median, runs, steps, rates.front(),
                 rates.back(), data_step_us, 100 * data_fraction, static_cast<unsigned long long>(hash),
                 breakdown_text.c_str());
   return 0;

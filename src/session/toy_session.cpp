@@ -1,6 +1,9 @@
 #include "session/toy_session.hpp"
 
 #include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/check.hpp"
 #include "toy/readouts.hpp"
@@ -9,21 +12,30 @@
 namespace superpose {
 
 Json ToySession::configure(const Json& config) {
-  // trained_instances [first, end): the session's own key (a worker pool's share of the
-  // instances, docs/wasm-api.md), not a key of the model's config.
+  // trained_instances [k, ...]: the session's own key (a worker pool's share of the instances,
+  // docs/wasm-api.md), not a key of the model's config.
   Json rest = config;
-  Json range;
+  Json share;
   if (rest.is_object() && rest.contains("trained_instances")) {
-    range = rest["trained_instances"];
+    share = rest["trained_instances"];
     rest.erase("trained_instances");
   }
   ToyConfig c = ToyConfig::from_json(rest);
   auto model = std::make_unique<ToyModel>(c);
-  if (!range.is_null()) {
-    if (!range.is_array() || range.size() != 2 || !range[0].is_number_integer() || !range[1].is_number_integer())
-      fail_config("trained_instances must be [first, end], two integers with 0 <= first < end <= n_instances");
+  if (!share.is_null()) {
+    const char* form = "trained_instances must be a list of instance indices (integers), ascending, each in [0, n_instances)";
+    if (!share.is_array() || share.size() > static_cast<std::size_t>(model->n_instances())) fail_config(form);
+    std::vector<int> instances;
+    for (const Json& k : share) {
+      if (!k.is_number_integer()) fail_config(form);
+      const int64_t v = k.get<int64_t>();
+      if (v < 0 || v >= model->n_instances())
+        fail_config("trained_instances: instance " + std::to_string(v) + " is not in [0, " +
+                    std::to_string(model->n_instances()) + ")");
+      instances.push_back(static_cast<int>(v));
+    }
     try {
-      model->set_trained_instances(range[0].get<int>(), range[1].get<int>());
+      model->set_trained_instances(std::move(instances));
     } catch (const std::invalid_argument& e) {
       fail_config(std::string("trained_instances: ") + e.what());
     }
@@ -35,8 +47,7 @@ Json ToySession::configure(const Json& config) {
 
 Json ToySession::config_json() const {
   Json j = model_->config().to_json();
-  if (model_->trained_first() != 0 || model_->trained_end() != model_->n_instances())
-    j["trained_instances"] = Json::array({model_->trained_first(), model_->trained_end()});
+  if (!model_->trains_all()) j["trained_instances"] = model_->trained_instances();
   return j;
 }
 
@@ -57,7 +68,9 @@ Json ToySession::train(int64_t k) {
   model.train(k);
   const auto& l = model.last_loss();
   if (l.empty()) return Json{{"loss", l}};
-  return Json{{"loss", std::vector<float>(l.begin() + model.trained_first(), l.begin() + model.trained_end())}};
+  std::vector<float> loss;
+  for (int k : model.trained_instances()) loss.push_back(l[k]);
+  return Json{{"loss", loss}};
 }
 
 std::vector<uint8_t> ToySession::export_safetensors() {
@@ -74,8 +87,9 @@ void ToySession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
   buffers.clear();
   if (!model_) return;
   const ToyModel& model = *model_;
-  // The trained instances only (all but in a worker pool's share): rows k of instance k0 + k.
-  const int k0 = model.trained_first(), K = model.trained_end() - k0;
+  // The trained instances only (all but in a worker pool's share): row k of the k-th of them.
+  const std::vector<int>& trained = model.trained_instances();
+  const int K = static_cast<int>(trained.size());
   const int n = model.n_features(), m = model.n_hidden();
   float* W = add_buffer(buffers, "W", {K, m, n});
   float* W2 = model.kind() == ToyModelKind::abs ? add_buffer(buffers, "W2", {K, n, m}) : nullptr;
@@ -89,7 +103,7 @@ void ToySession::refresh_buffers(std::map<std::string, Buffer>& buffers) {
   float* prob = add_buffer(buffers, "feature_probability", {K});
   float* importance = add_buffer(buffers, "importance", {n});
   for (int k = 0; k < K; ++k) {
-    const int g = k0 + k;
+    const int g = trained[k];
     copy_row_major(model.W(g), W + k * m * n);
     if (W2) copy_row_major(model.W2(g), W2 + k * n * m);
     Eigen::Map<Vec>(b + k * n, n) = model.b(g);

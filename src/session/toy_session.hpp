@@ -1,6 +1,6 @@
 // The toy-models experiment as a Session: the buffers listed in docs/wasm-api.md. The session's
-// own key trained_instances [first, end) trains a share of the instances (a worker pool's,
-// web/lib/shards.js); the buffers then hold those instances' rows only.
+// own key trained_instances [k, ...] trains a share of the instances (a worker pool's,
+// web/lib/shards.js); the buffers then hold those instances' rows only, in that order.
 #pragma once
 #include <memory>
 

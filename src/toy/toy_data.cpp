@@ -113,13 +113,14 @@ void ToyDataGenerator::sample_by_draws(ToyInstanceRng& rng, SparseBatch& x, doub
   }
 }
 
-void ToyDataGenerator::sample(ToyRng& rng, ToyBatch& batch, int batch_size, int first, int end) const {
+template <class Drawn>
+void ToyDataGenerator::sample_where(ToyRng& rng, ToyBatch& batch, int batch_size, Drawn drawn) const {
   batch.n_features = n_features_;
   batch.abs_target = signed_values_;
   batch.x.resize(n_instances_);
   for (int k = 0; k < n_instances_; ++k) {
     SparseBatch& x = batch.x[k];
-    if (k < first || k >= end) {
+    if (!drawn(k)) {
       x.start.assign(1, 0);  // an empty batch: this instance is not drawn here
       continue;
     }
@@ -139,6 +140,16 @@ void ToyDataGenerator::sample(ToyRng& rng, ToyBatch& batch, int batch_size, int 
     if (signed_values_)
       for (std::size_t e = 0; e < nnz; ++e) x.value[e] = 2.f * x.value[e] - 1.f;
   }
+}
+
+void ToyDataGenerator::sample(ToyRng& rng, ToyBatch& batch, int batch_size, int first, int end) const {
+  sample_where(rng, batch, batch_size, [=](int k) { return k >= first && k < end; });
+}
+
+void ToyDataGenerator::sample(ToyRng& rng, ToyBatch& batch, int batch_size,
+                              const std::vector<int>& instances) const {
+  sample_where(rng, batch, batch_size,
+               [&](int k) { return std::binary_search(instances.begin(), instances.end(), k); });
 }
 
 }  // namespace superpose

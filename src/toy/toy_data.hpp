@@ -83,10 +83,11 @@ class ToyDataGenerator {
   explicit ToyDataGenerator(const ToyConfig& config);
   // Fills batch with a fresh sample of batch_size inputs per instance (reusing its memory).
   void sample(ToyRng& rng, ToyBatch& batch, int batch_size) const { sample(rng, batch, batch_size, 0, n_instances_); }
-  // Only instances [first, end) are drawn (a worker pool's share, web/lib/shards.js; the others'
-  // x is left empty and their streams untouched): each instance has its own stream, so these are
-  // bitwise the instances of the whole sample.
+  // Only instances [first, end), or the listed ones (ascending), are drawn (a worker pool's
+  // share, web/lib/shards.js; the others' x is left empty and their streams untouched): each
+  // instance has its own stream, so these are bitwise the instances of the whole sample.
   void sample(ToyRng& rng, ToyBatch& batch, int batch_size, int first, int end) const;
+  void sample(ToyRng& rng, ToyBatch& batch, int batch_size, const std::vector<int>& instances) const;
 
  private:
   int n_features_, n_instances_;
@@ -97,6 +98,9 @@ class ToyDataGenerator {
   // Each fills x.start and x.index (the active positions); sample() then draws the values.
   void sample_by_gaps(Rng& rng, SparseBatch& x, double p, int batch_size) const;
   void sample_by_draws(ToyInstanceRng& rng, SparseBatch& x, double p, int batch_size) const;
+  // Draws the instances k with drawn(k), leaves the others empty.
+  template <class Drawn>
+  void sample_where(ToyRng& rng, ToyBatch& batch, int batch_size, Drawn drawn) const;
 };
 
 }  // namespace superpose

@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
+#include <string>
+#include <utility>
 
 #include "core/check.hpp"
 #include "core/kernels.hpp"
@@ -31,17 +34,28 @@ ToyModel::ToyModel(const ToyConfig& config)
   for (std::size_t i = 0; i < n; ++i) importance_pad_[i] = importance_[i];
   params_.assign(per_instance_ * n_instances(), 0.f);
   grads_.assign(params_.size(), 0.f);
-  train_end_ = n_instances();
+  set_trained_instances(0, n_instances());
   reset();
 }
 
+void ToyModel::set_trained_instances(std::vector<int> instances) {
+  const int K = n_instances();
+  bool ok = !instances.empty();
+  for (std::size_t i = 0; ok && i < instances.size(); ++i)
+    ok = instances[i] >= 0 && instances[i] < K && (i == 0 || instances[i] > instances[i - 1]);
+  if (!ok) {
+    std::string list;
+    for (int k : instances) list += (list.empty() ? "" : ", ") + std::to_string(k);
+    throw std::invalid_argument("trained instances [" + list + "] must be ascending, without repeats, each in [0, " +
+                                std::to_string(K) + "), and hold one at least");
+  }
+  trained_ = std::move(instances);
+}
+
 void ToyModel::set_trained_instances(int first, int end) {
-  if (first < 0 || end > n_instances() || first >= end)
-    throw std::invalid_argument("trained instances [" + std::to_string(first) + ", " +
-                                std::to_string(end) + ") must lie in [0, " +
-                                std::to_string(n_instances()) + ") and hold one at least");
-  train_first_ = first;
-  train_end_ = end;
+  std::vector<int> range;
+  for (int k = first; k < end; ++k) range.push_back(k);
+  set_trained_instances(std::move(range));
 }
 
 std::size_t ToyModel::offset_b() const {
@@ -95,7 +109,7 @@ double ToyModel::forward_backward(const ToyBatch& batch, float* grad,
   if (instance_loss) instance_loss->assign(n_instances(), 0.f);
   double total = 0;
 
-  for (int k = train_first_; k < train_end_; ++k) {
+  for (int k : trained_) {
     const SparseBatch& x = batch.x[k];
     if (abs) {
       decoder_.topRows(n) = W2(k);
@@ -260,7 +274,7 @@ float ToyModel::instance_batched(const SparseBatch& x, bool abs_target, float* g
 
 void ToyModel::train(int64_t k) {
   for (int64_t i = 0; i < k; ++i) {
-    data_.sample(data_rng_, batch_, config_.batch_size, train_first_, train_end_);
+    data_.sample(data_rng_, batch_, config_.batch_size, trained_);
     train_on(batch_);
   }
 }

@@ -70,14 +70,16 @@ class ToyModel {
 
   void reset();  // re-initialise parameters, optimiser and data stream from the seed
 
-  // Train only instances [first, end) (a worker pool's share of the run, web/lib/pool.js): the
-  // data stream moves on past every instance's draws (the others' are consumed, not stored:
-  // ToyDataGenerator::sample's range), so the trained ones see exactly the batches of a whole
-  // run and end bit-identical to it; the others keep their initial weights and report loss 0.
-  // Default: all. Throws std::invalid_argument outside 0 ≤ first < end ≤ K.
-  void set_trained_instances(int first, int end);
-  int trained_first() const { return train_first_; }
-  int trained_end() const { return train_end_; }
+  // Train only these instances (a worker pool's share of the run, web/lib/shards.js: indices
+  // ascending, not necessarily adjacent): each instance draws its data from its own stream
+  // (ToyRng), so the trained ones see exactly the batches of a whole run and end bit-identical to
+  // it; the others are not drawn, keep their initial weights and report loss 0. Default: all.
+  // Throws std::invalid_argument unless the list is non-empty, ascending, without repeats and
+  // within [0, K).
+  void set_trained_instances(std::vector<int> instances);
+  void set_trained_instances(int first, int end);  // [first, end)
+  const std::vector<int>& trained_instances() const { return trained_; }
+  bool trains_all() const { return static_cast<int>(trained_.size()) == n_instances(); }
 
   // The density from which an instance trains batched instead of per sample (tests).
   void set_batched_from(double density) { batched_from_ = density; }
@@ -86,7 +88,7 @@ class ToyModel {
   ToyConfig config_;
   ToyModelKind kind_;
   std::size_t per_instance_;
-  int train_first_ = 0, train_end_ = 0;  // the trained instances (set_trained_instances)
+  std::vector<int> trained_;  // the trained instances, ascending (set_trained_instances)
   std::vector<float> params_, grads_;
   std::vector<float> importance_;
   Adam adam_;

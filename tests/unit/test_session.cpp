@@ -59,33 +59,46 @@ TEST_CASE("toy trained_instances: shares of the instances are bit-identical to t
   whole->configure(parse_json(base + "}"));
   const Json all = whole->step(40);
   const auto& want = whole->buffers();
-  // (no structured bindings: CAPTURE's lambda cannot capture them in C++17, and clang refuses)
-  for (const std::pair<int, int>& share : std::vector<std::pair<int, int>>{{0, 2}, {2, 5}, {4, 5}}) {
-    const int first = share.first, end = share.second;
-    CAPTURE(first);
+  // Shares as the worker pool gives them (web/lib/shards.js): adjacent or not, ascending.
+  for (const std::vector<int>& share : std::vector<std::vector<int>>{{0, 1}, {2, 3, 4}, {4}, {0, 3, 4}, {1, 2}}) {
+    const std::string list = Json(share).dump();
+    CAPTURE(list);
     auto part = make_session("toy");
-    const Json config = part->configure(parse_json(base + R"(, "trained_instances": [)" +
-                                                   std::to_string(first) + ", " + std::to_string(end) + "]}"));
-    CHECK(config["trained_instances"] == Json::array({first, end}));
+    const Json config = part->configure(parse_json(base + R"(, "trained_instances": )" + list + "}"));
+    CHECK(config["trained_instances"] == Json(share));
     const Json answer = part->step(40);
-    REQUIRE(answer["loss"].size() == static_cast<std::size_t>(end - first));
-    for (int k = first; k < end; ++k) CHECK(answer["loss"][k - first].get<double>() == all["loss"][k].get<double>());
+    const std::size_t K = share.size();
+    REQUIRE(answer["loss"].size() == K);
+    for (std::size_t i = 0; i < K; ++i) CHECK(answer["loss"][i].get<double>() == all["loss"][share[i]].get<double>());
     for (const auto& entry : part->buffers()) {
       const std::string& name = entry.first;
       const Buffer& buf = entry.second;
       CAPTURE(name);
       const Buffer& w = want.at(name);
       if (name == "importance") { CHECK(buf.data == w.data); continue; }
-      REQUIRE(buf.shape[0] == end - first);
-      const std::size_t row = buf.data.size() / (end - first);
-      CHECK(std::equal(buf.data.begin(), buf.data.end(), w.data.begin() + first * row));
+      REQUIRE(buf.shape[0] == static_cast<int>(K));
+      const std::size_t row = buf.data.size() / K;
+      for (std::size_t i = 0; i < K; ++i)
+        CHECK(std::equal(buf.data.begin() + i * row, buf.data.begin() + (i + 1) * row, w.data.begin() + share[i] * row));
     }
   }
+  // All of them is the whole run (and the answer leaves the key out).
+  auto every = make_session("toy");
+  CHECK_FALSE(every->configure(parse_json(base + R"(, "trained_instances": [0, 1, 2, 3, 4]})")).contains("trained_instances"));
   auto bad = make_session("toy");
   CHECK_THROWS_WITH_AS(bad->configure(parse_json(base + R"(, "trained_instances": [3, 3]})")),
-                       doctest::Contains("trained_instances: trained instances [3, 3) must lie in [0, 5)"), std::invalid_argument);
-  CHECK_THROWS_WITH_AS(bad->configure(parse_json(base + R"(, "trained_instances": [0]})")),
-                       doctest::Contains("trained_instances must be [first, end]"), std::invalid_argument);
+                       doctest::Contains("trained_instances: trained instances [3, 3] must be ascending, without repeats, each in [0, 5)"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(bad->configure(parse_json(base + R"(, "trained_instances": [2, 1]})")),
+                       doctest::Contains("must be ascending"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(bad->configure(parse_json(base + R"(, "trained_instances": []})")),
+                       doctest::Contains("hold one at least"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(bad->configure(parse_json(base + R"(, "trained_instances": [0, 5]})")),
+                       doctest::Contains("trained_instances: instance 5 is not in [0, 5)"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(bad->configure(parse_json(base + R"(, "trained_instances": [0, 1e30]})")),
+                       doctest::Contains("trained_instances must be a list of instance indices"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(bad->configure(parse_json(base + R"(, "trained_instances": 2})")),
+                       doctest::Contains("trained_instances must be a list of instance indices"), std::invalid_argument);
 }
 
 TEST_CASE("session errors: unknown kind, bad config, step before configure") {

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -98,7 +99,7 @@ TEST_CASE("sparse and dense batches convert both ways, for gap-sampled and drawn
   }
 }
 
-TEST_CASE("a ranged sample writes its instances as the whole sample does, round after round") {
+TEST_CASE("a share's sample writes its instances as the whole sample does, round after round") {
   // every way an instance is drawn: all active (p = 1), by draws, by gaps; independent, correlated
   // and anticorrelated pairs (these draw their pairs' members from the bits stream); abs values
   for (const char* correlation : {"none", "correlated", "anticorrelated"})
@@ -110,22 +111,28 @@ TEST_CASE("a ranged sample writes its instances as the whole sample does, round 
       c.correlation = correlation;
       c.model = model;
       const ToyDataGenerator gen(c);
-      for (const std::pair<int, int>& share : std::vector<std::pair<int, int>>{{0, 1}, {1, 3}, {2, 5}, {4, 5}, {0, 5}}) {
-        const int first = share.first, end = share.second;
+      // shares as the worker pool gives them: adjacent instances or not (a range too)
+      for (const std::vector<int>& share :
+           std::vector<std::vector<int>>{{0}, {1, 2}, {2, 3, 4}, {4}, {0, 1, 2, 3, 4}, {0, 2, 4}, {1, 3}}) {
+        std::string list;
+        for (int k : share) list += std::to_string(k) + " ";
         CAPTURE(correlation);
         CAPTURE(model);
-        CAPTURE(first);
-        ToyRng whole_rng(4, 1), part_rng(4, 1);
-        ToyBatch whole, part;
+        CAPTURE(list);
+        const bool adjacent = share.back() - share.front() + 1 == static_cast<int>(share.size());
+        ToyRng whole_rng(4, 1), part_rng(4, 1), range_rng(4, 1);
+        ToyBatch whole, part, range;
         for (int round = 0; round < 3; ++round) {  // the streams after each call are the same
           gen.sample(whole_rng, whole, 333);
-          gen.sample(part_rng, part, 333, first, end);
+          gen.sample(part_rng, part, 333, share);
+          if (adjacent) gen.sample(range_rng, range, 333, share.front(), share.back() + 1);
           for (int k = 0; k < c.n_instances; ++k) {
             CAPTURE(k);
-            if (k < first || k >= end) {
+            if (!std::binary_search(share.begin(), share.end(), k)) {
               CHECK(part.x[k].nnz() == 0);
               continue;
             }
+            if (adjacent) CHECK(range.x[k].start == part.x[k].start);
             const std::size_t nnz = whole.x[k].nnz();
             REQUIRE(part.x[k].start == whole.x[k].start);
             CHECK(std::equal(whole.x[k].index.begin(), whole.x[k].index.begin() + nnz, part.x[k].index.begin()));

@@ -59,6 +59,53 @@ export function cut(weights, parts) {
   return out;
 }
 
+/** Share `weights.length` items out into at most `parts` groups (any items, adjacent or not) with
+ * the heaviest group as light as it can be made: the heaviest item first into the lightest group
+ * (LPT), then single moves and swaps between the heaviest group and each other while they lower
+ * the pair's heavier side. Returns the groups' item indices, each ascending, groups by their
+ * first item; no group is empty. */
+export function balance(weights, parts) {
+  const n = Math.max(1, Math.min(parts, weights.length));
+  const groups = Array.from({ length: n }, () => []);
+  const load = new Array(n).fill(0);
+  const order = weights.map((_, i) => i).sort((a, b) => weights[b] - weights[a] || a - b);
+  for (const i of order) {
+    const g = load.indexOf(Math.min(...load));
+    groups[g].push(i);
+    load[g] += weights[i];
+  }
+  for (let round = 0; round < 100; round++) {
+    const h = load.indexOf(Math.max(...load));
+    let best = null;  // [gain, other group, item of h, item of the other or -1]
+    for (let o = 0; o < n; o++) {
+      if (o === h) continue;
+      for (const a of groups[h]) {
+        const tryPair = (b) => {
+          const d = weights[a] - (b < 0 ? 0 : weights[b]);
+          if (d <= 0 || (b < 0 && groups[h].length === 1)) return;
+          const gain = load[h] - Math.max(load[h] - d, load[o] + d);
+          if (gain > 1e-12 && (!best || gain > best[0])) best = [gain, o, a, b];
+        };
+        tryPair(-1);
+        for (const b of groups[o]) tryPair(b);
+      }
+    }
+    if (!best) break;
+    const [, o, a, b] = best;
+    groups[h].splice(groups[h].indexOf(a), 1);
+    groups[o].push(a);
+    load[h] -= weights[a];
+    load[o] += weights[a];
+    if (b >= 0) {
+      groups[o].splice(groups[o].indexOf(b), 1);
+      groups[h].push(b);
+      load[o] -= weights[b];
+      load[h] += weights[b];
+    }
+  }
+  return groups.map((g) => g.sort((a, b) => a - b)).sort((x, y) => x[0] - y[0]);
+}
+
 // One shard with the whole config (runs: null, every run of its answer).
 const whole = (config) => [{ config, runs: null }];
 
@@ -130,19 +177,28 @@ export const SAE_SHARDS = {
   },
 };
 
-/** The relative cost of training one toy instance of feature probability p for a step (MEASURED
- * below): instances from the batched density on (src/toy/toy_model.hpp batched_from_, 0.05)
- * cost the same whatever p, sparser ones per active entry and per sample. */
-export function toyInstanceCost(p) {
-  return p >= TOY_BATCHED_FROM ? 1 : TOY_SPARSE_BASE + (1 - TOY_SPARSE_BASE) * (p / TOY_BATCHED_FROM);
+/** The relative cost of a toy instance's training step (data, forward and backward), a dense
+ * one's being 1, for feature probability p and n features. MEASURED in wasm (bench_toy --profile
+ * under node, W1: n 20, m 5, batch 1024; 2026-11-29 21:12 UTC, µs per step): p 1 69.4, 0.3 70.9,
+ * 0.1 62.0 (batched, src/toy/toy_model.hpp batched_from_ 0.05: 0.85 + 0.15 × min(1, p / 0.3) fits
+ * them), 0.03 55.1, 0.01 24.4, 0.003 9.3, 0.001 4.3 (per sample: a fixed part and one per
+ * non-empty sample, a fraction 1 − (1 − p)^n of them: 0.03 + 1.67 × that fraction fits within
+ * 0.02). Only the shares' balance rests on it, never their results. */
+export function toyInstanceCost(p, n = 20) {
+  if (p >= TOY_BATCHED_FROM) return 0.85 + 0.15 * Math.min(1, p / 0.3);
+  return Math.min(1, TOY_SPARSE_BASE + TOY_SPARSE_PER_SAMPLE * (1 - Math.pow(1 - p, n)));
 }
 const TOY_BATCHED_FROM = 0.05;
-const TOY_SPARSE_BASE = 0.1;
+const TOY_SPARSE_BASE = 0.03;
+const TOY_SPARSE_PER_SAMPLE = 1.67;
 
-/** kind toy: one run per instance; a shard trains a contiguous range of them (trained_instances,
- * src/session/toy_session.hpp) and draws only their data: each instance has its own seeded data
- * stream (ToyRng, src/toy/toy_data.hpp), so it sees the batches of the whole run. Ranges are cut
- * by cost (toyInstanceCost). */
+/** kind toy: one run per instance; a shard trains some of them (trained_instances, src/session/
+ * toy_session.hpp: any instances, ascending) and draws only their data: each instance has its
+ * own seeded data stream (ToyRng, src/toy/toy_data.hpp), so it sees the batches of the whole run.
+ * The instances are shared out by cost (toyInstanceCost, balance): on W1 the best cut into
+ * adjacent ranges, [0, 2) | [2, 7), left the second share 19% dearer in wasm (bench_toy
+ * --instances, same run: 4,694 and 3,965 steps/s, the whole 2,217: at best 1.79× on two
+ * workers); shared by cost, {1, 3, 4} | {0, 2, 5, 6} ran 4,282 and 4,399 (at best 1.93×). */
 export const TOY_SHARDS = {
   shared: ['importance'],
   split(config, n) {
@@ -150,9 +206,10 @@ export const TOY_SHARDS = {
     const K = config && config.n_instances;
     if (n <= 1 || !Number.isSafeInteger(K) || K <= 1 || K > 256 || !Array.isArray(p) || p.length !== K ||
         p.some((x) => typeof x !== 'number' || !(x > 0 && x <= 1)) || 'trained_instances' in config) return whole(config);
-    return cut(p.map(toyInstanceCost), Math.min(n, K)).map(([a, b]) => ({
-      config: { ...config, trained_instances: [a, b] },
-      runs: Array.from({ length: b - a }, (_, i) => a + i),
+    const features = Number.isSafeInteger(config.n_features) && config.n_features > 0 ? config.n_features : 20;
+    return balance(p.map((x) => toyInstanceCost(x, features)), n).map((runs) => ({
+      config: { ...config, trained_instances: runs },
+      runs,
     }));
   },
   mergeConfig(configs) {

@@ -5,7 +5,7 @@
 // joined from the shards' files; the pool size follows the `workers` key.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SAE_SHARDS, TOY_SHARDS, SUPPRESSION_SHARDS, SAE_ARCH_COST, cut, toyInstanceCost } from '../../../web/lib/shards.js';
+import { SAE_SHARDS, TOY_SHARDS, SUPPRESSION_SHARDS, SAE_ARCH_COST, balance, cut, toyInstanceCost } from '../../../web/lib/shards.js';
 import { mergeFrames, commonRows, poolSize } from '../../../web/lib/pool.js';
 import { MAX_WORKERS } from '../../../web/lib/workers.js';
 
@@ -87,18 +87,47 @@ test('SAE plan: the shards\' answers join into the whole config', () => {
   assert.deepEqual(merged, answer(c));
 });
 
-test('toy plan: contiguous instance ranges cut by cost; dense instances cost ten times sparse ones', () => {
+test('balance: every item once, no group empty, the heaviest group as light as a brute force finds', () => {
+  assert.deepEqual(balance([1, 1, 1, 1], 2), [[0, 2], [1, 3]]);
+  assert.deepEqual(balance([10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 2), [[0], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]);
+  assert.deepEqual(balance([1, 2, 3], 8), [[0], [1], [2]]);
+  // Against every split into two groups, on random weights (a seeded LCG): within 5% of the best.
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let t = 0; t < 200; t++) {
+    const K = 2 + Math.floor(rand() * 9);
+    const w = Array.from({ length: K }, () => (rand() < 0.5 ? 1 : rand()));
+    const groups = balance(w, 2);
+    assert.deepEqual(groups.flat().sort((a, b) => a - b), w.map((_, i) => i), JSON.stringify(w));
+    assert.ok(groups.every((g) => g.length > 0 && g.every((x, i) => i === 0 || x > g[i - 1])));
+    const heaviest = Math.max(...groups.map((g) => g.reduce((a, i) => a + w[i], 0)));
+    let best = Infinity;
+    const total = w.reduce((a, x) => a + x, 0);
+    for (let mask = 1; mask < (1 << K) - 1; mask++) {
+      let s = 0;
+      for (let i = 0; i < K; i++) if (mask & (1 << i)) s += w[i];
+      best = Math.min(best, Math.max(s, total - s));
+    }
+    assert.ok(heaviest <= best * 1.05 + 1e-9, `${JSON.stringify(w)}: ${heaviest} against ${best}`);
+  }
+});
+
+test('toy plan: instances shared out by measured cost, adjacent or not; dense ones cost about sixteen sparse ones', () => {
   assert.equal(toyInstanceCost(1), 1);
-  assert.equal(toyInstanceCost(0.05), 1);
-  assert.ok(Math.abs(toyInstanceCost(0.001) - 0.118) < 1e-9);
-  const p = [1, 0.66, 0.43, 0.28, 0.18, 0.12, 0.08, 0.05, 0.03, 0.02, 0.015, 0.01];
-  const shards = TOY_SHARDS.split({ n_instances: 12, feature_probability: p, seed: 1 }, 2);
-  assert.deepEqual(shards.map((s) => s.config.trained_instances), [[0, 5], [5, 12]]);
-  assert.deepEqual(shards[1].runs, [5, 6, 7, 8, 9, 10, 11]);
+  assert.equal(toyInstanceCost(0.3), 1);
+  assert.ok(Math.abs(toyInstanceCost(0.1) - 0.9) < 1e-9);
+  assert.ok(Math.abs(toyInstanceCost(0.001) - (0.03 + 1.67 * (1 - 0.999 ** 20))) < 1e-9);
+  assert.ok(toyInstanceCost(0.001, 20) < toyInstanceCost(0.001, 200));  // more features, more non-empty samples
+  // W1 (bench_toy --instances in wasm: {1, 3, 4} and {0, 2, 5, 6} within 3% of each other; the
+  // best adjacent cut, [0, 2) | [2, 7), 19% apart).
+  const w1 = { n_instances: 7, n_features: 20, feature_probability: [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001], seed: 1 };
+  const shards = TOY_SHARDS.split(w1, 2);
+  assert.deepEqual(shards.map((s) => s.runs), [[0, 2, 5, 6], [1, 3, 4]]);
+  assert.deepEqual(shards.map((s) => s.config.trained_instances), [[0, 2, 5, 6], [1, 3, 4]]);
   assert.equal(shards[0].config.seed, 1);
   assert.equal(TOY_SHARDS.split({ n_instances: 3, feature_probability: [1, 0.1, 0.01] }, 8).length, 3);
   for (const bad of [{ n_instances: 1, feature_probability: [1] }, { n_instances: 2, feature_probability: [1] },
-    { n_instances: 2, feature_probability: [1, 0] }, { n_instances: 2, feature_probability: [1, 1], trained_instances: [0, 1] }]) {
+    { n_instances: 2, feature_probability: [1, 0] }, { n_instances: 2, feature_probability: [1, 1], trained_instances: [0] }]) {
     assert.deepEqual(TOY_SHARDS.split(bad, 2), [{ config: bad, runs: null }], JSON.stringify(bad));
   }
   assert.deepEqual(TOY_SHARDS.mergeConfig([{ n_instances: 12, trained_instances: [0, 5] }]), { n_instances: 12 });
