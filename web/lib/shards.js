@@ -145,12 +145,30 @@ export const SAE_SHARDS = {
       return c;
     };
     if (archs.length >= n) {
-      // whole architectures per worker (each with its sweep), balanced by cost (saeArchCost)
-      for (const [a, b] of cut(archs.map((arch, g) => counts[g] * saeArchCost(arch)), n)) {
-        const runs = [];
-        for (let g = a; g < b; g++) for (let v = 0; v < counts[g]; v++) runs.push(first[g] + v);
-        shards.push({ config: shard(archs.slice(a, b)), runs });
-      }
+      // Every run by its cost (saeArchCost), shared out by balance, when each worker's runs make
+      // a config: its architectures, with one list of λ values for those that take λ and one of
+      // k for the others (their runs that list's product). Else, or when that is no more even,
+      // whole architectures per worker (each with its sweep), cut by cost.
+      const runArch = [], runValue = [];
+      archs.forEach((_, g) => { for (let v = 0; v < counts[g]; v++) { runArch.push(g); runValue.push(v); } });
+      const cost = runArch.map((g) => saeArchCost(archs[g]));
+      const heaviest = (groups) => Math.max(...groups.map((runs) => runs.reduce((a, r) => a + cost[r], 0)));
+      const byArch = cut(archs.map((arch, g) => counts[g] * saeArchCost(arch)), n)
+        .map(([a, b]) => Array.from({ length: first[b - 1] + counts[b - 1] - first[a] }, (_, i) => first[a] + i));
+      const byRun = balance(cost, n);
+      const asConfig = (runs) => {
+        const gs = [...new Set(runs.map((r) => runArch[r]))];
+        const vs = (kind) => {  // the value indices of the architectures of one kind: the same for each
+          const sets = gs.filter((g) => usesK(archs[g]) === kind).map((g) => runs.filter((r) => runArch[r] === g).map((r) => runValue[r]).join());
+          return sets.every((x) => x === sets[0]) ? (sets.length ? sets[0].split(',').map(Number) : []) : null;
+        };
+        const l1 = vs(false), k = vs(true);
+        if (!l1 || !k) return null;
+        return shard(gs.map((g) => archs[g]), sweepL1 && l1.length ? l1.map((v) => sweepL1[v]) : null, sweepK && k.length ? k.map((v) => sweepK[v]) : null);
+      };
+      const configs = byRun.map(asConfig);
+      const chosen = configs.every(Boolean) && heaviest(byRun) < heaviest(byArch) - 1e-9 ? byRun : byArch;
+      chosen.forEach((runs, i) => shards.push({ config: chosen === byRun ? configs[i] : shard([...new Set(runs.map((r) => archs[runArch[r]]))]), runs }));
     } else {
       // fewer architectures than workers: an architecture's sweep values over its workers
       allot(counts, n).forEach((w, g) => {
@@ -166,10 +184,16 @@ export const SAE_SHARDS = {
   },
   mergeConfig(configs, shards) {
     if (configs.length === 1) return configs[0];
+    // Each list's values in the whole run's order (a worker's runs need not be adjacent): a value
+    // stands where the first run (global index) that uses it does; runs are {arch, l1, k}.
+    const value = { archs: (r) => r.arch, sweep_l1: (r) => (usesK(r.arch) ? undefined : r.l1), sweep_k: (r) => (usesK(r.arch) ? r.k : undefined) };
     const union = (key) => {
-      const out = [];
-      for (const c of configs) for (const v of c[key] || []) if (!out.includes(v)) out.push(v);
-      return out;
+      const at = new Map();
+      configs.forEach((c, i) => c.runs.forEach((r, j) => {
+        const v = value[key](r);
+        if (v !== undefined && (c[key] || []).includes(v) && !(at.get(v) <= shards[i].runs[j])) at.set(v, shards[i].runs[j]);
+      }));
+      return [...at.keys()].sort((a, b) => at.get(a) - at.get(b));
     };
     const runs = [];
     configs.forEach((c, i) => c.runs.forEach((r, j) => { runs[shards[i].runs[j]] = r; }));

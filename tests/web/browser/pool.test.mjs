@@ -65,6 +65,11 @@ test('SAE page: one worker and several train bit-identical runs (architectures, 
   assert.equal(sweepOne.config.runs.length, 6);
   assert.equal(sweepFour.workers, 4);
   sameRun(sweepOne, sweepFour, 'sweep on 4 workers');
+  // on 2 workers each trains some of relu's λ and some of topk's k (web/lib/shards.js balance):
+  // the values join back in the page's order
+  const sweepTwo = await finished(`${sweep}&workers=2`);
+  assert.equal(sweepTwo.workers, 2);
+  sameRun(sweepOne, sweepTwo, 'sweep on 2 workers');
 });
 
 test('toy page: one worker and several train bit-identical instances; the saved model is the same file', async () => {

@@ -64,10 +64,16 @@ test('SAE plan: every run once, in run order, each shard a config of its own run
   }
 });
 
-test('SAE plan: whole architectures cut by their measured cost, not by their number of runs', () => {
+test('SAE plan: runs shared out by their measured cost, not by their number; whole architectures when that is as even', () => {
   const split = (archs, n, extra = {}) => SAE_SHARDS.split({ archs, ...extra }, n).map((s) => s.config.archs);
-  // by runs: [relu, gated, jumprelu] | [topk, batchtopk], 3.2 against 2.34; by cost 2.45 | 3.09
-  assert.deepEqual(split(['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'], 2), [['relu', 'gated'], ['jumprelu', 'topk', 'batchtopk']]);
+  // by runs: [relu, gated, jumprelu] | [topk, batchtopk], 3.2 against 2.34; adjacent by cost 2.45 |
+  // 3.09; by cost, adjacent or not, 2.75 | 2.79
+  assert.deepEqual(split(['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'], 2), [['relu', 'jumprelu', 'batchtopk'], ['gated', 'topk']]);
+  // the sweep preset: relu's three λ and topk's three k (1.34 each) went whole, 3 against 4.02;
+  // now 3.34 | 3.68, each worker a config of both architectures with its own values
+  const sweep = SAE_SHARDS.split({ archs: ['relu', 'topk'], sweep_l1: [0.1, 0.3, 0.6], sweep_k: [3, 5, 10] }, 2);
+  assert.deepEqual(sweep.map((s) => s.runs), [[0, 1, 4], [2, 3, 5]]);
+  assert.deepEqual(sweep.map((s) => [s.config.sweep_l1, s.config.sweep_k]), [[[0.1, 0.3], [5]], [[0.6], [3, 10]]]);
   assert.deepEqual(split(['relu', 'gated', 'jumprelu', 'topk', 'batchtopk', 'matryoshka'], 2),
     [['relu', 'gated', 'jumprelu'], ['topk', 'batchtopk', 'matryoshka']]);
   // an architecture's runs weigh its cost each: gated's three sweep runs against the other two's six
@@ -79,12 +85,22 @@ test('SAE plan: whole architectures cut by their measured cost, not by their num
 });
 
 test('SAE plan: the shards\' answers join into the whole config', () => {
-  const c = { archs: ['relu', 'topk'], sweep_l1: [0.1, 0.3], sweep_k: [3, 5] };
-  const shards = SAE_SHARDS.split(c, 4);
-  const answer = (s) => ({ n_latents: 64, archs: s.archs, sweep_l1: s.sweep_l1, sweep_k: s.sweep_k,
-    runs: saeRuns(s).map((r) => ({ arch: r.split(':')[0], v: Number(r.split(':')[1]) })) });
-  const merged = SAE_SHARDS.mergeConfig(shards.map((s) => answer(s.config)), shards);
-  assert.deepEqual(merged, answer(c));
+  // as the session answers (src/session/sae_session.cpp): every run with its arch, l1 and k
+  const answer = (s) => ({ n_latents: 64, archs: s.archs, sweep_l1: s.sweep_l1 || [], sweep_k: s.sweep_k || [],
+    runs: saeRuns(s).map((r) => {
+      const [arch, v] = r.split(':');
+      return { arch, l1: usesK(arch) ? 0.3 : Number(v), k: usesK(arch) ? Number(v) : 5 };
+    }) });
+  for (const c of [{ archs: ['relu', 'topk'], sweep_l1: [0.1, 0.3], sweep_k: [3, 5] },
+    { archs: ['relu', 'topk'], sweep_l1: [0.1, 0.3, 0.6], sweep_k: [3, 5, 10] },
+    { archs: ['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'] },
+    { archs: ['relu', 'gated', 'jumprelu', 'topk', 'batchtopk'], sweep_l1: [0.6, 0.1, 0.3], sweep_k: [10, 3, 5] }]) {
+    for (const n of [2, 3, 4]) {
+      const shards = SAE_SHARDS.split(c, n);
+      const merged = SAE_SHARDS.mergeConfig(shards.map((s) => answer(s.config)), shards);
+      assert.deepEqual(merged, answer(c), `${JSON.stringify(c)} on ${n} workers: ${JSON.stringify(shards.map((s) => s.runs))}`);
+    }
+  }
 });
 
 test('balance: every item once, no group empty, the heaviest group as light as a brute force finds', () => {
