@@ -14,7 +14,9 @@
 // The output ends with an FNV-1a hash of the parameters after the timed steps, so an A/B of two
 // builds shows in the same run whether they train bit-identically.
 //   bench_toy [--optimizer adam|adamw] [--runs R=5] [--steps S=400] [--batched-from D]
-//             [--instances K,K,...] [--profile] [--json]
+//             [--instances K,K,...] [--model N,M,P1,P2,...] [--profile] [--json]
+// --model trains another toy model (n features, m hidden dims, one p per instance, importance 1),
+// e.g. the toy page's "Dimensionality is sticky" preset, to measure its shares.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -34,6 +36,7 @@ using namespace superpose;
 int main(int argc, char** argv) {
   int runs = 5, steps = 400;
   std::vector<int> share;  // empty: all
+  std::string model_spec;  // --model N,M,P1,...: n features, m hidden, one p per instance (else W1)
   bool bad_share = false;
   bool json = false, profile = false;
   double batched_from = -1;  // < 0: the model's default
@@ -43,7 +46,9 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--steps") && i + 1 < argc) steps = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--optimizer") && i + 1 < argc) optimizer = argv[++i];
     else if (!std::strcmp(argv[i], "--batched-from") && i + 1 < argc) batched_from = std::atof(argv[++i]);
-    else if (!std::strcmp(argv[i], "--instances") && i + 1 < argc) {
+    else if (!std::strcmp(argv[i], "--model") && i + 1 < argc) {  // another toy model: N,M,P1,P2,...
+      model_spec = argv[++i];
+    } else if (!std::strcmp(argv[i], "--instances") && i + 1 < argc) {
       for (const char* at = argv[++i]; *at;) {
         char* next = nullptr;
         const long k = std::strtol(at, &next, 10);
@@ -54,7 +59,7 @@ int main(int argc, char** argv) {
     } else if (!std::strcmp(argv[i], "--json")) json = true;
     else if (!std::strcmp(argv[i], "--profile")) profile = true;
     else {
-      std::fprintf(stderr, "usage: bench_toy [--optimizer adam|adamw] [--runs R] [--steps S] [--batched-from D] [--instances K,K,...] [--profile] [--json]\n");
+      std::fprintf(stderr, "usage: bench_toy [--optimizer adam|adamw] [--runs R] [--steps S] [--batched-from D] [--instances K,K,...] [--model N,M,P1,...] [--profile] [--json]\n");
       return 2;
     }
   }
@@ -66,6 +71,24 @@ int main(int argc, char** argv) {
   c.importance_decay = 0.7;
   c.batch_size = 1024;
   c.optimizer = optimizer;
+  if (!model_spec.empty()) {  // e.g. the toy page's "Dimensionality is sticky": 30,10 and 12 p's
+    std::vector<double> v;
+    for (const char* at = model_spec.c_str(); *at;) {
+      char* next = nullptr;
+      v.push_back(std::strtod(at, &next));
+      if (next == at || (*next && *next != ',') || v.size() > 1000) { v.clear(); break; }
+      at = *next ? next + 1 : next;
+    }
+    if (v.size() < 3) {
+      std::fprintf(stderr, "--model takes N,M,P1,P2,...: features, hidden dims, one p per instance\n");
+      return 2;
+    }
+    c.n_features = static_cast<int>(v[0]);
+    c.n_hidden = static_cast<int>(v[1]);
+    c.feature_probability.assign(v.begin() + 2, v.end());
+    c.n_instances = static_cast<int>(c.feature_probability.size());
+    c.importance_decay = 1;
+  }
   ToyModel model(c);
   if (batched_from >= 0) model.set_batched_from(batched_from);
   if (bad_share) {
@@ -171,18 +194,20 @@ int main(int argc, char** argv) {
   }
   std::string list;  // the trained instances, K,K,...
   for (int k : share) list += (list.empty() ? "" : ",") + std::to_string(k);
+  const std::string workload = model_spec.empty() ? std::string("W1 toy-20x5") :
+      "toy-" + std::to_string(c.n_features) + "x" + std::to_string(c.n_hidden) + "x" + std::to_string(c.n_instances);
   double loss = 0;
   for (float l : model.evaluate(8192)) loss += l;  // (the untrained instances' too)
   if (json)
-    std::printf("{\"workload\":\"W1 toy-20x5\",\"instances\":[%s],\"target\":\"%s\",\"simd\":\"%s\",\"steps_per_second\":%.1f,"
+    std::printf("{\"workload\":\"%s\",\"instances\":[%s],\"target\":\"%s\",\"simd\":\"%s\",\"steps_per_second\":%.1f,"
                 "\"min\":%.1f,\"max\":%.1f,\"runs\":%d,\"loss_after\":%.6g,\"data_us_per_step\":%.2f,"
                 "\"data_fraction\":%.3f,\"params_fnv\":\"%016llx\"%s}\n",
-                list.c_str(), target, simd_arch_name(), median, rates.front(), rates.back(), runs, loss,
+                workload.c_str(), list.c_str(), target, simd_arch_name(), median, rates.front(), rates.back(), runs, loss,
                 data_step_us, data_fraction, static_cast<unsigned long long>(hash), breakdown_json.c_str());
   else
-    std::printf("W1 toy-20x5 [%s] (%s, %s, %s): %.0f steps/s median of %d runs of %d steps (min %.0f, max %.0f); "
+    std::printf("%s [%s] (%s, %s, %s): %.0f steps/s median of %d runs of %d steps (min %.0f, max %.0f); "
                 "the data alone %.1f us per step, %.0f%% of a step; params %016llx%s\n",
-                list.c_str(), target, simd_arch_name(), optimizer.c_str(), median, runs, steps, rates.front(),
+                workload.c_str(), list.c_str(), target, simd_arch_name(), optimizer.c_str(), median, runs, steps, rates.front(),
                 rates.back(), data_step_us, 100 * data_fraction, static_cast<unsigned long long>(hash),
                 breakdown_text.c_str());
   return 0;
