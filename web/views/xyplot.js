@@ -53,6 +53,12 @@ export class XYPlotView extends CanvasView {
       ctx.stroke();
     }
     ctx.setLineDash([]);
+    // Every point's marker is an obstacle for the labels (so a label never hides another run's dot).
+    const markers = [];
+    for (const p of points) {
+      const px = f.X(p.x), py = f.Y(p.y), r = (p.r || 4) + 1;
+      if (Number.isFinite(px) && Number.isFinite(py)) markers.push({ x0: px - r, x1: px + r, y0: py - r, y1: py + r });
+    }
     const placed = [];
     for (const p of points) {
       const px = f.X(p.x);
@@ -63,7 +69,7 @@ export class XYPlotView extends CanvasView {
       if (p.ring) { ctx.strokeStyle = p.color || '#111'; ctx.lineWidth = 2; ctx.stroke(); }
       else { ctx.fillStyle = p.color || '#111'; ctx.fill(); }
       if (p.label) {
-        const at = placeLabel(ctx, p.label, px, py, (p.r || 4) + 4, f, placed);
+        const at = placeLabel(ctx, p.label, px, py, (p.r || 4) + 4, f, placed, markers);
         drawLabel(ctx, p.label, at.x, at.y, { size: LABEL_SIZE, color: p.color || '#111', bold: true, baseline: 'middle' });
       }
     }
@@ -74,24 +80,33 @@ export class XYPlotView extends CanvasView {
 
 /**
  * A place for a point's label beside the point (right, left, above, below, then further out)
- * that overlaps no label placed before it and stays in the frame; the first candidate if none
- * is free. Records the chosen box in `placed`.
+ * that overlaps no label placed before it and no point's marker and stays in the frame; else the
+ * candidate in the frame that overlaps least. Records the chosen box in `placed`.
  */
-function placeLabel(ctx, str, px, py, gap, f, placed) {
+function placeLabel(ctx, str, px, py, gap, f, placed, markers = []) {
   ctx.font = `600 ${LABEL_SIZE}px ${FONT}`;
   const m = ctx.measureText ? ctx.measureText(str).width : NaN;
   const tw = Number.isFinite(m) ? m : str.length * LABEL_SIZE * 0.6;
   const th = LABEL_SIZE + 2;
   const candidates = [];
-  for (const k of [0, 1, 2, 3]) {
+  for (let k = 0; k <= 8; k++) {
     const d = k * th;
     candidates.push([px + gap, py - d], [px + gap, py + d], [px - gap - tw, py - d], [px - gap - tw, py + d]);
   }
   const box = ([x, y]) => ({ x0: x, x1: x + tw, y0: y - th / 2, y1: y + th / 2 });
-  const inside = (b) => b.x0 >= f.left && b.x1 <= f.left + f.width && b.y0 >= f.top - 4 && b.y1 <= f.top + f.height + 4;
-  const free = (b) => placed.every((q) => b.x1 <= q.x0 || b.x0 >= q.x1 || b.y1 <= q.y0 || b.y0 >= q.y1);
-  let pick = candidates.find((c) => { const b = box(c); return inside(b) && free(b); });
-  if (!pick) pick = candidates.find((c) => free(box(c))) || candidates[0];
+  const inside = (b) => b.x0 >= f.left && b.x1 <= f.left + f.width && b.y0 >= f.top && b.y1 <= f.top + f.height;
+  const area = (b, q) => Math.max(0, Math.min(b.x1, q.x1) - Math.max(b.x0, q.x0)) * Math.max(0, Math.min(b.y1, q.y1) - Math.max(b.y0, q.y0));
+  // the overlap with the labels placed before it, and with the markers other than its own point's
+  const own = (q) => q.x0 <= px && px <= q.x1 && q.y0 <= py && py <= q.y1;
+  const clash = (b) => placed.reduce((a, q) => a + area(b, q), 0) + markers.reduce((a, q) => a + (own(q) ? 0 : area(b, q)), 0);
+  const boxes = candidates.map(box);
+  let best = boxes.findIndex((b) => inside(b) && clash(b) === 0);
+  if (best < 0) {
+    const within = boxes.map((b, i) => i).filter((i) => inside(boxes[i]));
+    const pool = within.length ? within : boxes.map((b, i) => i);
+    best = pool.reduce((a, i) => (clash(boxes[i]) < clash(boxes[a]) ? i : a), pool[0]);
+  }
+  const pick = candidates[best];
   placed.push(box(pick));
   return { x: pick[0], y: pick[1] };
 }

@@ -76,6 +76,33 @@ test('a chart keeps every label inside its canvas, no two labels overlapping, th
   }
 });
 
+test('the XY plot keeps point labels in the frame and off the other points\' markers (the SAE sweep\'s L0–FVE ends)', () => {
+  // the sae.html#data=toy&archs=relu,topk&sweep=1 runs' ends, which crowd FVE 1 at the frame's top
+  const plot = new XYPlotView(fakeParent(), { width: 340, height: 240, x: [0, 9], y: [0, 1] });
+  const ctx = new FakeContext2D();
+  const arcs = [];
+  const arc = ctx.arc;
+  ctx.arc = (x, y, r, ...rest) => { arcs.push({ x, y, r }); return arc(x, y, r, ...rest); };
+  const ends = [['relu λ=0.1', 0.27, 0.99], ['relu λ=0.3', 0.14, 0.91], ['relu λ=0.6', 0.10, 0.81],
+    ['topk k=1', 1, 0.95], ['topk k=2', 2, 1], ['topk k=3', 3, 1]];
+  plot.draw(ctx, 340, 240, { lines: [], points: ends.map(([label, x, y]) => ({ x, y, label })) });
+  const b = boxes(ctx).filter((q) => ends.some(([s]) => s === q.s));
+  assert.equal(b.length, ends.length);
+  const top = Math.min(...arcs.map((a) => a.y));  // the points at y = 1 sit on the frame's top edge
+  for (let i = 0; i < b.length; i++) {
+    assert.ok(b[i].y0 >= top - 0.5, `"${b[i].s}" crosses the frame's top (${b[i].y0} < ${top})`);
+    for (let j = i + 1; j < b.length; j++) {
+      const apart = b[i].x1 <= b[j].x0 || b[j].x1 <= b[i].x0 || b[i].y1 <= b[j].y0 || b[j].y1 <= b[i].y0;
+      assert.ok(apart, `"${b[i].s}" overlaps "${b[j].s}"`);
+    }
+    arcs.forEach((a, k) => {
+      if (ends[k][0] === b[i].s) return;
+      const clear = b[i].x1 <= a.x - a.r || b[i].x0 >= a.x + a.r || b[i].y1 <= a.y - a.r || b[i].y0 >= a.y + a.r;
+      assert.ok(clear, `"${b[i].s}" covers ${ends[k][0]}'s marker`);
+    });
+  }
+});
+
 test('the XY plot places point labels apart even when the points coincide', () => {
   const plot = new XYPlotView(fakeParent(), { width: 380, height: 260, x: [0, 2.5], y: [0, 1.25] });
   const ctx = new FakeContext2D();
