@@ -19,6 +19,7 @@
 // e.g. the toy page's "Dimensionality is sticky" preset, to measure its shares.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +33,18 @@
 #include "toy/toy_model.hpp"
 
 using namespace superpose;
+
+// A comma-separated list of numbers (--instances, --model); empty if any item is not a number.
+static std::vector<double> numbers(const char* text) {
+  std::vector<double> v;
+  for (const char* at = text; *at;) {
+    char* next = nullptr;
+    v.push_back(std::strtod(at, &next));
+    if (next == at || (*next && *next != ',')) return {};
+    at = *next ? next + 1 : next;
+  }
+  return v;
+}
 
 int main(int argc, char** argv) {
   int runs = 5, steps = 400;
@@ -49,12 +62,12 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--model") && i + 1 < argc) {  // another toy model: N,M,P1,P2,...
       model_spec = argv[++i];
     } else if (!std::strcmp(argv[i], "--instances") && i + 1 < argc) {
-      for (const char* at = argv[++i]; *at;) {
-        char* next = nullptr;
-        const long k = std::strtol(at, &next, 10);
-        if (next == at || (*next && *next != ',')) { bad_share = true; break; }
+      const char* list = argv[++i];
+      const std::vector<double> v = numbers(list);
+      bad_share = v.empty() && *list;  // (an empty list: all, as without the flag)
+      for (double k : v) {
+        if (k != std::floor(k) || std::fabs(k) > 1e6) bad_share = true;
         share.push_back(static_cast<int>(k));
-        at = *next ? next + 1 : next;
       }
     } else if (!std::strcmp(argv[i], "--json")) json = true;
     else if (!std::strcmp(argv[i], "--profile")) profile = true;
@@ -72,14 +85,8 @@ int main(int argc, char** argv) {
   c.batch_size = 1024;
   c.optimizer = optimizer;
   if (!model_spec.empty()) {  // e.g. the toy page's "Dimensionality is sticky": 30,10 and 12 p's
-    std::vector<double> v;
-    for (const char* at = model_spec.c_str(); *at;) {
-      char* next = nullptr;
-      v.push_back(std::strtod(at, &next));
-      if (next == at || (*next && *next != ',') || v.size() > 1000) { v.clear(); break; }
-      at = *next ? next + 1 : next;
-    }
-    if (v.size() < 3) {
+    const std::vector<double> v = numbers(model_spec.c_str());
+    if (v.size() < 3 || v.size() > 1000) {
       std::fprintf(stderr, "--model takes N,M,P1,P2,...: features, hidden dims, one p per instance\n");
       return 2;
     }

@@ -280,15 +280,19 @@ export class LabPool {
     });
   }
 
+  /** Which shards train on: a shard whose runs have ended waits (its runs may be shorter than
+   * the others'); one worker's run is always sent play (its worker answers if it has ended). */
+  training() {
+    return this.shards.map((_, i) => this.shards.length === 1 || !(this.latest[i] && this.latest[i].done));
+  }
+
   play() {
     const total = Math.max(0, ...this.latest.slice(0, this.shards.length).map((f) => (f ? f.totalSteps : 0)));
     const grid = Math.max(1, Math.ceil(total / TRACE_POINTS));
-    // A shard whose runs have ended waits (its runs may be shorter than the others').
-    const ended = (i) => this.shards.length > 1 && this.latest[i] && this.latest[i].done;
     // Each of n workers sends 1/n of the frames one worker would (protocol.js, play's share):
     // sending as many each, two workers doubled the frames' work in the workers and on the main
     // thread, which shares the cores with them. The share counts the shards still training.
-    const open = this.shards.map((_, i) => !ended(i));
+    const open = this.training();
     const share = open.filter(Boolean).length;
     this.playing = { grid, share };
     return this.all((c, i) => (open[i] ? c.play(grid, share) : null)).then(() => ({ ok: true }));
@@ -297,7 +301,7 @@ export class LabPool {
    * (a worker that is playing takes the new share without restarting, protocol.js), so the page
    * keeps one worker's frame rate to the end instead of falling to 1/n of it. */
   reshare() {
-    const open = this.shards.map((_, i) => !(this.latest[i] && this.latest[i].done));
+    const open = this.training();
     const share = Math.max(1, open.filter(Boolean).length);
     if (share >= this.playing.share) return;
     this.playing.share = share;

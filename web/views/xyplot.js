@@ -53,24 +53,18 @@ export class XYPlotView extends CanvasView {
       ctx.stroke();
     }
     ctx.setLineDash([]);
+    const at = points.map((p) => ({ p, px: f.X(p.x), py: f.Y(p.y) })).filter((q) => Number.isFinite(q.px) && Number.isFinite(q.py));
     // Every point's marker is an obstacle for the labels (so a label never hides another run's dot).
-    const markers = [];
-    for (const p of points) {
-      const px = f.X(p.x), py = f.Y(p.y), r = (p.r || 4) + 1;
-      if (Number.isFinite(px) && Number.isFinite(py)) markers.push({ x0: px - r, x1: px + r, y0: py - r, y1: py + r });
-    }
+    const markers = at.map(({ p, px, py }) => { const r = (p.r || 4) + 1; return { x0: px - r, x1: px + r, y0: py - r, y1: py + r }; });
     const placed = [];
-    for (const p of points) {
-      const px = f.X(p.x);
-      const py = f.Y(p.y);
-      if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
+    for (const { p, px, py } of at) {
       ctx.beginPath();
       ctx.arc(px, py, p.r || 4, 0, 2 * Math.PI);
       if (p.ring) { ctx.strokeStyle = p.color || '#111'; ctx.lineWidth = 2; ctx.stroke(); }
       else { ctx.fillStyle = p.color || '#111'; ctx.fill(); }
       if (p.label) {
-        const at = placeLabel(ctx, p.label, px, py, (p.r || 4) + 4, f, placed, markers);
-        drawLabel(ctx, p.label, at.x, at.y, { size: LABEL_SIZE, color: p.color || '#111', bold: true, baseline: 'middle' });
+        const where = placeLabel(ctx, p.label, px, py, (p.r || 4) + 4, f, placed, markers);
+        drawLabel(ctx, p.label, where.x, where.y, { size: LABEL_SIZE, color: p.color || '#111', bold: true, baseline: 'middle' });
       }
     }
     ctx.restore();
