@@ -121,11 +121,13 @@ export class LabClient {
     this.lastConfigure = { config, ...(kind ? { kind } : {}), ...(bytes ? { bytes } : {}) };
     return this.request(P.REQUEST.CONFIGURE, this.lastConfigure);
   }
-  /** grid, share: see protocol.js (the worker pool's common trace steps, and its worker count). */
-  play(grid, share) {
+  /** grid, share, frameMs: see protocol.js (the worker pool's common trace steps, its worker
+   * count, and the merged frames' least interval). */
+  play(grid, share, frameMs) {
     const o = {};
     if (grid) o.grid = grid;
     if (share > 1) o.share = share;
+    if (frameMs > P.FRAME_MS) o.frame_ms = frameMs;
     return this.request(P.REQUEST.PLAY, o);
   }
   pause() { return this.request(P.REQUEST.PAUSE); }

@@ -22,9 +22,20 @@ import { LabClient } from './client.js';
 import { MAX_WORKERS } from './workers.js';
 /** Loss points a pooled run traces over its length at most (play's grid: steps / TRACE_POINTS). */
 export const TRACE_POINTS = 600;
-// Merged frames of a training run at most 20 a second, as one worker sends them (a paused or
-// finished run's at once): fewer redraws are the page's business (toy.js draws only what changed).
+// Merged frames of a training run at most 20 a second, as one worker sends them (10 with a worker
+// on every core, BUSY_FRAME_MS; a paused or finished run's at once): fewer redraws are the page's
+// business (toy.js draws only what changed).
 const FRAME_MS = globalThis.SuperposeProtocol.FRAME_MS;
+/** With a worker training on every core, merged frames at most 10 a second: the page's drawing
+ * (its main thread, and the browser's compositing and raster threads behind it) then takes its
+ * time from training. MEASURED on W1 with 2 workers on a 2-core VM (per-thread CPU from /proc
+ * over 10 s, three rounds alternating, 2026-11-30): at 20 frames a second the workers used
+ * 1.69–1.70 cores and the page's threads 0.27–0.28; at 10, 1.79–1.80 and 0.17–0.18 (the page
+ * hidden: 1.83–1.87 and 0.10–0.13). With a core to spare the page draws on it: 20 a second. */
+export const BUSY_FRAME_MS = 2 * FRAME_MS;
+
+/** The merged frames' least interval for `training` workers on `cores` cores. */
+export const frameInterval = (training, cores) => (training >= cores ? BUSY_FRAME_MS : FRAME_MS);
 
 /** The pool size for the hash key `workers` (0: one per core, at most MAX_WORKERS). */
 export function poolSize(asked, cores = globalThis.navigator ? globalThis.navigator.hardwareConcurrency : 1) {
@@ -143,10 +154,12 @@ export function commonRows(queues, shards, plan = {}) {
 export class LabPool {
   /**
    * @param {string|URL} workerUrl  as LabClient's
-   * @param {{plan: object, size: () => number, WorkerImpl?: typeof Worker}} options
-   *   plan: the kind's shard plan (shards.js); size: the pool size, read at every configure.
+   * @param {{plan: object, size: () => number, WorkerImpl?: typeof Worker, cores?: number}} options
+   *   plan: the kind's shard plan (shards.js); size: the pool size, read at every configure;
+   *   cores: the machine's (navigator.hardwareConcurrency), for the frame rate (frameInterval).
    */
-  constructor(workerUrl, { plan, size, WorkerImpl = globalThis.Worker }) {
+  constructor(workerUrl, { plan, size, WorkerImpl = globalThis.Worker, cores = globalThis.navigator ? globalThis.navigator.hardwareConcurrency : 1 }) {
+    this.cores = Number.isSafeInteger(cores) && cores > 0 ? cores : 1;
     this.workerUrl = workerUrl;
     this.WorkerImpl = WorkerImpl;
     this.plan = plan;
@@ -158,7 +171,7 @@ export class LabPool {
     this.latest = [];
     this.queues = [];
     this.holding = 0;   // > 0 while a request reshapes the shards: no merged frame until it is done
-    this.playing = null;  // {grid, share} of the last play, until a request stops it
+    this.playing = null;  // {grid, share, frameMs} of the last play, until a request stops it
     this.lastEmit = -Infinity;
     this.timer = null;
     this.client(0);
@@ -193,7 +206,7 @@ export class LabPool {
     if (this.holding) return;
     if (f.done && this.playing) this.reshare();
     if (!this.latest.some((g) => g && g.running)) { this.emit(); return; }
-    const wait = FRAME_MS - (performance.now() - this.lastEmit);
+    const wait = (this.playing ? this.playing.frameMs : FRAME_MS) - (performance.now() - this.lastEmit);
     if (wait <= 0) this.emit();
     else if (!this.timer) this.timer = setTimeout(() => { this.timer = null; this.emit(); }, wait);
   }
@@ -294,18 +307,21 @@ export class LabPool {
     // thread, which shares the cores with them. The share counts the shards still training.
     const open = this.training();
     const share = open.filter(Boolean).length;
-    this.playing = { grid, share };
-    return this.all((c, i) => (open[i] ? c.play(grid, share) : null)).then(() => ({ ok: true }));
+    const frameMs = frameInterval(share, this.cores);
+    this.playing = { grid, share, frameMs };
+    return this.all((c, i) => (open[i] ? c.play(grid, share, frameMs) : null)).then(() => ({ ok: true }));
   }
   /** A shard finished while the others train on: they now share the frames among fewer
    * (a worker that is playing takes the new share without restarting, protocol.js), so the page
-   * keeps one worker's frame rate to the end instead of falling to 1/n of it. */
+   * keeps one worker's frame rate to the end instead of falling to 1/n of it (and the full rate
+   * once a core is free). */
   reshare() {
     const open = this.training();
     const share = Math.max(1, open.filter(Boolean).length);
     if (share >= this.playing.share) return;
-    this.playing.share = share;
-    this.active.forEach((c, i) => { if (open[i]) c.play(this.playing.grid, share).catch(() => {}); });
+    const frameMs = frameInterval(share, this.cores);
+    Object.assign(this.playing, { share, frameMs });
+    this.active.forEach((c, i) => { if (open[i]) c.play(this.playing.grid, share, frameMs).catch(() => {}); });
   }
   pause() { this.playing = null; return this.all((c) => c.pause()).then(() => ({ ok: true })); }
   step(k = 1) { this.playing = null; return this.all((c) => c.step(k)).then(() => ({ ok: true })); }

@@ -13,7 +13,8 @@
 //                                        config; kind defaults to 'toy'; bytes: the data file the
 //                                        config names, as they are, e.g. kind sae's .npy); one
 //                                        frame at the run's start
-//   {id, type: 'play', grid?, share?} -> reply {ok}; then frames stream until pause/done/error.
+//   {id, type: 'play', grid?, share?, frame_ms?} -> reply {ok}; then frames stream until
+//                                        pause/done/error.
 //                                        grid g (the worker pool, pool.js): every chunk ends on
 //                                        or before the next multiple of g, and the trace keeps
 //                                        the losses at multiples of g (and at the run's end)
@@ -22,7 +23,10 @@
 //                                        worker is one of n whose frames the page merges, so it
 //                                        sends 1/n as many as one worker of the whole
 //                                        experiment would (below), and the page receives and
-//                                        draws no more frames on n workers than on one
+//                                        draws no more frames on n workers than on one.
+//                                        frame_ms t (≥ FRAME_MS): the merged stream's frames
+//                                        at most one per t ms instead of per FRAME_MS (the pool
+//                                        asks for fewer when it trains on every core)
 //   {id, type: 'pause'}               -> one final frame (the model as paused, running: false),
 //                                        then reply {ok}; no frame of the old run follows the reply
 //   {id, type: 'step', k}             -> one frame (the model after the k steps), then reply {ok}
@@ -85,6 +89,9 @@
   /** While running, at most one frame per FRAME_MS (20 a second), as one worker sends them. */
   const FRAME_MS = 50;
 
+  /** The longest interval between a running experiment's frames a page may ask for (play's frame_ms). */
+  const MAX_FRAME_MS = 1000;
+
   /** The most workers one experiment's frames come from (play's share). */
   const MAX_SHARE = 64;
 
@@ -136,6 +143,11 @@
     }
     if (msg.type === REQUEST.PLAY && msg.grid !== undefined) {
       if (!Number.isSafeInteger(msg.grid) || msg.grid < 1 || msg.grid > MAX_GRID) return `play: grid must be an integer in [1, ${MAX_GRID}]`;
+    }
+    if (msg.type === REQUEST.PLAY && msg.frame_ms !== undefined) {
+      if (!Number.isSafeInteger(msg.frame_ms) || msg.frame_ms < FRAME_MS || msg.frame_ms > MAX_FRAME_MS) {
+        return `play: frame_ms must be an integer in [${FRAME_MS}, ${MAX_FRAME_MS}]`;
+      }
     }
     if (msg.type === REQUEST.PLAY && msg.share !== undefined) {
       if (!Number.isSafeInteger(msg.share) || msg.share < 1 || msg.share > MAX_SHARE) return `play: share must be an integer in [1, ${MAX_SHARE}]`;

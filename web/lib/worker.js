@@ -52,6 +52,7 @@ let stepsPerSec = 0;
 let trace = [];           // [step, loss per instance] after each chunk since the last frame
 let grid = 0;             // play's grid (protocol.js): chunks end on its multiples; 0: none
 let share = 1;            // play's share: one of this many workers whose frames one page merges
+let frameMs = P.FRAME_MS; // play's frame_ms: the merged stream's least interval between frames
 
 const now = () => performance.now();
 
@@ -158,9 +159,10 @@ function chunk(token) {
     sendFrame();
     return;
   }
-  // One worker of the whole experiment: a frame per FRAME_MS, or 3× its cost. One of n, whose
-  // frame costs about 1/n of the whole's: 1/n as many frames as that one would send.
-  if (now() - lastFrameAt >= share * Math.max(P.FRAME_MS, FRAME_GAP * share * frameCost)) sendFrame();
+  // One worker of the whole experiment: a frame per frame_ms (FRAME_MS unless play asked for
+  // fewer), or 3× its cost. One of n, whose frame costs about 1/n of the whole's: 1/n as many
+  // frames as that one would send.
+  if (now() - lastFrameAt >= share * Math.max(frameMs, FRAME_GAP * share * frameCost)) sendFrame();
   later(() => chunk(token));
 }
 
@@ -201,6 +203,7 @@ function handle(msg) {
       if (done) return P.reply(msg.id, false, { error: `already trained ${totalSteps} steps: reset first` });
       grid = msg.grid || 0;
       share = msg.share || 1;
+      frameMs = msg.frame_ms || P.FRAME_MS;
       if (!running) {
         running = true;
         runToken++;

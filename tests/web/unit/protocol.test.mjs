@@ -124,6 +124,7 @@ test('validateRequest accepts the five requests and rejects malformed ones', () 
   assert.equal(P.validateRequest(P.request(1, 'configure', { config: {} })), null);
   assert.equal(P.validateRequest(P.request(2, 'play')), null);
   assert.equal(P.validateRequest(P.request(2, 'play', { grid: 5, share: 2 })), null);
+  assert.equal(P.validateRequest(P.request(2, 'play', { share: 2, frame_ms: 100 })), null);
   // The pool's grid for the longest run a config accepts (1e8 steps over 600 trace points).
   assert.equal(P.validateRequest(P.request(2, 'play', { grid: Math.ceil(1e8 / 600) })), null);
   assert.equal(P.validateRequest(P.request(3, 'pause')), null);
@@ -134,7 +135,8 @@ test('validateRequest accepts the five requests and rejects malformed ones', () 
     { id: 1, type: 'explode' }, { id: 1, type: 'configure' }, { id: 1, type: 'configure', config: [1] },
     { id: 1, type: 'configure', config: {}, bytes: 'QUJD' }, { id: 1, type: 'configure', config: {}, bytes: [1, 2] },
     { id: 1, type: 'step' }, { id: 1, type: 'step', k: 0 }, { id: 1, type: 'step', k: 1e9 }, { id: 1, type: 'step', k: 2.5 },
-    { id: 1, type: 'play', share: 0 }, { id: 1, type: 'play', share: 1.5 }, { id: 1, type: 'play', share: 65 }, { id: 1, type: 'play', share: '2' }]) {
+    { id: 1, type: 'play', share: 0 }, { id: 1, type: 'play', share: 1.5 }, { id: 1, type: 'play', share: 65 }, { id: 1, type: 'play', share: '2' },
+    { id: 1, type: 'play', frame_ms: 49 }, { id: 1, type: 'play', frame_ms: 1001 }, { id: 1, type: 'play', frame_ms: 75.5 }, { id: 1, type: 'play', frame_ms: '100' }]) {
     assert.equal(typeof P.validateRequest(bad), 'string', JSON.stringify(bad));
   }
 });
@@ -191,32 +193,33 @@ test('worker: errors come back as {ok:false, error}, never as exceptions', async
   } finally { w.close(); }
 });
 
-test('worker: play\'s share n sends its running frames at least n × 50 ms apart (the pool\'s n workers)', async () => {
-  for (const share of [1, 3]) {
+test('worker: play\'s share n sends its running frames at least n × frame_ms apart (the pool\'s n workers; 50 ms unless asked)', async () => {
+  for (const [share, frameMs] of [[1, undefined], [3, undefined], [2, 100]]) {
     const w = startWorker();
     try {
       const at = [];
       w.listen((m) => { if (m.type === 'frame' && m.running) at.push(performance.now()); });
       w.send(P.request(1, 'configure', { config: { n_instances: 2, steps: 1e8 } }));
-      w.send(P.request(2, 'play', share > 1 ? { share } : {}));
+      w.send(P.request(2, 'play', { ...(share > 1 ? { share } : {}), ...(frameMs ? { frame_ms: frameMs } : {}) }));
       await waitFor(() => at.length >= 5);
       w.send(P.request(3, 'pause'));
       await waitFor(() => replyTo(w, 3));
       const gaps = at.slice(1, 5).map((t, i) => t - at[i]);
-      assert.ok(Math.min(...gaps) >= share * P.FRAME_MS - 2, `share ${share}: gaps ${gaps.map((g) => g.toFixed(1))} ms`);
+      assert.ok(Math.min(...gaps) >= share * (frameMs || P.FRAME_MS) - 2, `share ${share}, frame_ms ${frameMs}: gaps ${gaps.map((g) => g.toFixed(1))} ms`);
     } finally { w.close(); }
   }
 });
 
-test('pool: when one shard finishes, the shards still training get the smaller share (the frame rate stays one worker\'s)', async () => {
-  const { LabPool } = await import('../../../web/lib/pool.js');
+test('pool: when one shard finishes, the shards still training get the smaller share (the frame rate stays one worker\'s); frames 10 a second while every core trains', async () => {
+  const { LabPool, BUSY_FRAME_MS } = await import('../../../web/lib/pool.js');
+  assert.equal(BUSY_FRAME_MS, 2 * P.FRAME_MS);
   const vms = [];
-  const plays = [];  // [worker index, share] of every play request the pool sent
+  const plays = [];  // [worker index, share, frame_ms] of every play request the pool sent
   class FakeWorker {
     constructor() {
       const w = startWorker({ timers: true }); const i = vms.length; vms.push(w);
       w.listen((m) => this.onmessage && this.onmessage({ data: m }));
-      this.postMessage = (m) => { if (m.type === 'play') plays.push([i, m.share || 1]); setTimeout(() => w.send(m), 0); };
+      this.postMessage = (m) => { if (m.type === 'play') plays.push([i, m.share || 1, m.frame_ms || P.FRAME_MS]); setTimeout(() => w.send(m), 0); };
     }
     terminate() {}
   }
@@ -227,15 +230,16 @@ test('pool: when one shard finishes, the shards still training get the smaller s
     mergeConfig: (configs) => ({ ...configs[1], n_instances: 2 }),
     shared: ['importance'],
   };
-  const pool = new LabPool('worker.js', { plan, size: () => 2, WorkerImpl: FakeWorker });
+  const pool = new LabPool('worker.js', { plan, size: () => 2, WorkerImpl: FakeWorker, cores: 2 });
   try {
     await pool.configure({ n_instances: 1, steps: 1e8 });  // the longest run a config accepts
     await pool.play();
-    assert.deepEqual(plays, [[0, 2], [1, 2]]);
+    assert.deepEqual(plays, [[0, 2, BUSY_FRAME_MS], [1, 2, BUSY_FRAME_MS]], 'two workers on two cores: 10 frames a second');
     const share = (i) => vm.runInContext('share', vms[i].ctx);
     await waitFor(() => pool.latest[0] && pool.latest[0].done);
     await waitFor(() => share(1) === 1);
-    assert.deepEqual(plays.slice(2), [[1, 1]], 'one play, to the shard still training, with share 1');
+    assert.deepEqual(plays.slice(2), [[1, 1, P.FRAME_MS]], 'one play, to the shard still training, with share 1 and a core to spare');
+    assert.equal(vm.runInContext('frameMs', vms[1].ctx), P.FRAME_MS);
     assert.ok(vm.runInContext('running && !done', vms[1].ctx), 'the second shard trains on, not restarted');
     // After a pause nothing re-plays: a shard that finishes while paused sends no play.
     await pool.pause();
