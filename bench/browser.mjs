@@ -12,6 +12,9 @@
 //     after a warm-up; the worker's own estimate, frame.stepsPerSec, is reported too),
 //   - the longest main-thread task while training: PerformanceObserver 'longtask' entries
 //     (tasks over 50 ms) and the largest gap seen by a 5 ms heartbeat on the main thread,
+//   - where the cores go (Linux, /proc): the cores the workers' threads and the browser's other
+//     threads (the page's main thread, compositing, raster, the GPU process) used over the window,
+//     and the steps per worker CPU-second,
 //   - bytes transferred: wasm + JS + CSS as served, and gzipped (level 9) as a static host
 //     would send them,
 //   - W1: time from navigation to the first trained frame (window.superpose.firstFrameMs, which
@@ -128,8 +131,10 @@ async function timedWindow(page) {
     b.longtasks = b.longtasks.filter(() => false);  // only count tasks during the training window
   });
   await page.waitForTimeout(2000);  // warm-up: V8 tiers the wasm up, the chunk size adapts
+  const c0 = threadCpu(PROFILE);
   const s0 = await page.evaluate(() => ({ step: window.superpose.lastFrame.step, t: performance.now() }));
   await page.waitForTimeout(SECONDS * 1000);
+  const c1 = threadCpu(PROFILE);
   const s1 = await page.evaluate(() => {
     const S = window.superpose, b = window.__bench, f = S.lastFrame;
     clearInterval(b.hb);
@@ -138,6 +143,7 @@ async function timedWindow(page) {
       metrics: m ? Array.from(m.data) : null, longtasks: b.longtasks, noLongtask: !!b.noLongtask, maxGap: b.maxGap, frames: S.frameCount };
   });
   const longest = s1.longtasks.reduce((mx, e) => Math.max(mx, e.duration), 0);
+  const cores = coresUsed(c0, c1, (s1.t - s0.t) / 1000);
   return {
     s1,
     common: {
@@ -145,6 +151,10 @@ async function timedWindow(page) {
       worker_estimate_steps_per_second: +(s1.sps || 0).toFixed(1), window_s: +((s1.t - s0.t) / 1000).toFixed(2),
       longest_task_ms: s1.noLongtask ? null : +longest.toFixed(1), long_tasks: s1.longtasks.length,
       max_main_thread_gap_ms: +s1.maxGap.toFixed(1),
+      ...(cores ? {
+        worker_cores: +cores.workers.toFixed(2), other_thread_cores: +cores.rest.toFixed(2),
+        steps_per_worker_cpu_second: cores.workerSeconds > 0 ? +((s1.step - s0.step) / cores.workerSeconds).toFixed(0) : null,
+      } : {}),
     },
   };
 }
@@ -259,9 +269,47 @@ function rendererPeakMiB(profile) {
   return kib ? +(kib / 1024).toFixed(1) : null;
 }
 
+// The fresh browser's profile folder: its processes' command lines name it (rendererPeakMiB, threadCpu).
+let PROFILE = null;
+
+/** CPU seconds so far of every thread of this browser's processes (Linux /proc; null elsewhere),
+ * by thread id: {worker: a Web Worker's thread, cpu}. Where the cores go while a page trains:
+ * single runs of one and of two workers land on a VM's unequal vCPUs, so the ratio of their
+ * steps/s moves by more than the scaling goal's margin, while the cores the workers get and their
+ * steps per CPU-second do not. */
+function threadCpu(profile) {
+  if (!profile || !fs.existsSync('/proc/self/task')) return null;
+  const hz = 100;  // USER_HZ: /proc's clock ticks (100 on Linux's every common platform)
+  const out = new Map();
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(profile)) continue;
+      for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');  // f[11], f[12]: utime, stime
+        out.set(`${pid}/${tid}`, { worker: name.startsWith('DedicatedWorker'), cpu: (Number(f[11]) + Number(f[12])) / hz });
+      }
+    } catch { /* a process or thread that ended */ }
+  }
+  return out;
+}
+
+/** Cores used between two threadCpu snapshots over `seconds`: {workers, rest}. */
+function coresUsed(a, b, seconds) {
+  if (!a || !b || !(seconds > 0)) return null;
+  let workers = 0, rest = 0;
+  for (const [t, v] of b) {
+    const d = v.cpu - (a.has(t) ? a.get(t).cpu : 0);
+    if (v.worker) workers += d; else rest += d;
+  }
+  return { workers: workers / seconds, rest: rest / seconds, workerSeconds: workers };
+}
+
 /** `measure(context)` in a fresh browser; the renderers' peak memory joins its new results. */
 async function inFreshBrowser(server, results, measure) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'superpose-bench-chromium-'));
+  PROFILE = profile;
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
   const before = results.length;
   try {
@@ -306,6 +354,7 @@ async function main() {
         : `L0 ${r.l0}, FVE ${r.fve}, MMCS ${r.mmcs} @${r.steps_trained} steps, `;
       console.log(`${r.workload} (browser, ${w}): ${r.steps_per_second} steps/s (worker estimate ${r.worker_estimate_steps_per_second}), ${extra}` +
         `longest task ${r.longest_task_ms ?? 'n/a'} ms (${r.long_tasks} over 50 ms; largest 5 ms-heartbeat gap ${r.max_main_thread_gap_ms} ms), ` +
+        (r.worker_cores !== undefined ? `cores: workers ${r.worker_cores} (${r.steps_per_worker_cpu_second} steps per worker CPU-second), the browser's other threads ${r.other_thread_cores}, ` : '') +
         `transfer ${r.transfer_gzip_kib} KiB gzipped (wasm ${r.wasm_gzip_kib}, JS ${r.js_gzip_kib}, CSS ${r.css_gzip_kib}), renderer peak ${r.renderer_peak_rss_mib} MiB`);
     }
     for (const n of notes) console.log(`note: ${n}`);

@@ -307,6 +307,7 @@ if (speed.length || peers.length) {
       : r.renderer_peak_rss_mib ? `${fmt(r.renderer_peak_rss_mib)} MiB renderer RSS` : ''],
     ['page', (r) => r.target.startsWith('browser') ? [r.first_frame_ms !== undefined ? `first frame ${fmt(r.first_frame_ms, 0)} ms` : '',
       r.long_tasks ? `longest task ${fmt(r.longest_task_ms, 0)} ms` : 'no task over 50 ms', `heartbeat gap ${fmt(r.max_main_thread_gap_ms, 0)} ms`,
+      r.worker_cores !== undefined ? `cores: workers ${fmt(r.worker_cores, 2)}, other threads ${fmt(r.other_thread_cores, 2)}` : '',
       `${fmt(r.transfer_gzip_kib, 0)} KiB gz`].filter(Boolean).join(', ') : ''],
   ]));
 }
