@@ -105,6 +105,18 @@ test('a preset URL reproduces its configuration, and a copied URL reproduces the
   assert.equal(s.config.importance_decay, 0.7);
   assert.deepEqual(s.config.feature_probability, [1, 0.3, 0.1, 0.03, 0.01, 0.003]);
   assert.equal(s.frame.buffers.W.shape.join(','), '6,5,20');
+  // The grid's formula says where the p's come from: this preset's explicit list, not the range.
+  const gridFormula = page.locator('#panel-grid .formula');
+  assert.equal(await gridFormula.textContent(), 'p_k as listed: 1, 0.3, 0.1, 0.03, 0.01, 0.003');
+  // An empty list brings back the range, and the formula follows.
+  await page.fill('#ctl-pList', '');
+  await page.dispatchEvent('#ctl-pList', 'change');
+  await page.waitForFunction(() => window.superpose.config.feature_probability.length === window.superpose.state.k && window.superpose.state.pList.length === 0, null, { timeout: 10000 });
+  assert.equal(await gridFormula.textContent(), 'p_k log-spaced from p_first to p_last');
+  await page.fill('#ctl-pList', '1,0.3,0.1,0.03,0.01,0.003');
+  await page.dispatchEvent('#ctl-pList', 'change');
+  await page.waitForFunction(() => window.superpose.state.pList.length === 6, null, { timeout: 10000 });
+  assert.equal(await gridFormula.textContent(), 'p_k as listed: 1, 0.3, 0.1, 0.03, 0.01, 0.003');
   // Change a control; the URL follows; opening that URL elsewhere gives the same experiment.
   await page.fill('#ctl-seed', '7');
   await page.dispatchEvent('#ctl-seed', 'change');

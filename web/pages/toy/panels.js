@@ -1,5 +1,5 @@
 // panels.js: the page's panels as one table: title, one or two sentences for a newcomer, the
-// formula, which view draws it, when it applies, and which slice of a frame it reads.
+// formula (a string, or a function of the page's state), which view draws it, when it applies, and which slice of a frame it reads.
 // index.html shows them all; embed.html the ones named by `views=` (or a sensible few).
 // What it is not: no drawing (views/) and no training (worker.js).
 import { SmallMultiplesView } from '../../views/grid.js';
@@ -32,7 +32,10 @@ export const PANELS = [
     id: 'grid',
     title: 'Every instance, dense → sparse',
     explain: 'Each tile is an independent model trained with its own feature probability p (its features are rarer to the right). For m ≤ 2 a tile shows the feature arrows, otherwise WᵀW. Click a tile to inspect it below. The arrow view appears for m ≤ 2, the neuron view for the relu-hidden and abs models.',
-    formula: 'p_k log-spaced from p_first to p_last',
+    // (a link's explicit p list replaces the range: the formula says which one this run uses)
+    formula: (s) => (s.pList.length > 0
+      ? `p_k as listed: ${s.pList.slice(0, 8).map((p) => +p.toPrecision(3)).join(', ')}${s.pList.length > 8 ? ', …' : ''}`
+      : 'p_k log-spaced from p_first to p_last'),
     wide: true,
     make: (el, ctx) => new SmallMultiplesView(el, { onSelect: ctx.select, tile: ctx.embed ? 72 : 92 }),
     data: (f, s) => {
@@ -104,6 +107,9 @@ export const PANELS = [
     },
   },
 ];
+
+/** A panel's formula for the page's state. */
+export const panelFormula = (p, s) => (typeof p.formula === 'function' ? p.formula(s) : p.formula);
 
 /** The panels embed.html shows when `views=` is empty. */
 export function defaultEmbedPanels(s) {

@@ -16,7 +16,7 @@ import {
 import { TOY_SHARDS } from '../../lib/shards.js';
 import { startPage, showNotes } from '../../lib/page-boot.js';
 import { PRESETS } from '../../lib/presets.js';
-import { PANELS, defaultEmbedPanels, modelFormula } from './panels.js';
+import { PANELS, defaultEmbedPanels, modelFormula, panelFormula } from './panels.js';
 import { fmt } from '../../views/canvas.js';
 import { addToyExport, toyStem } from '../../export/figures.js';
 import { addModelButtons, stateFromLabConfig } from '../../export/model-io.js';
@@ -117,6 +117,10 @@ function syncControls() {
   for (const b of document.querySelectorAll('[data-preset]')) {
     b.setAttribute('aria-pressed', b.dataset.preset === state.preset ? 'true' : 'false');
   }
+  for (const { p, formula } of panels) {
+    const t = panelFormula(p, state);
+    if (formula.textContent !== t) formula.textContent = t;
+  }
   const card = $('model-formula');
   if (card) card.textContent = modelFormula(state.model);
   const info = $('preset-info');
@@ -204,11 +208,12 @@ function buildPanels() {
     const box = el('section', { class: `panel panel-${p.id}${p.wide ? ' wide' : ''}`, id: `panel-${p.id}` }, [head]);
     // Full explanations on the lab page; the compact embed keeps the title and the formula.
     if (!embed) box.appendChild(el('p', { class: 'explain', text: p.explain }));
-    box.appendChild(el('p', { class: 'formula', text: p.formula }));
+    const formula = el('p', { class: 'formula', text: panelFormula(p, state) });
+    box.appendChild(formula);
     box.appendChild(body);
     root.appendChild(box);
     // The view (its canvas) is made by the drawing loop, a few per animation frame (makeView).
-    const panel = { p, view: null, box, head, body };
+    const panel = { p, view: null, box, head, body, formula };
     panels.push(panel);
     queue.add(panel);
     if (seen) seen.observe(box);
