@@ -62,7 +62,7 @@ LoadedLm load_lm(const std::vector<uint8_t>& bytes) {
       words.push_back(w.get<std::string>());
     }
     try {
-      out.tokenizer = Tokenizer::words(std::move(words), "saved vocabulary");
+      out.tokenizer = Tokenizer::words(std::move(words), "the saved model");
     } catch (const std::exception& e) {
       fail_config(std::string("language model file: vocab: ") + e.what());
     }

@@ -1,5 +1,6 @@
 #include "lm/tokenizer.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "lm/utf8.hpp"
@@ -9,7 +10,43 @@ namespace superpose {
 namespace {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Levenshtein distance (insertions, deletions, substitutions of bytes), for typo suggestions.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
 }  // namespace
+
+std::string Tokenizer::closest_word(const std::string& w) const {
+  // A typo: one edit in a word of up to 5 letters, two in a longer one, none in a word of 1 or 2
+  // (so a different short word is not offered as if it were meant); the vocabulary's first
+  // among equals.
+  if (kind_ != TokenizerKind::word || w.size() > 64) return "";
+  const std::size_t limit = w.size() <= 2 ? 0 : w.size() <= 5 ? 1 : 2;
+  if (limit == 0) return "";
+  std::size_t best = limit + 1;
+  std::string found;
+  for (const std::string& p : pieces_) {
+    if (p.size() + limit < w.size() || w.size() + limit < p.size()) continue;
+    const std::size_t d = edit_distance(w, p);
+    if (d < best) {
+      best = d;
+      found = p;
+    }
+  }
+  return found;
+}
 
 Tokenizer Tokenizer::words(std::vector<std::string> words, std::string name) {
   if (words.empty()) throw std::invalid_argument("the vocabulary of " + name + " is empty");
@@ -82,9 +119,11 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text) const {
     const int32_t id = id_of(w);
     if (id < 0) {
       const std::string shown = to_valid_utf8(w.size() > 40 ? w.substr(0, 40) + "..." : w);
+      const std::string near = closest_word(w);
       throw std::invalid_argument("unknown word \"" + shown + "\" (word " + std::to_string(word_number) +
                                   "): not in the " + std::to_string(vocab_size()) +
-                                  "-word vocabulary of " + name_);
+                                  "-word vocabulary of " + name_ +
+                                  (near.empty() ? "" : " (did you mean \"" + near + "\"?)"));
     }
     ids.push_back(id);
   };

@@ -42,9 +42,14 @@ class Tokenizer {
   std::string display(int32_t id) const;
   // The id of a word (word tokenizer) or of a one-byte string (byte); -1 when there is none.
   int32_t id_of(std::string_view piece) const;
+  // The vocabulary's word a typo of `word` most likely meant: the closest by edit distance if
+  // one edit away (a word of 3 to 5 letters) or two (a longer one), else "" (and "" for a byte
+  // tokenizer).
+  std::string closest_word(const std::string& word) const;
 
   // Text → ids. Word: throws std::invalid_argument `unknown word "paris" (word 5): not in the
-  // 75-word vocabulary of the toy world`. Byte: never throws. Empty text → no ids.
+  // 75-word vocabulary of the toy world`, ending `(did you mean "california"?)` for a word one or
+  // two edits from one of the vocabulary's (closest_word). Byte: never throws. Empty text → no ids.
   std::vector<int32_t> encode(std::string_view text) const;
   // Ids → text: words joined by single spaces, bytes concatenated as they are (a byte model's
   // sample may be invalid UTF-8: to_valid_utf8 in lm/utf8.hpp before putting it in JSON).

@@ -57,7 +57,8 @@ assert all(n[i]["p"] >= n[i + 1]["p"] for i in range(9))
 s1=$("$bin" lm sample --load "$tmp/m" --prompt "one two" --temperature 1 --seed 7 --json)
 s2=$("$bin" lm sample --load "$tmp/m" --prompt "one two" --temperature 1 --seed 7 --json)
 if [ "$s1" = "$s2" ]; then pass "seeded sampling reproducible"; else fail "seeded sampling"; fi
-expect_usage_error "unknown word" '--prompt: unknown word "paris"' sample --load "$tmp/m" --prompt "the weather in paris is"
+expect_usage_error "unknown word" '--prompt: unknown word "paris" (word 4): not in the 75-word vocabulary of the saved model' sample --load "$tmp/m" --prompt "the weather in paris is"
+expect_usage_error "a typo's word" 'unknown word "califonia" (word 4): not in the 75-word vocabulary of the saved model (did you mean "california"?)' sample --load "$tmp/m" --prompt "the weather in califonia is"
 
 out=$("$bin" lm ablate --load "$tmp/m" --prompt "in winter the weather in oslo is" --json)
 if [ $? -eq 0 ] && printf '%s' "$out" | python3 -c '

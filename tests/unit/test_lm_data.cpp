@@ -494,7 +494,19 @@ TEST_CASE("lm data: the word tokenizer round-trips corpus sentences and refuses 
   CHECK(error_of([&] { t.encode("the weather in paris is"); }) ==
         "unknown word \"paris\" (word 4): not in the 75-word vocabulary of the toy world");
   CHECK(error_of([&] { t.encode("hot hot.."); }) ==
-        "unknown word \"hot.\" (word 2): not in the 75-word vocabulary of the toy world");
+        "unknown word \"hot.\" (word 2): not in the 75-word vocabulary of the toy world (did you mean \"hot\"?)");
+  // A typo gets the word it most likely meant: one edit in a short word, two in a longer one;
+  // a word further from every one of the vocabulary's, or of one or two letters, gets none.
+  CHECK(error_of([&] { t.encode("the weather in califonia is"); }) ==
+        "unknown word \"califonia\" (word 4): not in the 75-word vocabulary of the toy world (did you mean \"california\"?)");
+  CHECK(t.closest_word("califronia") == "california");  // a transposition: two edits
+  CHECK(t.closest_word("wether") == "weather");
+  CHECK(t.closest_word("wintr") == "winter");
+  CHECK(t.closest_word("paris") == "");
+  CHECK(t.closest_word("q") == "");
+  CHECK(t.closest_word("calfrnia") == "california");  // two insertions
+  CHECK(t.closest_word("calfrn") == "");  // four edits
+  CHECK(Tokenizer::bytes().closest_word("hot") == "");
   const std::string long_word(300, 'z');
   const std::string e = error_of([&] { t.encode(long_word); });
   CHECK(e.size() < 120);  // the word is shortened in the message
