@@ -22,8 +22,13 @@ using simd::W;
 #define SUPERPOSE_GEMM_MB 2
 #define SUPERPOSE_GEMM_NR 6
 #else  // SSE, and wasm SIMD128 through Emscripten's SSE emulation: 12 x 4 and 8 x 4 ran at
-       // 80-95% of the in-run mul+add peak in node; 8 x 6 ~66%, 4 x 8 ~42%
-#define SUPERPOSE_GEMM_MB 3
+       // 80-95% of the in-run mul+add peak in node; 8 x 6 ~66%, 4 x 8 ~42%. Side by side in one
+       // session (2026-11-30, bench_gemm in node, pinned to one vCPU, two rounds), 8 x 4 beat
+       // 12 x 4 on every shape: the SAE's 69-72% against 65-69% of the peak, 256³ 71% against
+       // 66%, the language model's 1536-token products by up to 5 points, bench_lm 23.2-23.7
+       // steps/s against 21.1-21.8 (its row counts, 64, 192 and 256, are multiples of 8 and not
+       // all of 12, whose partial tiles compute padding)
+#define SUPERPOSE_GEMM_MB 2
 #define SUPERPOSE_GEMM_NR 4
 #endif
 #endif
