@@ -195,6 +195,11 @@ test('lm.html (the seed example): the model trains, then its SAE; the trained pa
   await page.locator('#prompt').press('Enter');
   await page.waitForFunction(() => !document.getElementById('error').hidden, null, { timeout: 30000 });
   assert.match(await page.locator('#error').textContent(), /unknown word "narnia"/);
+  // A typo: the message names the word it most likely meant.
+  await page.fill('#prompt', 'the weather in califonia is');
+  await page.locator('#prompt').press('Enter');
+  await page.waitForFunction(() => /califonia/.test(document.getElementById('error').textContent), null, { timeout: 30000 });
+  assert.match(await page.locator('#error').textContent(), /unknown word "califonia" \(word 4\): .* \(did you mean "california"\?\)$/);
   await page.fill('#prompt', 'the weather in egypt is');
   await page.locator('#prompt').press('Enter');
   await page.waitForFunction(() => window.superpose.config.prompt === 'the weather in egypt is' && document.getElementById('error').hidden, null, { timeout: 30000 });
@@ -212,7 +217,7 @@ test('lm.html (the seed example): the model trains, then its SAE; the trained pa
   const loaded = await readState(page);
   assert.equal(loaded.config.prompt, 'the weather in egypt is');
   assert.deepEqual(loaded.frame.buffers.next_token_probs.data, probs, 'the same weights');
-  assert.equal(loaded.errors.length, 1, 'no error but the unknown word\'s');
+  assert.equal(loaded.errors.length, 2, 'no error but the two unknown words\'');
   noProblems(page);
   await page.close();
 });
