@@ -255,13 +255,25 @@ async function measurePreset(context, server, results, workers, preset) {
   await page.close();
 }
 
-/** Peak resident memory of the browser's renderer processes (the page and its workers), MiB. */
-function rendererPeakMiB(profile) {
-  let kib = 0;
+/** The processes of the browser whose profile folder is `profile` (their command lines name it):
+ * [{pid, cmd}]. */
+function browserProcesses(profile) {
+  const out = [];
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes(profile) || !cmd.includes('--type=renderer')) continue;
+      if (cmd.includes(profile)) out.push({ pid, cmd });
+    } catch { /* a process that ended */ }
+  }
+  return out;
+}
+
+/** Peak resident memory of the browser's renderer processes (the page and its workers), MiB. */
+function rendererPeakMiB(profile) {
+  let kib = 0;
+  for (const { pid, cmd } of browserProcesses(profile)) {
+    if (!cmd.includes('--type=renderer')) continue;
+    try {
       const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (m) kib += Number(m[1]);
     } catch { /* a process that ended */ }
@@ -281,9 +293,8 @@ function threadCpu(profile) {
   if (!profile || !fs.existsSync('/proc/self/task')) return null;
   const hz = 100;  // USER_HZ: /proc's clock ticks (100 on Linux's every common platform)
   const out = new Map();
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+  for (const { pid } of browserProcesses(profile)) {
     try {
-      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(profile)) continue;
       for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
         const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
         const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));

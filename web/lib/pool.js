@@ -37,8 +37,11 @@ export const BUSY_FRAME_MS = 2 * FRAME_MS;
 /** The merged frames' least interval for `training` workers on `cores` cores. */
 export const frameInterval = (training, cores) => (training >= cores ? BUSY_FRAME_MS : FRAME_MS);
 
+/** The machine's cores as the browser reports them (1 where it does not: node). */
+const machineCores = () => (globalThis.navigator ? globalThis.navigator.hardwareConcurrency : 1);
+
 /** The pool size for the hash key `workers` (0: one per core, at most MAX_WORKERS). */
-export function poolSize(asked, cores = globalThis.navigator ? globalThis.navigator.hardwareConcurrency : 1) {
+export function poolSize(asked, cores = machineCores()) {
   if (Number.isSafeInteger(asked) && asked > 0) return Math.min(asked, MAX_WORKERS);
   return Math.max(1, Math.min(Number.isSafeInteger(cores) ? cores : 1, MAX_WORKERS));
 }
@@ -158,7 +161,7 @@ export class LabPool {
    *   plan: the kind's shard plan (shards.js); size: the pool size, read at every configure;
    *   cores: the machine's (navigator.hardwareConcurrency), for the frame rate (frameInterval).
    */
-  constructor(workerUrl, { plan, size, WorkerImpl = globalThis.Worker, cores = globalThis.navigator ? globalThis.navigator.hardwareConcurrency : 1 }) {
+  constructor(workerUrl, { plan, size, WorkerImpl = globalThis.Worker, cores = machineCores() }) {
     this.cores = Number.isSafeInteger(cores) && cores > 0 ? cores : 1;
     this.workerUrl = workerUrl;
     this.WorkerImpl = WorkerImpl;

@@ -93,14 +93,13 @@ function placeLabel(ctx, str, px, py, gap, f, placed, markers = []) {
   // the overlap with the labels placed before it, and with the markers other than its own point's
   const own = (q) => q.x0 <= px && px <= q.x1 && q.y0 <= py && py <= q.y1;
   const clash = (b) => placed.reduce((a, q) => a + area(b, q), 0) + markers.reduce((a, q) => a + (own(q) ? 0 : area(b, q)), 0);
+  // The first candidate of least overlap among those in the frame (all, if none is): the first
+  // free one in the frame when there is one.
   const boxes = candidates.map(box);
-  let best = boxes.findIndex((b) => inside(b) && clash(b) === 0);
-  if (best < 0) {
-    const within = boxes.map((b, i) => i).filter((i) => inside(boxes[i]));
-    const pool = within.length ? within : boxes.map((b, i) => i);
-    best = pool.reduce((a, i) => (clash(boxes[i]) < clash(boxes[a]) ? i : a), pool[0]);
-  }
-  const pick = candidates[best];
+  const cost = boxes.map(clash);
+  const within = boxes.map((b, i) => i).filter((i) => inside(boxes[i]));
+  const pool = within.length ? within : boxes.map((b, i) => i);
+  const pick = candidates[pool.reduce((a, i) => (cost[i] < cost[a] ? i : a), pool[0])];
   placed.push(box(pick));
   return { x: pick[0], y: pick[1] };
 }

@@ -1,5 +1,6 @@
 // panels.js: the page's panels as one table: title, one or two sentences for a newcomer, the
-// formula (a string, or a function of the page's state), which view draws it, when it applies, and which slice of a frame it reads.
+// formula (a string, or a function of the page's state), which view draws it, when it applies,
+// and which slice of a frame it reads.
 // index.html shows them all; embed.html the ones named by `views=` (or a sensible few).
 // What it is not: no drawing (views/) and no training (worker.js).
 import { SmallMultiplesView } from '../../views/grid.js';
